@@ -1,0 +1,160 @@
+"""The embedded store: a networkx graph kept in a file, like SQLite keeps a database.
+
+Nodes are keyed by id with their label in the `label` attribute; relationships
+are MultiDiGraph edges keyed by their DATA.md key with their type in `type`.
+It is the default with no server and the reference the Neo4j answers are
+checked against, so its semantics are kept as plain as possible.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import tempfile
+from collections import Counter
+from collections.abc import Collection, Sequence
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+
+from credgraph.exc import StoreError
+from credgraph.graph.records import EdgeRecord, GraphCounts, NodeRecord
+from credgraph.graph.store import OVERFULL_TOLERANCE, GraphStore
+from credgraph.settings import StoreKind
+
+_FORMAT = 1
+
+
+def _keep_loaded_at(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
+    """A re-load of the same batch leaves loaded_at as the first load set it."""
+    if old.get("batch_id") is not None and old.get("batch_id") == new.get("batch_id"):
+        return {**new, "loaded_at": old.get("loaded_at")}
+    return new
+
+
+def _upsert(attrs: dict[str, Any], props: dict[str, Any]) -> None:
+    """Neo4j's `SET n += props`: a None value removes the property."""
+    for name, value in _keep_loaded_at(attrs, props).items():
+        if value is None:
+            attrs.pop(name, None)
+        else:
+            attrs[name] = value
+
+
+class MemoryStore(GraphStore):
+    kind = StoreKind.MEMORY
+
+    def __init__(self, path: Path | None = None) -> None:
+        super().__init__()
+        self.path = path
+        self.graph: nx.MultiDiGraph = nx.MultiDiGraph()
+        if path is not None and path.exists():
+            self._read(path)
+        self._reindex()
+
+    def _read(self, path: Path) -> None:
+        try:
+            with path.open("rb") as fh:
+                saved = pickle.load(fh)
+        except (OSError, pickle.UnpicklingError, EOFError) as e:
+            raise StoreError(f"cannot read the embedded graph {path}: {e}") from e
+        if not isinstance(saved, dict) or saved.get("format") != _FORMAT:
+            raise StoreError(f"{path} is not a credgraph graph file of format {_FORMAT}")
+        self.graph = saved["graph"]
+
+    def _reindex(self) -> None:
+        """Derived lookups: registration numbers and relationship keys."""
+        self._reg_no: dict[str, str] = {}
+        self._edge_ends: dict[tuple[str, str], tuple[str, str]] = {}
+        for node, attrs in self.graph.nodes(data=True):
+            if attrs.get("label") == "Enterprise" and attrs.get("reg_no"):
+                self._reg_no[attrs["reg_no"]] = node
+        for u, v, key, rel_type in self.graph.edges(keys=True, data="type"):
+            self._edge_ends[(rel_type, key)] = (u, v)
+
+    def ensure_schema(self) -> None:
+        """Nothing to create: lookups are dictionaries."""
+
+    def write_nodes(self, records: Sequence[NodeRecord]) -> None:
+        graph = self.graph
+        for rec in records:
+            self.model.node(rec.label)
+            attrs = graph.nodes[rec.id] if rec.id in graph else None
+            if attrs is None:
+                graph.add_node(rec.id, label=rec.label)
+                attrs = graph.nodes[rec.id]
+                if rec.placeholder:
+                    _upsert(attrs, {**rec.props, "placeholder": True})
+                    continue
+            elif rec.placeholder:
+                continue
+            attrs["label"] = rec.label
+            _upsert(attrs, rec.props)
+            if rec.label == "Enterprise" and rec.props.get("reg_no"):
+                self._reg_no[rec.props["reg_no"]] = rec.id
+
+    def write_edges(self, records: Sequence[EdgeRecord]) -> None:
+        graph = self.graph
+        for rec in records:
+            self.model.edge(rec.type)
+            if rec.source not in graph or rec.target not in graph:
+                raise StoreError(f"{rec.type} {rec.key}: endpoint missing")
+            ends = self._edge_ends.get((rec.type, rec.key))
+            if ends is not None and ends != (rec.source, rec.target):
+                graph.remove_edge(*ends, key=rec.key)
+                ends = None
+            if ends is None:
+                graph.add_edge(rec.source, rec.target, key=rec.key, type=rec.type)
+                self._edge_ends[(rec.type, rec.key)] = (rec.source, rec.target)
+            _upsert(graph.edges[rec.source, rec.target, rec.key], {"key": rec.key, **rec.props})
+
+    def resolve_enterprises(self, refs: Collection[str]) -> dict[str, str]:
+        found: dict[str, str] = {}
+        nodes = self.graph.nodes
+        for ref in refs:
+            if ref in nodes and nodes[ref].get("label") == "Enterprise":
+                found[ref] = ref
+            elif ref in self._reg_no:
+                found[ref] = self._reg_no[ref]
+        return found
+
+    def existing_entities(self, ids: Collection[str]) -> dict[str, str]:
+        nodes = self.graph.nodes
+        entity = set(self.model.entity_labels)
+        return {i: nodes[i]["label"] for i in ids if i in nodes and nodes[i]["label"] in entity}
+
+    def overfull_enterprises(self) -> list[tuple[str, float]]:
+        totals: Counter[str] = Counter()
+        for _, target, attrs in self.graph.edges(data=True):
+            if attrs["type"] == "SHAREHOLDER" and attrs.get("end") is None:
+                percent = attrs.get("percent")
+                if percent is not None:
+                    totals[target] += percent
+        return sorted((e, t) for e, t in totals.items() if t > 100.0 + OVERFULL_TOLERANCE)
+
+    def counts(self) -> GraphCounts:
+        nodes = Counter(label for _, label in self.graph.nodes(data="label"))
+        edges = Counter(t for _, _, t in self.graph.edges(data="type"))
+        return GraphCounts(nodes=dict(nodes), edges=dict(edges))
+
+    def commit(self) -> None:
+        """Write the whole graph to a temporary file, then rename: never half a file."""
+        if self.path is None:
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".graph-", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                pickle.dump({"format": _FORMAT, "graph": self.graph}, fh, protocol=5)
+            os.replace(tmp, self.path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+    def clear(self) -> None:
+        self.graph = nx.MultiDiGraph()
+        self._reindex()
+
+    def close(self) -> None:
+        """Nothing is held open; unsaved writes are dropped, as an aborted load must be."""

@@ -1,0 +1,129 @@
+"""The Neo4j store: where the data lives for anything beyond a demo."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Collection, Sequence
+from typing import Any, LiteralString, cast
+
+from neo4j import GraphDatabase, Query, RoutingControl
+from neo4j.exceptions import Neo4jError, ServiceUnavailable
+
+from credgraph.exc import ConfigurationError, StoreError
+from credgraph.graph import cypher
+from credgraph.graph.records import EdgeRecord, GraphCounts, NodeRecord
+from credgraph.graph.store import OVERFULL_TOLERANCE, GraphStore
+from credgraph.settings import Settings, StoreKind
+
+
+class Neo4jStore(GraphStore):
+    kind = StoreKind.NEO4J
+
+    def __init__(
+        self,
+        uri: str,
+        user: str = "neo4j",
+        password: str = "",
+        database: str = "neo4j",
+        timeout_seconds: float = 30.0,
+    ) -> None:
+        super().__init__()
+        auth = (user, password) if password else None
+        self.database = database
+        self.timeout_seconds = timeout_seconds
+        self.driver = GraphDatabase.driver(uri, auth=auth)
+        try:
+            self.driver.verify_connectivity()
+        except (Neo4jError, ServiceUnavailable, OSError) as e:
+            self.driver.close()
+            raise ConfigurationError(f"cannot reach Neo4j at {uri}: {e}") from e
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Neo4jStore:
+        if not settings.neo4j_uri:
+            raise ConfigurationError("CREDGRAPH_NEO4J_URI is not set")
+        return cls(
+            settings.neo4j_uri,
+            settings.neo4j_user,
+            settings.neo4j_password.get_secret_value(),
+            settings.neo4j_database,
+            settings.query_timeout_seconds,
+        )
+
+    def _execute(self, text: str, params: dict[str, Any], routing: RoutingControl) -> Any:
+        """One auto-retried transaction with the server-side time limit every query carries."""
+        query = Query(cast(LiteralString, text), timeout=self.timeout_seconds)
+        try:
+            return self.driver.execute_query(
+                query, params, database_=self.database, routing_=routing
+            )
+        except Neo4jError as e:
+            raise StoreError(f"Neo4j query failed: {e.message}") from e
+
+    def read(self, text: str, **params: Any) -> list[dict[str, Any]]:
+        """Run a read query routed to readers; records come back as dicts."""
+        records, _, _ = self._execute(text, params, RoutingControl.READ)
+        return [r.data() for r in records]
+
+    def _run_write(self, text: str, **params: Any) -> None:
+        self._execute(text, params, RoutingControl.WRITE)
+
+    def ensure_schema(self) -> None:
+        for statement in cypher.schema_statements(self.model):
+            self._run_write(statement)
+        self.read("CALL db.awaitIndexes(300)")
+
+    def write_nodes(self, records: Sequence[NodeRecord]) -> None:
+        groups: dict[tuple[str, bool], list[dict[str, Any]]] = defaultdict(list)
+        for rec in records:
+            groups[(rec.label, rec.placeholder)].append({"id": rec.id, "props": rec.props})
+        for (label, placeholder), rows in groups.items():
+            node = self.model.node(label)
+            text = cypher.create_placeholders(node) if placeholder else cypher.upsert_nodes(node)
+            self._run_write(text, rows=rows)
+
+    def write_edges(self, records: Sequence[EdgeRecord]) -> None:
+        groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for rec in records:
+            groups[rec.type].append(
+                {
+                    "key": rec.key,
+                    "source": rec.source,
+                    "target": rec.target,
+                    "props": {"key": rec.key, **rec.props},
+                }
+            )
+        for rel_type, rows in groups.items():
+            self._run_write(cypher.upsert_edges(self.model, self.model.edge(rel_type)), rows=rows)
+
+    def resolve_enterprises(self, refs: Collection[str]) -> dict[str, str]:
+        rows = self.read(cypher.RESOLVE_ENTERPRISES, refs=list(refs))
+        return {r["ref"]: r["id"] for r in rows}
+
+    def existing_entities(self, ids: Collection[str]) -> dict[str, str]:
+        rows = self.read(cypher.EXISTING_ENTITIES, ids=list(ids))
+        return {r["id"]: r["label"] for r in rows}
+
+    def overfull_enterprises(self) -> list[tuple[str, float]]:
+        rows = self.read(cypher.OVERFULL_ENTERPRISES, tolerance=OVERFULL_TOLERANCE)
+        return [(r["id"], r["total"]) for r in rows]
+
+    def counts(self) -> GraphCounts:
+        nodes = {label: self.read(cypher.count_nodes(label))[0]["n"] for label in self.model.nodes}
+        edges = {t: self.read(cypher.count_edges(t))[0]["n"] for t in self.model.edges}
+        return GraphCounts(
+            nodes={k: v for k, v in nodes.items() if v}, edges={k: v for k, v in edges.items() if v}
+        )
+
+    def commit(self) -> None:
+        """Every batch committed in its own transaction already."""
+
+    def clear(self) -> None:
+        try:
+            with self.driver.session(database=self.database) as session:
+                session.run(cypher.DELETE_ALL).consume()
+        except Neo4jError as e:
+            raise StoreError(f"Neo4j clear failed: {e.message}") from e
+
+    def close(self) -> None:
+        self.driver.close()

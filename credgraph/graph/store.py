@@ -1,0 +1,78 @@
+"""The interface both stores implement: what loaders write and maintenance reads."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Collection, Sequence
+from types import TracebackType
+
+from credgraph.graph.model import GraphModel, load_model
+from credgraph.graph.records import EdgeRecord, GraphCounts, NodeRecord
+from credgraph.settings import StoreKind
+
+OVERFULL_TOLERANCE = 0.01
+"""Percentage points of rounding allowed before holdings count as more than 100%."""
+
+
+class GraphStore(ABC):
+    """A graph that loaders write into and queries read from.
+
+    Writes are idempotent upserts keyed as DATA.md says, so re-running a load,
+    whole or after a crash, converges on the same graph.
+    """
+
+    kind: StoreKind
+
+    def __init__(self) -> None:
+        self.model: GraphModel = load_model()
+
+    @abstractmethod
+    def ensure_schema(self) -> None:
+        """Create constraints and indexes (a no-op where the store needs none)."""
+
+    @abstractmethod
+    def write_nodes(self, records: Sequence[NodeRecord]) -> None:
+        """Upsert nodes by their key; placeholders only create what is missing."""
+
+    @abstractmethod
+    def write_edges(self, records: Sequence[EdgeRecord]) -> None:
+        """Upsert relationships by their key; both endpoints must exist."""
+
+    @abstractmethod
+    def resolve_enterprises(self, refs: Collection[str]) -> dict[str, str]:
+        """Map each reference (USCC or legacy registration number) found to the node id."""
+
+    @abstractmethod
+    def existing_entities(self, ids: Collection[str]) -> dict[str, str]:
+        """Map each id that names an enterprise, person or other holder to its label."""
+
+    @abstractmethod
+    def overfull_enterprises(self) -> list[tuple[str, float]]:
+        """Enterprises whose open holdings add up to more than 100%, with the total."""
+
+    @abstractmethod
+    def counts(self) -> GraphCounts:
+        """Nodes per label and relationships per type."""
+
+    @abstractmethod
+    def commit(self) -> None:
+        """Make what was written durable (the embedded store saves its file)."""
+
+    @abstractmethod
+    def clear(self) -> None:
+        """Delete every node and relationship (tests and `credgraph load --replace`)."""
+
+    @abstractmethod
+    def close(self) -> None:
+        """Release connections or files."""
+
+    def __enter__(self) -> GraphStore:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
