@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection, Sequence
-from typing import Any, LiteralString, cast
+from typing import Any
 
 from neo4j import GraphDatabase, Query, RoutingControl
 from neo4j.exceptions import Neo4jError, ServiceUnavailable
@@ -52,7 +52,7 @@ class Neo4jStore(GraphStore):
 
     def _execute(self, text: str, params: dict[str, Any], routing: RoutingControl) -> Any:
         """One auto-retried transaction with the server-side time limit every query carries."""
-        query = Query(cast(LiteralString, text), timeout=self.timeout_seconds)
+        query = Query(text, timeout=self.timeout_seconds)
         try:
             return self.driver.execute_query(
                 query, params, database_=self.database, routing_=routing
