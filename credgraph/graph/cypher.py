@@ -91,7 +91,7 @@ OPTIONAL MATCH (byId:Entity {id: ref}) WHERE byId:Enterprise
 OPTIONAL MATCH (byRegNo:Enterprise {reg_no: ref})
 WITH ref, coalesce(byId, byRegNo) AS e
 WHERE e IS NOT NULL
-RETURN ref, e.id AS id
+RETURN ref, e.id AS id, e.registered_capital AS capital
 """
 """Find enterprises by USCC or legacy registration number."""
 

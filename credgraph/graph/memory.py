@@ -19,7 +19,7 @@ from typing import Any
 import networkx as nx
 
 from credgraph.exc import StoreError
-from credgraph.graph.records import EdgeRecord, GraphCounts, NodeRecord
+from credgraph.graph.records import EdgeRecord, EnterpriseRef, GraphCounts, NodeRecord
 from credgraph.graph.store import OVERFULL_TOLERANCE, GraphStore
 from credgraph.settings import StoreKind
 
@@ -109,14 +109,13 @@ class MemoryStore(GraphStore):
                 self._edge_ends[(rec.type, rec.key)] = (rec.source, rec.target)
             _upsert(graph.edges[rec.source, rec.target, rec.key], {"key": rec.key, **rec.props})
 
-    def resolve_enterprises(self, refs: Collection[str]) -> dict[str, str]:
-        found: dict[str, str] = {}
+    def resolve_enterprises(self, refs: Collection[str]) -> dict[str, EnterpriseRef]:
+        found: dict[str, EnterpriseRef] = {}
         nodes = self.graph.nodes
         for ref in refs:
-            if ref in nodes and nodes[ref].get("label") == "Enterprise":
-                found[ref] = ref
-            elif ref in self._reg_no:
-                found[ref] = self._reg_no[ref]
+            node = ref if ref in nodes else self._reg_no.get(ref)
+            if node is not None and nodes[node].get("label") == "Enterprise":
+                found[ref] = EnterpriseRef(node, nodes[node].get("registered_capital"))
         return found
 
     def existing_entities(self, ids: Collection[str]) -> dict[str, str]:

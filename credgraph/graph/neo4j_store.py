@@ -11,7 +11,7 @@ from neo4j.exceptions import Neo4jError, ServiceUnavailable
 
 from credgraph.exc import ConfigurationError, StoreError
 from credgraph.graph import cypher
-from credgraph.graph.records import EdgeRecord, GraphCounts, NodeRecord
+from credgraph.graph.records import EdgeRecord, EnterpriseRef, GraphCounts, NodeRecord
 from credgraph.graph.store import OVERFULL_TOLERANCE, GraphStore
 from credgraph.settings import Settings, StoreKind
 
@@ -96,9 +96,9 @@ class Neo4jStore(GraphStore):
         for rel_type, rows in groups.items():
             self._run_write(cypher.upsert_edges(self.model, self.model.edge(rel_type)), rows=rows)
 
-    def resolve_enterprises(self, refs: Collection[str]) -> dict[str, str]:
+    def resolve_enterprises(self, refs: Collection[str]) -> dict[str, EnterpriseRef]:
         rows = self.read(cypher.RESOLVE_ENTERPRISES, refs=list(refs))
-        return {r["ref"]: r["id"] for r in rows}
+        return {r["ref"]: EnterpriseRef(r["id"], r["capital"]) for r in rows}
 
     def existing_entities(self, ids: Collection[str]) -> dict[str, str]:
         rows = self.read(cypher.EXISTING_ENTITIES, ids=list(ids))

@@ -36,3 +36,11 @@ class GraphCounts:
     @property
     def total_edges(self) -> int:
         return sum(self.edges.values())
+
+
+@dataclass(frozen=True, slots=True)
+class EnterpriseRef:
+    """What a loader needs of an enterprise a row refers to."""
+
+    id: str
+    registered_capital: float | None

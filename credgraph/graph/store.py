@@ -7,7 +7,7 @@ from collections.abc import Collection, Sequence
 from types import TracebackType
 
 from credgraph.graph.model import GraphModel, load_model
-from credgraph.graph.records import EdgeRecord, GraphCounts, NodeRecord
+from credgraph.graph.records import EdgeRecord, EnterpriseRef, GraphCounts, NodeRecord
 from credgraph.settings import StoreKind
 
 OVERFULL_TOLERANCE = 0.01
@@ -39,8 +39,8 @@ class GraphStore(ABC):
         """Upsert relationships by their key; both endpoints must exist."""
 
     @abstractmethod
-    def resolve_enterprises(self, refs: Collection[str]) -> dict[str, str]:
-        """Map each reference (USCC or legacy registration number) found to the node id."""
+    def resolve_enterprises(self, refs: Collection[str]) -> dict[str, EnterpriseRef]:
+        """Map each reference (USCC or legacy registration number) that exists to its node."""
 
     @abstractmethod
     def existing_entities(self, ids: Collection[str]) -> dict[str, str]:

@@ -1,0 +1,215 @@
+"""Loading a dataset folder into a store: check every file, then stream each section."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from rich.progress import Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
+
+from credgraph.graph.records import EdgeRecord, NodeRecord
+from credgraph.graph.store import GraphStore
+from credgraph.loaders.build import (
+    BUILDERS,
+    Builder,
+    Checked,
+    Resolved,
+    RowRejected,
+    check_row,
+    enterprise_refs,
+    entity_refs,
+)
+from credgraph.loaders.reading import SourceFile, find_sources, read_chunks
+from credgraph.loaders.report import Finding, FindingsWriter
+
+
+@dataclass
+class SectionStats:
+    section: str
+    file: str
+    rows: int = 0
+    loaded: int = 0
+    rejected: int = 0
+    warnings: int = 0
+    seconds: float = 0.0
+
+    @property
+    def rows_per_second(self) -> float:
+        return self.rows / self.seconds if self.seconds else 0.0
+
+
+@dataclass
+class LoadReport:
+    batch_id: str
+    sections: list[SectionStats] = field(default_factory=list)
+    rejects_path: Path | None = None
+    warnings_path: Path | None = None
+    seconds: float = 0.0
+
+    @property
+    def rejected(self) -> int:
+        return sum(s.rejected for s in self.sections)
+
+    @property
+    def warnings(self) -> int:
+        return sum(s.warnings for s in self.sections)
+
+
+def batch_id_for(sources: list[SourceFile]) -> str:
+    """The same files give the same batch id, so a re-load writes identical provenance."""
+    digest = hashlib.sha256()
+    for source in sources:
+        digest.update(f"{source.name}:{source.digest};".encode())
+    return "b" + digest.hexdigest()[:16]
+
+
+class _SectionLoader:
+    """Loads one file chunk by chunk, sending refused rows and warnings to the reports."""
+
+    def __init__(
+        self,
+        store: GraphStore,
+        source: SourceFile,
+        provenance: dict[str, Any],
+        rejects: FindingsWriter,
+        warnings: FindingsWriter,
+    ) -> None:
+        self.store, self.source = store, source
+        self.provenance = provenance
+        self.rejects, self.warnings = rejects, warnings
+        self.stats = SectionStats(source.section.name, source.name)
+        self.created: set[str] = set()
+
+    def _warn(self, row: int, column: str, value: str, message: str) -> None:
+        self.warnings.add(Finding(self.source.name, row, column, value, message))
+        self.stats.warnings += 1
+
+    def _reject(self, row: int, problems: list[RowRejected]) -> None:
+        for p in problems:
+            self.rejects.add(Finding(self.source.name, row, p.column, p.value, p.reason))
+        self.stats.rejected += 1
+
+    def load_chunk(self, rows: list[Any]) -> None:
+        section = self.source.section
+        checked: list[Checked] = []
+        for row in rows:
+            values, problems = check_row(section, row)
+            if problems:
+                self._reject(row.number, problems)
+            else:
+                checked.append(Checked(row, values))
+        resolved = Resolved(
+            enterprises=self.store.resolve_enterprises(
+                {r for c in checked for r in enterprise_refs(section, c.values)}
+            ),
+            entities=self.store.existing_entities(
+                {r for c in checked for r in entity_refs(section, c.values)}
+            ),
+            created=self.created,
+        )
+        nodes: list[NodeRecord] = []
+        edges: list[EdgeRecord] = []
+        build = BUILDERS[section.name]
+        for c in checked:
+            builder = Builder(section, resolved, c.values, c.row)
+            try:
+                build(builder)
+            except RowRejected as problem:
+                self._reject(c.row.number, [problem])
+                continue
+            stamp = {**self.provenance, "src_row": c.row.number}
+            nodes.extend(NodeRecord(n.label, n.id, {**n.props, **stamp}, n.placeholder)
+                         for n in builder.out.nodes)
+            edges.extend(EdgeRecord(e.type, e.key, e.source, e.target, {**e.props, **stamp})
+                         for e in builder.out.edges)
+            for column, value, message in builder.out.warnings:
+                self._warn(c.row.number, column, value, message)
+            self.stats.loaded += 1
+        self.stats.rows += len(rows)
+        if nodes:
+            self.store.write_nodes(nodes)
+        if edges:
+            self.store.write_edges(edges)
+
+
+@contextmanager
+def _progress(show: bool) -> Iterator[Progress | None]:
+    if not show:
+        yield None
+        return
+    columns = (
+        SpinnerColumn(),
+        TextColumn("{task.description:<18}"),
+        TextColumn("{task.completed:>10,.0f} rows"),
+        TextColumn("{task.fields[rate]:>9} rows/s"),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, transient=False) as progress:
+        yield progress
+
+
+def load_dataset(
+    folder: Path,
+    store: GraphStore,
+    *,
+    rejects_path: Path,
+    warnings_path: Path | None = None,
+    batch_size: int = 5000,
+    progress: bool = False,
+) -> LoadReport:
+    """Load every section of the folder.
+
+    Raises DatasetError, having written nothing, when a file cannot be read.
+    """
+    started = time.perf_counter()
+    sources = find_sources(folder)
+    warnings_path = warnings_path or rejects_path.with_name(rejects_path.stem + ".warnings.csv")
+    report = LoadReport(batch_id_for(sources), rejects_path=rejects_path,
+                        warnings_path=warnings_path)
+    provenance_base = {
+        "batch_id": report.batch_id,
+        "loaded_at": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
+    store.ensure_schema()
+    with (
+        FindingsWriter(rejects_path) as rejects,
+        FindingsWriter(warnings_path) as warnings,
+        _progress(progress) as bar,
+    ):
+        for source in sources:
+            loader = _SectionLoader(
+                store, source, {**provenance_base, "src_file": source.name}, rejects, warnings
+            )
+            for header in source.unknown_columns:
+                loader._warn(1, header, "", "unknown column: ignored")
+            task: TaskID | None = (
+                bar.add_task(source.section.name, total=None, rate="") if bar else None
+            )
+            section_start = time.perf_counter()
+            for chunk in read_chunks(source, batch_size):
+                loader.load_chunk(chunk)
+                loader.stats.seconds = time.perf_counter() - section_start
+                if bar is not None and task is not None:
+                    bar.update(task, completed=loader.stats.rows,
+                               rate=f"{loader.stats.rows_per_second:,.0f}")
+            loader.stats.seconds = time.perf_counter() - section_start
+            if bar is not None and task is not None:
+                bar.update(task, total=loader.stats.rows)
+            report.sections.append(loader.stats)
+        for stats in report.sections:
+            if stats.section == "shareholdings":
+                for enterprise, total in store.overfull_enterprises():
+                    warnings.add(Finding(stats.file, 0, "percent", enterprise,
+                                         f"open holdings add up to {total:.2f}% (over 100%)"))
+                    stats.warnings += 1
+    store.commit()
+    report.seconds = time.perf_counter() - started
+    return report
+
+

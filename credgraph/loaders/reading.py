@@ -1,0 +1,207 @@
+"""Reading dataset files: format and encoding detection, header mapping, chunked rows.
+
+A file is checked whole (it decodes, its headers name every required column)
+before anything of the dataset is written, then read again in chunks so memory
+stays flat however large it is.
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pandas as pd
+
+from credgraph.exc import DatasetError
+from credgraph.loaders.normalize import fold
+from credgraph.loaders.spec import SectionSpec, load_sections
+
+ENCODINGS = ("utf-8-sig", "gb18030")
+_BLOCK = 1 << 20
+
+
+@dataclass
+class SourceFile:
+    """A dataset file that passed the checks, with what it takes to read it."""
+
+    section: SectionSpec
+    path: Path
+    encoding: str | None
+    """None for .xlsx."""
+    columns: dict[str, str]
+    """Header as written in the file to the DATA.md column it names."""
+    unknown_columns: list[str] = field(default_factory=list)
+    digest: str = ""
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+
+@dataclass(frozen=True)
+class Row:
+    number: int
+    """The line of the file or sheet row it came from; the header is row 1."""
+    values: dict[str, str]
+    """DATA.md column name to stripped text; empty cells are left out."""
+
+
+def _decodes(path: Path, encoding: str, digest: Any) -> bool:
+    decoder = codecs.getincrementaldecoder(encoding)()
+    try:
+        with path.open("rb") as fh:
+            while block := fh.read(_BLOCK):
+                if b"\x00" in block:
+                    return False
+                decoder.decode(block)
+                digest.update(block)
+            decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _detect_encoding(path: Path) -> tuple[str, str]:
+    for encoding in ENCODINGS:
+        digest = hashlib.sha256()
+        if _decodes(path, encoding, digest):
+            return encoding, digest.hexdigest()
+    raise DatasetError(path.name, "cannot be decoded as UTF-8 or GB18030")
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _xlsx_rows(path: Path) -> Iterator[list[str]]:
+    workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    try:
+        sheet = workbook.worksheets[0]
+        for cells in sheet.iter_rows(values_only=True):
+            yield [_cell_text(v) for v in cells]
+    finally:
+        workbook.close()
+
+
+def _map_headers(section: SectionSpec, file: str, headers: list[str]) -> SourceFile:
+    accepted = section.header_map()
+    columns: dict[str, str] = {}
+    unknown: list[str] = []
+    for header in headers:
+        column = accepted.get(fold(str(header)).lower())
+        if column is None:
+            if str(header).strip():
+                unknown.append(str(header))
+        elif column in columns.values():
+            raise DatasetError(file, f"column {column} appears twice")
+        else:
+            columns[str(header)] = column
+    present = set(columns.values())
+    missing = [c.name for c in section.columns.values() if c.required and c.name not in present]
+    if missing:
+        raise DatasetError(file, f"missing required column(s): {', '.join(missing)}")
+    if section.one_of_required and not present & set(section.one_of_required):
+        raise DatasetError(file, f"needs one of the columns {', '.join(section.one_of_required)}")
+    return SourceFile(section, Path(file), None, columns, unknown)
+
+
+def inspect_file(section: SectionSpec, path: Path) -> SourceFile:
+    """Check a file can be read whole and names the columns its section needs."""
+    if path.suffix.lower() == ".xlsx":
+        try:
+            rows = _xlsx_rows(path)
+            headers = next(rows, [])
+            for _ in rows:
+                pass
+        except DatasetError:
+            raise
+        except Exception as e:  # openpyxl raises many kinds for a broken workbook
+            raise DatasetError(path.name, f"not a readable .xlsx workbook ({e})") from e
+        source = _map_headers(section, path.name, headers)
+        source.digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    else:
+        encoding, digest = _detect_encoding(path)
+        try:
+            header_frame = pd.read_csv(path, encoding=encoding, dtype=str, nrows=0)
+        except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as e:
+            raise DatasetError(path.name, f"not a readable CSV file ({e})") from e
+        source = _map_headers(section, path.name, list(header_frame.columns))
+        source.encoding, source.digest = encoding, digest
+    source.path = path
+    return source
+
+
+def find_sources(folder: Path) -> list[SourceFile]:
+    """The dataset's files in section order, each checked; raises before any is loaded."""
+    if not folder.is_dir():
+        raise DatasetError(str(folder), "is not a folder")
+    sections = load_sections()
+    found: dict[str, Path] = {}
+    for path in sorted(folder.iterdir()):
+        stem, suffix = path.stem, path.suffix.lower()
+        if suffix not in (".csv", ".xlsx") or stem not in sections:
+            continue
+        if stem in found:
+            raise DatasetError(path.name, f"section {stem} is given twice ({found[stem].name})")
+        found[stem] = path
+    if "enterprises" not in found:
+        raise DatasetError(str(folder), "has no enterprises.csv or enterprises.xlsx")
+    return [inspect_file(sections[name], found[name]) for name in sections if name in found]
+
+
+def _rows_from(
+    source: SourceFile, header: list[str], records: Iterator[tuple[int, list[str]]]
+) -> Iterator[Row]:
+    positions = [(i, source.columns[h]) for i, h in enumerate(header) if h in source.columns]
+    for number, cells in records:
+        values = {}
+        for i, column in positions:
+            text = cells[i].strip() if i < len(cells) and cells[i] is not None else ""
+            if text:
+                values[column] = text
+        if values:
+            yield Row(number, values)
+
+
+def read_chunks(source: SourceFile, chunk_size: int) -> Iterator[list[Row]]:
+    """The file's non-blank rows, chunk_size at a time."""
+    if source.encoding is None:
+        rows = _xlsx_rows(source.path)
+        header = next(rows, [])
+        chunk: list[Row] = []
+        for row in _rows_from(source, header, enumerate(rows, start=2)):
+            chunk.append(row)
+            if len(chunk) >= chunk_size:
+                yield chunk
+                chunk = []
+        if chunk:
+            yield chunk
+        return
+    reader = pd.read_csv(
+        source.path,
+        encoding=source.encoding,
+        dtype=str,
+        keep_default_na=False,
+        chunksize=chunk_size,
+        skip_blank_lines=False,
+    )
+    start = 2
+    for frame in reader:
+        header = [str(c) for c in frame.columns]
+        cells = (list(t) for t in frame.itertuples(index=False, name=None))
+        yield list(_rows_from(source, header, enumerate(cells, start=start)))
+        start += len(frame)
