@@ -111,6 +111,24 @@ RETURN e.id AS id, total ORDER BY id
 """Enterprises whose open holdings add up to more than 100% (a data-quality warning)."""
 
 
+def get_node(model: GraphModel) -> str:
+    """One node by id, looked up through each key space's uniqueness index."""
+    spaces = [ENTITY_LABEL] + [n.label for n in model.nodes.values() if not n.entity]
+    lookups = " UNION ".join(f"MATCH (n:{quote(label)} {{id: $id}}) RETURN n" for label in spaces)
+    return (
+        f"CALL () {{ {lookups} }} "
+        "RETURN properties(n) AS props, [l IN labels(n) WHERE l <> 'Entity'][0] AS label"
+    )
+
+
+def get_edge(edge: EdgeSchema) -> str:
+    """One relationship by its key, found through the key's uniqueness index."""
+    return (
+        f"MATCH (a)-[r:{quote(edge.type)} {{key: $key}}]->(b) "
+        "RETURN properties(r) AS props, a.id AS source, b.id AS target"
+    )
+
+
 def count_nodes(label: str) -> str:
     return f"MATCH (n:{quote(label)}) RETURN count(n) AS n"
 

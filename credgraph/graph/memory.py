@@ -132,6 +132,18 @@ class MemoryStore(GraphStore):
                     totals[target] += percent
         return sorted((e, t) for e, t in totals.items() if t > 100.0 + OVERFULL_TOLERANCE)
 
+    def get_node(self, node_id: str) -> dict[str, Any] | None:
+        if node_id not in self.graph:
+            return None
+        return dict(self.graph.nodes[node_id])
+
+    def get_edge(self, rel_type: str, key: str) -> dict[str, Any] | None:
+        ends = self._edge_ends.get((rel_type, key))
+        if ends is None:
+            return None
+        attrs = {k: v for k, v in self.graph.edges[(*ends, key)].items() if k != "type"}
+        return {**attrs, "source": ends[0], "target": ends[1]}
+
     def counts(self) -> GraphCounts:
         nodes = Counter(label for _, label in self.graph.nodes(data="label"))
         edges = Counter(t for _, _, t in self.graph.edges(data="type"))

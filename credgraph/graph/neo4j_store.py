@@ -108,6 +108,16 @@ class Neo4jStore(GraphStore):
         rows = self.read(cypher.OVERFULL_ENTERPRISES, tolerance=OVERFULL_TOLERANCE)
         return [(r["id"], r["total"]) for r in rows]
 
+    def get_node(self, node_id: str) -> dict[str, Any] | None:
+        rows = self.read(cypher.get_node(self.model), id=node_id)
+        return {**rows[0]["props"], "label": rows[0]["label"]} if rows else None
+
+    def get_edge(self, rel_type: str, key: str) -> dict[str, Any] | None:
+        rows = self.read(cypher.get_edge(self.model.edge(rel_type)), key=key)
+        if not rows:
+            return None
+        return {**rows[0]["props"], "source": rows[0]["source"], "target": rows[0]["target"]}
+
     def counts(self) -> GraphCounts:
         nodes = {label: self.read(cypher.count_nodes(label))[0]["n"] for label in self.model.nodes}
         edges = {t: self.read(cypher.count_edges(t))[0]["n"] for t in self.model.edges}

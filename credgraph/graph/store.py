@@ -5,6 +5,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Collection, Sequence
 from types import TracebackType
+from typing import Any
 
 from credgraph.graph.model import GraphModel, load_model
 from credgraph.graph.records import EdgeRecord, EnterpriseRef, GraphCounts, NodeRecord
@@ -49,6 +50,14 @@ class GraphStore(ABC):
     @abstractmethod
     def overfull_enterprises(self) -> list[tuple[str, float]]:
         """Enterprises whose open holdings add up to more than 100%, with the total."""
+
+    @abstractmethod
+    def get_node(self, node_id: str) -> dict[str, Any] | None:
+        """A node's properties with its `label`, or None."""
+
+    @abstractmethod
+    def get_edge(self, rel_type: str, key: str) -> dict[str, Any] | None:
+        """A relationship's properties with `source` and `target` ids, or None."""
 
     @abstractmethod
     def counts(self) -> GraphCounts:

@@ -1,0 +1,134 @@
+"""The `credgraph` command: generate, load, serve, demo."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from credgraph.exc import CredgraphError, DatasetError
+from credgraph.graph import GraphStore, open_store
+from credgraph.loaders.load import LoadReport, load_dataset
+from credgraph.settings import get_settings
+
+app = typer.Typer(
+    help="credgraph: enterprise relationship explorer for the credit publicity system.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+console = Console()
+errors = Console(stderr=True)
+
+
+def _summary(report: LoadReport) -> Table:
+    table = Table(title=f"Load {report.batch_id} ({report.seconds:.1f} s)")
+    for column in ("section", "file", "rows", "loaded", "rejected", "warnings", "rows/s"):
+        table.add_column(column, justify="left" if column in ("section", "file") else "right")
+    for s in report.sections:
+        table.add_row(s.section, s.file, f"{s.rows:,}", f"{s.loaded:,}", f"{s.rejected:,}",
+                      f"{s.warnings:,}", f"{s.rows_per_second:,.0f}")
+    return table
+
+
+def _load(store: GraphStore, dataset: Path, rejects: Path, batch_size: int) -> LoadReport:
+    try:
+        report = load_dataset(dataset, store, rejects_path=rejects, batch_size=batch_size,
+                              progress=console.is_terminal)
+    except DatasetError as e:
+        errors.print(f"credgraph: cannot load {dataset}: {e}", markup=False, highlight=False)
+        raise typer.Exit(2) from e
+    console.print(_summary(report))
+    if report.rejected:
+        console.print(f"{report.rejected:,} row(s) refused: see {report.rejects_path}")
+    if report.warnings:
+        console.print(f"{report.warnings:,} warning(s): see {report.warnings_path}")
+    return report
+
+
+def _open() -> GraphStore:
+    try:
+        return open_store(get_settings())
+    except CredgraphError as e:
+        errors.print(f"credgraph: {e}", markup=False, highlight=False)
+        raise typer.Exit(2) from e
+
+
+@app.command()
+def load(
+    dataset: Annotated[Path, typer.Argument(help="A dataset folder in the DATA.md layout.")],
+    rejects: Annotated[Path, typer.Option(help="Where refused rows are reported.")] = Path(
+        "rejects.csv"
+    ),
+    batch_size: Annotated[int, typer.Option(min=1, help="Rows per write batch.")] = 0,
+) -> None:
+    """Load a dataset folder into the configured store (exit 2 if a file is unreadable)."""
+    with _open() as store:
+        _load(store, dataset, rejects, batch_size or get_settings().batch_size)
+
+
+@app.command()
+def generate(
+    out: Annotated[Path, typer.Option(help="Folder to write the dataset into.")],
+    enterprises: Annotated[int, typer.Option(min=1)] = 10_000,
+    seed: Annotated[int, typer.Option()] = 1,
+) -> None:
+    """Write a synthetic registry dataset in the DATA.md layout (deterministic per seed)."""
+    from credgraph.generate import generate as run_generate
+
+    counts = run_generate(out, enterprises=enterprises, seed=seed, progress=console.is_terminal)
+    table = Table(title=f"Generated into {out}")
+    table.add_column("section")
+    table.add_column("rows", justify="right")
+    for section, rows in counts.items():
+        table.add_row(section, f"{rows:,}")
+    console.print(table)
+
+
+def _serve(store: GraphStore, host: str, port: int) -> None:
+    import uvicorn
+
+    from credgraph.api.app import create_app
+
+    console.print(f"credgraph: serving http://{host}:{port}/ (GraphiQL at /graphql)")
+    uvicorn.run(create_app(store, get_settings()), host=host, port=port, log_level="info")
+
+
+@app.command()
+def serve(
+    dataset: Annotated[
+        Path | None, typer.Option(help="Load this dataset folder before serving.")
+    ] = None,
+    host: Annotated[str, typer.Option()] = "127.0.0.1",
+    port: Annotated[int, typer.Option()] = 8000,
+) -> None:
+    """Serve the GraphQL API and the web explorer over the configured store."""
+    with _open() as store:
+        if dataset is not None:
+            _load(store, dataset, Path(tempfile.gettempdir()) / "credgraph-rejects.csv",
+                  get_settings().batch_size)
+        _serve(store, host, port)
+
+
+@app.command()
+def demo(
+    enterprises: Annotated[int, typer.Option(min=100)] = 2_000,
+    host: Annotated[str, typer.Option()] = "127.0.0.1",
+    port: Annotated[int, typer.Option()] = 8000,
+) -> None:
+    """Generate a small dataset, load it into an embedded store and serve it."""
+    from credgraph.generate import generate as run_generate
+    from credgraph.graph.memory import MemoryStore
+
+    folder = Path(tempfile.mkdtemp(prefix="credgraph-demo-"))
+    run_generate(folder / "dataset", enterprises=enterprises, seed=7, progress=False)
+    store = MemoryStore(folder / "graph.pickle")
+    _load(store, folder / "dataset", folder / "rejects.csv", get_settings().batch_size)
+    _serve(store, host, port)
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,61 @@
+"""Store fixtures: every store test runs against the embedded store and a real Neo4j.
+
+The Neo4j server is started once per test session by scripts/neo4j.sh (or taken
+from CREDGRAPH_TEST_NEO4J_URI); if it cannot start, the Neo4j tests error out,
+they are never skipped.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from credgraph.graph.memory import MemoryStore
+from credgraph.graph.neo4j_store import Neo4jStore
+from credgraph.graph.store import GraphStore
+from tests.handmade import write_handmade
+from tests.neo4j_server import Neo4jServer, neo4j_uri_for_tests
+
+
+@pytest.fixture(scope="session")
+def neo4j_uri() -> Iterator[str]:
+    external = neo4j_uri_for_tests()
+    if external:
+        yield external
+        return
+    server = Neo4jServer()
+    server.start()
+    try:
+        yield server.uri
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def neo4j_store(neo4j_uri: str) -> Iterator[Neo4jStore]:
+    store = Neo4jStore(neo4j_uri, password=os.environ.get("CREDGRAPH_TEST_NEO4J_PASSWORD", ""))
+    store.clear()
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+@pytest.fixture
+def memory_store(tmp_path: Path) -> MemoryStore:
+    return MemoryStore(tmp_path / "graph.pickle")
+
+
+@pytest.fixture(params=["memory", pytest.param("neo4j", marks=pytest.mark.neo4j)])
+def store(request: pytest.FixtureRequest) -> GraphStore:
+    """Each test using this runs once per store."""
+    result: GraphStore = request.getfixturevalue(f"{request.param}_store")
+    return result
+
+
+@pytest.fixture
+def handmade_dir(tmp_path: Path) -> Path:
+    return write_handmade(tmp_path / "handmade")

@@ -1,0 +1,219 @@
+"""Loading the hand-made dataset into both stores: counts, values, provenance, rejects."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from credgraph.exc import DatasetError, StoreError
+from credgraph.graph.records import EdgeRecord
+from credgraph.graph.store import GraphStore
+from credgraph.loaders.load import load_dataset
+from credgraph.loaders.report import read_findings
+from tests.handmade import (
+    E1,
+    E2,
+    E3,
+    E4,
+    E5,
+    EXPECTED_COUNTS,
+    EXPECTED_REJECTS,
+    write_handmade,
+)
+
+
+def _counts(store: GraphStore) -> dict[str, Any]:
+    counts = store.counts()
+    return {"nodes": counts.nodes, "edges": counts.edges}
+
+
+def _load(store: GraphStore, folder: Path, tmp_path: Path, **kwargs: Any) -> Any:
+    return load_dataset(folder, store, rejects_path=tmp_path / "rejects.csv", **kwargs)
+
+
+def test_handmade_counts_and_rejects(store: GraphStore, handmade_dir: Path, tmp_path: Path) -> None:
+    report = _load(store, handmade_dir, tmp_path)
+    assert _counts(store) == EXPECTED_COUNTS
+    rejects = read_findings(tmp_path / "rejects.csv")
+    by_row: dict[tuple[str, int], set[str]] = {}
+    for finding in rejects:
+        by_row.setdefault((finding.file, finding.row), set()).add(finding.column)
+    assert by_row == EXPECTED_REJECTS
+    assert report.rejected == len(EXPECTED_REJECTS)
+    reasons = {(f.file, f.row): f.reason for f in rejects}
+    assert "check character" in reasons[("enterprises.csv", 7)]
+    assert "impossible date" in reasons[("enterprises.csv", 8)]
+    assert reasons[("shareholdings.csv", 4)] == "percent outside 0-100"
+    assert "neither in the dataset nor in the graph" in reasons[("shareholdings.csv", 7)]
+    assert reasons[("officers.xlsx", 5)] == "unknown role"
+    assert reasons[("list_entries.csv", 4)] == "unknown list type"
+
+
+def test_handmade_values_and_provenance(
+    store: GraphStore, handmade_dir: Path, tmp_path: Path
+) -> None:
+    report = _load(store, handmade_dir, tmp_path)
+    e1 = store.get_node(E1)
+    assert e1 is not None
+    assert e1["label"] == "Enterprise"
+    assert e1["established"] == "2001-05-03"
+    assert e1["registered_capital"] == 1000.0
+    assert e1["currency"] == "CNY"
+    assert (e1["src_file"], e1["src_row"], e1["batch_id"]) == ("enterprises.csv", 2, report.batch_id)
+    assert e1["loaded_at"]
+    e2 = store.get_node(E2)
+    assert e2 is not None and e2["name"] == "深圳市乙控股有限公司（集团）"
+    assert e2["name_norm"] == "深圳市乙控股有限公司(集团)"
+    assert store.get_node(E4) is not None, "full-width USCC folds to the half-width key"
+    legacy = store.get_node(E5)
+    assert legacy is not None and legacy["reg_no"] == E5 and "uscc" not in legacy
+
+    p1 = store.get_node("P1")
+    assert p1 is not None and p1["name"] == "张三" and p1["placeholder"] is False
+    p4 = store.get_node("P4")
+    assert p4 is not None and p4["name"] == "赵六" and p4["placeholder"] is True
+    state = store.get_node("G1")
+    assert state is not None and state["label"] == "OtherHolder" and state["category"] == "state"
+
+    held = store.get_edge("SHAREHOLDER", f"{E2}|P1|2015-01-01")
+    assert held is not None
+    assert (held["source"], held["target"], held["percent"]) == ("P1", E2, 50.0)
+    assert held["start"] == "2015-01-01" and "end" not in held
+    assert (held["src_file"], held["src_row"]) == ("shareholdings.csv", 3)
+    derived = store.get_edge("SHAREHOLDER", f"{E4}|P3|2018-01-01")
+    assert derived is not None
+    assert derived["percent"] == pytest.approx(25.0) and derived["percent_source"] == "subscribed"
+    unknown = store.get_edge("SHAREHOLDER", f"{E3}|P1|2016-01-01")
+    assert unknown is not None and "percent" not in unknown
+    assert unknown["percent_source"] == "unknown"
+
+    chair = store.get_edge("OFFICER", f"{E1}|P1|chair|2015-01-01")
+    manager = store.get_edge("OFFICER", f"{E1}|P1|manager|2015-01-01")
+    assert chair is not None and manager is not None and chair["src_file"] == "officers.xlsx"
+    assert chair["src_row"] == manager["src_row"] == 3
+    rep = store.get_edge("LEGAL_REPRESENTATIVE", f"{E1}|P1|legal_representative|2015-01-01")
+    assert rep is not None and rep["role"] == "legal_representative"
+
+    pledge = store.get_edge("EQUITY_PLEDGE", "GQ001|pledgor-pledgee")
+    assert pledge is not None and (pledge["source"], pledge["target"]) == (E2, "P3")
+    assert pledge["status"] == "valid" and pledge["start"] == "2019-01-01"
+    mortgage = store.get_edge("CHATTEL_MORTGAGE", "DY001")
+    assert mortgage is not None and mortgage["secured_amount"] == 300.0
+
+    entry = store.get_node(f"P2|dishonest_debtor|2022-01-01")
+    assert entry is not None and entry["removed_on"] == "2023-01-01"
+    event = store.get_node(f"{E3}|licence_revoked|2022-01-01")
+    assert event is not None and list(event["liable_persons"]) == ["P3"]
+
+
+def test_warnings_report(store: GraphStore, handmade_dir: Path, tmp_path: Path) -> None:
+    report = _load(store, handmade_dir, tmp_path)
+    warnings = {(w.file, w.row, w.column) for w in read_findings(report.warnings_path)}
+    assert ("enterprises.csv", 1, "备注") in warnings
+    assert ("shareholdings.csv", 9, "holder") in warnings
+
+
+def test_reload_changes_nothing(store: GraphStore, handmade_dir: Path, tmp_path: Path) -> None:
+    _load(store, handmade_dir, tmp_path)
+    before = _counts(store)
+    first = store.get_edge("SHAREHOLDER", f"{E2}|P1|2015-01-01")
+    _load(store, handmade_dir, tmp_path)
+    assert _counts(store) == before
+    assert store.get_edge("SHAREHOLDER", f"{E2}|P1|2015-01-01") == first
+
+
+class _Crash(Exception):
+    pass
+
+
+def _crash_after(store: GraphStore, edge_batches: int) -> None:
+    """Make the store fail part-way through the load, as a killed loader would stop."""
+    original = store.write_edges
+    calls = {"n": 0}
+
+    def failing(records: list[EdgeRecord]) -> None:
+        calls["n"] += 1
+        if calls["n"] > edge_batches:
+            raise _Crash
+        original(records)
+
+    store.write_edges = failing  # type: ignore[method-assign,assignment]
+
+
+def test_interrupted_load_then_rerun_equals_clean_load(
+    store: GraphStore, handmade_dir: Path, tmp_path: Path
+) -> None:
+    _crash_after(store, edge_batches=3)
+    with pytest.raises(_Crash):
+        _load(store, handmade_dir, tmp_path, batch_size=2)
+    del store.write_edges  # type: ignore[method-assign]
+    _load(store, handmade_dir, tmp_path, batch_size=2)
+    assert _counts(store) == EXPECTED_COUNTS
+
+
+def test_unreadable_file_stops_before_writing(
+    store: GraphStore, handmade_dir: Path, tmp_path: Path
+) -> None:
+    (handmade_dir / "penalties.csv").write_bytes("enterprise,doc_no\n".encode("utf-16"))
+    with pytest.raises(DatasetError, match="penalties.csv"):
+        _load(store, handmade_dir, tmp_path)
+    assert store.counts().total_nodes == 0
+
+
+def test_missing_required_column_stops_before_writing(
+    store: GraphStore, handmade_dir: Path, tmp_path: Path
+) -> None:
+    (handmade_dir / "officers.xlsx").unlink()
+    (handmade_dir / "officers.csv").write_text("enterprise,person_id\n", encoding="utf-8")
+    with pytest.raises(DatasetError, match="officers.csv: missing required column"):
+        _load(store, handmade_dir, tmp_path)
+    assert store.counts().total_nodes == 0
+
+
+def test_gb18030_enterprises_with_chinese_dates(store: GraphStore, tmp_path: Path) -> None:
+    folder = tmp_path / "gbk"
+    folder.mkdir()
+    text = f"统一社会信用代码,名称,成立日期\n{E3},杭州丙贸易有限公司,2010年1月2日\n"
+    (folder / "enterprises.csv").write_bytes(text.encode("gb18030"))
+    _load(store, folder, tmp_path)
+    node = store.get_node(E3)
+    assert node is not None and node["name"] == "杭州丙贸易有限公司"
+    assert node["established"] == "2010-01-02"
+
+
+def test_references_resolve_against_the_graph(
+    store: GraphStore, handmade_dir: Path, tmp_path: Path
+) -> None:
+    """A later dataset may refer to enterprises an earlier load put in the graph."""
+    _load(store, handmade_dir, tmp_path)
+    later = tmp_path / "later"
+    later.mkdir()
+    (later / "enterprises.csv").write_text("uscc,name\n", encoding="utf-8")
+    (later / "penalties.csv").write_text(
+        f"enterprise,doc_no,decided_on\n{E2},深市监罚〔2024〕9号,2024-02-02\n{E5},X-1,2024-01-01\n",
+        encoding="utf-8",
+    )
+    report = _load(store, later, tmp_path)
+    assert report.rejected == 0
+    assert store.counts().nodes["Penalty"] == 3
+
+
+def test_embedded_store_persists_between_runs(handmade_dir: Path, tmp_path: Path) -> None:
+    from credgraph.graph.memory import MemoryStore
+
+    path = tmp_path / "data" / "graph.pickle"
+    _load(MemoryStore(path), handmade_dir, tmp_path)
+    reopened = MemoryStore(path)
+    assert _counts(reopened) == EXPECTED_COUNTS
+    assert reopened.resolve_enterprises([E5])[E5].id == E5
+
+
+def test_corrupt_embedded_file_is_a_clear_error(tmp_path: Path) -> None:
+    from credgraph.graph.memory import MemoryStore
+
+    path = tmp_path / "graph.pickle"
+    path.write_bytes(b"not a graph")
+    with pytest.raises(StoreError, match="graph.pickle"):
+        MemoryStore(path)
