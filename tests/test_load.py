@@ -20,7 +20,6 @@ from tests.handmade import (
     E5,
     EXPECTED_COUNTS,
     EXPECTED_REJECTS,
-    write_handmade,
 )
 
 
@@ -102,7 +101,7 @@ def test_handmade_values_and_provenance(
     mortgage = store.get_edge("CHATTEL_MORTGAGE", "DY001")
     assert mortgage is not None and mortgage["secured_amount"] == 300.0
 
-    entry = store.get_node(f"P2|dishonest_debtor|2022-01-01")
+    entry = store.get_node("P2|dishonest_debtor|2022-01-01")
     assert entry is not None and entry["removed_on"] == "2023-01-01"
     event = store.get_node(f"{E3}|licence_revoked|2022-01-01")
     assert event is not None and list(event["liable_persons"]) == ["P3"]
