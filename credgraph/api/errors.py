@@ -1,0 +1,90 @@
+"""How failures reach a GraphQL client: a message and an `extensions.code`, never a 500.
+
+Resolvers and the query layer raise `BadInputError` / `NotFoundError` (credgraph.exc)
+or call the helpers here; `ErrorCodes` then gives every error of a response its
+code, including the ones graphql-core raises itself while coercing arguments.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import NoReturn
+
+from graphql import GraphQLError
+from strawberry.extensions import SchemaExtension
+
+from credgraph.exc import BadInputError, NotFoundError, StoreError
+
+BAD_USER_INPUT = "BAD_USER_INPUT"
+NOT_FOUND = "NOT_FOUND"
+VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
+SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE"
+INTERNAL = "INTERNAL_SERVER_ERROR"
+
+
+def raise_bad_input(message: str) -> NoReturn:
+    """An argument is out of range or malformed."""
+    raise BadInputError(message)
+
+
+def raise_not_found(message: str) -> NoReturn:
+    """The id asked for is not in the graph."""
+    raise NotFoundError(message)
+
+
+def bad_input_error(message: str) -> GraphQLError:
+    """A ready-coded error for code that must hand graphql-core a GraphQLError (scalars)."""
+    return GraphQLError(message, extensions={"code": BAD_USER_INPUT})
+
+
+def _causes(error: BaseException) -> Iterator[BaseException]:
+    """The error, its original errors and its Python causes, outermost first."""
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        yield current
+        original = current.original_error if isinstance(current, GraphQLError) else None
+        current = original or current.__cause__
+
+
+def error_code(error: GraphQLError) -> str:
+    """The code a client sees, from the first cause that says what went wrong."""
+    for cause in _causes(error):
+        if isinstance(cause, BadInputError):
+            return BAD_USER_INPUT
+        if isinstance(cause, NotFoundError):
+            return NOT_FOUND
+        if isinstance(cause, StoreError):
+            return SERVICE_UNAVAILABLE
+        if isinstance(cause, GraphQLError) and cause is not error:
+            code = cause.extensions.get("code") if cause.extensions else None
+            if isinstance(code, str):
+                return code
+    if error.path is None:
+        # Raised before execution: a parse, validation or argument coercion failure.
+        message = error.message
+        if message.startswith("Variable '$") or "Expected value of type" in message:
+            return BAD_USER_INPUT
+        return VALIDATION_FAILED
+    return INTERNAL
+
+
+def with_code(error: GraphQLError) -> GraphQLError:
+    """Set `extensions.code` unless the error already carries one."""
+    if not (error.extensions or {}).get("code"):
+        error.extensions = {**(error.extensions or {}), "code": error_code(error)}
+    return error
+
+
+class ErrorCodes(SchemaExtension):
+    """Gives every error of a result its `extensions.code`, whatever raised it."""
+
+    def on_operation(self) -> Iterator[None]:
+        yield
+        result = self.execution_context.result
+        if result is not None and result.errors:
+            result.errors = [with_code(e) for e in result.errors]
+        if self.execution_context.pre_execution_errors:
+            for error in self.execution_context.pre_execution_errors:
+                with_code(error)

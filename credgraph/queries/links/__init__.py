@@ -1,0 +1,1 @@
+"""Link analysis over a graph store: search, details, exposure, paths and ownership."""
