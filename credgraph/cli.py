@@ -21,7 +21,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 console = Console()
-errors = Console(stderr=True)
 
 
 def _summary(report: LoadReport) -> Table:
@@ -39,7 +38,7 @@ def _load(store: GraphStore, dataset: Path, rejects: Path, batch_size: int) -> L
         report = load_dataset(dataset, store, rejects_path=rejects, batch_size=batch_size,
                               progress=console.is_terminal)
     except DatasetError as e:
-        errors.print(f"credgraph: cannot load {dataset}: {e}", markup=False, highlight=False)
+        typer.echo(f"credgraph: cannot load {dataset}: {e}", err=True)
         raise typer.Exit(2) from e
     console.print(_summary(report))
     if report.rejected:
@@ -53,7 +52,7 @@ def _open() -> GraphStore:
     try:
         return open_store(get_settings())
     except CredgraphError as e:
-        errors.print(f"credgraph: {e}", markup=False, highlight=False)
+        typer.echo(f"credgraph: {e}", err=True)
         raise typer.Exit(2) from e
 
 
@@ -63,7 +62,9 @@ def load(
     rejects: Annotated[Path, typer.Option(help="Where refused rows are reported.")] = Path(
         "rejects.csv"
     ),
-    batch_size: Annotated[int, typer.Option(min=1, help="Rows per write batch.")] = 0,
+    batch_size: Annotated[
+        int | None, typer.Option(min=1, help="Rows per write batch (default from settings).")
+    ] = None,
 ) -> None:
     """Load a dataset folder into the configured store (exit 2 if a file is unreadable)."""
     with _open() as store:
