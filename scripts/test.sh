@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# The one command that runs the whole test suite on a fresh machine (needs python3 >= 3.11,
+# Java 17+ and Maven; pytest itself starts Neo4j through scripts/neo4j.sh).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+[ -x .venv/bin/python ] || python3 -m venv .venv
+.venv/bin/python -m pip install -q -e '.[dev]'
+
+rc=0
+.venv/bin/python -m pytest "$@" || rc=$?
+# pytest's 5 means nothing was collected: a broken selection or layout, not a pass.
+if [ "$rc" -eq 5 ]; then echo "test.sh: pytest collected no tests" >&2; fi
+exit "$rc"
