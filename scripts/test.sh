@@ -1,11 +1,9 @@
 #!/usr/bin/env bash
-# The one command that runs the whole test suite on a fresh machine (needs python3 >= 3.11,
-# Java 17+ and Maven; pytest itself starts Neo4j through scripts/neo4j.sh).
+# The one command that runs the whole test suite on a fresh machine
+# (pytest itself starts Neo4j through scripts/neo4j.sh).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-
-[ -x .venv/bin/python ] || python3 -m venv .venv
-.venv/bin/python -m pip install -q -e '.[dev]'
+source scripts/venv.sh
 
 rc=0
 .venv/bin/python -m pytest "$@" || rc=$?
