@@ -1,0 +1,480 @@
+"""Link analysis: what an investigator or analyst asks of the graph, as plain data.
+
+`LinkAnalysis` is implemented once per store (memory.py is the reference,
+neo4j.py the production one); both must give identical answers, so every
+choice that could differ is fixed here:
+
+* Time: a relationship counts on day D per `credgraph.queries.time.in_force`.
+* Hops: link relationships (`GraphModel.link_types`) in either direction, one
+  hop each; self-loops link nothing. A node's degree is the number of link
+  relationships in force on D between it and other nodes. A path never passes
+  through a node whose degree exceeds `max_degree`; its two ends may be such nodes.
+* Canonical path order: by length, then by the sequence of node ids, then by
+  the sequence of relationship (type, key) pairs. `paths` lists simple paths in
+  that order; exposure keeps, per subject, the first shortest path in it.
+* Search ranking: exact id / USCC / registration number first, then names equal
+  to the text, then names starting with it, then names containing it (on the
+  normalised name); within a tier shorter names first, then by id.
+* Ownership: integrated ownership (see ownership.py) over in-force holdings.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from itertools import islice, pairwise
+from typing import Any
+
+from credgraph.exc import BadInputError, NotFoundError
+from credgraph.graph.model import GraphModel
+from credgraph.graph.store import GraphStore
+from credgraph.loaders.normalize import identifier, name_key
+from credgraph.queries.links.ownership import DECIMALS, Integrated, fetch_closure
+from credgraph.queries.links.results import (
+    MAX_DEPTH,
+    MAX_FIRST,
+    MAX_HOPS,
+    OWNERSHIP,
+    ChainNode,
+    Direction,
+    Entity,
+    Exposure,
+    ExposureHit,
+    FirmLink,
+    Holding,
+    Link,
+    ListRecord,
+    Neighbourhood,
+    OwnershipChain,
+    OwnershipEdge,
+    OwnershipPath,
+    OwnershipStep,
+    Path,
+    PersonFirm,
+    Pledge,
+    RawRel,
+    Relation,
+    SearchHit,
+    Step,
+    UltimateOwner,
+    entity,
+)
+from credgraph.queries.links.traversal import (
+    Hop,
+    canonical_bfs,
+    fetch_ball,
+    ordered_simple_paths,
+    path_to,
+)
+from credgraph.queries.time import in_force
+
+
+def check_range(name: str, value: float, low: float, high: float | None = None) -> None:
+    """Refuse an argument outside [low, high] with a message that names the limit."""
+    if value < low or (high is not None and value > high):
+        bound = f"between {low:g} and {high:g}" if high is not None else f"at least {low:g}"
+        raise BadInputError(f"{name} must be {bound}, got {value:g}")
+
+
+def search_tier(entity_: Entity, text_id: str, text_name: str) -> int | None:
+    """The ranking tier of a node for a search text, None when it does not match."""
+    props = entity_.props
+    if text_id and text_id in (entity_.id, props.get("uscc"), props.get("reg_no")):
+        return 0
+    norm = props.get("name_norm") or ""
+    if not text_name or text_name not in norm:
+        return None
+    if norm == text_name:
+        return 1
+    return 2 if norm.startswith(text_name) else 3
+
+
+def search_order(hit: tuple[int, Entity]) -> tuple[int, int, str]:
+    tier, found = hit
+    return (tier, len(found.props.get("name_norm") or ""), found.id)
+
+
+def search_texts(text: str) -> tuple[str, str]:
+    """The text as an identifier and as a normalised name; blank text is refused."""
+    if not text.strip():
+        raise BadInputError("search text is empty")
+    return identifier(text), name_key(text)
+
+
+def pledge_parties(part: str) -> tuple[str, str]:
+    """The parties an EQUITY_PLEDGE relationship joins, from its `part` (`pledgor-pledgee`)."""
+    source, _, target = part.partition("-")
+    return source, target
+
+
+def neighbourhood(node: Entity, rels: Iterable[RawRel],
+                  parties: Mapping[str, Entity]) -> Neighbourhood:
+    """Sort a node's relationships into detail sections, the same way for every store.
+
+    `parties` holds the pledge parties not adjacent to the node, by id.
+    """
+    holders: list[Relation] = []
+    holdings: list[Relation] = []
+    officers: list[Relation] = []
+    entries: list[ListRecord] = []
+    penalties: list[Mapping[str, Any]] = []
+    events: list[Mapping[str, Any]] = []
+    mortgages: list[Relation] = []
+    pledge_rels: dict[str, list[RawRel]] = {}
+    for rel in rels:
+        other = entity(rel.other_label, rel.other)
+        relation = Relation(rel.type, rel.key, other, rel.outgoing, rel.props)
+        if rel.type == OWNERSHIP:
+            (holdings if rel.outgoing else holders).append(relation)
+        elif rel.type in ("OFFICER", "LEGAL_REPRESENTATIVE"):
+            officers.append(relation)
+        elif rel.type == "LISTED":
+            entries.append(ListRecord(rel.other, rel.props.get("start"), rel.props.get("end")))
+        elif rel.type == "PENALISED":
+            penalties.append(rel.other)
+        elif rel.type == "HAS_EVENT":
+            events.append(rel.other)
+        elif rel.type == "CHATTEL_MORTGAGE":
+            mortgages.append(relation)
+        elif rel.type == "EQUITY_PLEDGE":
+            pledge_rels.setdefault(str(rel.props["reg_no"]), []).append(rel)
+    pledges = [_pledge(node, reg_no, found, parties) for reg_no, found in pledge_rels.items()]
+    by_key = _relation_order
+    return Neighbourhood(
+        node=node,
+        holders=tuple(sorted(holders, key=by_key)),
+        holdings=tuple(sorted(holdings, key=by_key)),
+        officers=tuple(sorted(officers, key=by_key)),
+        list_entries=tuple(sorted(entries, key=lambda e: (e.start or "", str(e.entry["id"])))),
+        penalties=tuple(sorted(penalties, key=lambda p: (p.get("decided_on") or "", p["id"]))),
+        events=tuple(sorted(events, key=lambda e: (e.get("date") or "", e["id"]))),
+        pledges=tuple(sorted(pledges, key=lambda p: (p.props.get("start") or "", p.reg_no))),
+        mortgages=tuple(sorted(mortgages, key=by_key)),
+    )
+
+
+def _relation_order(relation: Relation) -> tuple[str, str, str]:
+    return (relation.props.get("start") or "", relation.type, relation.key)
+
+
+def pledge_party_ids(node_id: str, rels: Iterable[RawRel]) -> set[str]:
+    """Ids of pledge parties named by a node's pledge relationships but not adjacent to it."""
+    adjacent = {str(r.other["id"]) for r in rels}
+    wanted = {str(r.props["enterprise"]) for r in rels
+              if r.type == "EQUITY_PLEDGE" and r.props.get("enterprise")}
+    return wanted - adjacent - {node_id}
+
+
+def _pledge(node: Entity, reg_no: str, rels: list[RawRel],
+            parties: Mapping[str, Entity]) -> Pledge:
+    found: dict[str, Entity] = {}
+    props: Mapping[str, Any] = {}
+    for rel in sorted(rels, key=lambda r: r.key):
+        source_role, target_role = pledge_parties(str(rel.props.get("part", "")))
+        other = entity(rel.other_label, rel.other)
+        source, target = (node, other) if rel.outgoing else (other, node)
+        found.setdefault(source_role, source)
+        found.setdefault(target_role, target)
+        props = props or rel.props
+    enterprise_id = props.get("enterprise")
+    if "enterprise" not in found and enterprise_id is not None:
+        enterprise_ = node if enterprise_id == node.id else parties.get(str(enterprise_id))
+        if enterprise_ is not None:
+            found["enterprise"] = enterprise_
+    return Pledge(reg_no, found.get("enterprise"), found.get("pledgor"), found.get("pledgee"),
+                  props)
+
+
+class LinkAnalysis(ABC):
+    """The link questions over one store.
+
+    A store implements the fetches (the abstract methods); argument checks and
+    the algorithms live here, once, so both stores answer alike. The memory
+    store overrides `_paths` with a brute-force reference the tests compare to.
+    """
+
+    def __init__(self, store: GraphStore) -> None:
+        self.store = store
+        self.model: GraphModel = store.model
+        self.link_types: tuple[str, ...] = self.model.link_types
+        self.model.edge(OWNERSHIP)
+
+    # --- fetches each store implements ---------------------------------------------
+
+    @abstractmethod
+    def entities(self, ids: Sequence[str]) -> dict[str, Entity]:
+        """The enterprises, persons and other holders among `ids`, by id."""
+
+    @abstractmethod
+    def neighbourhoods(self, ids: Sequence[str]) -> dict[str, Neighbourhood]:
+        """Detail sections of each entity among `ids`, by id (batched for DataLoaders)."""
+
+    @abstractmethod
+    def _search(self, text_id: str, text_name: str, first: int) -> list[SearchHit]:
+        """Hits for the checked search texts, ranked as the module docstring says."""
+
+    @abstractmethod
+    def _resolve_enterprise(self, ref: str) -> str | None:
+        """The node id of an enterprise by USCC or registration number."""
+
+    @abstractmethod
+    def _expand(self, ids: Sequence[str], day: str) -> list[Link]:
+        """In-force link relationships touching any of `ids`, self-loops left out."""
+
+    @abstractmethod
+    def _degrees(self, ids: Sequence[str], day: str) -> dict[str, int]:
+        """Each node's number of in-force link relationships to other nodes."""
+
+    @abstractmethod
+    def _listed(self, ids: Sequence[str], day: str,
+                lists: Sequence[str]) -> dict[str, list[Mapping[str, Any]]]:
+        """List entries in force on `day` of the given lists, per subject id."""
+
+    @abstractmethod
+    def _holdings(self, ids: Sequence[str], day: str, upward: bool) -> list[Holding]:
+        """In-force holdings into (upward) or out of the given nodes."""
+
+    # --- lookups -----------------------------------------------------------------
+
+    def search(self, text: str, first: int = 20) -> list[SearchHit]:
+        check_range("first", first, 0, MAX_FIRST)
+        text_id, text_name = search_texts(text)
+        return self._search(text_id, text_name, first) if first else []
+
+    def entity(self, node_id: str) -> Entity:
+        """An enterprise, person or other holder by id; NotFoundError when there is none."""
+        found = self.entities([node_id]).get(node_id)
+        if found is None:
+            raise NotFoundError(f"no enterprise, person or other holder with id {node_id!r}")
+        return found
+
+    def enterprise_id(self, ref: str) -> str:
+        node_id = self._resolve_enterprise(identifier(ref)) if ref.strip() else None
+        if node_id is None:
+            raise NotFoundError(f"no enterprise with USCC or registration number {ref!r}")
+        return node_id
+
+    def enterprise(self, ref: str) -> Neighbourhood:
+        """An enterprise's details by USCC or registration number."""
+        node_id = self.enterprise_id(ref)
+        return self.neighbourhoods([node_id])[node_id]
+
+    def person(self, person_id: str) -> Entity:
+        found = self.entities([person_id]).get(person_id)
+        if found is None or found.label != "Person":
+            raise NotFoundError(f"no person with id {person_id!r}")
+        return found
+
+    # --- links ---------------------------------------------------------------------
+
+    def blacklist_exposure(self, node_id: str, day: str, max_hops: int = 3,
+                           lists: Sequence[str] = ("serious_illegal",),
+                           max_degree: int = 200) -> Exposure:
+        """Listed subjects within max_hops of a node, each with its canonical shortest path."""
+        check_range("maxHops", max_hops, 1, MAX_HOPS)
+        check_range("maxDegree", max_degree, 0)
+        origin = self.entity(node_id)
+        reached = canonical_bfs(
+            origin.id, max_hops, max_degree,
+            lambda ids: self._expand(ids, day), lambda ids: self._degrees(ids, day),
+        )
+        others = sorted(n for n in reached if n != origin.id)
+        listed = self._listed(others, day, sorted(set(lists))) if others and lists else {}
+        routes = {node: path_to(node, reached) for node in listed}
+        known = self.entities(sorted({n for hops in routes.values() for h in hops
+                                      for n in h[:2]}))
+        hits = [
+            ExposureHit(known[node], entry, reached[node].distance,
+                        _path(routes[node], known))
+            for node, entries in listed.items()
+            for entry in entries
+        ]
+        hits.sort(key=lambda h: (h.distance, h.subject.id, str(h.entry.get("list")),
+                                 str(h.entry.get("listed_on")), str(h.entry["id"])))
+        return Exposure(origin, tuple(hits))
+
+    def paths(self, from_id: str, to_id: str, day: str, max_hops: int = 4, first: int = 10,
+              max_degree: int = 200) -> list[Path]:
+        """Simple paths between two nodes in canonical order (shortest first)."""
+        check_range("maxHops", max_hops, 1, MAX_HOPS)
+        check_range("first", first, 0, MAX_FIRST)
+        check_range("maxDegree", max_degree, 0)
+        if from_id == to_id:
+            raise BadInputError("fromId and toId are the same node")
+        self.entity(from_id)
+        self.entity(to_id)
+        if not first:
+            return []
+        found = self._paths(from_id, to_id, day, max_hops, first, max_degree)
+        known = self.entities(sorted({n for hops in found for h in hops for n in h[:2]}))
+        return [_path(hops, known) for hops in found]
+
+    def _paths(self, from_id: str, to_id: str, day: str, max_hops: int, first: int,
+               max_degree: int) -> list[list[Hop]]:
+        """The first paths as hops: fetch the ball around both ends, walk it in order."""
+        ball = fetch_ball((from_id, to_id), max_hops, max_degree,
+                          lambda ids: self._expand(ids, day), lambda ids: self._degrees(ids, day))
+        return list(islice(ordered_simple_paths(ball, from_id, to_id, max_hops, max_degree),
+                           first))
+
+    # --- ownership -----------------------------------------------------------------
+
+    def _fetch(self, day: str) -> Callable[[Sequence[str]], list[Holding]]:
+        return lambda ids: self._holdings(ids, day, upward=True)
+
+    def ownership_chain(self, ref: str, day: str, direction: Direction = Direction.UP,
+                        max_depth: int = 10, min_percent: float = 0.0) -> OwnershipChain:
+        """Owners (UP) or investments (DOWN) of an enterprise to max_depth levels."""
+        check_range("maxDepth", max_depth, 1, MAX_DEPTH)
+        check_range("minPercent", min_percent, 0, 100)
+        root = self.enterprise_id(ref)
+        upward = direction is Direction.UP
+
+        def follow(holding: Holding) -> bool:
+            if holding.percent is None:
+                return min_percent == 0
+            return holding.percent >= min_percent
+
+        closure = fetch_closure(root, lambda ids: self._holdings(ids, day, upward), upward,
+                                max_depth, follow)
+        integrated = Integrated(closure.holdings, closure.depth)
+        shares = integrated.shares_into(root) if upward else integrated.shares_of(root)
+        known = self.entities(sorted(closure.depth))
+        nodes = tuple(
+            ChainNode(known[n], d, 100.0 if n == root else shares.get(n, 0.0))
+            for n, d in sorted(closure.depth.items(), key=lambda item: (item[1], item[0]))
+        )
+        edges = tuple(
+            OwnershipEdge(known[h.holder], known[h.held], h,
+                          closure.depth[h.held if upward else h.holder] + 1)
+            for h in closure.holdings
+        )
+        cyclic = _has_cycle(closure.holdings)
+        return OwnershipChain(known[root], direction, nodes, edges, cyclic, closure.truncated)
+
+    def ultimate_owners(self, ref: str, day: str, threshold: float = 25.0) -> list[UltimateOwner]:
+        """Persons, other holders and holder-less enterprises whose effective share >= threshold."""
+        check_range("threshold", threshold, 0, 100)
+        root = self.enterprise_id(ref)
+        closure = fetch_closure(root, self._fetch(day), True, MAX_DEPTH)
+        integrated = Integrated(closure.holdings, closure.depth)
+        shares = integrated.shares_into(root)
+        circular = integrated.circular_into(root)
+        held = {h.held for h in closure.holdings}
+        known = self.entities(sorted(closure.depth))
+        owners: list[UltimateOwner] = []
+        for node, percent in shares.items():
+            found = known[node]
+            if found.label == "Enterprise":
+                if node in held:
+                    continue
+                category = "unknown"
+            elif found.label == "Person":
+                category = "person"
+            else:
+                category = str(found.props.get("category") or "unknown")
+            if percent + 10 ** -DECIMALS < threshold:
+                continue
+            paths = tuple(
+                OwnershipPath(
+                    tuple(OwnershipStep(known[a], known[b], round(
+                        integrated.fraction(a, b) * 100.0, DECIMALS))
+                          for a, b in pairwise(nodes)),
+                    product,
+                )
+                for nodes, product in integrated.top_paths(node, root)
+            )
+            owners.append(UltimateOwner(found, category, percent, node in circular, paths))
+        owners.sort(key=lambda o: (-o.effective_percent, o.owner.id))
+        return owners
+
+    def person_firms(self, person_id: str, day: str,
+                     include_history: bool = False) -> list[PersonFirm]:
+        """Firms the person holds or serves directly, and firms held through holding companies.
+
+        Direct links are the person's holdings and posts (in force on the day, or
+        with include_history also those ended by then); indirect firms are all
+        reached through in-force holdings, with the effective percent.
+        """
+        self.person(person_id)
+        around = self.neighbourhoods([person_id])[person_id]
+        direct: dict[str, list[FirmLink]] = {}
+        firms: dict[str, Entity] = {}
+        for relation in (*around.holdings, *around.officers):
+            if not relation.outgoing or relation.other.label != "Enterprise":
+                continue
+            start, end = relation.props.get("start"), relation.props.get("end")
+            current = in_force(start, end, day)
+            if not current and not (include_history and (start is None or start <= day)):
+                continue
+            firms[relation.other.id] = relation.other
+            direct.setdefault(relation.other.id, []).append(FirmLink(
+                relation.type, relation.key, relation.props.get("role"),
+                relation.props.get("percent") if relation.type == OWNERSHIP else None,
+                start, end, current, relation.props,
+            ))
+        closure = fetch_closure(person_id, lambda ids: self._holdings(ids, day, False), False,
+                                MAX_DEPTH)
+        integrated = Integrated(closure.holdings, closure.depth)
+        shares = integrated.shares_of(person_id)
+        circular = integrated.circular_from(person_id)
+        indirect = sorted(n for n in closure.depth if n != person_id and n not in firms)
+        firms.update(self.entities(indirect))
+        result = [
+            _firm(firms[node], tuple(sorted(direct.get(node, []), key=lambda f: f.key)),
+                  shares.get(node, 0.0), node in circular)
+            for node in firms
+        ]
+        result.sort(key=lambda f: (not f.links, -f.effective_percent, f.enterprise.id))
+        return result
+
+
+def _firm(enterprise_: Entity, links: tuple[FirmLink, ...], effective: float,
+          circular: bool) -> PersonFirm:
+    roles = tuple(sorted({str(f.props.get("role")) for f in links
+                          if f.type != OWNERSHIP and f.props.get("role")}))
+    known = [f.percent for f in links if f.type == OWNERSHIP and f.current
+             and f.percent is not None]
+    starts = [f.start for f in links]
+    ends = [f.end for f in links]
+    return PersonFirm(
+        enterprise=enterprise_,
+        links=links,
+        roles=roles,
+        direct_percent=sum(known) if known else None,
+        effective_percent=effective,
+        circular=circular,
+        start=None if not starts or None in starts else min(s for s in starts if s),
+        end=None if not ends or None in ends else max(e for e in ends if e),
+        current=not links or any(f.current for f in links),
+    )
+
+
+def _path(hops: Sequence[Hop], known: Mapping[str, Entity]) -> Path:
+    return Path(tuple(Step(known[a], known[b], link) for a, b, link in hops))
+
+
+def _has_cycle(holdings: Iterable[Holding]) -> bool:
+    """Whether holdings (self-holdings aside) close a cycle."""
+    graph: dict[str, set[str]] = {}
+    for h in holdings:
+        if h.holder != h.held:
+            graph.setdefault(h.holder, set()).add(h.held)
+    state: dict[str, int] = {}
+    for root in sorted(graph):
+        if root in state:
+            continue
+        stack = [(root, iter(sorted(graph.get(root, ()))))]
+        state[root] = 1
+        while stack:
+            node, children = stack[-1]
+            child = next(children, None)
+            if child is None:
+                state[node] = 2
+                stack.pop()
+            elif state.get(child) == 1:
+                return True
+            elif child not in state:
+                state[child] = 1
+                stack.append((child, iter(sorted(graph.get(child, ())))))
+    return False

@@ -1,0 +1,270 @@
+"""Result records of link analysis: plain data, no store and no GraphQL behind them."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from credgraph.queries.links.privacy import mask_id_number
+
+MAX_HOPS = 6
+MAX_DEPTH = 20
+MAX_FIRST = 1000
+
+OWNERSHIP = "SHAREHOLDER"
+"""The relationship type that carries shares; effective ownership multiplies along it."""
+
+LINK_FIELDS = ("role", "percent", "percent_source", "start", "end",
+               "src_file", "src_row", "batch_id", "loaded_at")
+"""The relationship properties a path step or holding carries."""
+
+
+class Direction(StrEnum):
+    UP = "up"
+    """Towards the owners of an enterprise."""
+    DOWN = "down"
+    """Towards the enterprises it invests in."""
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    """A node as results carry it: id, label (`Enterprise`, `Person` ...), name, properties.
+
+    A person's id number is masked in `props` before it leaves the store layer.
+    """
+
+    id: str
+    label: str
+    name: str
+    props: Mapping[str, Any]
+
+
+def entity(label: str, props: Mapping[str, Any]) -> Entity:
+    """The one way results are built from node properties: masks a person's id number."""
+    clean = dict(props)
+    if "id_number" in clean:
+        clean["id_number"] = mask_id_number(clean["id_number"])
+    node_id = str(clean["id"])
+    return Entity(node_id, label, str(clean.get("name") or node_id), clean)
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """One link relationship in its stored direction (source -> target)."""
+
+    type: str
+    key: str
+    source: str
+    target: str
+    props: Mapping[str, Any]
+
+    @property
+    def order(self) -> tuple[str, str]:
+        return (self.type, self.key)
+
+    def other(self, node: str) -> str:
+        return self.target if node == self.source else self.source
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One hop of a path, oriented the way the path walks it."""
+
+    from_node: Entity
+    to_node: Entity
+    link: Link
+
+    @property
+    def forward(self) -> bool:
+        """True when the stored relationship points the way the path walks."""
+        return self.link.source == self.from_node.id
+
+
+@dataclass(frozen=True, slots=True)
+class Path:
+    steps: tuple[Step, ...]
+
+    @property
+    def node_ids(self) -> tuple[str, ...]:
+        if not self.steps:
+            return ()
+        return (self.steps[0].from_node.id, *(s.to_node.id for s in self.steps))
+
+    @property
+    def order(self) -> tuple[int, tuple[str, ...], tuple[tuple[str, str], ...]]:
+        """The canonical path order (module docstring)."""
+        return (len(self.steps), self.node_ids, tuple(s.link.order for s in self.steps))
+
+
+@dataclass(frozen=True, slots=True)
+class RawRel:
+    """A relationship around a node as a store returns it, before it is sorted into sections."""
+
+    type: str
+    key: str
+    outgoing: bool
+    props: Mapping[str, Any]
+    other_label: str
+    other: Mapping[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Relation:
+    """A relationship seen from one node: the node at the other end and its properties."""
+
+    type: str
+    key: str
+    other: Entity
+    outgoing: bool
+    props: Mapping[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class ListRecord:
+    """A list entry with the dates of the LISTED relationship that keeps it in force."""
+
+    entry: Mapping[str, Any]
+    start: str | None
+    end: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Pledge:
+    """An equity pledge put back together from its link relationships."""
+
+    reg_no: str
+    enterprise: Entity | None
+    pledgor: Entity | None
+    pledgee: Entity | None
+    props: Mapping[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Neighbourhood:
+    """Everything a detail page shows of one node, over all time (callers filter by day)."""
+
+    node: Entity
+    holders: tuple[Relation, ...] = ()
+    holdings: tuple[Relation, ...] = ()
+    officers: tuple[Relation, ...] = ()
+    """OFFICER and LEGAL_REPRESENTATIVE relationships, from either end."""
+    list_entries: tuple[ListRecord, ...] = ()
+    penalties: tuple[Mapping[str, Any], ...] = ()
+    events: tuple[Mapping[str, Any], ...] = ()
+    pledges: tuple[Pledge, ...] = ()
+    mortgages: tuple[Relation, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    entity: Entity
+    matched_by: str
+    """`id` or `name`."""
+
+
+@dataclass(frozen=True, slots=True)
+class FirmLink:
+    """A direct link of a person to a firm: a holding or a post."""
+
+    type: str
+    key: str
+    role: str | None
+    percent: float | None
+    start: str | None
+    end: str | None
+    current: bool
+    props: Mapping[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class PersonFirm:
+    enterprise: Entity
+    links: tuple[FirmLink, ...]
+    """Empty when the firm is held only indirectly."""
+    roles: tuple[str, ...]
+    direct_percent: float | None
+    effective_percent: float
+    circular: bool
+    start: str | None
+    end: str | None
+    current: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ExposureHit:
+    subject: Entity
+    entry: Mapping[str, Any]
+    distance: int
+    path: Path
+
+
+@dataclass(frozen=True, slots=True)
+class Exposure:
+    origin: Entity
+    hits: tuple[ExposureHit, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Holding:
+    """A SHAREHOLDER relationship in force on the day asked (percent None = unknown)."""
+
+    holder: str
+    held: str
+    key: str
+    percent: float | None
+    props: Mapping[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class OwnershipEdge:
+    holder: Entity
+    held: Entity
+    holding: Holding
+    depth: int
+
+
+@dataclass(frozen=True, slots=True)
+class ChainNode:
+    node: Entity
+    depth: int
+    effective_percent: float
+    """UP: this node's effective share of the root; DOWN: the root's share of it."""
+
+
+@dataclass(frozen=True, slots=True)
+class OwnershipChain:
+    root: Entity
+    direction: Direction
+    nodes: tuple[ChainNode, ...]
+    edges: tuple[OwnershipEdge, ...]
+    circular: bool
+    truncated: bool
+    """True when holdings continue beyond max_depth."""
+
+
+@dataclass(frozen=True, slots=True)
+class OwnershipStep:
+    holder: Entity
+    held: Entity
+    percent: float
+
+
+@dataclass(frozen=True, slots=True)
+class OwnershipPath:
+    steps: tuple[OwnershipStep, ...]
+    percent: float
+    """The product of the steps' percents."""
+
+
+@dataclass(frozen=True, slots=True)
+class UltimateOwner:
+    owner: Entity
+    category: str
+    """person, state, foreign, collective or unknown (an enterprise with no recorded holders)."""
+    effective_percent: float
+    circular: bool
+    paths: tuple[OwnershipPath, ...] = field(default_factory=tuple)
+
+

@@ -1,0 +1,183 @@
+"""Bounded traversals over link relationships, driven level by level through a store's fetches.
+
+A store supplies two fetches: the in-force links around a set of nodes, and
+the degrees of a set of nodes. Everything here is plain Python over what those
+return, so the canonical orders of base.py come out the same for every store.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from itertools import pairwise, product
+
+from credgraph.queries.links.results import Link
+
+Expand = Callable[[Sequence[str]], list[Link]]
+"""In-force link relationships (self-loops excluded) touching any of the given nodes."""
+Degrees = Callable[[Sequence[str]], dict[str, int]]
+"""In-force link degree of each of the given nodes."""
+
+Hop = tuple[str, str, Link]
+"""(from node, to node, relationship) as a path walks it."""
+
+
+def hops_order(hops: Sequence[Hop]) -> tuple[int, tuple[str, ...], tuple[tuple[str, str], ...]]:
+    """The canonical path order (base.py) of a path given as hops."""
+    nodes = (hops[0][0], *(hop[1] for hop in hops)) if hops else ()
+    return (len(hops), nodes, tuple(hop[2].order for hop in hops))
+
+
+@dataclass(frozen=True, slots=True)
+class Reached:
+    distance: int
+    parent: str | None
+    link: Link | None
+    rank: int
+    """Position of this node's canonical path among those of its level."""
+
+
+def canonical_bfs(origin: str, max_hops: int, max_degree: int, expand: Expand,
+                  degrees: Degrees) -> dict[str, Reached]:
+    """Every node within `max_hops` with its first shortest path in canonical order.
+
+    Of the shortest paths to a node, the canonical one has the least sequence of
+    node ids, then of relationship (type, key): so its parent is the predecessor
+    whose own canonical path ranks first at the level before, and its last hop
+    the least relationship between the two. Nodes above `max_degree` are reached
+    but never expanded; the origin always is.
+    """
+    reached = {origin: Reached(0, None, None, 0)}
+    frontier = [origin]
+    for distance in range(1, max_hops + 1):
+        if not frontier:
+            break
+        best: dict[str, tuple[int, tuple[str, str], str, Link]] = {}
+        for link in expand(frontier):
+            for here in (link.source, link.target):
+                there = link.other(here)
+                if here not in reached or reached[here].distance != distance - 1:
+                    continue
+                if there in reached:
+                    continue
+                candidate = (reached[here].rank, link.order, here, link)
+                if there not in best or candidate[:2] < best[there][:2]:
+                    best[there] = candidate
+        ordered = sorted(best, key=lambda node: (best[node][0], node))
+        for rank, node in enumerate(ordered):
+            _, _, parent, link = best[node]
+            reached[node] = Reached(distance, parent, link, rank)
+        if distance == max_hops or not ordered:
+            break
+        degree = degrees(ordered)
+        frontier = [n for n in ordered if degree.get(n, 0) <= max_degree]
+    return reached
+
+
+def path_to(node: str, reached: dict[str, Reached]) -> list[Hop]:
+    """The canonical path from the BFS origin to `node`, origin first."""
+    hops: list[Hop] = []
+    while True:
+        here = reached[node]
+        if here.parent is None or here.link is None:
+            break
+        hops.append((here.parent, node, here.link))
+        node = here.parent
+    hops.reverse()
+    return hops
+
+
+@dataclass(frozen=True, slots=True)
+class Ball:
+    """The links and degrees fetched around two path ends: enough for every short path."""
+
+    links: dict[tuple[str, str], Link]
+    degree: dict[str, int]
+
+
+def fetch_ball(ends: tuple[str, str], max_hops: int, max_degree: int, expand: Expand,
+               degrees: Degrees) -> Ball:
+    """Expand ceil(h/2) levels around the first end and floor(h/2) around the second.
+
+    A path of length L <= h has each hop (i, i+1) expanded from node i when
+    i < ceil(h/2), else from node i+1, whose distance to the second end is
+    at most h - ceil(h/2) - 1: so every hop of every such path is fetched.
+    """
+    links: dict[tuple[str, str], Link] = {}
+    degree: dict[str, int] = {}
+    radii = ((ends[0], (max_hops + 1) // 2), (ends[1], max_hops // 2))
+    for centre, radius in radii:
+        seen = {centre}
+        frontier = [centre]
+        for _ in range(radius):
+            if not frontier:
+                break
+            found = expand(frontier)
+            fresh: set[str] = set()
+            for link in found:
+                links[link.order] = link
+                for node in (link.source, link.target):
+                    if node not in seen:
+                        fresh.add(node)
+            seen |= fresh
+            unknown = sorted(n for n in fresh if n not in degree)
+            degree.update(degrees(unknown) if unknown else {})
+            frontier = sorted(n for n in fresh if n in ends or degree.get(n, 0) <= max_degree)
+    unknown = sorted({n for link in links.values() for n in (link.source, link.target)}
+                     - degree.keys())
+    degree.update(degrees(unknown) if unknown else {})
+    return Ball(links, degree)
+
+
+def ordered_simple_paths(ball: Ball, start: str, end: str, max_hops: int,
+                         max_degree: int) -> Iterator[list[Hop]]:
+    """Simple paths from start to end in canonical order, lazily.
+
+    For each length, a depth-first walk over neighbours in id order yields node
+    sequences in lexicographic order; a walk only enters a node that can still
+    reach the end in the hops left. Parallel relationships multiply out last,
+    so the relationship sequence only breaks ties between equal node sequences.
+    """
+    adjacency: dict[str, dict[str, list[Link]]] = {}
+    for link in ball.links.values():
+        if link.source == link.target:
+            continue
+        adjacency.setdefault(link.source, {}).setdefault(link.target, []).append(link)
+        adjacency.setdefault(link.target, {}).setdefault(link.source, []).append(link)
+    neighbours = {
+        node: [(other, sorted(found, key=lambda lk: lk.order))
+               for other, found in sorted(around.items())]
+        for node, around in adjacency.items()
+    }
+    between = {node: dict(around) for node, around in neighbours.items()}
+
+    def passable(node: str) -> bool:
+        return ball.degree.get(node, 0) <= max_degree
+
+    to_end = {end: 0}
+    queue = deque([end])
+    while queue:
+        node = queue.popleft()
+        for other, _ in neighbours.get(node, []):
+            if other not in to_end and other != start and passable(other):
+                to_end[other] = to_end[node] + 1
+                queue.append(other)
+
+    def walk(trail: list[str], length: int) -> Iterator[list[str]]:
+        here = trail[-1]
+        left = length - (len(trail) - 1)
+        for other, _ in neighbours.get(here, []):
+            if other == end:
+                if left == 1:
+                    yield [*trail, end]
+            elif (other not in trail and other != start and passable(other)
+                  and to_end.get(other, max_hops + 1) <= left - 1):
+                yield from walk([*trail, other], length)
+
+    for length in range(1, max_hops + 1):
+        for nodes in walk([start], length):
+            choices = [between[a][b] for a, b in pairwise(nodes)]
+            for links in product(*choices):
+                yield [(a, b, link) for (a, b), link in
+                       zip(pairwise(nodes), links, strict=True)]
