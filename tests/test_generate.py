@@ -93,18 +93,19 @@ def test_headers_and_counts(run: tuple[Path, dict[str, int]]) -> None:
 
 
 def test_headers_match_spec_when_present() -> None:
-    candidates = [Path(__file__).parents[1] / "docs" / "DATA.md",
-                  Path("/work/shared/spec/DATA.md")]
+    docs = Path(__file__).parents[1] / "docs"
+    candidates = [docs / "data-format.md", docs / "DATA.md", Path("/work/shared/spec/DATA.md")]
     spec = next((p for p in candidates if p.exists()), None)
     if spec is None:
         pytest.skip("DATA.md not available")
     sections: dict[str, list[str]] = {}
     current = None
     for line in spec.read_text(encoding="utf-8").splitlines():
-        m = re.match(r"^### (\w+)", line)
-        if m:
-            current = m.group(1)
-            sections[current] = []
+        if line.startswith("#"):
+            m = re.match(r"^### (\w+)", line)
+            current = m.group(1) if m and m.group(1) in EXPECTED_HEADERS else None
+            if current:
+                sections[current] = []
         elif current and line.startswith("| ") and not line.startswith("| column"):
             sections[current].append(line.split("|")[1].strip())
     assert sections == EXPECTED_HEADERS
