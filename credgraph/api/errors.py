@@ -21,6 +21,9 @@ VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
 SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE"
 INTERNAL = "INTERNAL_SERVER_ERROR"
 
+CLIENT_ERRORS = frozenset({BAD_USER_INPUT, NOT_FOUND, VALIDATION_FAILED})
+"""Codes of errors the client caused: answered, not logged as server faults."""
+
 
 def raise_bad_input(message: str) -> NoReturn:
     """An argument is out of range or malformed."""

@@ -1,0 +1,172 @@
+"""The root Query: the link questions of API.md, merged with the restriction checks.
+
+Resolvers only convert: arguments to the query layer's terms, results to
+GraphQL types. Argument checks and algorithms live in credgraph.queries.
+"""
+
+from __future__ import annotations
+
+import datetime
+import importlib
+import importlib.util
+from functools import partial
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+from strawberry.tools import merge_types
+from strawberry.types import ExecutionContext
+
+from credgraph.api.context import Info, in_thread
+from credgraph.api.errors import CLIENT_ERRORS, ErrorCodes, error_code
+from credgraph.api.types.common import (
+    DATE_SCALAR,
+    ENTITY_TYPES,
+    Date,
+    Enterprise,
+    ListType,
+    Person,
+    as_of_day,
+    described,
+)
+from credgraph.api.types.links import Exposure, Path, PersonFirm, SearchHit
+from credgraph.api.types.ownership import OwnershipChain, OwnershipDirection, UltimateOwner
+from credgraph.queries.links.results import Direction
+from credgraph.queries.time import today
+from credgraph.settings import Settings
+
+RESTRICTIONS_MODULE = "credgraph.api.restrictions"
+"""Where the restriction checks' `RestrictionQuery` lives (written separately)."""
+
+DEFAULT_LISTS = (ListType.SERIOUS_ILLEGAL,)
+
+
+@strawberry.type
+class LinkQuery:
+    @described("Enterprises, persons and other holders by name fragment, USCC or person id.")
+    async def search(self, info: Info, text: str, first: int = 20) -> list[SearchHit]:
+        links = info.context.links
+        hits = await in_thread(lambda: links.search(text, first))
+        day = today()
+        return [SearchHit.from_record(h, day) for h in hits]
+
+    @described("An enterprise by USCC (or legacy registration number) as it stood on asOf.")
+    async def enterprise(self, info: Info, uscc: strawberry.ID,
+                         as_of: Date | None = None) -> Enterprise:
+        day = as_of_day(as_of)
+        links = info.context.links
+        around = await in_thread(lambda: links.enterprise(uscc))
+        info.context.loaders.neighbourhood.prime(around.node.id, around)
+        return Enterprise.from_record(around.node.props, day)
+
+    @described("A person by person id; the id number is masked.")
+    async def person(self, info: Info, person_id: strawberry.ID,
+                     as_of: Date | None = None) -> Person:
+        day = as_of_day(as_of)
+        links = info.context.links
+        found = await in_thread(lambda: links.person(person_id))
+        return Person.from_record(found.props, day)
+
+    @described("Every firm the person is linked to, directly or through holding companies.")
+    async def person_firms(self, info: Info, person_id: strawberry.ID, as_of: Date | None = None,
+                           include_history: bool = False) -> list[PersonFirm]:
+        day = as_of_day(as_of)
+        links = info.context.links
+        firms = await in_thread(lambda: links.person_firms(person_id, day, include_history))
+        return [PersonFirm.from_record(f, day) for f in firms]
+
+    @described("Listed subjects within maxHops of a node, never through nodes above maxDegree.")
+    async def blacklist_exposure(
+        self,
+        info: Info,
+        id: strawberry.ID,
+        max_hops: int = 3,
+        lists: list[ListType] = DEFAULT_LISTS,  # type: ignore[assignment]
+        max_degree: int = 200,
+        as_of: Date | None = None,
+    ) -> Exposure:
+        day = as_of_day(as_of)
+        links = info.context.links
+        wanted = [item.value for item in lists]
+        found = await in_thread(
+            lambda: links.blacklist_exposure(id, day, max_hops, wanted, max_degree)
+        )
+        return Exposure.from_record(found, day)
+
+    @described("Simple paths between two nodes, shortest first.")
+    async def paths(
+        self,
+        info: Info,
+        from_id: strawberry.ID,
+        to_id: strawberry.ID,
+        max_hops: int = 4,
+        first: int = 10,
+        max_degree: int = 200,
+        as_of: Date | None = None,
+    ) -> list[Path]:
+        day = as_of_day(as_of)
+        links = info.context.links
+        found = await in_thread(
+            lambda: links.paths(from_id, to_id, day, max_hops, first, max_degree)
+        )
+        return [Path.from_record(p, day) for p in found]
+
+    @described("Owners (UP) or investments (DOWN) of an enterprise with the holdings between.")
+    async def ownership_chain(
+        self,
+        info: Info,
+        uscc: strawberry.ID,
+        direction: OwnershipDirection = OwnershipDirection.UP,
+        max_depth: int = 10,
+        min_percent: float = 0.0,
+        as_of: Date | None = None,
+    ) -> OwnershipChain:
+        day = as_of_day(as_of)
+        links = info.context.links
+        way = Direction(direction.value)
+        found = await in_thread(
+            lambda: links.ownership_chain(uscc, day, way, max_depth, min_percent)
+        )
+        return OwnershipChain.from_record(found, day)
+
+    @described("Natural persons and state or unknown owners with effective percent >= threshold.")
+    async def ultimate_owners(self, info: Info, uscc: strawberry.ID, threshold: float = 25.0,
+                              as_of: Date | None = None) -> list[UltimateOwner]:
+        day = as_of_day(as_of)
+        links = info.context.links
+        found = await in_thread(lambda: links.ultimate_owners(uscc, day, threshold))
+        return [UltimateOwner.from_record(o, day) for o in found]
+
+
+def query_types() -> tuple[type, ...]:
+    """LinkQuery, plus RestrictionQuery once credgraph/api/restrictions.py exists."""
+    if importlib.util.find_spec(RESTRICTIONS_MODULE) is None:
+        return (LinkQuery,)
+    restrictions = importlib.import_module(RESTRICTIONS_MODULE)
+    return (LinkQuery, restrictions.RestrictionQuery)
+
+
+class CredgraphSchema(strawberry.Schema):
+    """Logs only the errors that are the server's fault, not a client's bad request."""
+
+    def process_errors(self, errors: list[GraphQLError],
+                       execution_context: ExecutionContext | None = None) -> None:
+        unexpected = [e for e in errors if error_code(e) not in CLIENT_ERRORS]
+        if unexpected:
+            super().process_errors(unexpected, execution_context)
+
+
+def build_schema(settings: Settings) -> strawberry.Schema:
+    """The schema with the request limits the settings give."""
+    query = merge_types("Query", query_types())
+    return CredgraphSchema(
+        query=query,
+        types=list(ENTITY_TYPES),
+        scalar_overrides={datetime.date: DATE_SCALAR},
+        extensions=[
+            ErrorCodes,
+            partial(QueryDepthLimiter, max_depth=settings.api_max_depth),
+            partial(MaxAliasesLimiter, max_alias_count=settings.api_max_aliases),
+            partial(MaxTokensLimiter, max_token_count=settings.api_max_tokens),
+        ],
+    )

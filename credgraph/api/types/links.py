@@ -1,0 +1,191 @@
+"""GraphQL types of the link questions: search hits, paths, exposure, a person's firms."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+import strawberry
+
+from credgraph.api.types.common import (
+    Date,
+    Enterprise,
+    EntityKind,
+    ListEntry,
+    ListType,
+    Node,
+    Provenance,
+    Role,
+    node_from_entity,
+    to_date,
+)
+from credgraph.queries.links import results
+
+
+@strawberry.enum(description="The relationship types that count as one hop (API.md).")
+class Relation(Enum):
+    SHAREHOLDER = "SHAREHOLDER"
+    OFFICER = "OFFICER"
+    LEGAL_REPRESENTATIVE = "LEGAL_REPRESENTATIVE"
+    EQUITY_PLEDGE = "EQUITY_PLEDGE"
+    CHATTEL_MORTGAGE = "CHATTEL_MORTGAGE"
+
+
+@strawberry.enum(description="What a search text matched.")
+class MatchKind(Enum):
+    ID = "id"
+    NAME = "name"
+
+
+@strawberry.type(description="One search hit; exact id matches come first, then names.")
+class SearchHit:
+    kind: EntityKind
+    id: strawberry.ID
+    name: str
+    matched_by: MatchKind
+    node: Node
+
+    @classmethod
+    def from_record(cls, hit: results.SearchHit, day: str) -> SearchHit:
+        return cls(
+            kind=EntityKind(hit.entity.label),
+            id=strawberry.ID(hit.entity.id),
+            name=hit.entity.name,
+            matched_by=MatchKind(hit.matched_by),
+            node=node_from_entity(hit.entity, day),
+        )
+
+
+@strawberry.type(description="One hop of a path, in the direction the path walks it.")
+class Step:
+    from_: Node = strawberry.field(name="from")
+    to: Node
+    relation: Relation
+    forward: bool = strawberry.field(
+        description="True when the relationship is recorded from `from` to `to`."
+    )
+    role: Role | None
+    percent: float | None
+    start: Date | None
+    end: Date | None
+    key: str
+    provenance: Provenance | None
+
+    @classmethod
+    def from_record(cls, step: results.Step, day: str) -> Step:
+        props = step.link.props
+        role = props.get("role")
+        return cls(
+            from_=node_from_entity(step.from_node, day),
+            to=node_from_entity(step.to_node, day),
+            relation=Relation(step.link.type),
+            forward=step.forward,
+            role=Role(role) if role else None,
+            percent=props.get("percent"),
+            start=to_date(props.get("start")),
+            end=to_date(props.get("end")),
+            key=step.link.key,
+            provenance=Provenance.from_record(props),
+        )
+
+
+@strawberry.type(description="A path of link relationships, first node to last.")
+class Path:
+    steps: list[Step]
+    length: int
+
+    @classmethod
+    def from_record(cls, path: results.Path, day: str) -> Path:
+        return cls(steps=[Step.from_record(s, day) for s in path.steps], length=len(path.steps))
+
+
+@strawberry.type(description="A listed subject within reach, with one shortest path to it.")
+class ExposureHit:
+    subject: Node
+    list: ListType
+    listed_on: Date
+    entry: ListEntry
+    distance: int
+    path: Path
+
+    @classmethod
+    def from_record(cls, hit: results.ExposureHit, day: str) -> ExposureHit:
+        entry = ListEntry.from_record(hit.entry, day)
+        return cls(
+            subject=node_from_entity(hit.subject, day),
+            list=entry.list,
+            listed_on=entry.listed_on,
+            entry=entry,
+            distance=hit.distance,
+            path=Path.from_record(hit.path, day),
+        )
+
+
+@strawberry.type(description="Listed subjects around a node, nearest first.")
+class Exposure:
+    origin: Node
+    hits: list[ExposureHit]
+
+    @classmethod
+    def from_record(cls, exposure: results.Exposure, day: str) -> Exposure:
+        return cls(
+            origin=node_from_entity(exposure.origin, day),
+            hits=[ExposureHit.from_record(h, day) for h in exposure.hits],
+        )
+
+
+@strawberry.type(description="A direct holding or post of a person in a firm.")
+class FirmLink:
+    relation: Relation
+    role: Role | None
+    percent: float | None
+    start: Date | None
+    end: Date | None
+    current: bool
+    key: str
+    provenance: Provenance | None
+
+    @classmethod
+    def from_record(cls, link: results.FirmLink) -> FirmLink:
+        return cls(
+            relation=Relation(link.type),
+            role=Role(link.role) if link.role else None,
+            percent=link.percent,
+            start=to_date(link.start),
+            end=to_date(link.end),
+            current=link.current,
+            key=link.key,
+            provenance=Provenance.from_record(link.props),
+        )
+
+
+@strawberry.type(description="A firm a person is linked to, directly or through holding companies.")
+class PersonFirm:
+    enterprise: Enterprise
+    roles: list[Role]
+    direct_percent: float | None = strawberry.field(
+        description="Sum of the known direct holdings in force; null without one."
+    )
+    effective_percent: float = strawberry.field(
+        description="Integrated ownership through every chain of holdings."
+    )
+    circular: bool
+    direct: bool = strawberry.field(description="False when held only through other firms.")
+    start: Date | None
+    end: Date | None
+    current: bool
+    links: list[FirmLink]
+
+    @classmethod
+    def from_record(cls, firm: results.PersonFirm, day: str) -> PersonFirm:
+        return cls(
+            enterprise=Enterprise.from_record(firm.enterprise.props, day),
+            roles=[Role(r) for r in firm.roles],
+            direct_percent=firm.direct_percent,
+            effective_percent=firm.effective_percent,
+            circular=firm.circular,
+            direct=bool(firm.links),
+            start=to_date(firm.start),
+            end=to_date(firm.end),
+            current=firm.current,
+            links=[FirmLink.from_record(link) for link in firm.links],
+        )

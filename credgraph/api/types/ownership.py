@@ -1,0 +1,137 @@
+"""GraphQL types of ownership: chains of holdings and ultimate owners."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+import strawberry
+
+from credgraph.api.types.common import Date, Node, Provenance, node_from_entity, to_date
+from credgraph.queries.links import results
+
+
+@strawberry.enum(description="UP towards the owners, DOWN towards the investments.")
+class OwnershipDirection(Enum):
+    UP = "up"
+    DOWN = "down"
+
+
+@strawberry.enum(description="What kind of ultimate owner.")
+class OwnerCategory(Enum):
+    PERSON = "person"
+    STATE = "state"
+    FOREIGN = "foreign"
+    COLLECTIVE = "collective"
+    UNKNOWN = "unknown"
+    """An other holder of unknown kind, or an enterprise with no recorded holders."""
+
+
+def _category(value: str) -> OwnerCategory:
+    """A recorded holder category; one this API does not name counts as unknown."""
+    try:
+        return OwnerCategory(value)
+    except ValueError:
+        return OwnerCategory.UNKNOWN
+
+
+@strawberry.type(description="A holding in an ownership chain.")
+class OwnershipEdge:
+    from_: Node = strawberry.field(name="from", description="The holder.")
+    to: Node = strawberry.field(description="The enterprise held.")
+    percent: float | None = strawberry.field(description="null when the share is unknown")
+    percent_source: str | None
+    start: Date | None
+    end: Date | None
+    depth: int = strawberry.field(description="1 for holdings of (or by) the root itself.")
+    key: str
+    provenance: Provenance | None
+
+    @classmethod
+    def from_record(cls, edge: results.OwnershipEdge, day: str) -> OwnershipEdge:
+        props = edge.holding.props
+        return cls(
+            from_=node_from_entity(edge.holder, day),
+            to=node_from_entity(edge.held, day),
+            percent=edge.holding.percent,
+            percent_source=props.get("percent_source"),
+            start=to_date(props.get("start")),
+            end=to_date(props.get("end")),
+            depth=edge.depth,
+            key=edge.holding.key,
+            provenance=Provenance.from_record(props),
+        )
+
+
+@strawberry.type(description="A node of an ownership chain with its level and effective share.")
+class ChainEntry:
+    node: Node
+    depth: int
+    effective_percent: float = strawberry.field(
+        description="UP: this node's effective share of the root; DOWN: the root's share of it."
+    )
+
+
+@strawberry.type(description="The owners (UP) or investments (DOWN) of an enterprise.")
+class OwnershipChain:
+    root: Node
+    nodes: list[Node]
+    entries: list[ChainEntry]
+    edges: list[OwnershipEdge]
+    circular: bool = strawberry.field(description="True when the holdings met a cycle.")
+    truncated: bool = strawberry.field(description="True when holdings go on beyond maxDepth.")
+
+    @classmethod
+    def from_record(cls, chain: results.OwnershipChain, day: str) -> OwnershipChain:
+        entries = [ChainEntry(node=node_from_entity(n.node, day), depth=n.depth,
+                              effective_percent=n.effective_percent) for n in chain.nodes]
+        return cls(
+            root=node_from_entity(chain.root, day),
+            nodes=[e.node for e in entries],
+            entries=entries,
+            edges=[OwnershipEdge.from_record(e, day) for e in chain.edges],
+            circular=chain.circular,
+            truncated=chain.truncated,
+        )
+
+
+@strawberry.type(description="One holding on an ownership path.")
+class OwnershipStep:
+    from_: Node = strawberry.field(name="from")
+    to: Node
+    percent: float
+
+
+@strawberry.type(description="A chain of holdings from an owner to the enterprise.")
+class OwnershipPath:
+    percent: float = strawberry.field(description="The product of the steps' percents.")
+    steps: list[OwnershipStep]
+
+    @classmethod
+    def from_record(cls, path: results.OwnershipPath, day: str) -> OwnershipPath:
+        return cls(
+            percent=path.percent,
+            steps=[OwnershipStep(from_=node_from_entity(s.holder, day),
+                                 to=node_from_entity(s.held, day), percent=s.percent)
+                   for s in path.steps],
+        )
+
+
+@strawberry.type(description="An ultimate owner with its effective share and the main paths.")
+class UltimateOwner:
+    owner: Node
+    category: OwnerCategory
+    effective_percent: float
+    circular: bool = strawberry.field(description="True when reached through a cycle.")
+    paths: list[OwnershipPath] = strawberry.field(
+        description="The simple paths carrying most of the share (at most 5), largest first."
+    )
+
+    @classmethod
+    def from_record(cls, owner: results.UltimateOwner, day: str) -> UltimateOwner:
+        return cls(
+            owner=node_from_entity(owner.owner, day),
+            category=_category(owner.category),
+            effective_percent=owner.effective_percent,
+            circular=owner.circular,
+            paths=[OwnershipPath.from_record(p, day) for p in owner.paths],
+        )
