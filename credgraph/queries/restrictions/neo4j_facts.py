@@ -1,0 +1,154 @@
+"""Gathering the restriction facts from Neo4j: triggers first, then the people they touch.
+
+Labels and types come from the model and are backtick-quoted; values travel as
+parameters. `$since` maps each trigger kind to the earliest date whose window
+can still matter (the rule table works it out), so old triggers never leave the
+server.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from typing import Any
+
+from credgraph.graph.model import ENTITY_LABEL, quote
+from credgraph.graph.neo4j_store import Neo4jStore
+from credgraph.queries.restrictions.facts import (
+    POSTS,
+    Appointment,
+    Facts,
+    Trigger,
+    dedupe,
+    restricted_holders,
+)
+from credgraph.queries.restrictions.rules import RuleTable
+from credgraph.queries.time import in_force_cypher
+
+_ENTITY = quote(ENTITY_LABEL)
+_PERSON = quote("Person")
+_ENTERPRISE = quote("Enterprise")
+_LIST_ENTRY = quote("ListEntry")
+_EVENT = quote("Event")
+_LISTED = quote("LISTED")
+_HAS_EVENT = quote("HAS_EVENT")
+_POST = "|".join(quote(t) for t in POSTS)
+
+LIST_TRIGGERS = f"""
+UNWIND keys($since) AS kind
+MATCH (x:{_LIST_ENTRY} {{list: kind}})
+WHERE x.listed_on <= $until AND x.listed_on >= $since[kind]
+MATCH ()-[l:{_LISTED}]->(x)
+RETURN properties(x) AS node, properties(l) AS link
+"""
+"""Every list entry of the kinds in `$since` listed in the dates that matter."""
+
+EVENT_TRIGGERS = f"""
+UNWIND keys($since) AS kind
+MATCH (v:{_EVENT} {{event: kind}})
+WHERE v.date <= $until AND v.date >= $since[kind]
+MATCH ()-[h:{_HAS_EVENT}]->(v)
+RETURN properties(v) AS node, properties(h) AS link
+"""
+"""Every enterprise event of the kinds in `$since` on the dates that matter."""
+
+LINKED_LIST_TRIGGERS = f"""
+UNWIND $ids AS id
+MATCH (:{_ENTITY} {{id: id}})-[l:{_LISTED}]->(x:{_LIST_ENTRY})
+WHERE x.list IN keys($since) AND x.listed_on <= $until AND x.listed_on >= $since[x.list]
+RETURN properties(x) AS node, properties(l) AS link
+"""
+"""The list entries of the given subjects."""
+
+LINKED_EVENT_TRIGGERS = f"""
+UNWIND $ids AS id
+MATCH (:{_ENTITY} {{id: id}})-[h:{_HAS_EVENT}]->(v:{_EVENT})
+WHERE v.event IN keys($since) AND v.date <= $until AND v.date >= $since[v.event]
+RETURN properties(v) AS node, properties(h) AS link
+"""
+"""The events of the given enterprises."""
+
+HOLDERS = f"""
+UNWIND $ids AS id
+MATCH (p:{_PERSON})-[r:{_POST}]->(:{_ENTITY} {{id: id}})
+WHERE r.role IN $roles
+RETURN p.id AS person, id AS enterprise, type(r) AS relation, properties(r) AS props
+"""
+"""Who held (ever) the restrictable posts of the given enterprises."""
+
+POSTS_OF = f"""
+UNWIND $ids AS id
+MATCH (:{_ENTITY} {{id: id}})-[r:{_POST}]->(e:{_ENTERPRISE})
+RETURN id AS person, e.id AS enterprise, type(r) AS relation, properties(r) AS props
+"""
+"""Every appointment of the given persons."""
+
+CURRENT_POSTS_OF = f"""
+UNWIND $ids AS id
+MATCH (:{_ENTITY} {{id: id}})-[r:{_POST}]->(e:{_ENTERPRISE})
+WHERE {in_force_cypher("r", "day")}
+RETURN id AS person, e.id AS enterprise, type(r) AS relation, properties(r) AS props
+"""
+"""The appointments of the given persons in force on `$day`."""
+
+NODES = f"""
+UNWIND $ids AS id
+MATCH (n:{_ENTITY} {{id: id}})
+RETURN id, properties(n) AS props, [l IN labels(n) WHERE l <> $entity][0] AS label
+"""
+"""Entity nodes by id, with their label."""
+
+
+def _appointments(rows: list[dict[str, Any]]) -> list[Appointment]:
+    return [Appointment.from_record(r["person"], r["enterprise"], r["relation"], r["props"])
+            for r in rows]
+
+
+def _triggers(rows: list[dict[str, Any]], source: str) -> list[Trigger]:
+    build = Trigger.from_list_entry if source == "list" else Trigger.from_event
+    return [build(r["node"], r["link"]) for r in rows]
+
+
+class Neo4jFacts:
+    def __init__(self, store: Neo4jStore, table: RuleTable) -> None:
+        self.store, self.table = store, table
+
+    def for_persons(self, person_ids: Collection[str], first_day: str, last_day: str) -> Facts:
+        ids = sorted(person_ids)
+        table = self.table
+        own = {k: v for k, v in table.earliest_triggers("list", first_day).items()
+               if k in table.kinds("list", "person")}
+        facts = Facts(
+            _triggers(self.store.read(LINKED_LIST_TRIGGERS, ids=ids, since=own,
+                                      until=last_day), "list"),
+            _appointments(self.store.read(POSTS_OF, ids=ids)),
+        )
+        roles = table.holder_roles
+        enterprises = sorted({a.enterprise_id for a in facts.appointments if a.role in roles})
+        if enterprises:
+            lists = {k: v for k, v in table.earliest_triggers("list", first_day).items()
+                     if k in table.kinds("list", "enterprise")}
+            facts.triggers += _triggers(self.store.read(
+                LINKED_LIST_TRIGGERS, ids=enterprises, since=lists, until=last_day), "list")
+            facts.triggers += _triggers(self.store.read(
+                LINKED_EVENT_TRIGGERS, ids=enterprises,
+                since=table.earliest_triggers("event", first_day), until=last_day), "event")
+        return facts
+
+    def for_registry(self, day: str) -> Facts:
+        table = self.table
+        triggers = _triggers(self.store.read(
+            LIST_TRIGGERS, since=table.earliest_triggers("list", day), until=day), "list")
+        triggers += _triggers(self.store.read(
+            EVENT_TRIGGERS, since=table.earliest_triggers("event", day), until=day), "event")
+        enterprises = sorted({t.subject_id for t in triggers if t.subject_type == "enterprise"})
+        holdings = _appointments(self.store.read(
+            HOLDERS, ids=enterprises, roles=sorted(table.holder_roles)))
+        persons = restricted_holders(table, triggers, holdings) | {
+            t.subject_id for t in triggers if t.subject_type == "person"
+        }
+        current = _appointments(self.store.read(CURRENT_POSTS_OF, ids=sorted(persons), day=day))
+        return Facts(triggers, dedupe([*holdings, *current]))
+
+    def nodes(self, ids: Collection[str]) -> dict[str, dict[str, Any]]:
+        rows = self.store.read(NODES, ids=sorted(ids), entity=ENTITY_LABEL)
+        return {r["id"]: {**r["props"], "label": r["label"]} for r in rows}
