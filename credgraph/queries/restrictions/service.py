@@ -10,6 +10,7 @@ from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from credgraph.exc import BadInputError, NotFoundError
 from credgraph.graph.memory import MemoryStore
@@ -34,6 +35,11 @@ def fact_source(store: GraphStore, table: RuleTable | None = None) -> FactSource
     if isinstance(store, Neo4jStore):
         return Neo4jFacts(store, table)
     raise TypeError(f"no restriction facts for {type(store).__name__}")
+
+
+def node_records(store: GraphStore, ids: Collection[str]) -> dict[str, dict[str, Any]]:
+    """Node properties (with `label`) by id, in one look-up, for naming what a result shows."""
+    return fact_source(store).nodes(ids)
 
 
 def require_person(store: GraphStore, person_id: str) -> str:
@@ -204,13 +210,16 @@ class ScanPage:
     has_previous: bool
 
 
-def page(items: Sequence[ScanItem], first: int, after: str | None) -> ScanPage:
-    """Keyset pagination: the items after the cursor's key, so pages stay put as data changes."""
+def page_key(first: int, after: str | None) -> tuple[str, ...] | None:
+    """Check the page arguments before any work is done; the key the page starts after."""
     if not 0 <= first <= MAX_PAGE:
         raise BadInputError(f"first must be between 0 and {MAX_PAGE}, not {first}")
-    start = 0
-    if after:
-        keys = [item.key for item in items]
-        start = bisect_right(keys, decode_cursor(after))
+    return decode_cursor(after) if after else None
+
+
+def page(items: Sequence[ScanItem], first: int, after: str | None) -> ScanPage:
+    """Keyset pagination: the items after the cursor's key, so pages stay put as data changes."""
+    key = page_key(first, after)
+    start = 0 if key is None else bisect_right([item.key for item in items], key)
     return ScanPage(list(items[start : start + first]), len(items), start + first < len(items),
                     start > 0)
