@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import NoReturn
 
-from graphql import GraphQLError
+from graphql import GraphQLError, ValueNode, VariableDefinitionNode, VariableNode
 from strawberry.extensions import SchemaExtension
 
 from credgraph.exc import BadInputError, NotFoundError, StoreError
@@ -65,9 +65,12 @@ def error_code(error: GraphQLError) -> str:
             if isinstance(code, str):
                 return code
     if error.path is None:
-        # Raised before execution: a parse, validation or argument coercion failure.
-        message = error.message
-        if message.startswith("Variable '$") or "Expected value of type" in message:
+        # Raised before execution. graphql-core blames a literal argument value or a
+        # variable definition when the value given is wrong: the client's input.
+        blamed = error.nodes[0] if error.nodes else None
+        if isinstance(blamed, VariableDefinitionNode) or (
+            isinstance(blamed, ValueNode) and not isinstance(blamed, VariableNode)
+        ):
             return BAD_USER_INPUT
         return VALIDATION_FAILED
     return INTERNAL
