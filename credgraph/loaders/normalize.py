@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from stdnum.cn import uscc as stdnum_uscc
@@ -28,8 +29,13 @@ def name_key(name: str) -> str:
     return fold(name).lower()
 
 
+@lru_cache(maxsize=1 << 16)
 def enterprise_key(raw: str) -> str:
-    """A USCC (check character verified) or a 15-digit legacy registration number."""
+    """A USCC (check character verified) or a 15-digit legacy registration number.
+
+    Cached: the same enterprise is named by many consecutive rows (its officers,
+    holders, pledges), and the check-character computation dominates a load.
+    """
     code = fold(raw).replace(" ", "").upper()
     if len(code) == 15 and code.isdigit():
         return code
