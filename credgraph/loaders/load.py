@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import time
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -95,7 +96,8 @@ class _SectionLoader:
             self.rejects.add(Finding(self.source.name, row, p.column, p.value, p.reason))
         self.stats.rejected += 1
 
-    def load_chunk(self, rows: list[Any]) -> None:
+    def prepare(self, rows: list[Any]) -> tuple[list[NodeRecord], list[EdgeRecord]]:
+        """Check and build a chunk's records; refused rows go to the report here."""
         section = self.source.section
         checked: list[Checked] = []
         for row in rows:
@@ -132,6 +134,10 @@ class _SectionLoader:
                 self._warn(c.row.number, column, value, message)
             self.stats.loaded += 1
         self.stats.rows += len(rows)
+        return nodes, edges
+
+    def write(self, nodes: list[NodeRecord], edges: list[EdgeRecord]) -> None:
+        """Nodes first, so the chunk's placeholders exist before the edges that need them."""
         if nodes:
             self.store.write_nodes(nodes)
         if edges:
@@ -192,12 +198,21 @@ def load_dataset(
                 bar.add_task(source.section.name, total=None, rate="") if bar else None
             )
             section_start = time.perf_counter()
-            for chunk in read_chunks(source, batch_size):
-                loader.load_chunk(chunk)
-                loader.stats.seconds = time.perf_counter() - section_start
-                if bar is not None and task is not None:
-                    bar.update(task, completed=loader.stats.rows,
-                               rate=f"{loader.stats.rows_per_second:,.0f}")
+            # One writer thread: the store takes chunk N while chunk N+1 is read and checked.
+            # A section's writes all finish before the next section resolves references.
+            with ThreadPoolExecutor(max_workers=1) as writer:
+                pending: Future[None] | None = None
+                for chunk in read_chunks(source, batch_size):
+                    records = loader.prepare(chunk)
+                    if pending is not None:
+                        pending.result()
+                    pending = writer.submit(loader.write, *records)
+                    loader.stats.seconds = time.perf_counter() - section_start
+                    if bar is not None and task is not None:
+                        bar.update(task, completed=loader.stats.rows,
+                                   rate=f"{loader.stats.rows_per_second:,.0f}")
+                if pending is not None:
+                    pending.result()
             loader.stats.seconds = time.perf_counter() - section_start
             if bar is not None and task is not None:
                 bar.update(task, total=loader.stats.rows)
