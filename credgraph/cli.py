@@ -1,4 +1,4 @@
-"""The `credgraph` command: generate, load, serve, demo."""
+"""The `credgraph` command: generate, load, serve, demo, screen."""
 
 from __future__ import annotations
 
@@ -129,6 +129,41 @@ def demo(
     store = MemoryStore(folder / "graph.pickle")
     _load(store, folder / "dataset", folder / "rejects.csv", get_settings().batch_size)
     _serve(store, host, port)
+
+
+@app.command()
+def screen(
+    file: Annotated[Path, typer.Argument(
+        help="Proposed appointments: person_id, uscc, role, date (人员编号, 企业统一社会信用代码, "
+             "职务, 任职日期) in .csv or .xlsx.")],
+    out: Annotated[Path, typer.Option(help="The decision file to write (.csv or .xlsx).")],
+    as_of: Annotated[str | None, typer.Option(
+        "--as-of", help="The day rows without a date are checked on (default: today).")] = None,
+) -> None:
+    """Screen proposed appointments against the appointment restrictions (exit 2 if unreadable)."""
+    from credgraph.exc import BadInputError
+    from credgraph.loaders.normalize import parse_date
+    from credgraph.queries.time import today
+    from credgraph.screen import Decision, screen_file
+
+    try:
+        day = parse_date(as_of) if as_of else today()
+    except ValueError as e:
+        typer.echo(f"credgraph: --as-of {as_of}: {e}", err=True)
+        raise typer.Exit(2) from e
+    with _open() as store:
+        try:
+            report = screen_file(file, store, as_of=day, out=out, progress=console.is_terminal)
+        except (DatasetError, BadInputError) as e:
+            typer.echo(f"credgraph: cannot screen {file}: {e}", err=True)
+            raise typer.Exit(2) from e
+    table = Table(title=f"Screened {report.rows:,} row(s) ({report.seconds:.1f} s)")
+    table.add_column("decision")
+    table.add_column("rows", justify="right")
+    for decision in Decision:
+        table.add_row(decision.value, f"{report.counts[decision]:,}")
+    console.print(table)
+    console.print(f"decisions written to {out}")
 
 
 if __name__ == "__main__":

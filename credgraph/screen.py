@@ -1,0 +1,236 @@
+"""Batch screening of proposed appointments: `credgraph screen FILE --as-of D --out OUT`.
+
+A registry clerk's file lists (person_id, uscc, role, date) rows; each gets a
+decision - allowed, refused, needs_review or invalid - with the rule ids and
+reasons. Files are read as the loaders read datasets (CSV in UTF-8 or GB18030,
+or .xlsx; English or Chinese headers), in chunks: each chunk's persons are
+checked with one gathering of facts, never one registry query per row. A row
+that cannot be checked is reported as invalid with its reason, never dropped.
+"""
+
+from __future__ import annotations
+
+import csv
+import time
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from types import TracebackType
+from typing import IO, Any
+
+import openpyxl
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from credgraph.exc import BadInputError, DatasetError
+from credgraph.graph.store import GraphStore
+from credgraph.loaders.build import check_row
+from credgraph.loaders.reading import Row, inspect_file, read_chunks
+from credgraph.loaders.spec import ColumnSpec, SectionSpec
+from credgraph.queries.restrictions.engine import Hit
+from credgraph.queries.restrictions.rules import RuleTable, load_rules
+from credgraph.queries.restrictions.service import AppointmentDecision, decide, hits_for_persons
+
+SECTION = SectionSpec(
+    name="screen",
+    order=0,
+    columns={
+        "person_id": ColumnSpec("person_id", ("人员编号",), True, "person_id"),
+        "uscc": ColumnSpec("uscc", ("企业统一社会信用代码", "统一社会信用代码"), True,
+                           "enterprise_key"),
+        "role": ColumnSpec("role", ("职务",), True, "roles"),
+        "date": ColumnSpec("date", ("任职日期",), False, "date"),
+    },
+)
+"""The input columns, parsed by the loaders' column types (roles like 董事长兼总经理 are two)."""
+
+OUTPUT_COLUMNS = ("row", "person_id", "uscc", "role", "date", "checked_on", "decision",
+                  "rule_ids", "reasons")
+CHUNK = 2000
+"""Rows whose persons are checked together."""
+
+
+class Decision(StrEnum):
+    ALLOWED = "allowed"
+    REFUSED = "refused"
+    NEEDS_REVIEW = "needs_review"
+    INVALID = "invalid"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    row: int
+    """The row of the input file (the header is row 1)."""
+    given: dict[str, str]
+    """The row's cells as written, by column."""
+    checked_on: str
+    decision: Decision
+    rule_ids: tuple[str, ...] = ()
+    reasons: tuple[str, ...] = ()
+
+    def cells(self) -> list[Any]:
+        g = self.given
+        return [self.row, g.get("person_id", ""), g.get("uscc", ""), g.get("role", ""),
+                g.get("date", ""), self.checked_on, self.decision.value, ";".join(self.rule_ids),
+                " | ".join(self.reasons)]
+
+
+@dataclass
+class ScreenReport:
+    rows: int = 0
+    counts: Counter[Decision] = field(default_factory=Counter)
+    seconds: float = 0.0
+
+
+def _reason(hit: Hit) -> str:
+    until = hit.last_day or "while listed"
+    text = (f"{hit.rule_id} {hit.certainty.value}: {hit.citation}; {hit.trigger.kind} "
+            f"{hit.trigger.id} on {hit.trigger.date}; restricted {hit.window_start} to {until}")
+    return f"{text}; {hit.note}" if hit.note else text
+
+
+def _outcome(row: Row, day: str, decision: AppointmentDecision) -> Outcome:
+    if not decision.hits:
+        return Outcome(row.number, row.values, day, Decision.ALLOWED)
+    verdict = Decision.NEEDS_REVIEW if decision.allowed else Decision.REFUSED
+    rule_ids = tuple(dict.fromkeys(h.rule_id for h in decision.hits))
+    return Outcome(row.number, row.values, day, verdict, rule_ids,
+                   tuple(_reason(h) for h in decision.hits))
+
+
+def screen_rows(
+    store: GraphStore, rows: Sequence[Row], as_of: str, table: RuleTable | None = None
+) -> list[Outcome]:
+    """Decisions for one chunk of rows, in their order; a row without a date is checked on
+    `as_of`."""
+    table = table or load_rules()
+    outcomes: dict[int, Outcome] = {}
+    valid: list[tuple[Row, dict[str, Any]]] = []
+    for row in rows:
+        values, problems = check_row(SECTION, row)
+        if problems:
+            reasons = tuple(f"{p.column}: {p.reason}" + (f" ({p.value})" if p.value else "")
+                            for p in problems)
+            outcomes[row.number] = Outcome(row.number, row.values, "", Decision.INVALID,
+                                           reasons=reasons)
+        else:
+            valid.append((row, values))
+    persons = {v["person_id"] for _, v in valid}
+    known = {i for i, label in store.existing_entities(persons).items() if label == "Person"}
+    enterprises = store.resolve_enterprises({v["uscc"] for _, v in valid})
+    days = [v.get("date", as_of) for _, v in valid]
+    hits = hits_for_persons(store, known, min(days), max(days), table) if known else {}
+    for row, v in valid:
+        day, person = v.get("date", as_of), v["person_id"]
+        if person not in known:
+            outcomes[row.number] = Outcome(row.number, row.values, day, Decision.INVALID,
+                                           reasons=(f"person_id: no person {person} in the "
+                                                    "registry",))
+            continue
+        found = enterprises.get(v["uscc"])
+        enterprise = found.id if found is not None else v["uscc"]
+        decision = decide(hits.get(person, ()), person, enterprise, v["role"], day)
+        outcomes[row.number] = _outcome(row, day, decision)
+    return [outcomes[row.number] for row in rows]
+
+
+class _Writer:
+    """The decision file: CSV (UTF-8 with BOM, so spreadsheet programs read the Chinese)
+    or .xlsx, with a summary sheet."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.xlsx = path.suffix.lower() == ".xlsx"
+        self._fh: IO[str] | None = None
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if self.xlsx:
+            self.book = openpyxl.Workbook(write_only=True)
+            self.sheet = self.book.create_sheet("decisions")
+            self.sheet.append(list(OUTPUT_COLUMNS))
+        else:
+            self._fh = path.open("w", encoding="utf-8-sig", newline="")
+            self.csv = csv.writer(self._fh)
+            self.csv.writerow(OUTPUT_COLUMNS)
+
+    def write(self, outcomes: Sequence[Outcome]) -> None:
+        for outcome in outcomes:
+            if self.xlsx:
+                self.sheet.append(outcome.cells())
+            else:
+                self.csv.writerow(outcome.cells())
+
+    def finish(self, report: ScreenReport) -> None:
+        if self.xlsx:
+            summary = self.book.create_sheet("summary")
+            summary.append(["decision", "rows"])
+            for decision in Decision:
+                summary.append([decision.value, report.counts[decision]])
+            self.book.save(self.path)
+
+    def __enter__(self) -> _Writer:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        if self._fh is not None:
+            self._fh.close()
+
+
+def _count_rows(path: Path) -> int:
+    """Data rows, for the progress bar (a CSV cell spanning lines makes it an overestimate)."""
+    if path.suffix.lower() == ".xlsx":
+        book = openpyxl.load_workbook(path, read_only=True)
+        try:
+            return max(0, (book.worksheets[0].max_row or 1) - 1)
+        finally:
+            book.close()
+    with path.open("rb") as fh:
+        return max(0, sum(block.count(b"\n") for block in iter(lambda: fh.read(1 << 20), b"")) - 1)
+
+
+@contextmanager
+def _progress(show: bool, total: int) -> Iterator[tuple[Progress, Any] | None]:
+    if not show:
+        yield None
+        return
+    columns = (TextColumn("screening"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns) as bar:
+        yield bar, bar.add_task("screening", total=total)
+
+
+def screen_file(
+    path: Path,
+    store: GraphStore,
+    *,
+    as_of: str,
+    out: Path,
+    progress: bool = False,
+    chunk_size: int = CHUNK,
+    table: RuleTable | None = None,
+) -> ScreenReport:
+    """Screen every row of the file into `out` (.csv or .xlsx).
+
+    Raises BadInputError for an output that is neither, DatasetError when the
+    file cannot be read or lacks a required column (nothing is written then).
+    """
+    if out.suffix.lower() not in (".csv", ".xlsx"):
+        raise BadInputError(f"{out.name}: the decision file must be .csv or .xlsx")
+    if not path.is_file():
+        raise DatasetError(str(path), "no such file")
+    started = time.perf_counter()
+    source = inspect_file(SECTION, path)
+    report = ScreenReport()
+    with _Writer(out) as writer, _progress(progress, _count_rows(path)) as bar:
+        for chunk in read_chunks(source, chunk_size):
+            outcomes = screen_rows(store, chunk, as_of, table)
+            writer.write(outcomes)
+            report.rows += len(outcomes)
+            report.counts.update(o.decision for o in outcomes)
+            if bar is not None:
+                bar[0].update(bar[1], completed=report.rows)
+        writer.finish(report)
+    report.seconds = time.perf_counter() - started
+    return report
+
