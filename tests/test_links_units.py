@@ -1,0 +1,201 @@
+"""The shared pieces of link analysis checked against brute force, without a store."""
+
+from __future__ import annotations
+
+from itertools import pairwise
+
+import networkx as nx
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from credgraph.queries.links.base import search_order, search_tier
+from credgraph.queries.links.ownership import Integrated, OwnershipUndefined
+from credgraph.queries.links.privacy import mask_id_number
+from credgraph.queries.links.results import Entity, Holding, Link
+from credgraph.queries.links.traversal import (
+    Ball,
+    canonical_bfs,
+    hops_order,
+    ordered_simple_paths,
+    path_to,
+)
+
+NODES = ("A", "B", "C", "D", "E", "F", "G")
+
+
+@pytest.mark.parametrize(
+    ("raw", "masked"),
+    [
+        ("110101199001011234", "110101********1234"),
+        ("440301********1234", "440301********1234"),
+        ("A1234567", "*******7"),
+        ("X", "*"),
+        (None, None),
+    ],
+)
+def test_id_numbers_are_masked(raw: str | None, masked: str | None) -> None:
+    assert mask_id_number(raw) == masked
+
+
+def _entity(node_id: str, name: str, **props: str) -> Entity:
+    return Entity(node_id, "Enterprise", name, {"id": node_id, "name_norm": name, **props})
+
+
+def test_search_ranking_tiers() -> None:
+    found = [
+        _entity("X3", "深圳甲乙有限公司"),
+        _entity("X2", "甲乙有限公司"),
+        _entity("X1", "甲乙"),
+        _entity("X9", "其他", reg_no="甲乙"),
+        _entity("X0", "乙甲"),
+    ]
+    ranked = sorted(((tier, e) for e in found
+                     if (tier := search_tier(e, "甲乙", "甲乙")) is not None), key=search_order)
+    assert [(tier, e.id) for tier, e in ranked] == [(0, "X9"), (1, "X1"), (2, "X2"), (3, "X3")]
+
+
+links_drawn = st.lists(
+    st.tuples(st.sampled_from(NODES), st.sampled_from(NODES),
+              st.sampled_from(("OFFICER", "SHAREHOLDER", "CHATTEL_MORTGAGE"))),
+    max_size=16,
+)
+
+
+def _links(drawn: list[tuple[str, str, str]]) -> list[Link]:
+    return [Link(t, f"k{i}", a, b, {}) for i, (a, b, t) in enumerate(drawn) if a != b]
+
+
+def _brute_paths(links: list[Link], start: str, end: str, hops: int,
+                 max_degree: int) -> list[list[tuple[str, str, Link]]]:
+    graph = nx.MultiGraph()
+    for link in links:
+        graph.add_edge(link.source, link.target, key=link.order, link=link)
+    degree = dict(graph.degree())
+    graph.remove_nodes_from([n for n, d in degree.items() if d > max_degree
+                             and n not in (start, end)])
+    if start not in graph or end not in graph:
+        return []
+    found = []
+    for edge_path in nx.all_simple_edge_paths(graph, start, end, cutoff=hops):
+        walk, here = [], start
+        for u, v, key in edge_path:
+            there = v if u == here else u
+            walk.append((here, there, graph.edges[u, v, key]["link"]))
+            here = there
+        found.append(walk)
+    return sorted(found, key=hops_order)
+
+
+@settings(max_examples=300, deadline=None)
+@given(links_drawn, st.sampled_from(NODES), st.sampled_from(NODES), st.integers(1, 5),
+       st.integers(1, 6))
+def test_ordered_simple_paths_match_brute_force(drawn: list[tuple[str, str, str]], start: str,
+                                                end: str, hops: int, max_degree: int) -> None:
+    if start == end:
+        return
+    links = _links(drawn)
+    degree = {n: sum(1 for lk in links if n in (lk.source, lk.target)) for n in NODES}
+    ball = Ball({lk.order: lk for lk in links}, degree)
+    assert list(ordered_simple_paths(ball, start, end, hops, max_degree)) == \
+        _brute_paths(links, start, end, hops, max_degree)
+
+
+@settings(max_examples=300, deadline=None)
+@given(links_drawn, st.sampled_from(NODES), st.integers(1, 5), st.integers(1, 6))
+def test_canonical_bfs_is_the_first_shortest_path(drawn: list[tuple[str, str, str]],
+                                                  origin: str, hops: int,
+                                                  max_degree: int) -> None:
+    links = _links(drawn)
+
+    def expand(ids: list[str] | tuple[str, ...]) -> list[Link]:
+        return [lk for lk in links if lk.source in ids or lk.target in ids]
+
+    def degrees(ids: list[str] | tuple[str, ...]) -> dict[str, int]:
+        return {n: sum(1 for lk in links if n in (lk.source, lk.target)) for n in ids}
+
+    reached = canonical_bfs(origin, hops, max_degree, expand, degrees)
+    for node in NODES:
+        if node == origin:
+            continue
+        brute = _brute_paths(links, origin, node, hops, max_degree)
+        if not brute:
+            assert node not in reached
+            continue
+        assert reached[node].distance == len(brute[0])
+        assert path_to(node, reached) == brute[0]
+
+
+def _holdings(drawn: list[tuple[str, str, float | None]]) -> list[Holding]:
+    return [Holding(a, b, f"h{i}", p, {}) for i, (a, b, p) in enumerate(drawn)]
+
+
+def _dense(holdings: list[Holding]) -> tuple[list[str], np.ndarray]:
+    nodes = sorted({n for h in holdings for n in (h.holder, h.held)})
+    index = {n: i for i, n in enumerate(nodes)}
+    direct = np.zeros((len(nodes), len(nodes)))
+    for h in holdings:
+        if h.holder != h.held and h.percent:
+            direct[index[h.holder], index[h.held]] += h.percent / 100
+    return nodes, direct
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(NODES), st.sampled_from(NODES),
+                          st.sampled_from((None, 0.0, 10.0, 25.0, 40.0, 60.0))), max_size=12))
+def test_integrated_ownership_is_the_dense_walk_sum(
+        drawn: list[tuple[str, str, float | None]]) -> None:
+    holdings = _holdings(drawn)
+    nodes, direct = _dense(holdings)
+    radius = max(abs(np.linalg.eigvals(direct)), default=0.0)
+    if radius >= 1 - 1e-9:
+        with pytest.raises(OwnershipUndefined):
+            Integrated(holdings)
+        return
+    integrated = Integrated(holdings)
+    walks = np.linalg.solve(np.eye(len(nodes)) - direct, direct)
+    for target in nodes:
+        column = integrated.shares_into(target)
+        row = integrated.shares_of(target)
+        for other in nodes:
+            if other == target:
+                continue
+            into = walks[nodes.index(other), nodes.index(target)] * 100
+            of = walks[nodes.index(target), nodes.index(other)] * 100
+            assert column.get(other, 0.0) == pytest.approx(into, abs=1e-8)
+            assert row.get(other, 0.0) == pytest.approx(of, abs=1e-8)
+
+
+def test_self_holdings_and_unknown_shares_add_nothing() -> None:
+    integrated = Integrated(_holdings([("E", "E", 30.0), ("P", "E", 50.0), ("Q", "E", None)]))
+    assert integrated.shares_into("E") == {"P": 50.0}
+    assert integrated.cyclic == set()
+
+
+def test_full_cross_holding_is_undefined() -> None:
+    with pytest.raises(OwnershipUndefined, match="100% or more"):
+        Integrated(_holdings([("A", "B", 100.0), ("B", "A", 100.0)]))
+
+
+def test_circular_marks_only_walks_through_a_cycle() -> None:
+    integrated = Integrated(_holdings([
+        ("P", "A", 60.0), ("A", "B", 20.0), ("B", "A", 10.0), ("Q", "T", 50.0),
+        ("A", "T", 30.0),
+    ]))
+    assert integrated.circular_into("T") == {"P", "A", "B"}
+    assert integrated.circular_from("P") == {"A", "B", "T"}
+    assert integrated.circular_from("Q") == set()
+
+
+def test_top_paths_largest_product_first() -> None:
+    integrated = Integrated(_holdings([
+        ("P", "A", 50.0), ("A", "T", 60.0), ("P", "B", 90.0), ("B", "T", 10.0),
+        ("P", "T", 5.0),
+    ]))
+    paths = integrated.top_paths("P", "T")
+    assert [(nodes, pytest.approx(product)) for nodes, product in paths] == [
+        (["P", "A", "T"], 30.0), (["P", "B", "T"], 9.0), (["P", "T"], 5.0)]
+    for nodes, _ in paths:
+        assert all(integrated.fraction(a, b) > 0 for a, b in pairwise(nodes))
+    assert len(integrated.top_paths("P", "T", limit=2)) == 2
