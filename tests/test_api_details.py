@@ -1,0 +1,187 @@
+"""Search, enterprise and person details through the API over both stores."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+from starlette.testclient import TestClient
+
+import credgraph.api.app as app_module
+from credgraph.graph.store import GraphStore
+from credgraph.queries.links import LinkAnalysis, links_for
+from credgraph.queries.links.results import Neighbourhood
+from tests.test_api_dataset import (
+    A1,
+    BANK,
+    C1,
+    C2,
+    C3,
+    DAY,
+    H1,
+    L1,
+    client_for,
+    data,
+    load_scenario,
+)
+
+SEARCH = """query($t: String!, $n: Int!) {
+  search(text: $t, first: $n) { kind id name matchedBy node { id kind } }
+}"""
+
+
+@pytest.fixture
+def client(store: GraphStore, tmp_path: Path) -> TestClient:
+    load_scenario(store, tmp_path)
+    return client_for(store)
+
+
+def _search(client: TestClient, text: str, first: int = 20) -> list[tuple[str, str, str]]:
+    hits = data(client, SEARCH, t=text, n=first)["search"]
+    for hit in hits:
+        assert hit["node"] == {"id": hit["id"], "kind": hit["kind"]}
+    return [(h["kind"], h["id"], h["matchedBy"]) for h in hits]
+
+
+def test_search_by_name_fragment(client: TestClient) -> None:
+    assert _search(client, "甲一") == [("ENTERPRISE", A1, "NAME")]
+    assert _search(client, "控股") == [("ENTERPRISE", H1, "NAME")]
+
+
+def test_search_single_sign_ranks_shorter_names_first(client: TestClient) -> None:
+    assert _search(client, "丙") == [("PERSON", "PX", "NAME"), ("ENTERPRISE", L1, "NAME")]
+
+
+def test_search_by_id_comes_first_and_folds_case_and_width(client: TestClient) -> None:
+    assert _search(client, "pa") == [("PERSON", "PA", "ID")]
+    assert _search(client, "ＰＡ") == [("PERSON", "PA", "ID")]
+    assert _search(client, A1.lower()) == [("ENTERPRISE", A1, "ID")]
+
+
+def test_search_first_limits_and_orders(client: TestClient) -> None:
+    every = _search(client, "有限公司", 100)
+    assert len(every) == 11, "every enterprise name contains it"
+    # All contain the text (tier 3); seven-sign names first (链条一有限公司 ...), then by id.
+    assert [i for _, i, _ in _search(client, "有限公司", 3)] == [C1, C2, C3]
+    assert [i for _, i, _ in every[-3:]] == sorted([A1, H1, BANK])
+    assert _search(client, "nothing-like-this") == []
+
+
+ENTERPRISE = """query($e: ID!, $d: Date) {
+  enterprise(uscc: $e, asOf: $d) {
+    uscc name status established registeredCapital kind provenance { srcFile srcRow batchId }
+    shareholders { holder { id kind } percent percentSource start end current
+                   provenance { srcFile srcRow } }
+    officers { person { id } role start current }
+    legalRepresentative { id name }
+    legalRepresentatives(includeHistory: true) { person { id } current end }
+    listEntries { list listedOn reason current }
+    penalties { docNo violationType decidedOn }
+    equityPledges { regNo enterprise { id } pledgor { id } pledgee { id } amount start current }
+    chattelMortgages { regNo mortgagor { id } mortgagee { id } securedAmount start current }
+  }
+}"""
+
+
+def test_enterprise_details_with_dates_and_provenance(client: TestClient) -> None:
+    a1 = data(client, ENTERPRISE, e=A1, d=DAY)["enterprise"]
+    assert (a1["uscc"], a1["name"], a1["status"], a1["kind"]) == (
+        A1, "北京甲一科技有限公司", "存续", "ENTERPRISE")
+    assert a1["established"] == "2010-01-01" and a1["registeredCapital"] == 1000.0
+    assert a1["provenance"]["srcFile"] == "enterprises.csv" and a1["provenance"]["srcRow"] == 2
+    assert [(s["holder"]["id"], s["percent"], s["start"], s["current"])
+            for s in a1["shareholders"]] == [(H1, 60.0, "2015-01-01", True)]
+    assert a1["shareholders"][0]["provenance"] == {"srcFile": "shareholdings.csv", "srcRow": 2}
+    assert sorted((o["person"]["id"], o["role"]) for o in a1["officers"]) == [
+        ("PO", "CHAIR"), ("PO", "MANAGER")]
+    assert a1["legalRepresentative"] == {"id": "PA", "name": "张甲"}
+    assert [p["regNo"] for p in a1["equityPledges"]] == ["GQ-1"]
+    pledge = a1["equityPledges"][0]
+    assert (pledge["enterprise"]["id"], pledge["pledgor"]["id"], pledge["pledgee"]["id"]) == (
+        A1, H1, BANK)
+    assert (pledge["amount"], pledge["start"], pledge["current"]) == (600.0, "2019-01-01", True)
+
+    l1 = data(client, ENTERPRISE, e=L1, d=DAY)["enterprise"]
+    assert l1["legalRepresentative"] is None
+    assert [(r["person"]["id"], r["current"], r["end"]) for r in l1["legalRepresentatives"]] == [
+        ("PB", False, "2019-01-01")]
+    assert [(e["list"], e["listedOn"], e["current"]) for e in l1["listEntries"]] == [
+        ("SERIOUS_ILLEGAL", "2021-06-01", True)]
+    assert [(p["docNo"], p["decidedOn"]) for p in l1["penalties"]] == [
+        ("京市监罚〔2021〕9号", "2021-05-01")]
+    assert [(m["regNo"], m["mortgagor"]["id"], m["mortgagee"]["id"], m["securedAmount"])
+            for m in l1["chattelMortgages"]] == [("DY-1", L1, BANK, 300.0)]
+
+
+def test_enterprise_as_of_an_earlier_day(client: TestClient) -> None:
+    before = data(client, ENTERPRISE, e=L1, d="2020-06-01")["enterprise"]
+    assert before["listEntries"] == [] and before["penalties"] == []
+    assert before["legalRepresentative"] is None
+    early = data(client, ENTERPRISE, e=L1, d="2015-06-01")["enterprise"]
+    assert early["legalRepresentative"]["id"] == "PB"
+    assert early["chattelMortgages"] == []
+
+
+def test_bank_sees_the_pledge_as_pledgee(client: TestClient) -> None:
+    bank = data(client, ENTERPRISE, e=BANK, d=DAY)["enterprise"]
+    assert [(p["regNo"], p["enterprise"]["id"], p["pledgor"]["id"], p["pledgee"]["id"])
+            for p in bank["equityPledges"]] == [("GQ-1", A1, H1, BANK)]
+
+
+PERSON = """query($p: ID!, $d: Date) {
+  person(personId: $p, asOf: $d) {
+    id personId name kind maskedIdNumber
+    appointments { enterprise { id } role }
+    holdings(includeHistory: true) { enterprise { id } percent current }
+    listEntries(includeHistory: true) { list current removedOn }
+  }
+}"""
+
+
+def test_person_details(client: TestClient) -> None:
+    pb = data(client, PERSON, p="PB", d=DAY)["person"]
+    assert (pb["personId"], pb["name"], pb["kind"]) == ("PB", "李乙", "PERSON")
+    assert pb["maskedIdNumber"] == "110101********3456"
+    assert pb["appointments"] == []
+    assert sorted((h["enterprise"]["id"], h["percent"], h["current"]) for h in pb["holdings"]) == [
+        (A1, 10.0, False), (C1, 80.0, True)]
+    assert pb["listEntries"] == [
+        {"list": "DISHONEST_DEBTOR", "current": False, "removedOn": "2022-01-01"}]
+
+
+class _Counting:
+    """Wraps a LinkAnalysis to record the batches neighbourhoods are asked for."""
+
+    def __init__(self, inner: LinkAnalysis) -> None:
+        self.inner = inner
+        self.batches: list[list[str]] = []
+        self.original = inner.neighbourhoods
+
+    def neighbourhoods(self, ids: Sequence[str]) -> dict[str, Neighbourhood]:
+        self.batches.append(sorted(ids))
+        return self.original(ids)
+
+
+def test_neighbour_lookups_are_batched_per_request(
+        store: GraphStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    load_scenario(store, tmp_path)
+    counting: list[_Counting] = []
+
+    def counted(target: GraphStore) -> LinkAnalysis:
+        links = links_for(target)
+        wrapper = _Counting(links)
+        monkeypatch.setattr(links, "neighbourhoods", wrapper.neighbourhoods)
+        counting.append(wrapper)
+        return links
+
+    monkeypatch.setattr(app_module, "links_for", counted)
+    client = client_for(store)
+    query = """query($p: ID!, $d: Date) {
+      personFirms(personId: $p, asOf: $d) { enterprise { id shareholders { holder { id } } } }
+    }"""
+    firms = data(client, query, p="PB", d=DAY)["personFirms"]
+    assert {f["enterprise"]["id"] for f in firms} == {C1, C2, C3}
+    batches = counting[0].batches
+    assert sorted([C1, C2, C3]) in batches, batches
+    assert all(len(b) == 1 for b in batches if b != sorted([C1, C2, C3])), batches
