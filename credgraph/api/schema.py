@@ -19,6 +19,7 @@ from strawberry.types import ExecutionContext
 
 from credgraph.api.context import Info, in_thread
 from credgraph.api.errors import CLIENT_ERRORS, ErrorCodes, error_code
+from credgraph.api.explore import ExploreQuery
 from credgraph.api.types.common import (
     DATE_SCALAR,
     ENTITY_TYPES,
@@ -139,11 +140,12 @@ class LinkQuery:
 
 
 def query_types() -> tuple[type, ...]:
-    """LinkQuery, plus RestrictionQuery once credgraph/api/restrictions.py exists."""
+    """LinkQuery and the web explorer's ExploreQuery, plus RestrictionQuery once
+    credgraph/api/restrictions.py exists."""
     if importlib.util.find_spec(RESTRICTIONS_MODULE) is None:
-        return (LinkQuery,)
+        return (LinkQuery, ExploreQuery)
     restrictions = importlib.import_module(RESTRICTIONS_MODULE)
-    return (LinkQuery, restrictions.RestrictionQuery)
+    return (LinkQuery, restrictions.RestrictionQuery, ExploreQuery)
 
 
 class CredgraphSchema(strawberry.Schema):

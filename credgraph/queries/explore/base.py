@@ -1,0 +1,202 @@
+"""The neighbourhood of a node as the web map draws it, the same for every store.
+
+* Links are the link relationships of the model (`GraphModel.link_types`),
+  optionally narrowed to some types, in force on the day
+  (`credgraph.queries.time.in_force`), self-loops left out; a node's degree
+  counts those links.
+* A hub is a node whose degree exceeds `hub_degree`: the walk reaches it but
+  never expands it (the origin included), so a bank with thousands of
+  mortgages is one node with a count, and its links come in pages
+  (`neighbours`).
+* The walk goes level by level up to `hops`; within a level new nodes are
+  taken in id order until `max_nodes` is reached (then `truncated`).
+* A result carries every link between its nodes that an expanded node has;
+  `MapNode.degree` minus the links shown is what a node still hides.
+* Pages of a node's links are in (type, key) order.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from credgraph.exc import BadInputError
+from credgraph.graph.model import GraphModel
+from credgraph.graph.store import GraphStore
+from credgraph.queries.links import LinkAnalysis, links_for
+from credgraph.queries.links.base import check_range
+from credgraph.queries.links.results import Entity, Link
+from credgraph.queries.restrictions.rules import Certainty
+from credgraph.queries.restrictions.service import hits_for_persons
+
+MAX_EXPLORE_HOPS = 4
+MAX_NODES = 5000
+MAX_PAGE = 1000
+
+
+@dataclass(frozen=True, slots=True)
+class MapNode:
+    entity: Entity
+    distance: int | None
+    """Hops from the origin; None for the other ends of a page of links."""
+    degree: int
+    """In-force links of the selected types to other nodes."""
+    hub: bool
+    """degree > hub_degree: drawn collapsed, its links come in pages."""
+    lists: tuple[str, ...]
+    """The lists (`serious_illegal` ...) the node is on that day."""
+    restriction: Certainty | None
+    """For persons: the strongest appointment restriction (RULES.md) in force that day."""
+
+
+@dataclass(frozen=True, slots=True)
+class MapView:
+    origin: MapNode
+    nodes: tuple[MapNode, ...]
+    """Nearest first, then by id; the origin first of all."""
+    links: tuple[Link, ...]
+    """In (type, key) order."""
+    truncated: bool
+    """max_nodes was reached before the walk ended."""
+
+
+@dataclass(frozen=True, slots=True)
+class LinkPage:
+    node: MapNode
+    offset: int
+    links: tuple[Link, ...]
+    """A slice of the node's links in (type, key) order."""
+    nodes: tuple[MapNode, ...]
+    """The other ends of those links, by id."""
+
+    @property
+    def total(self) -> int:
+        return self.node.degree
+
+    @property
+    def has_more(self) -> bool:
+        return self.offset + len(self.links) < self.node.degree
+
+
+class Explorer(ABC):
+    """The map's questions over one store; the walk is here, the fetches per store."""
+
+    def __init__(self, store: GraphStore) -> None:
+        self.store = store
+        self.model: GraphModel = store.model
+        self.links: LinkAnalysis = links_for(store)
+
+    # --- fetches each store implements ---------------------------------------------
+
+    @abstractmethod
+    def _degrees(self, ids: Sequence[str], day: str, types: Sequence[str]) -> dict[str, int]:
+        """Each node's number of in-force links of `types` to other nodes."""
+
+    @abstractmethod
+    def _expand(self, ids: Sequence[str], day: str, types: Sequence[str]) -> list[Link]:
+        """In-force links of `types` touching any of `ids`, self-loops left out, each once."""
+
+    @abstractmethod
+    def _page(self, node_id: str, day: str, types: Sequence[str], offset: int,
+              first: int) -> list[Link]:
+        """A node's in-force links of `types` in (type, key) order, `first` from `offset`."""
+
+    @abstractmethod
+    def _lists(self, ids: Sequence[str], day: str) -> dict[str, set[str]]:
+        """The lists each node is on that day (nodes on none are left out)."""
+
+    # --- questions -----------------------------------------------------------------
+
+    def relation_types(self, relations: Iterable[str] | None) -> tuple[str, ...]:
+        """The link types asked for, in model order; None means all of them."""
+        if relations is None:
+            return self.link_types
+        wanted = set(relations)
+        unknown = wanted - set(self.link_types)
+        if unknown:
+            raise BadInputError(f"not link relations: {', '.join(sorted(unknown))}")
+        if not wanted:
+            raise BadInputError("relations is empty: ask for at least one")
+        return tuple(t for t in self.link_types if t in wanted)
+
+    @property
+    def link_types(self) -> tuple[str, ...]:
+        return self.model.link_types
+
+    def neighbourhood(self, node_id: str, day: str, hops: int = 1,
+                      relations: Iterable[str] | None = None, max_nodes: int = 500,
+                      hub_degree: int = 50) -> MapView:
+        """The nodes within `hops` of a node and the links between them (module docstring)."""
+        check_range("hops", hops, 1, MAX_EXPLORE_HOPS)
+        check_range("maxNodes", max_nodes, 1, MAX_NODES)
+        check_range("hubDegree", hub_degree, 1)
+        types = self.relation_types(relations)
+        origin = self.links.entity(node_id)
+        distance = {origin.id: 0}
+        degree = self._degrees([origin.id], day, types)
+        found: dict[tuple[str, str], Link] = {}
+        frontier = [origin.id]
+        truncated = False
+        for level in range(1, hops + 1):
+            expandable = [n for n in frontier if degree.get(n, 0) <= hub_degree]
+            if not expandable:
+                break
+            around = self._expand(expandable, day, types)
+            fresh = sorted({end for link in around for end in (link.source, link.target)}
+                           - distance.keys())
+            room = max_nodes - len(distance)
+            if len(fresh) > room:
+                truncated, fresh = True, fresh[:room]
+            distance.update((n, level) for n in fresh)
+            found.update((link.order, link) for link in around
+                         if link.source in distance and link.target in distance)
+            if fresh:
+                degree.update(self._degrees(fresh, day, types))
+            frontier = fresh
+            if truncated or not frontier:
+                break
+        ids = sorted(distance, key=lambda n: (distance[n], n))
+        nodes = self._map_nodes(ids, day, degree, hub_degree, distance)
+        return MapView(nodes[0], tuple(nodes), tuple(sorted(found.values(),
+                                                            key=lambda lk: lk.order)), truncated)
+
+    def neighbours(self, node_id: str, day: str, relations: Iterable[str] | None = None,
+                   offset: int = 0, first: int = 50, hub_degree: int = 50) -> LinkPage:
+        """One page of a node's links and the nodes at their other ends."""
+        check_range("offset", offset, 0)
+        check_range("first", first, 1, MAX_PAGE)
+        check_range("hubDegree", hub_degree, 1)
+        types = self.relation_types(relations)
+        centre = self.links.entity(node_id)
+        page = self._page(centre.id, day, types, offset, first)
+        others = sorted({link.other(centre.id) for link in page})
+        degree = self._degrees([centre.id, *others], day, types)
+        nodes = self._map_nodes([centre.id, *others], day, degree, hub_degree, {})
+        return LinkPage(nodes[0], offset, tuple(page), tuple(nodes[1:]))
+
+    # --- shared --------------------------------------------------------------------
+
+    def _map_nodes(self, ids: Sequence[str], day: str, degree: Mapping[str, int],
+                   hub_degree: int, distance: Mapping[str, int]) -> list[MapNode]:
+        known = self.links.entities(ids)
+        lists = self._lists(ids, day)
+        restricted = self._restrictions([n for n in ids if known[n].label == "Person"], day)
+        return [
+            MapNode(known[n], distance.get(n), degree.get(n, 0), degree.get(n, 0) > hub_degree,
+                    tuple(sorted(lists.get(n, ()))), restricted.get(n))
+            for n in ids
+        ]
+
+    def _restrictions(self, persons: Collection[str], day: str) -> dict[str, Certainty]:
+        """The strongest restriction in force on the day per restricted person."""
+        if not persons:
+            return {}
+        result: dict[str, Certainty] = {}
+        for person, hits in hits_for_persons(self.store, persons, day, day).items():
+            certainties = {h.certainty for h in hits if h.in_force(day)}
+            if Certainty.CONFIRMED in certainties:
+                result[person] = Certainty.CONFIRMED
+            elif certainties:
+                result[person] = Certainty.CANDIDATE
+        return result
