@@ -51,21 +51,40 @@ RETURN properties(v) AS node, properties(h) AS link
 """
 """Every enterprise event of the kinds in `$since` on the dates that matter."""
 
-LINKED_LIST_TRIGGERS = f"""
+_POST_ROW = "'post' AS what, {person} AS person, e.id AS enterprise, type(r) AS relation, " \
+    "properties(r) AS props, null AS node, null AS link"
+_TRIGGER_ROW = "'{source}' AS what, null AS person, null AS enterprise, null AS relation, " \
+    "null AS props, properties({node}) AS node, properties({link}) AS link"
+
+PERSON_FACTS = f"""
+UNWIND $ids AS id
+MATCH (:{_ENTITY} {{id: id}})-[r:{_POST}]->(e:{_ENTERPRISE})
+RETURN {_POST_ROW.format(person="id")}
+UNION ALL
 UNWIND $ids AS id
 MATCH (:{_ENTITY} {{id: id}})-[l:{_LISTED}]->(x:{_LIST_ENTRY})
-WHERE x.list IN keys($since) AND x.listed_on <= $until AND x.listed_on >= $since[x.list]
-RETURN properties(x) AS node, properties(l) AS link
-"""
-"""The list entries of the given subjects."""
-
-LINKED_EVENT_TRIGGERS = f"""
+WHERE x.list IN keys($own) AND x.listed_on <= $until AND x.listed_on >= $own[x.list]
+RETURN {_TRIGGER_ROW.format(source="list", node="x", link="l")}
+UNION ALL
 UNWIND $ids AS id
-MATCH (:{_ENTITY} {{id: id}})-[h:{_HAS_EVENT}]->(v:{_EVENT})
-WHERE v.event IN keys($since) AND v.date <= $until AND v.date >= $since[v.event]
-RETURN properties(v) AS node, properties(h) AS link
+MATCH (:{_ENTITY} {{id: id}})-[r:{_POST}]->(e:{_ENTERPRISE})
+WHERE r.role IN $roles
+WITH DISTINCT e
+MATCH (e)-[l:{_LISTED}]->(x:{_LIST_ENTRY})
+WHERE x.list IN keys($lists) AND x.listed_on <= $until AND x.listed_on >= $lists[x.list]
+RETURN {_TRIGGER_ROW.format(source="list", node="x", link="l")}
+UNION ALL
+UNWIND $ids AS id
+MATCH (:{_ENTITY} {{id: id}})-[r:{_POST}]->(e:{_ENTERPRISE})
+WHERE r.role IN $roles
+WITH DISTINCT e
+MATCH (e)-[h:{_HAS_EVENT}]->(v:{_EVENT})
+WHERE v.event IN keys($events) AND v.date <= $until AND v.date >= $events[v.event]
+RETURN {_TRIGGER_ROW.format(source="event", node="v", link="h")}
 """
-"""The events of the given enterprises."""
+"""Everything a check of the given persons needs, in one round trip: their appointments,
+their own list entries (`$own`), and the list entries (`$lists`) and events (`$events`) of
+the enterprises where they held a post a trigger can restrict (`$roles`)."""
 
 HOLDERS = f"""
 UNWIND $ids AS id
@@ -113,25 +132,23 @@ class Neo4jFacts:
         self.store, self.table = store, table
 
     def for_persons(self, person_ids: Collection[str], first_day: str, last_day: str) -> Facts:
-        ids = sorted(person_ids)
         table = self.table
-        own = {k: v for k, v in table.earliest_triggers("list", first_day).items()
-               if k in table.kinds("list", "person")}
-        facts = Facts(
-            _triggers(self.store.read(LINKED_LIST_TRIGGERS, ids=ids, since=own,
-                                      until=last_day), "list"),
-            _appointments(self.store.read(POSTS_OF, ids=ids)),
+        lists = table.earliest_triggers("list", first_day)
+        person_lists, enterprise_lists = table.kinds("list", "person"), table.kinds("list",
+                                                                                    "enterprise")
+        rows = self.store.read(
+            PERSON_FACTS, ids=sorted(person_ids), until=last_day,
+            own={k: v for k, v in lists.items() if k in person_lists},
+            lists={k: v for k, v in lists.items() if k in enterprise_lists},
+            events=table.earliest_triggers("event", first_day), roles=sorted(table.holder_roles),
         )
-        roles = table.holder_roles
-        enterprises = sorted({a.enterprise_id for a in facts.appointments if a.role in roles})
-        if enterprises:
-            lists = {k: v for k, v in table.earliest_triggers("list", first_day).items()
-                     if k in table.kinds("list", "enterprise")}
-            facts.triggers += _triggers(self.store.read(
-                LINKED_LIST_TRIGGERS, ids=enterprises, since=lists, until=last_day), "list")
-            facts.triggers += _triggers(self.store.read(
-                LINKED_EVENT_TRIGGERS, ids=enterprises,
-                since=table.earliest_triggers("event", first_day), until=last_day), "event")
+        facts = Facts()
+        for row in rows:
+            if row["what"] == "post":
+                facts.appointments.append(Appointment.from_record(
+                    row["person"], row["enterprise"], row["relation"], row["props"]))
+            else:
+                facts.triggers += _triggers([row], row["what"])
         return facts
 
     def for_registry(self, day: str) -> Facts:

@@ -1,0 +1,167 @@
+"""Restriction benchmark: the whole-registry scan in Neo4j and in the embedded store on the
+same generated data, checked to agree, and per-person disqualificationCheck latency.
+
+    python benchmarks/bench_restrictions.py --enterprises 100000 \\
+        --neo4j-uri bolt://127.0.0.1:7698 [--reuse]
+
+The dataset is generated once under --work. Without --reuse both stores are
+cleared and loaded from it; with --reuse a Neo4j database that already holds
+data and the embedded graph file saved by an earlier run are used as they are.
+The scan runs twice per store (cold, then warm); the hit sets must be identical
+or the run fails. Then --sample persons (those the scan reports first, the rest
+drawn at random) are checked one by one in each store, their answers compared,
+and the p50/p95 latencies printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable
+from functools import partial
+from pathlib import Path
+from typing import TypeVar
+
+from rich.console import Console
+from rich.table import Table
+
+from credgraph.generate import AS_OF, generate
+from credgraph.graph.memory import MemoryStore
+from credgraph.graph.neo4j_store import Neo4jStore
+from credgraph.graph.store import GraphStore
+from credgraph.loaders.load import load_dataset
+from credgraph.queries.restrictions.service import ScanItem, check_person, scan
+
+T = TypeVar("T")
+console = Console()
+
+HitKey = tuple[str, str, str, str, str, str, str, str | None]
+
+
+def _timed(call: Callable[[], T]) -> tuple[T, float]:
+    started = time.perf_counter()
+    result = call()
+    return result, time.perf_counter() - started
+
+
+def _key(item: ScanItem) -> HitKey:
+    hit, post = item.hit, item.affected.appointment
+    return (hit.person_id, hit.rule_id, hit.trigger.id, post.key, item.affected.effect.value,
+            hit.certainty.value, hit.window_start, hit.window_end)
+
+
+def _load(store: GraphStore, dataset: Path, work: Path, name: str) -> None:
+    store.clear()
+    report, seconds = _timed(lambda: load_dataset(
+        dataset, store, rejects_path=work / f"rejects-{name}.csv", batch_size=5000))
+    store.commit()
+    console.print(f"loaded {name} in {seconds:.1f} s ({report.rejected:,} rows refused)")
+
+
+def _percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--enterprises", type=int, default=100_000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--neo4j-uri", default=os.environ.get("CREDGRAPH_NEO4J_URI"),
+                        required="CREDGRAPH_NEO4J_URI" not in os.environ)
+    parser.add_argument("--work", type=Path, default=Path("/tmp/credgraph-bench"))
+    parser.add_argument("--as-of", default=AS_OF.isoformat(),
+                        help="scan day (default: the generator's today)")
+    parser.add_argument("--sample", type=int, default=300, help="persons to check one by one")
+    parser.add_argument("--reuse", action="store_true",
+                        help="use the loaded Neo4j database and saved embedded graph as they are")
+    args = parser.parse_args()
+
+    work: Path = args.work
+    dataset = work / f"dataset-{args.enterprises}-{args.seed}"
+    if not (dataset / "enterprises.csv").exists():
+        _, seconds = _timed(lambda: generate(dataset, enterprises=args.enterprises,
+                                             seed=args.seed))
+        console.print(f"generated {args.enterprises:,} enterprises in {seconds:.1f} s")
+    neo4j = Neo4jStore(args.neo4j_uri, password=os.environ.get("CREDGRAPH_NEO4J_PASSWORD", ""),
+                       timeout_seconds=600)
+    graph_file = work / f"graph-{args.enterprises}-{args.seed}.pickle"
+    memory = MemoryStore(graph_file if args.reuse else None)
+    memory.path = graph_file
+    if not (args.reuse and neo4j.counts().total_nodes):
+        _load(neo4j, dataset, work, "Neo4j")
+    if not (args.reuse and memory.graph.number_of_nodes()):
+        _load(memory, dataset, work, "embedded store")
+    counts = neo4j.counts()
+    console.print(f"graph: {counts.total_nodes:,} nodes, {counts.total_edges:,} relationships")
+
+    day = args.as_of
+    stores: dict[str, GraphStore] = {"Neo4j": neo4j, "embedded": memory}
+    timings = Table(title=f"disqualificationScan as of {day}, {args.enterprises:,} enterprises")
+    for column in ("store", "cold s", "warm s", "appointments", "persons"):
+        timings.add_column(column, justify="left" if column == "store" else "right")
+    found: dict[str, list[ScanItem]] = {}
+    for name, store in stores.items():
+        _, cold = _timed(partial(scan, store, day))
+        items, warm = _timed(partial(scan, store, day))
+        found[name] = items
+        timings.add_row(name, f"{cold:.2f}", f"{warm:.2f}", f"{len(items):,}",
+                        f"{len({i.hit.person_id for i in items}):,}")
+    console.print(timings)
+    neo4j_hits = [_key(i) for i in found["Neo4j"]]
+    memory_hits = [_key(i) for i in found["embedded"]]
+    if neo4j_hits != memory_hits:
+        only_neo4j = set(neo4j_hits) - set(memory_hits)
+        only_memory = set(memory_hits) - set(neo4j_hits)
+        console.print(f"[red]hit sets differ[/red]: {len(only_neo4j)} only in Neo4j, "
+                      f"{len(only_memory)} only in the embedded store")
+        sys.exit(1)
+    console.print(f"[green]identical hit sets[/green] ({len(neo4j_hits):,} appointments, "
+                  "same order)")
+    kinds = Counter((i.hit.rule_id, i.hit.certainty.value, i.affected.effect.value)
+                    for i in found["Neo4j"])
+    breakdown = Table(title="scan by rule, certainty and effect")
+    for column in ("rule", "certainty", "effect", "appointments"):
+        breakdown.add_column(column, justify="right" if column == "appointments" else "left")
+    for (rule, certainty, effect), n in sorted(kinds.items()):
+        breakdown.add_row(rule, certainty, effect, f"{n:,}")
+    console.print(breakdown)
+
+    rng = random.Random(args.seed)
+    flagged = sorted({i.hit.person_id for i in found["Neo4j"]})
+    persons = sorted(n for n, label in memory.graph.nodes(data="label") if label == "Person")
+    sample = flagged[: args.sample // 2]
+    sample += rng.sample(persons, min(len(persons), args.sample - len(sample)))
+    latency = Table(title=f"disqualificationCheck per person ({len(sample)} persons)")
+    for column in ("store", "p50 ms", "p95 ms", "max ms", "disqualified", "needs review"):
+        latency.add_column(column, justify="left" if column == "store" else "right")
+    answers: dict[str, list[tuple[str, ...]]] = {}
+    for name, store in stores.items():
+        check_person(store, sample[0], day)  # warm the connection and caches
+        times, answers[name] = [], []
+        flags = Counter[str]()
+        for person in sample:
+            check, seconds = _timed(partial(check_person, store, person, day))
+            times.append(seconds * 1000)
+            answers[name].append(tuple(f"{h.rule_id}|{h.trigger.id}|{h.certainty}"
+                                       for h in check.hits))
+            flags["disqualified"] += check.disqualified
+            flags["review"] += check.needs_review
+        latency.add_row(name, f"{statistics.median(times):.1f}",
+                        f"{_percentile(times, 0.95):.1f}", f"{max(times):.1f}",
+                        f"{flags['disqualified']:,}", f"{flags['review']:,}")
+    console.print(latency)
+    if answers["Neo4j"] != answers["embedded"]:
+        console.print("[red]per-person answers differ between the stores[/red]")
+        sys.exit(1)
+    console.print("[green]per-person answers identical[/green]")
+    neo4j.close()
+
+
+if __name__ == "__main__":
+    main()
