@@ -124,6 +124,9 @@ def build_world() -> Dataset:
     d.listing("REVPROB", "criminal_sentence", "2023-01-05",
               "因犯受贿罪被判处有期徒刑一年，缓刑二年，后撤销缓刑，刑罚执行完毕")
     d.post("REVPROB", "C", "director", "2020-01-01")
+    d.listing("ACQUIT", "criminal_sentence", "2023-01-01", "因犯职务侵占罪被判处有期徒刑二年，刑罚执行完毕",
+              "2023-06-01", "再审改判无罪")
+    d.post("ACQUIT", "B", "director", "2023-03-01")
     d.listing("HURT", "criminal_sentence", "2023-01-01", "因犯故意伤害罪被判处有期徒刑一年，刑罚执行完毕")
     d.post("HURT", "A", "director", "2020-01-01")
     d.listing("NOREASON", "criminal_sentence", "2023-01-01")
@@ -255,6 +258,14 @@ def test_cl178_2_suspended_sentence_two_years_and_mer12(world: GraphStore) -> No
         ("CL178-2", C, "2023-01-05", "2028-01-06"): {(E["C"], "director", MUST)},
         ("MER-12", C, "2023-01-05", "2028-01-06"): set(),
     }
+
+
+def test_cl178_2_sentence_overturned_ends_the_window(world: GraphStore) -> None:
+    assert summary(check_person(world, "ACQUIT", "2023-05-31")) == {
+        ("CL178-2", C, "2023-01-01", "2023-06-01"): {(E["B"], "director", VOID)},
+        ("MER-12", C, "2023-01-01", "2023-06-01"): set(),
+    }
+    assert check_person(world, "ACQUIT", "2023-06-01").hits == ()
 
 
 def test_cl178_2_only_qualifying_crimes(world: GraphStore) -> None:
