@@ -14,7 +14,7 @@ from strawberry.dataloader import DataLoader
 
 from credgraph.graph.store import GraphStore
 from credgraph.queries.links import LinkAnalysis
-from credgraph.queries.links.results import Entity, Neighbourhood
+from credgraph.queries.links.results import Neighbourhood
 from credgraph.settings import Settings
 
 T = TypeVar("T")
@@ -30,7 +30,7 @@ class Loaders:
     """Per-request batching and caching of neighbour lookups (no cross-request staleness)."""
 
     neighbourhood: DataLoader[str, Neighbourhood | None]
-    entity: DataLoader[str, Entity | None]
+    """Detail sections of a node (holders, posts, lists ...), batched across the response."""
 
 
 def _batched(fetch: Callable[[Sequence[str]], dict[str, T]]) -> DataLoader[str, T | None]:
@@ -56,7 +56,6 @@ def make_context(store: GraphStore, settings: Settings, links: LinkAnalysis) -> 
         links=links,
         loaders=Loaders(
             neighbourhood=_batched(links.neighbourhoods),
-            entity=_batched(links.entities),
         ),
     )
 

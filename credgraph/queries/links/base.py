@@ -301,8 +301,10 @@ class LinkAnalysis(ABC):
         check_range("maxDegree", max_degree, 0)
         if from_id == to_id:
             raise BadInputError("fromId and toId are the same node")
-        self.entity(from_id)
-        self.entity(to_id)
+        ends = self.entities([from_id, to_id])
+        for node_id in (from_id, to_id):
+            if node_id not in ends:
+                raise NotFoundError(f"no enterprise, person or other holder with id {node_id!r}")
         if not first:
             return []
         found = self._paths(from_id, to_id, day, max_hops, first, max_degree)
