@@ -1,4 +1,5 @@
-"""The root Query: the link questions of API.md, merged with the restriction checks.
+"""The root Query: the link questions of API.md, merged with the restriction checks and the
+explorer's map.
 
 Resolvers only convert: arguments to the query layer's terms, results to
 GraphQL types. Argument checks and algorithms live in credgraph.queries.
@@ -7,8 +8,6 @@ GraphQL types. Argument checks and algorithms live in credgraph.queries.
 from __future__ import annotations
 
 import datetime
-import importlib
-import importlib.util
 from functools import partial
 
 import strawberry
@@ -20,6 +19,7 @@ from strawberry.types import ExecutionContext
 from credgraph.api.context import Info, in_thread
 from credgraph.api.errors import CLIENT_ERRORS, ErrorCodes, error_code
 from credgraph.api.explore import ExploreQuery
+from credgraph.api.restrictions import RestrictionQuery
 from credgraph.api.types.common import (
     DATE_SCALAR,
     ENTITY_TYPES,
@@ -35,9 +35,6 @@ from credgraph.api.types.ownership import OwnershipChain, OwnershipDirection, Ul
 from credgraph.queries.links.results import Direction
 from credgraph.queries.time import today
 from credgraph.settings import Settings
-
-RESTRICTIONS_MODULE = "credgraph.api.restrictions"
-"""Where the restriction checks' `RestrictionQuery` lives (written separately)."""
 
 DEFAULT_LISTS = (ListType.SERIOUS_ILLEGAL,)
 
@@ -139,13 +136,8 @@ class LinkQuery:
         return [UltimateOwner.from_record(o, day) for o in found]
 
 
-def query_types() -> tuple[type, ...]:
-    """LinkQuery and the web explorer's ExploreQuery, plus RestrictionQuery once
-    credgraph/api/restrictions.py exists."""
-    if importlib.util.find_spec(RESTRICTIONS_MODULE) is None:
-        return (LinkQuery, ExploreQuery)
-    restrictions = importlib.import_module(RESTRICTIONS_MODULE)
-    return (LinkQuery, restrictions.RestrictionQuery, ExploreQuery)
+QUERY_TYPES: tuple[type, ...] = (LinkQuery, RestrictionQuery, ExploreQuery)
+"""The parts merged into the root Query: links, appointment restrictions, the explorer map."""
 
 
 class CredgraphSchema(strawberry.Schema):
@@ -160,7 +152,7 @@ class CredgraphSchema(strawberry.Schema):
 
 def build_schema(settings: Settings) -> strawberry.Schema:
     """The schema with the request limits the settings give."""
-    query = merge_types("Query", query_types())
+    query = merge_types("Query", QUERY_TYPES)
     return CredgraphSchema(
         query=query,
         types=list(ENTITY_TYPES),
