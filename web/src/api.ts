@@ -1,0 +1,391 @@
+/** The page's only data source: the project's GraphQL API at /graphql (same origin). */
+
+export type Kind = "ENTERPRISE" | "PERSON" | "OTHER";
+export type RelationType =
+  | "SHAREHOLDER"
+  | "OFFICER"
+  | "LEGAL_REPRESENTATIVE"
+  | "EQUITY_PLEDGE"
+  | "CHATTEL_MORTGAGE";
+export type ListType =
+  | "ABNORMAL_OPERATIONS"
+  | "SERIOUS_ILLEGAL"
+  | "DISHONEST_DEBTOR"
+  | "CONSUMPTION_RESTRICTED"
+  | "CRIMINAL_SENTENCE";
+export type Certainty = "CONFIRMED" | "CANDIDATE";
+
+export const RELATIONS: RelationType[] = [
+  "SHAREHOLDER",
+  "OFFICER",
+  "LEGAL_REPRESENTATIVE",
+  "EQUITY_PLEDGE",
+  "CHATTEL_MORTGAGE",
+];
+export const LISTS: ListType[] = [
+  "SERIOUS_ILLEGAL",
+  "DISHONEST_DEBTOR",
+  "ABNORMAL_OPERATIONS",
+  "CONSUMPTION_RESTRICTED",
+  "CRIMINAL_SENTENCE",
+];
+
+export interface NodeRef {
+  id: string;
+  name: string;
+  kind: Kind;
+}
+export interface Provenance {
+  srcFile: string | null;
+  srcRow: number | null;
+}
+export interface Dated {
+  start: string | null;
+  end: string | null;
+  current: boolean;
+  provenance: Provenance | null;
+}
+
+export class ApiError extends Error {
+  constructor(message: string, readonly code: string | undefined) {
+    super(message);
+  }
+}
+
+interface GraphQLResponse<T> {
+  data?: T;
+  errors?: { message: string; extensions?: { code?: string } }[];
+}
+
+export async function gql<T>(query: string, variables: Record<string, unknown>): Promise<T> {
+  const response = await fetch("graphql", {
+    method: "POST",
+    headers: { "content-type": "application/json", accept: "application/json" },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await response.json()) as GraphQLResponse<T>;
+  if (body.errors?.length) {
+    const first = body.errors[0];
+    throw new ApiError(first.message, first.extensions?.code);
+  }
+  if (!body.data) throw new ApiError(`HTTP ${response.status}`, undefined);
+  return body.data;
+}
+
+const PROV = "provenance { srcFile srcRow }";
+const REF = "id name kind";
+
+// --- search -------------------------------------------------------------------------
+
+export interface SearchHit extends NodeRef {
+  matchedBy: "ID" | "NAME";
+}
+export const SEARCH = `query Search($text: String!, $first: Int!) {
+  search(text: $text, first: $first) { ${REF} matchedBy }
+}`;
+
+// --- entity view ----------------------------------------------------------------------
+
+export interface ListEntry {
+  id: string;
+  list: ListType;
+  reason: string | null;
+  authority: string | null;
+  listedOn: string;
+  removedOn: string | null;
+  removalReason: string | null;
+  docNo: string | null;
+  current: boolean;
+  provenance: Provenance | null;
+}
+export interface Holding extends Dated {
+  key: string;
+  holder: NodeRef;
+  enterprise: NodeRef;
+  percent: number | null;
+  subscribedAmount: number | null;
+}
+export interface Post extends Dated {
+  key: string;
+  person: NodeRef;
+  enterprise: NodeRef;
+  role: string;
+}
+export interface Penalty {
+  id: string;
+  docNo: string;
+  violationType: string | null;
+  content: string | null;
+  authority: string | null;
+  decidedOn: string | null;
+  provenance: Provenance | null;
+}
+export interface EventRow {
+  id: string;
+  event: string;
+  date: string | null;
+  reason: string | null;
+  authority: string | null;
+  provenance: Provenance | null;
+}
+export interface Pledge extends Dated {
+  regNo: string;
+  enterprise: NodeRef | null;
+  pledgor: NodeRef | null;
+  pledgee: NodeRef | null;
+  amount: number | null;
+  status: string | null;
+}
+export interface Mortgage extends Dated {
+  regNo: string;
+  mortgagor: NodeRef;
+  mortgagee: NodeRef;
+  securedAmount: number | null;
+  status: string | null;
+  collateral: string | null;
+}
+export interface EnterpriseDetail extends NodeRef {
+  uscc: string | null;
+  regNo: string | null;
+  type: string | null;
+  status: string | null;
+  established: string | null;
+  registeredCapital: number | null;
+  currency: string | null;
+  authority: string | null;
+  address: string | null;
+  businessScope: string | null;
+  provenance: Provenance | null;
+  legalRepresentative: NodeRef | null;
+  shareholders: Holding[];
+  investments: Holding[];
+  officers: Post[];
+  legalRepresentatives: Post[];
+  listEntries: ListEntry[];
+  penalties: Penalty[];
+  events: EventRow[];
+  equityPledges: Pledge[];
+  chattelMortgages: Mortgage[];
+}
+export interface PersonDetail extends NodeRef {
+  personId: string;
+  maskedIdNumber: string | null;
+  nationality: string | null;
+  provenance: Provenance | null;
+  appointments: Post[];
+  holdings: Holding[];
+  listEntries: ListEntry[];
+}
+export interface OtherDetail extends NodeRef {
+  category: string | null;
+  provenance: Provenance | null;
+  holdings: Holding[];
+}
+
+const HOLDING = `key holder { ${REF} } enterprise { ${REF} } percent subscribedAmount start end current ${PROV}`;
+const POST = `key person { ${REF} } enterprise { ${REF} } role start end current ${PROV}`;
+const ENTRY = `id list reason authority listedOn removedOn removalReason docNo current ${PROV}`;
+
+export const ENTERPRISE = `query Enterprise($id: ID!, $d: Date) {
+  enterprise(uscc: $id, asOf: $d) {
+    ${REF} uscc regNo type status established registeredCapital currency authority address
+    businessScope ${PROV}
+    legalRepresentative { ${REF} }
+    shareholders(includeHistory: true) { ${HOLDING} }
+    investments(includeHistory: true) { ${HOLDING} }
+    officers(includeHistory: true) { ${POST} }
+    legalRepresentatives(includeHistory: true) { ${POST} }
+    listEntries(includeHistory: true) { ${ENTRY} }
+    penalties { id docNo violationType content authority decidedOn ${PROV} }
+    events { id event date reason authority ${PROV} }
+    equityPledges(includeHistory: true) {
+      regNo enterprise { ${REF} } pledgor { ${REF} } pledgee { ${REF} } amount status
+      start end current ${PROV} }
+    chattelMortgages(includeHistory: true) {
+      regNo mortgagor { ${REF} } mortgagee { ${REF} } securedAmount status collateral
+      start end current ${PROV} }
+  }
+}`;
+
+export const PERSON = `query Person($id: ID!, $d: Date) {
+  person(personId: $id, asOf: $d) {
+    ${REF} personId maskedIdNumber nationality ${PROV}
+    appointments(includeHistory: true) { ${POST} }
+    holdings(includeHistory: true) { ${HOLDING} }
+    listEntries(includeHistory: true) { ${ENTRY} }
+  }
+}`;
+
+export const OTHER = `query Other($id: String!) {
+  search(text: $id, first: 1) {
+    node { ... on OtherHolder { ${REF} category ${PROV} holdings(includeHistory: true) { ${HOLDING} } } }
+  }
+}`;
+
+// --- map ------------------------------------------------------------------------------
+
+export interface MapEntity extends NodeRef {
+  status: string | null;
+  distance: number | null;
+  degree: number;
+  hub: boolean;
+  lists: ListType[];
+  restriction: Certainty | null;
+}
+export interface MapLink {
+  key: string;
+  relation: RelationType;
+  source: string;
+  target: string;
+  role: string | null;
+  percent: number | null;
+  start: string | null;
+  end: string | null;
+  provenance: Provenance | null;
+}
+export interface Neighbourhood {
+  origin: MapEntity;
+  nodes: MapEntity[];
+  links: MapLink[];
+  truncated: boolean;
+}
+export interface NeighbourPage {
+  node: MapEntity;
+  totalCount: number;
+  offset: number;
+  hasMore: boolean;
+  nodes: MapEntity[];
+  links: MapLink[];
+}
+const MAP_ENTITY = `${REF} status distance degree hub lists restriction`;
+const MAP_LINK = `key relation source target role percent start end ${PROV}`;
+
+export const NEIGHBOURHOOD = `query Map($id: ID!, $hops: Int!, $rel: [Relation!], $max: Int!, $hub: Int!, $d: Date) {
+  neighbourhood(id: $id, hops: $hops, relations: $rel, maxNodes: $max, hubDegree: $hub, asOf: $d) {
+    origin { ${MAP_ENTITY} } nodes { ${MAP_ENTITY} } links { ${MAP_LINK} } truncated
+  }
+}`;
+
+export const NEIGHBOURS = `query Page($id: ID!, $rel: [Relation!], $offset: Int!, $first: Int!, $hub: Int!, $d: Date) {
+  neighbours(id: $id, relations: $rel, offset: $offset, first: $first, hubDegree: $hub, asOf: $d) {
+    node { ${MAP_ENTITY} } totalCount offset hasMore nodes { ${MAP_ENTITY} } links { ${MAP_LINK} }
+  }
+}`;
+
+// --- ownership ------------------------------------------------------------------------
+
+export interface OwnershipChain {
+  root: NodeRef;
+  entries: { node: NodeRef; depth: number; effectivePercent: number }[];
+  edges: {
+    from: NodeRef;
+    to: NodeRef;
+    percent: number | null;
+    start: string | null;
+    end: string | null;
+    key: string;
+    provenance: Provenance | null;
+  }[];
+  circular: boolean;
+  truncated: boolean;
+}
+export interface UltimateOwner {
+  owner: NodeRef;
+  category: string;
+  effectivePercent: number;
+  circular: boolean;
+}
+const CHAIN = `root { ${REF} } entries { node { ${REF} } depth effectivePercent }
+  edges { from { ${REF} } to { ${REF} } percent start end key ${PROV} } circular truncated`;
+
+export const OWNERSHIP = `query Ownership($id: ID!, $depth: Int!, $threshold: Float!, $d: Date) {
+  up: ownershipChain(uscc: $id, direction: UP, maxDepth: $depth, asOf: $d) { ${CHAIN} }
+  down: ownershipChain(uscc: $id, direction: DOWN, maxDepth: $depth, asOf: $d) { ${CHAIN} }
+  ultimateOwners(uscc: $id, threshold: $threshold, asOf: $d) {
+    owner { ${REF} } category effectivePercent circular
+  }
+}`;
+
+// --- paths ----------------------------------------------------------------------------
+
+export interface Step {
+  from: NodeRef;
+  to: NodeRef;
+  relation: RelationType;
+  forward: boolean;
+  role: string | null;
+  percent: number | null;
+  start: string | null;
+  end: string | null;
+  key: string;
+  provenance: Provenance | null;
+}
+export interface Path {
+  steps: Step[];
+  length: number;
+}
+const STEP = `from { ${REF} } to { ${REF} } relation forward role percent start end key ${PROV}`;
+
+export const PATHS = `query Paths($a: ID!, $b: ID!, $hops: Int!, $first: Int!, $deg: Int!, $d: Date) {
+  paths(fromId: $a, toId: $b, maxHops: $hops, first: $first, maxDegree: $deg, asOf: $d) {
+    length steps { ${STEP} }
+  }
+}`;
+
+// --- exposure and restrictions --------------------------------------------------------
+
+export interface ExposureHit {
+  subject: NodeRef;
+  list: ListType;
+  listedOn: string;
+  distance: number;
+  entry: { reason: string | null; authority: string | null; provenance: Provenance | null };
+  path: Path;
+}
+export const EXPOSURE = `query Exposure($id: ID!, $hops: Int!, $lists: [ListType!]!, $deg: Int!, $d: Date) {
+  blacklistExposure(id: $id, maxHops: $hops, lists: $lists, maxDegree: $deg, asOf: $d) {
+    hits { subject { ${REF} } list listedOn distance
+           entry { reason authority ${PROV} }
+           path { length steps { ${STEP} } } }
+  }
+}`;
+
+export interface RestrictionHit {
+  ruleId: string;
+  title: string;
+  citation: string;
+  certainty: Certainty;
+  note: string | null;
+  windowStart: string;
+  windowEnd: string | null;
+  barredRoles: string[];
+  trigger: {
+    kind: string;
+    date: string;
+    subjectId: string;
+    enterprise: { uscc: string | null; name: string } | null;
+    reason: string | null;
+  };
+  affectedAppointments: {
+    enterprise: { id: string; uscc: string | null; name: string };
+    role: string;
+    start: string | null;
+    kind: "VOID" | "MUST_REMOVE";
+  }[];
+  evidence: { fact: string; id: string; summary: string; provenance: Provenance | null }[];
+}
+export interface DisqualificationCheck {
+  person: NodeRef;
+  disqualified: boolean;
+  needsReview: boolean;
+  hits: RestrictionHit[];
+}
+export const DISQUALIFICATION = `query Check($id: ID!, $d: Date) {
+  disqualificationCheck(personId: $id, asOf: $d) {
+    person { ${REF} } disqualified needsReview
+    hits { ruleId title citation certainty note windowStart windowEnd barredRoles
+      trigger { kind date subjectId enterprise { uscc name } reason }
+      affectedAppointments { enterprise { id uscc name } role start kind }
+      evidence { fact id summary ${PROV} } }
+  }
+}`;

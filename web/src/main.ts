@@ -1,0 +1,215 @@
+/** The credgraph explorer: wires the search, the entity view and the four views together. */
+
+import "./style.css";
+import type { ExposureHit, NodeRef } from "./api";
+import { byId, h } from "./dom";
+import { EntityView } from "./entity";
+import { exportCsv, exportPng, type Exportable } from "./exporter";
+import { label, lang, onLangChange, setLang, t, type Key } from "./i18n";
+import { mapToolbar, RelationshipMap } from "./map";
+import { OwnershipChart, ownershipToolbar } from "./ownership";
+import { PathFinder, type PathOptions } from "./paths";
+import { RiskPanel } from "./risk";
+import { searchBox } from "./search";
+import { state, todayIso } from "./state";
+
+type Tab = "map" | "ownership" | "paths" | "risk";
+const TABS: [Tab, Key][] = [["map", "tabMap"], ["ownership", "tabOwnership"], ["paths", "tabPaths"], ["risk", "tabRisk"]];
+const FIRST_DAY = "2000-01-01";
+const DAY_MS = 86_400_000;
+
+function tx(key: Key): HTMLElement {
+  return h("span", { "data-t": key }, t(key));
+}
+
+// --- layout ---------------------------------------------------------------------------
+
+const toast = h("div", { id: "toast", role: "alert", hidden: true });
+function showError(e: unknown): void {
+  toast.textContent = t("error", { msg: e instanceof Error ? e.message : String(e) });
+  toast.hidden = false;
+  window.setTimeout(() => (toast.hidden = true), 6000);
+}
+
+const search = searchBox("search", (node) => open(node), showError);
+search.setPlaceholder(t("searchPlaceholder"));
+
+const dayCount = (iso: string) => Math.round((Date.parse(iso) - Date.parse(FIRST_DAY)) / DAY_MS);
+const dayOf = (n: number) => new Date(Date.parse(FIRST_DAY) + n * DAY_MS).toISOString().slice(0, 10);
+const range = h("input", { id: "asof-range", type: "range", min: 0, max: dayCount(todayIso()), step: 1, value: dayCount(state.asOf) });
+const dateInput = h("input", { id: "asof-date", type: "date", min: FIRST_DAY, max: todayIso(), value: state.asOf });
+range.addEventListener("input", () => (dateInput.value = dayOf(Number(range.value))));
+range.addEventListener("change", () => state.setAsOf(dayOf(Number(range.value))));
+dateInput.addEventListener("change", () => {
+  if (!dateInput.value) return;
+  range.value = String(dayCount(dateInput.value));
+  state.setAsOf(dateInput.value);
+});
+const langButton = h("button", { id: "lang", class: "lang" }, t("language"));
+langButton.addEventListener("click", () => setLang(lang() === "zh" ? "en" : "zh"));
+
+const tabButtons = new Map<Tab, HTMLButtonElement>();
+for (const [tab, key] of TABS) {
+  const button = h("button", { class: "tab", "data-tab": tab, id: `tab-${tab}` }, tx(key));
+  button.addEventListener("click", () => activate(tab));
+  tabButtons.set(tab, button);
+}
+const status = h("span", { id: "status", class: "status" });
+const setStatus = (text: string) => (status.textContent = text);
+
+const mapBar = mapToolbar(() => reload());
+const ownBar = ownershipToolbar(() => reload());
+const pngButton = h("button", { id: "export-png" }, tx("exportPng"));
+const csvButton = h("button", { id: "export-csv" }, tx("exportCsv"));
+const fitButton = h("button", { id: "fit" }, tx("fit"));
+
+const sidebar = h("aside", { id: "sidebar", class: "sidebar" });
+const mapCanvas = h("div", { id: "map-canvas", class: "canvas" });
+const ownCanvas = h("div", { id: "own-canvas", class: "canvas" });
+const ownSide = h("div", { id: "own-side", class: "side-panel" });
+const pathCanvas = h("div", { id: "paths-canvas", class: "canvas" });
+const pathList = h("ol", { id: "path-list", class: "side-panel paths" });
+const exposurePanel = h("div", { id: "exposure-panel", class: "panel" });
+const restrictionPanel = h("div", { id: "restriction-panel", class: "panel" });
+
+const legendItem = (cls: string, key: Key) => h("li", {}, h("span", { class: `swatch ${cls}` }), tx(key));
+const legend = h("ul", { class: "legend", id: "legend" },
+  legendItem("enterprise", "legendEnterprise"), legendItem("person", "legendPerson"), legendItem("other", "legendOther"),
+  legendItem("blacklisted", "legendBlacklist"), legendItem("restricted", "legendRestricted"), legendItem("hub", "legendHub"),
+  legendItem("exposure", "legendExposure"));
+
+const pathFrom = h("b", { id: "path-from" });
+let pathTarget: NodeRef | null = null;
+const targetBox = searchBox("path-target", (node) => (pathTarget = node), showError);
+targetBox.setPlaceholder(t("pickTarget"));
+const pathHops = h("select", { id: "path-hops" }, [2, 3, 4, 5, 6].map((v) => h("option", { value: v, selected: v === 4 }, String(v))));
+const pathDegree = h("select", { id: "path-degree" }, [50, 200, 1000, 10000].map((v) => h("option", { value: v, selected: v === 200 }, String(v))));
+const findButton = h("button", { id: "find-paths", class: "primary" }, tx("find"));
+
+const views: Record<Tab, HTMLElement> = {
+  map: h("div", { class: "view", id: "view-map" }, mapCanvas, legend),
+  ownership: h("div", { class: "view split", id: "view-ownership" }, ownCanvas, ownSide),
+  paths: h("div", { class: "view", id: "view-paths" },
+    h("div", { class: "path-controls" },
+      h("label", {}, tx("pathFrom"), pathFrom), h("label", {}, tx("pathTo"), targetBox.root),
+      h("label", {}, tx("maxHopsLabel"), pathHops), h("label", {}, tx("maxDegree"), pathDegree), findButton),
+    h("div", { class: "split" }, pathCanvas, pathList)),
+  risk: h("div", { class: "view risk", id: "view-risk" }, exposurePanel, restrictionPanel),
+};
+const toolGroups: Partial<Record<Tab, HTMLElement>> = { map: mapBar.root, ownership: ownBar.root };
+
+byId("app").append(
+  h("header", { class: "top" },
+    h("div", { class: "brand" }, h("b", {}, "credgraph"), " ", tx("brand")),
+    search.root,
+    h("label", { class: "asof" }, tx("asOf"), range, dateInput),
+    langButton),
+  h("main", {},
+    sidebar,
+    h("section", { class: "workspace" },
+      h("nav", { class: "tabs" }, [...tabButtons.values()]),
+      h("div", { class: "toolbar" }, ...Object.values(toolGroups), h("span", { class: "spacer" }), fitButton, pngButton, csvButton),
+      h("div", { class: "statusbar" }, status),
+      h("div", { class: "views" }, Object.values(views)))),
+  toast,
+);
+
+// --- views ----------------------------------------------------------------------------
+
+const entity = new EntityView(sidebar, showError);
+const map = new RelationshipMap(mapCanvas, mapBar.options, setStatus, showError);
+const ownership = new OwnershipChart(ownCanvas, ownSide, ownBar.options, setStatus, showError);
+const paths = new PathFinder(pathCanvas, pathList, setStatus, showError);
+const risk = new RiskPanel(exposurePanel, restrictionPanel, (hits: ExposureHit[]) => showExposure(hits), showError);
+const exportables: Record<Tab, Exportable> = { map, ownership, paths, risk };
+
+let active: Tab = "map";
+/** What each view last showed: subject and day, so a tab is redrawn only when they changed. */
+const shown = new Map<Tab, string>();
+
+function pathOptions(): PathOptions {
+  return { target: pathTarget, maxHops: Number(pathHops.value), maxDegree: Number(pathDegree.value) };
+}
+
+function reload(force = true): void {
+  const subject = state.selected;
+  const key = `${subject?.id ?? ""}|${state.asOf}`;
+  if (!force && shown.get(active) === key) return;
+  shown.set(active, key);
+  for (const [tab, group] of Object.entries(toolGroups)) group.hidden = tab !== active;
+  fitButton.hidden = pngButton.hidden = active === "risk";
+  setStatus("");
+  if (!subject) return;
+  if (active === "map") void map.load(subject);
+  else if (active === "ownership") void ownership.load(subject);
+  else if (active === "paths") {
+    pathFrom.textContent = subject.name;
+    if (pathTarget) void paths.find(subject, pathOptions());
+  } else risk.show(subject);
+}
+
+function activate(tab: Tab): void {
+  active = tab;
+  for (const [name, button] of tabButtons) button.classList.toggle("active", name === tab);
+  for (const [name, view] of Object.entries(views)) view.hidden = name !== tab;
+  reload(false);
+  const graph = exportables[tab].graph();
+  if (graph) {
+    graph.resize();
+    graph.fit(undefined, 30);
+  }
+}
+
+function open(node: NodeRef): void {
+  state.select(node, "search");
+}
+
+function showExposure(hits: ExposureHit[]): void {
+  activate("map");
+  map.drawExposure(hits);
+}
+
+state.on("selected", () => {
+  void entity.show(state.selected);
+  if (state.selectedFrom !== "map") reload();
+});
+state.on("asOf", () => {
+  range.value = String(dayCount(state.asOf));
+  dateInput.value = state.asOf;
+  void entity.show(state.selected);
+  shown.clear();
+  reload();
+});
+
+findButton.addEventListener("click", () => {
+  if (!state.selected) return showError(new Error(t("noEntity")));
+  if (!pathTarget) return showError(new Error(t("pickTarget")));
+  pathFrom.textContent = state.selected.name;
+  void paths.find(state.selected, pathOptions());
+});
+fitButton.addEventListener("click", () => exportables[active].graph()?.fit(undefined, 30));
+pngButton.addEventListener("click", () => {
+  const graph = exportables[active].graph();
+  if (graph) exportPng(graph, exportables[active].name());
+});
+csvButton.addEventListener("click", () => {
+  const view = exportables[active];
+  const { header, rows } = view.rows();
+  exportCsv(view.name(), header, rows);
+});
+
+onLangChange(() => {
+  document.querySelectorAll<HTMLElement>("[data-t]").forEach((el) => (el.textContent = t(el.dataset.t as Key)));
+  document.querySelectorAll<HTMLElement>("[data-label]").forEach((el) => (el.textContent = label(el.dataset.label)));
+  langButton.textContent = t("language");
+  search.setPlaceholder(t("searchPlaceholder"));
+  targetBox.setPlaceholder(t("pickTarget"));
+  void entity.show(state.selected);
+  map.relabel();
+  shown.clear();
+  if (active !== "map") reload();
+});
+
+document.documentElement.lang = lang() === "zh" ? "zh-CN" : "en";
+activate("map");
+void entity.show(null);

@@ -1,0 +1,307 @@
+/** The relationship map: a subject's neighbourhood as an interactive network.
+
+Hubs come collapsed with a count; a tap on any node selects it and loads the
+next page of its links, so a bank with thousands of mortgages opens page by page.
+*/
+
+import fcose from "cytoscape-fcose";
+import cytoscape from "cytoscape";
+import type { Core, ElementDefinition, NodeSingular } from "cytoscape";
+import {
+  gql,
+  NEIGHBOURHOOD,
+  NEIGHBOURS,
+  RELATIONS,
+  type ExposureHit,
+  type MapEntity,
+  type MapLink,
+  type Neighbourhood,
+  type NeighbourPage,
+  type NodeRef,
+  type RelationType,
+  type Step,
+} from "./api";
+import { h } from "./dom";
+import type { Exportable } from "./exporter";
+import { pct } from "./format";
+import { makeGraph, nodeClasses, shortName } from "./graphstyle";
+import { label, t } from "./i18n";
+import { state } from "./state";
+
+cytoscape.use(fcose);
+
+export interface DrawMetric {
+  nodes: number;
+  edges: number;
+  fetchMs: number;
+  drawMs: number;
+  totalMs: number;
+}
+
+declare global {
+  interface Window {
+    credgraphMetrics: { draws: DrawMetric[] };
+  }
+}
+window.credgraphMetrics = { draws: [] };
+
+const PAGE = 50;
+
+function frame(): Promise<void> {
+  return new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve())));
+}
+
+export function edgeId(relation: string, key: string): string {
+  return `${relation}:${key}`;
+}
+
+function edgeLabel(link: { relation: RelationType; role: string | null; percent: number | null }): string {
+  if (link.relation === "SHAREHOLDER") return link.percent !== null ? pct(link.percent) : label("SHAREHOLDER");
+  if (link.relation === "OFFICER" && link.role) return label(link.role);
+  return label(link.relation);
+}
+
+export interface MapOptions {
+  hops: number;
+  maxNodes: number;
+  hubDegree: number;
+  relations: RelationType[];
+}
+
+export class RelationshipMap implements Exportable {
+  readonly cy: Core;
+  subject: NodeRef | null = null;
+  private offsets = new Map<string, number>();
+  private ticket = 0;
+
+  constructor(
+    container: HTMLElement,
+    private readonly options: () => MapOptions,
+    private readonly onStatus: (text: string) => void,
+    private readonly onError: (e: unknown) => void,
+  ) {
+    this.cy = makeGraph(container);
+    this.cy.on("tap", "node", (event) => {
+      const node = event.target as NodeSingular;
+      state.select({ id: node.id(), name: node.data("name"), kind: node.data("kind") }, "map");
+      void this.expand(node.id());
+    });
+  }
+
+  name(): string {
+    return `map-${this.subject?.id ?? "none"}`;
+  }
+
+  graph(): Core {
+    return this.cy;
+  }
+
+  rows(): { header: string[]; rows: unknown[][] } {
+    const name = (id: string) => this.cy.getElementById(id).data("name") ?? "";
+    return {
+      header: ["source_id", "source_name", "relation", "target_id", "target_name", "role", "percent", "start", "end", "src_file", "src_row"],
+      rows: this.cy.edges().map((e) => {
+        const d = e.data();
+        return [d.source, name(d.source), d.relation, d.target, name(d.target), d.role ?? "", d.percent ?? "", d.start ?? "", d.end ?? "", d.srcFile ?? "", d.srcRow ?? ""];
+      }),
+    };
+  }
+
+  private relationArg(): RelationType[] | null {
+    const chosen = this.options().relations;
+    return chosen.length === RELATIONS.length ? null : chosen;
+  }
+
+  /** Draw the neighbourhood of a subject afresh. */
+  async load(subject: NodeRef): Promise<void> {
+    this.subject = subject;
+    const ticket = ++this.ticket;
+    const opts = this.options();
+    this.onStatus(t("loading"));
+    const started = performance.now();
+    let answer: Neighbourhood;
+    try {
+      answer = (
+        await gql<{ neighbourhood: Neighbourhood }>(NEIGHBOURHOOD, {
+          id: subject.id, hops: opts.hops, rel: this.relationArg(), max: opts.maxNodes, hub: opts.hubDegree, d: state.asOf,
+        })
+      ).neighbourhood;
+    } catch (e) {
+      this.onStatus("");
+      this.onError(e);
+      return;
+    }
+    if (ticket !== this.ticket) return;
+    const fetched = performance.now();
+    this.offsets.clear();
+    const cy = this.cy;
+    const big = answer.nodes.length > 600;
+    cy.startBatch();
+    cy.elements().remove();
+    cy.add([...answer.nodes.map((n) => this.nodeDef(n, n.id === answer.origin.id)), ...answer.links.map((l) => this.edgeDef(l))]);
+    cy.endBatch();
+    cy.style().selector("edge").style("label", big ? "" : "data(label)").update();
+    this.refreshBadges();
+    cy.layout({
+      name: "fcose",
+      quality: big ? "draft" : "default",
+      randomize: true,
+      animate: false,
+      nodeDimensionsIncludeLabels: !big,
+      idealEdgeLength: big ? 40 : 90,
+      nodeRepulsion: big ? 2500 : 9000,
+      numIter: big ? 1200 : 2500,
+      packComponents: false,
+    } as cytoscape.LayoutOptions).run();
+    cy.fit(undefined, 30);
+    await frame();
+    const done = performance.now();
+    const metric = {
+      nodes: cy.nodes().length,
+      edges: cy.edges().length,
+      fetchMs: Math.round(fetched - started),
+      drawMs: Math.round(done - fetched),
+      totalMs: Math.round(done - started),
+    };
+    window.credgraphMetrics.draws.push(metric);
+    const status = t("drawn", { nodes: metric.nodes, edges: metric.edges, ms: metric.totalMs });
+    this.onStatus(answer.truncated ? `${status} · ${t("truncated")}` : status);
+    if (answer.origin.hub) await this.expand(answer.origin.id);
+  }
+
+  /** The next page of a node's links, laid out in a ring around it. */
+  async expand(id: string): Promise<void> {
+    const offset = this.offsets.get(id) ?? 0;
+    const node = this.cy.getElementById(id);
+    if (node.empty() || (offset > 0 && offset >= node.data("degree"))) return;
+    const opts = this.options();
+    let page: NeighbourPage;
+    try {
+      page = (
+        await gql<{ neighbours: NeighbourPage }>(NEIGHBOURS, {
+          id, rel: this.relationArg(), offset, first: PAGE, hub: opts.hubDegree, d: state.asOf,
+        })
+      ).neighbours;
+    } catch (e) {
+      this.onError(e);
+      return;
+    }
+    this.offsets.set(id, offset + page.links.length);
+    const fresh = page.nodes.filter((n) => this.cy.getElementById(n.id).empty());
+    const centre = node.position();
+    const radius = Math.max(110, (fresh.length * 34) / (2 * Math.PI));
+    this.cy.startBatch();
+    fresh.forEach((n, i) => {
+      const angle = (2 * Math.PI * i) / Math.max(fresh.length, 1);
+      this.cy.add({ ...this.nodeDef(n, false), position: { x: centre.x + radius * Math.cos(angle), y: centre.y + radius * Math.sin(angle) } });
+    });
+    for (const link of page.links) {
+      if (this.cy.getElementById(edgeId(link.relation, link.key)).empty()) this.cy.add(this.edgeDef(link));
+    }
+    this.cy.endBatch();
+    this.refreshBadges();
+    this.cy.animate({ fit: { eles: node.closedNeighborhood(), padding: 40 } }, { duration: 250 });
+  }
+
+  /** Mark exposure hits and their paths, adding what the map does not show yet. */
+  drawExposure(hits: ExposureHit[]): void {
+    const cy = this.cy;
+    cy.elements().removeClass("exposure");
+    const centre = this.subject ? cy.getElementById(this.subject.id).position() : { x: 0, y: 0 };
+    cy.startBatch();
+    let placed = 0;
+    const ensure = (ref: NodeRef) => {
+      if (!cy.getElementById(ref.id).empty()) return;
+      placed += 1;
+      cy.add({
+        data: { id: ref.id, name: ref.name, kind: ref.kind, label: shortName(ref.name), degree: 0, lists: [] },
+        classes: nodeClasses(ref.kind),
+        position: { x: centre.x + 260 * Math.cos(placed), y: centre.y + 260 * Math.sin(placed) },
+      });
+    };
+    for (const hit of hits) {
+      for (const step of hit.path.steps) {
+        ensure(step.from);
+        ensure(step.to);
+        const id = edgeId(step.relation, step.key);
+        if (cy.getElementById(id).empty()) cy.add(this.stepDef(step));
+        cy.getElementById(id).addClass("exposure");
+        cy.getElementById(step.from.id).addClass("exposure");
+      }
+      cy.getElementById(hit.subject.id).addClass(["exposure", "blacklisted"]);
+    }
+    cy.endBatch();
+    this.refreshBadges();
+    const marked = cy.elements(".exposure");
+    if (marked.nonempty()) cy.animate({ fit: { eles: marked, padding: 50 } }, { duration: 300 });
+  }
+
+  private nodeDef(n: MapEntity, origin: boolean): ElementDefinition {
+    const classes = nodeClasses(n.kind, n.lists, n.restriction !== null);
+    if (n.hub) classes.push("hub");
+    if (origin) classes.push("origin");
+    return { data: { id: n.id, name: n.name, kind: n.kind, degree: n.degree, lists: n.lists, restriction: n.restriction, status: n.status, label: shortName(n.name) }, classes };
+  }
+
+  private edgeDef(l: MapLink): ElementDefinition {
+    return {
+      data: {
+        id: edgeId(l.relation, l.key), source: l.source, target: l.target, relation: l.relation, role: l.role, percent: l.percent,
+        start: l.start, end: l.end, srcFile: l.provenance?.srcFile, srcRow: l.provenance?.srcRow, label: edgeLabel(l),
+      },
+      classes: [l.relation],
+    };
+  }
+
+  private stepDef(s: Step): ElementDefinition {
+    const [source, target] = s.forward ? [s.from.id, s.to.id] : [s.to.id, s.from.id];
+    return this.edgeDef({ key: s.key, relation: s.relation, source, target, role: s.role, percent: s.percent, start: s.start, end: s.end, provenance: s.provenance });
+  }
+
+  /** A node's label shows how many of its links are not drawn yet. */
+  private refreshBadges(): void {
+    this.cy.batch(() => {
+      this.cy.nodes().forEach((node) => {
+        const hidden = (node.data("degree") as number) - node.connectedEdges().length;
+        const name = shortName(node.data("name"));
+        node.data("label", hidden > 0 ? `${name}\n${t("hidden", { n: hidden })}` : name);
+      });
+    });
+  }
+
+  /** Labels follow the language. */
+  relabel(): void {
+    this.cy.edges().forEach((e) => {
+      e.data("label", edgeLabel(e.data()));
+    });
+    this.refreshBadges();
+  }
+}
+
+export function mapToolbar(onChange: () => void): { root: HTMLElement; options: () => MapOptions } {
+  const select = (id: string, values: number[], chosen: number) =>
+    h("select", { id }, values.map((v) => h("option", { value: v, selected: v === chosen }, String(v))));
+  const hops = select("map-hops", [1, 2, 3], 2);
+  const maxNodes = select("map-max", [200, 500, 1000, 2000], 500);
+  const hub = select("map-hub", [20, 50, 200, 1000], 50);
+  const boxes = RELATIONS.map((r) => h("input", { type: "checkbox", value: r, checked: true, "data-relation": r }));
+  const relationLabels = RELATIONS.map((r, i) => h("label", { class: `rel rel-${r}` }, boxes[i], h("span", { "data-label": r }, label(r))));
+  for (const control of [hops, maxNodes, hub, ...boxes]) control.addEventListener("change", onChange);
+  const root = h(
+    "div",
+    { class: "toolbar-group" },
+    h("label", {}, h("span", { "data-t": "hops" }, t("hops")), hops),
+    h("label", {}, h("span", { "data-t": "maxNodes" }, t("maxNodes")), maxNodes),
+    h("label", {}, h("span", { "data-t": "hubDegree" }, t("hubDegree")), hub),
+    h("span", { class: "rels" }, relationLabels),
+  );
+  return {
+    root,
+    options: () => ({
+      hops: Number(hops.value),
+      maxNodes: Number(maxNodes.value),
+      hubDegree: Number(hub.value),
+      relations: boxes.filter((b) => b.checked).map((b) => b.value as RelationType),
+    }),
+  };
+}
