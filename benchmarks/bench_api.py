@@ -39,7 +39,7 @@ from credgraph.graph.neo4j_store import Neo4jStore
 from credgraph.loaders.load import load_dataset
 from credgraph.settings import Settings
 
-console = Console()
+console = Console(width=130)
 
 DAY = "2024-06-01"
 
