@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
+import credgraph.api.app as app_module
 from credgraph.api.sdl import sdl
 from credgraph.api.types.links import Relation
 from credgraph.graph.model import load_model
@@ -199,13 +200,27 @@ def test_relation_enum_is_the_models_link_types() -> None:
     assert {r.value for r in Relation} == set(load_model().link_types)
 
 
-def test_landing_page_graphiql_and_health(memory_store: GraphStore) -> None:
+def test_landing_page_graphiql_and_health(memory_store: GraphStore,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(app_module, "static_dir", lambda: None)
     client = client_for(memory_store)
     root = client.get("/")
     assert root.status_code == 200 and 'href="/graphql"' in root.text
     ide = client.get("/graphql", headers={"accept": "text/html"})
     assert ide.status_code == 200 and "graphiql" in ide.text.lower()
     assert client.get("/healthz").json() == {"status": "ok"}
+
+
+def test_a_built_explorer_is_served_at_root(memory_store: GraphStore, tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "index.html").write_text("<title>explorer</title>", encoding="utf-8")
+    (tmp_path / "app.js").write_text("console.log(1)", encoding="utf-8")
+    monkeypatch.setattr(app_module, "static_dir", lambda: tmp_path)
+    client = client_for(memory_store)
+    assert client.get("/").text == "<title>explorer</title>"
+    assert client.get("/app.js").text == "console.log(1)"
+    assert client.post("/graphql", json={"query": "{ __typename }"}).json() == {
+        "data": {"__typename": "Query"}}
 
 
 def test_raw_id_numbers_never_leave_the_api(client: TestClient) -> None:
