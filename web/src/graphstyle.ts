@@ -92,7 +92,6 @@ export function makeGraph(container: HTMLElement): Core {
   return cytoscape({
     container,
     style: STYLE,
-    wheelSensitivity: 0.3,
     minZoom: 0.05,
     maxZoom: 4,
     textureOnViewport: false,

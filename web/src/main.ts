@@ -122,6 +122,8 @@ const ownership = new OwnershipChart(ownCanvas, ownSide, ownBar.options, setStat
 const paths = new PathFinder(pathCanvas, pathList, setStatus, showError);
 const risk = new RiskPanel(exposurePanel, restrictionPanel, (hits: ExposureHit[]) => showExposure(hits), showError);
 const exportables: Record<Tab, Exportable> = { map, ownership, paths, risk };
+// For automation (the end-to-end tests read what the canvases draw): the graph of each view.
+window.credgraphGraphs = { map: map.cy, ownership: ownership.cy, paths: paths.cy };
 
 let active: Tab = "map";
 /** What each view last showed: subject and day, so a tab is redrawn only when they changed. */

@@ -26,6 +26,7 @@ import type { Exportable } from "./exporter";
 import { pct } from "./format";
 import { makeGraph, nodeClasses, shortName } from "./graphstyle";
 import { label, t } from "./i18n";
+import type { LayoutAnswer, LayoutRequest } from "./layout.worker";
 import { state } from "./state";
 
 cytoscape.use(fcose);
@@ -40,12 +41,33 @@ export interface DrawMetric {
 
 declare global {
   interface Window {
-    credgraphMetrics: { draws: DrawMetric[] };
+    credgraphMetrics: { draws: DrawMetric[]; refinedMs: number[] };
+    credgraphGraphs: Record<string, Core>;
   }
 }
-window.credgraphMetrics = { draws: [] };
+window.credgraphMetrics = { draws: [], refinedMs: [] };
 
 const PAGE = 50;
+/** Above this many nodes the force layout runs in a worker after a first draw in rings. */
+const BIG = 300;
+
+/** Rings by distance from the origin: an instant first placement for a large map. */
+function placeInRings(defs: ElementDefinition[], nodes: MapEntity[]): void {
+  const rings = new Map<number, number[]>();
+  nodes.forEach((n, i) => {
+    const ring = n.distance ?? 1;
+    const members = rings.get(ring) ?? [];
+    members.push(i);
+    rings.set(ring, members);
+  });
+  for (const [ring, members] of rings) {
+    const radius = ring * Math.max(200, members.length * 4);
+    members.forEach((index, k) => {
+      const angle = (2 * Math.PI * k) / members.length;
+      defs[index].position = ring === 0 ? { x: 0, y: 0 } : { x: radius * Math.cos(angle), y: radius * Math.sin(angle) };
+    });
+  }
+}
 
 function frame(): Promise<void> {
   return new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve())));
@@ -73,6 +95,8 @@ export class RelationshipMap implements Exportable {
   subject: NodeRef | null = null;
   private offsets = new Map<string, number>();
   private ticket = 0;
+
+  private readonly worker = new Worker(new URL("./layout.worker.ts", import.meta.url), { type: "module" });
 
   constructor(
     container: HTMLElement,
@@ -132,30 +156,33 @@ export class RelationshipMap implements Exportable {
       return;
     }
     if (ticket !== this.ticket) return;
-    const fetched = performance.now();
     this.offsets.clear();
+    if (answer.origin.hub) {
+      // A hub is never expanded by the walk: its first page of links is drawn with it.
+      const first = await this.page(answer.origin.id, 0);
+      if (!first || ticket !== this.ticket) return;
+      const known = new Set(answer.nodes.map((n) => n.id));
+      answer = { ...answer, nodes: [...answer.nodes, ...first.nodes.filter((n) => !known.has(n.id))], links: [...answer.links, ...first.links] };
+    }
+    const fetched = performance.now();
     const cy = this.cy;
-    const big = answer.nodes.length > 600;
+    const big = answer.nodes.length > BIG;
+    const nodeDefs = answer.nodes.map((n) => this.nodeDef(n, n.id === answer.origin.id));
+    const edgeDefs = answer.links.map((l) => this.edgeDef(l));
+    if (big) placeInRings(nodeDefs, answer.nodes);
     cy.startBatch();
     cy.elements().remove();
-    cy.add([...answer.nodes.map((n) => this.nodeDef(n, n.id === answer.origin.id)), ...answer.links.map((l) => this.edgeDef(l))]);
-    cy.endBatch();
+    cy.add([...nodeDefs, ...edgeDefs]);
     cy.style().selector("edge").style("label", big ? "" : "data(label)").update();
+    cy.endBatch();
     this.refreshBadges();
-    cy.layout({
-      name: "fcose",
-      quality: big ? "draft" : "default",
-      randomize: true,
-      animate: false,
-      nodeDimensionsIncludeLabels: !big,
-      idealEdgeLength: big ? 40 : 90,
-      nodeRepulsion: big ? 2500 : 9000,
-      numIter: big ? 1200 : 2500,
-      packComponents: false,
-    } as cytoscape.LayoutOptions).run();
+    if (!big) {
+      cy.layout({ name: "fcose", quality: "default", randomize: true, animate: false, nodeDimensionsIncludeLabels: true, idealEdgeLength: 90, nodeRepulsion: 9000, packComponents: false } as cytoscape.LayoutOptions).run();
+    }
     cy.fit(undefined, 30);
     await frame();
     const done = performance.now();
+    if (big) this.refine(ticket, nodeDefs, edgeDefs);
     const metric = {
       nodes: cy.nodes().length,
       edges: cy.edges().length,
@@ -166,7 +193,45 @@ export class RelationshipMap implements Exportable {
     window.credgraphMetrics.draws.push(metric);
     const status = t("drawn", { nodes: metric.nodes, edges: metric.edges, ms: metric.totalMs });
     this.onStatus(answer.truncated ? `${status} · ${t("truncated")}` : status);
-    if (answer.origin.hub) await this.expand(answer.origin.id);
+  }
+
+  /** Place a large map by force in the worker, then move the drawn nodes there. */
+  private refine(ticket: number, nodes: ElementDefinition[], edges: ElementDefinition[]): void {
+    const request: LayoutRequest = {
+      ticket,
+      elements: [...nodes.map((n) => ({ data: { id: n.data.id } })), ...edges.map((e) => ({ data: { id: e.data.id, source: e.data.source, target: e.data.target } }))],
+      options: { quality: "default", randomize: true, idealEdgeLength: 45, nodeRepulsion: 4000, numIter: 1500, packComponents: false },
+    };
+    this.worker.onmessage = (event: MessageEvent<LayoutAnswer>) => {
+      if (event.data.ticket !== this.ticket) return;
+      const { positions } = event.data;
+      this.cy.batch(() => {
+        this.cy.nodes().forEach((node) => {
+          const at = positions[node.id()];
+          if (at) node.position(at);
+        });
+      });
+      this.cy.fit(undefined, 30);
+      window.credgraphMetrics.refinedMs.push(Math.round(performance.now() - posted));
+    };
+    const posted = performance.now();
+    this.worker.postMessage(request);
+  }
+
+  /** A page of a node's links from an offset; the next offset is remembered per node. */
+  private async page(id: string, offset: number): Promise<NeighbourPage | null> {
+    try {
+      const page = (
+        await gql<{ neighbours: NeighbourPage }>(NEIGHBOURS, {
+          id, rel: this.relationArg(), offset, first: PAGE, hub: this.options().hubDegree, d: state.asOf,
+        })
+      ).neighbours;
+      this.offsets.set(id, offset + page.links.length);
+      return page;
+    } catch (e) {
+      this.onError(e);
+      return null;
+    }
   }
 
   /** The next page of a node's links, laid out in a ring around it. */
@@ -174,26 +239,17 @@ export class RelationshipMap implements Exportable {
     const offset = this.offsets.get(id) ?? 0;
     const node = this.cy.getElementById(id);
     if (node.empty() || (offset > 0 && offset >= node.data("degree"))) return;
-    const opts = this.options();
-    let page: NeighbourPage;
-    try {
-      page = (
-        await gql<{ neighbours: NeighbourPage }>(NEIGHBOURS, {
-          id, rel: this.relationArg(), offset, first: PAGE, hub: opts.hubDegree, d: state.asOf,
-        })
-      ).neighbours;
-    } catch (e) {
-      this.onError(e);
-      return;
-    }
-    this.offsets.set(id, offset + page.links.length);
+    const page = await this.page(id, offset);
+    if (!page) return;
     const fresh = page.nodes.filter((n) => this.cy.getElementById(n.id).empty());
     const centre = node.position();
-    const radius = Math.max(110, (fresh.length * 34) / (2 * Math.PI));
+    // Two staggered rings, so neighbouring labels do not sit on one another.
+    const radius = Math.max(140, (fresh.length * 70) / (2 * Math.PI));
     this.cy.startBatch();
     fresh.forEach((n, i) => {
       const angle = (2 * Math.PI * i) / Math.max(fresh.length, 1);
-      this.cy.add({ ...this.nodeDef(n, false), position: { x: centre.x + radius * Math.cos(angle), y: centre.y + radius * Math.sin(angle) } });
+      const r = i % 2 ? radius * 1.25 : radius;
+      this.cy.add({ ...this.nodeDef(n, false), position: { x: centre.x + r * Math.cos(angle), y: centre.y + r * Math.sin(angle) } });
     });
     for (const link of page.links) {
       if (this.cy.getElementById(edgeId(link.relation, link.key)).empty()) this.cy.add(this.edgeDef(link));

@@ -100,7 +100,7 @@ export class RiskPanel implements Exportable {
     }
     clear(out);
     if (!this.hits.length) {
-      out.append(h("p", { class: "muted" }, t("noExposure")));
+      out.append(h("p", { class: "muted", id: "no-exposure" }, t("noExposure")));
       return;
     }
     const draw = h("button", { id: "exposure-on-map" }, t("showOnMap"));

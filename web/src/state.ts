@@ -13,8 +13,14 @@ export function todayIso(): string {
   return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
 }
 
+/** The day asked for in the address (`?asOf=YYYY-MM-DD`), else today. */
+function initialDay(): string {
+  const asked = new URLSearchParams(window.location.search).get("asOf");
+  return asked && /^\d{4}-\d{2}-\d{2}$/.test(asked) && !Number.isNaN(Date.parse(asked)) ? asked : todayIso();
+}
+
 class AppState {
-  asOf: string = todayIso();
+  asOf: string = initialDay();
   selected: NodeRef | null = null;
   selectedFrom: SelectOrigin = "search";
   private listeners = new Map<string, Listener[]>();

@@ -1,0 +1,383 @@
+"""End-to-end tests of the web explorer: real headless Chromium against `credgraph serve`.
+
+One server is started for the session on a generated registry (a few thousand
+enterprises, loaded into the embedded store). The subjects each browser test
+works on, and what the page must show for them, are picked here from the
+generated CSV files (holdings, posts, list entries: read independently of the
+server), completed where the rules engine is the only judge (restriction hits)
+by the GraphQL API. Each e2e/tests/*.test.mjs file is one pytest test; each
+saves screenshots under artifacts/e2e/. e2e/setup.sh installs Chromium, the
+CJK fonts and playwright-core when they are missing.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from credgraph.generate import AS_OF, generate
+from credgraph.queries.time import in_force
+
+ROOT = Path(__file__).resolve().parent.parent
+E2E = ROOT / "e2e"
+ARTIFACTS = ROOT / "artifacts" / "e2e"
+SCREENSHOTS = ROOT / "docs" / "screenshots"
+ENTERPRISES = 3_000
+SEED = 7
+DAY = AS_OF.isoformat()
+"""The day every page is opened on (`?asOf=`): the generator's today, so results do not age."""
+
+
+# --- the generated registry, read back from its CSV files ------------------------------------
+
+def _rows(folder: Path, section: str) -> list[dict[str, str]]:
+    """A section's rows with `_row`, the line number the loader records as provenance."""
+    with (folder / f"{section}.csv").open(encoding="utf-8-sig", newline="") as fh:
+        return [{**row, "_row": str(i + 2)} for i, row in enumerate(csv.DictReader(fh))]
+
+
+def _current(row: dict[str, str], start: str, end: str) -> bool:
+    return in_force(row[start] or None, row[end] or None, DAY)
+
+
+@dataclass
+class Registry:
+    """The links in force on DAY, from the CSV files (never from the server)."""
+
+    names: dict[str, str] = field(default_factory=dict)
+    kinds: dict[str, str] = field(default_factory=dict)
+    holders: dict[str, list[dict[str, str]]] = field(default_factory=lambda: defaultdict(list))
+    holdings: dict[str, list[dict[str, str]]] = field(default_factory=lambda: defaultdict(list))
+    posts: dict[str, list[dict[str, str]]] = field(default_factory=lambda: defaultdict(list))
+    staff: dict[str, list[dict[str, str]]] = field(default_factory=lambda: defaultdict(list))
+    neighbours: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    mortgagees: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    serious_illegal: list[str] = field(default_factory=list)
+
+    def link(self, a: str, b: str) -> None:
+        if a != b:
+            self.neighbours[a].add(b)
+            self.neighbours[b].add(a)
+
+
+def read_registry(folder: Path) -> Registry:
+    reg = Registry()
+    for row in _rows(folder, "enterprises"):
+        reg.names[row["uscc"]], reg.kinds[row["uscc"]] = row["name"], "ENTERPRISE"
+    for row in _rows(folder, "persons"):
+        reg.names[row["person_id"]], reg.kinds[row["person_id"]] = row["name"], "PERSON"
+    for row in _rows(folder, "shareholdings"):
+        reg.names.setdefault(row["holder"], row["holder_name"])
+        if _current(row, "start_date", "end_date"):
+            reg.holders[row["enterprise"]].append(row)
+            reg.holdings[row["holder"]].append(row)
+            reg.link(row["holder"], row["enterprise"])
+    for row in _rows(folder, "officers"):
+        if _current(row, "start_date", "end_date"):
+            reg.posts[row["person_id"]].append(row)
+            reg.staff[row["enterprise"]].append(row)
+            reg.link(row["person_id"], row["enterprise"])
+    for row in _rows(folder, "equity_pledges"):
+        if _current(row, "registered_on", "cancelled_on"):
+            for a, b in ((row["pledgor"], row["pledgee"]), (row["pledgor"], row["enterprise"]),
+                         (row["pledgee"], row["enterprise"])):
+                reg.link(a, b)
+    for row in _rows(folder, "chattel_mortgages"):
+        if _current(row, "registered_on", "cancelled_on"):
+            reg.link(row["mortgagor"], row["mortgagee"])
+            reg.mortgagees[row["mortgagee"]] += 1
+    for row in _rows(folder, "list_entries"):
+        if (row["list"] == "serious_illegal" and row["subject_type"] == "enterprise"
+                and _current(row, "listed_on", "removed_on")):
+            reg.serious_illegal.append(row["subject"])
+    return reg
+
+
+def owners_up(reg: Registry, root: str, depth: int) -> tuple[list[dict[str, Any]], bool]:
+    """Holdings (with known percent) up from root to `depth` levels, and whether a cycle is met."""
+    edges: dict[str, dict[str, Any]] = {}
+    level, seen, cyclic = [root], {root}, False
+    for _ in range(depth):
+        nxt: list[str] = []
+        for held in level:
+            for row in reg.holders.get(held, []):
+                if row["percent"]:
+                    edges[row["_row"]] = {"holder": row["holder"], "held": held,
+                                          "percent": float(row["percent"])}
+                if row["holder"] in seen:
+                    cyclic = True
+                elif row["holder"]:
+                    seen.add(row["holder"])
+                    nxt.append(row["holder"])
+        level = nxt
+    return list(edges.values()), cyclic
+
+
+def effective(edges: list[dict[str, Any]], root: str) -> dict[str, float]:
+    """Sum over every chain of holdings of the product of percents (acyclic holdings)."""
+    into: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for e in edges:
+        into[e["held"]].append(e)
+    share: dict[str, float] = defaultdict(float)
+
+    def walk(node: str, fraction: float) -> None:
+        for e in into.get(node, []):
+            part = fraction * e["percent"] / 100.0
+            share[e["holder"]] += part
+            walk(e["holder"], part)
+
+    walk(root, 1.0)
+    return {k: v * 100.0 for k, v in share.items()}
+
+
+# --- choosing what each browser test looks at ---------------------------------------------
+
+def _ownership_subject(reg: Registry) -> dict[str, Any]:
+    """An enterprise with three levels of known owners, no cycle and some investments."""
+    best: tuple[int, str] | None = None
+    for uscc in sorted(e for e, k in reg.kinds.items() if k == "ENTERPRISE"):
+        edges, cyclic = owners_up(reg, uscc, 5)
+        levels = {e["held"] for e in edges}
+        if cyclic or not reg.holdings.get(uscc) or len(edges) > 14:
+            continue
+        depth_3 = any(any(x["held"] == e["holder"] for x in edges)
+                      for e in edges if e["held"] != uscc)
+        if not depth_3:
+            continue
+        score = len(levels) * 10 + len(edges)
+        if best is None or score > best[0]:
+            best = (score, uscc)
+    assert best is not None, "the generated registry has no three-level ownership chain"
+    uscc = best[1]
+    edges, _ = owners_up(reg, uscc, 5)
+    shares = effective(edges, uscc)
+    latest = max(reg.holders[uscc], key=lambda r: r["start_date"])
+    return {
+        "id": uscc, "name": reg.names[uscc],
+        "edges": [{**e, "holderName": reg.names.get(e["holder"], e["holder"]),
+                   "heldName": reg.names[e["held"]]} for e in edges],
+        "effective": {reg.names.get(k, k): round(v, 2) for k, v in shares.items()},
+        "ultimate": sorted(reg.names[k] for k, v in shares.items()
+                           if v >= 25 - 1e-6 and reg.kinds.get(k) == "PERSON"
+                           and not reg.holders.get(k)),
+        "shareholders": [{"name": reg.names.get(r["holder"], r["holder_name"]),
+                          "percent": float(r["percent"]) if r["percent"] else None,
+                          "row": int(r["_row"])} for r in reg.holders[uscc]],
+        "latestHolder": {"name": reg.names.get(latest["holder"], latest["holder_name"]),
+                         "start": latest["start_date"]},
+    }
+
+
+def _map_subject(reg: Registry) -> dict[str, Any]:
+    """A firm with a few links, one of them to a person who has other firms (to expand)."""
+    for uscc in sorted(e for e, k in reg.kinds.items() if k == "ENTERPRISE"):
+        around = reg.neighbours.get(uscc, set())
+        if not 4 <= len(around) <= 10:
+            continue
+        persons = sorted(p for p in around if reg.kinds.get(p) == "PERSON"
+                         and 3 <= len(reg.neighbours[p] - {uscc}) <= 8
+                         and reg.holdings.get(p))
+        if persons:
+            person = persons[0]
+            return {"id": uscc, "name": reg.names[uscc],
+                    "neighbours": sorted(reg.names.get(n, n) for n in around),
+                    "expand": {"id": person, "name": reg.names[person],
+                               "neighbours": sorted(reg.names.get(n, n)
+                                                    for n in reg.neighbours[person])}}
+    raise AssertionError("no map subject in the generated registry")
+
+
+def _path_subject(reg: Registry) -> dict[str, Any]:
+    """A person holding a firm that holds another, with no direct link to the latter."""
+    for person in sorted(p for p, k in reg.kinds.items() if k == "PERSON"):
+        for held in sorted(r["enterprise"] for r in reg.holdings.get(person, [])):
+            for row in sorted(reg.holdings.get(held, []), key=lambda r: r["enterprise"]):
+                target = row["enterprise"]
+                if (target not in reg.neighbours[person] and target != held
+                        and len(reg.neighbours[held]) <= 50):
+                    return {"from": {"id": person, "name": reg.names[person]},
+                            "to": {"id": target, "name": reg.names[target]},
+                            "via": reg.names[held]}
+    raise AssertionError("no two-step holding path in the generated registry")
+
+
+def _exposure_subject(reg: Registry) -> dict[str, Any]:
+    """A firm two hops from an enterprise on the serious-illegal list, through a person."""
+    for listed in sorted(reg.serious_illegal):
+        for person in sorted(p for p in reg.neighbours.get(listed, ())
+                             if reg.kinds.get(p) == "PERSON"):
+            firms = sorted(f for f in reg.neighbours[person]
+                           if f != listed and reg.kinds.get(f) == "ENTERPRISE"
+                           and f not in reg.serious_illegal)
+            if firms:
+                return {"id": firms[0], "name": reg.names[firms[0]],
+                        "listed": {"id": listed, "name": reg.names[listed]},
+                        "through": reg.names[person]}
+    raise AssertionError("no firm near a serious-illegal listing in the generated registry")
+
+
+def _search_subject(reg: Registry, name: str) -> dict[str, Any]:
+    """A fragment of a firm's name (its trade name) and every name that contains it."""
+    fragment = name[3:7]
+    matching = sorted({n for n in reg.names.values() if fragment in n})
+    return {"fragment": fragment, "names": matching}
+
+
+def _api(base: str, query: str, **variables: Any) -> dict[str, Any]:
+    body = httpx.post(f"{base}/graphql", json={"query": query, "variables": variables},
+                      timeout=120).json()
+    assert not body.get("errors"), body
+    result: dict[str, Any] = body["data"]
+    return result
+
+
+SCAN = """query($d: Date) { disqualificationScan(asOf: $d, first: 200, certainty: CONFIRMED) {
+  edges { node { person { id name } ruleId } } } }"""
+CHECK = """query($p: ID!, $d: Date) { disqualificationCheck(personId: $p, asOf: $d) {
+  disqualified hits { ruleId windowStart windowEnd
+    affectedAppointments { enterprise { name } role kind } } } }"""
+DEGREE = """query($id: ID!, $hub: Int!, $max: Int!, $hops: Int!, $d: Date) {
+  neighbourhood(id: $id, hops: $hops, hubDegree: $hub, maxNodes: $max, asOf: $d) {
+    origin { degree hub } nodes { id } truncated } }"""
+
+
+def _restriction_subject(base: str) -> dict[str, Any]:
+    """A person the rules engine disqualifies on DAY, with the hits the page must list."""
+    edges = _api(base, SCAN, d=DAY)["disqualificationScan"]["edges"]
+    assert edges, "the generated registry has no disqualified person"
+    person = edges[0]["node"]["person"]
+    check = _api(base, CHECK, p=person["id"], d=DAY)["disqualificationCheck"]
+    return {"id": person["id"], "name": person["name"], "disqualified": check["disqualified"],
+            "hits": check["hits"]}
+
+
+def _hub_subject(reg: Registry, base: str) -> dict[str, Any]:
+    bank = max(sorted(reg.mortgagees), key=lambda b: reg.mortgagees[b])
+    view = _api(base, DEGREE, id=bank, hub=50, max=500, hops=1, d=DAY)["neighbourhood"]
+    big = _api(base, DEGREE, id=bank, hub=1000, max=2000, hops=3, d=DAY)["neighbourhood"]
+    assert reg.mortgagees[bank] > 100 and view["origin"]["hub"]
+    return {"id": bank, "name": reg.names[bank], "degree": view["origin"]["degree"],
+            "mortgages": reg.mortgagees[bank], "large": {"nodes": len(big["nodes"]),
+                                                          "truncated": big["truncated"]}}
+
+
+# --- fixtures: tools, data, server --------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def e2e_tools() -> None:
+    """Chromium, CJK fonts and playwright-core, installed when missing."""
+    subprocess.run(["bash", str(E2E / "setup.sh")], check=True, timeout=1800)
+
+
+@pytest.fixture(scope="session")
+def dataset(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("e2e") / "dataset"
+    generate(folder, enterprises=ENTERPRISES, seed=SEED, progress=False)
+    return folder
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@pytest.fixture(scope="session")
+def server(dataset: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`credgraph serve --dataset` in a subprocess on a free loopback port."""
+    port = _free_port()
+    data_dir = tmp_path_factory.mktemp("e2e-data")
+    env = {**os.environ, "CREDGRAPH_STORE": "memory", "CREDGRAPH_DATA_DIR": str(data_dir)}
+    env.pop("CREDGRAPH_NEO4J_URI", None)
+    log = (data_dir / "serve.log").open("w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "credgraph.cli", "serve", "--dataset", str(dataset),
+         "--host", "127.0.0.1", "--port", str(port)],
+        cwd=data_dir, env=env, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 300
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError(f"credgraph serve exited: {(data_dir / 'serve.log').read_text()}")
+            try:
+                if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError("credgraph serve did not answer within 300 s")
+            time.sleep(0.5)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def scenario(dataset: Path, server: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """What the browser tests look at and expect, as a JSON file for them to read."""
+    reg = read_registry(dataset)
+    ownership = _ownership_subject(reg)
+    chosen = {
+        "day": DAY,
+        "ownership": ownership,
+        "search": _search_subject(reg, ownership["name"]),
+        "map": _map_subject(reg),
+        "paths": _path_subject(reg),
+        "exposure": _exposure_subject(reg),
+        "restriction": _restriction_subject(server),
+        "hub": _hub_subject(reg, server),
+    }
+    path = tmp_path_factory.mktemp("e2e-scenario") / "scenario.json"
+    path.write_text(json.dumps(chosen, ensure_ascii=False, indent=1), encoding="utf-8")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    (ARTIFACTS / "scenario.json").write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    return path
+
+
+def run_browser_test(name: str, server: str, scenario: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "CREDGRAPH_URL": server, "CREDGRAPH_SCENARIO": str(scenario),
+           "CREDGRAPH_ARTIFACTS": str(ARTIFACTS), "CREDGRAPH_SCREENSHOTS": str(SCREENSHOTS)}
+    return subprocess.run(
+        ["node", "--test", "--test-reporter=spec", f"tests/{name}.test.mjs"],
+        cwd=E2E, env=env, capture_output=True, text=True, timeout=600)
+
+
+BROWSER_TESTS = sorted(p.name.removesuffix(".test.mjs") for p in (E2E / "tests").glob("*.test.mjs"))
+
+
+def test_every_browser_test_is_collected() -> None:
+    assert {"search", "entity", "map", "hub", "ownership", "paths", "restrictions",
+            "exposure", "export", "large"} <= set(BROWSER_TESTS)
+
+
+@pytest.mark.parametrize("name", BROWSER_TESTS)
+def test_browser(name: str, e2e_tools: None, server: str, scenario: Path,
+                 capsys: pytest.CaptureFixture[str]) -> None:
+    result = run_browser_test(name, server, scenario)
+    report = f"{result.stdout}\n{result.stderr}"
+    assert result.returncode == 0, report
+    assert "ℹ fail 0" in report and "ℹ pass 0" not in report, report
+    with capsys.disabled():
+        for line in result.stdout.splitlines():
+            if line.startswith("METRIC "):
+                print(f"\n[e2e {name}] {line.removeprefix('METRIC ')}")
