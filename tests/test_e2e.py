@@ -107,16 +107,18 @@ def read_registry(folder: Path) -> Registry:
 
 
 def owners_up(reg: Registry, root: str, depth: int) -> tuple[list[dict[str, Any]], bool]:
-    """Holdings (with known percent) up from root to `depth` levels, and whether a cycle is met."""
+    """Holdings up from root to `depth` levels, and whether a cycle or unknown share is met."""
     edges: dict[str, dict[str, Any]] = {}
     level, seen, cyclic = [root], {root}, False
     for _ in range(depth):
         nxt: list[str] = []
         for held in level:
             for row in reg.holders.get(held, []):
-                if row["percent"]:
-                    edges[row["_row"]] = {"holder": row["holder"], "held": held,
-                                          "percent": float(row["percent"])}
+                if not row["percent"]:
+                    cyclic = True
+                    continue
+                edges[row["_row"]] = {"holder": row["holder"], "held": held,
+                                      "percent": float(row["percent"])}
                 if row["holder"] in seen:
                     cyclic = True
                 elif row["holder"]:
@@ -146,12 +148,16 @@ def effective(edges: list[dict[str, Any]], root: str) -> dict[str, float]:
 # --- choosing what each browser test looks at ---------------------------------------------
 
 def _ownership_subject(reg: Registry) -> dict[str, Any]:
-    """An enterprise with three levels of known owners, no cycle and some investments."""
+    """An enterprise with three levels of owners, every share known, no cycle, some
+    investments and an ultimate owner over 25%."""
     best: tuple[int, str] | None = None
     for uscc in sorted(e for e, k in reg.kinds.items() if k == "ENTERPRISE"):
         edges, cyclic = owners_up(reg, uscc, 5)
         levels = {e["held"] for e in edges}
-        if cyclic or not reg.holdings.get(uscc) or len(edges) > 14:
+        if cyclic or not reg.holdings.get(uscc) or len(edges) > 12:
+            continue
+        shares = effective(edges, uscc)
+        if not any(v >= 25 and reg.kinds.get(k) == "PERSON" for k, v in shares.items()):
             continue
         depth_3 = any(any(x["held"] == e["holder"] for x in edges)
                       for e in edges if e["held"] != uscc)

@@ -138,8 +138,6 @@ function reload(force = true): void {
   const key = `${subject?.id ?? ""}|${state.asOf}`;
   if (!force && shown.get(active) === key) return;
   shown.set(active, key);
-  for (const [tab, group] of Object.entries(toolGroups)) group.hidden = tab !== active;
-  fitButton.hidden = pngButton.hidden = active === "risk";
   setStatus("");
   if (!subject) return;
   if (active === "map") void map.load(subject);
@@ -154,6 +152,8 @@ function activate(tab: Tab): void {
   active = tab;
   for (const [name, button] of tabButtons) button.classList.toggle("active", name === tab);
   for (const [name, view] of Object.entries(views)) view.hidden = name !== tab;
+  for (const [name, group] of Object.entries(toolGroups)) group.hidden = name !== tab;
+  fitButton.hidden = pngButton.hidden = tab === "risk";
   reload(false);
   const graph = exportables[tab].graph();
   if (graph) {

@@ -80,9 +80,9 @@ export class OwnershipChart implements Exportable {
     this.cy
       .style()
       .selector("node.box")
-      .style({ shape: "round-rectangle", width: "data(w)", height: 46, "text-valign": "center", "text-margin-y": 0, "text-max-width": "data(w)", "text-background-opacity": 0, "font-family": FONT })
+      .style({ shape: "round-rectangle", width: "data(w)", height: 44, "font-size": 13, "text-valign": "center", "text-margin-y": 0, "text-max-width": "data(w)", "text-background-opacity": 0, "font-family": FONT })
       .selector("edge")
-      .style({ "curve-style": "taxi", "taxi-direction": "downward", "font-size": 11, "font-weight": "bold" })
+      .style({ "curve-style": "taxi", "taxi-direction": "downward", "font-size": 11, "font-weight": "bold", label: "", "source-label": "data(label)", "source-text-offset": 18, "source-text-margin-y": 2 })
       .update();
     this.cy.on("tap", "node", (event) => {
       const node = event.target;
@@ -159,7 +159,7 @@ export class OwnershipChart implements Exportable {
       if (node.id === root.id) classes.push("origin");
       if (ultimate.has(node.id)) classes.push("ultimate");
       elements.push({
-        data: { id: node.id, name: node.name, kind: node.kind, label: line ? `${name}\n${line}` : name, w: Math.max(90, Math.min(220, name.length * 12 + 20)) },
+        data: { id: node.id, name: node.name, kind: node.kind, label: line ? `${name}\n${line}` : name, w: Math.max(100, Math.min(260, name.length * 14 + 20)) },
         classes,
       });
     }
@@ -170,7 +170,7 @@ export class OwnershipChart implements Exportable {
       });
     });
     this.cy.add(elements);
-    this.cy.layout({ name: "dagre", rankDir: "TB", nodeSep: 24, rankSep: 80, edgeSep: 10 } as cytoscape.LayoutOptions).run();
+    this.cy.layout({ name: "dagre", rankDir: "TB", nodeSep: 24, rankSep: 55, edgeSep: 10 } as cytoscape.LayoutOptions).run();
     this.cy.fit(undefined, 30);
     const circular = up.circular || down.circular;
     this.onStatus(`${label("UP")} ${up.entries.length - 1} · ${label("DOWN")} ${down.entries.length - 1} · ${circular ? t("circular") : t("noCycle")}`);
@@ -194,7 +194,8 @@ export class OwnershipChart implements Exportable {
         : h("p", { class: "muted" }, t("none")),
       h("p", { class: circular ? "warn" : "muted", id: "cycle-note" }, circular ? t("circular") : t("noCycle")),
       h("h3", {}, t("owners")),
-      h("table", { class: "holdings" }, h("tbody", {}, up.edges.map((e) => h("tr", {}, h("td", {}, e.from.name), h("td", {}, pct(e.percent)), h("td", {}, e.to.name), h("td", { class: "src" }, source(e.provenance)))))),
+      h("ul", { class: "holdings" }, up.edges.map((e) =>
+        h("li", {}, h("b", {}, e.from.name), ` ${pct(e.percent)} → ${e.to.name} `, h("span", { class: "src" }, source(e.provenance))))),
     );
   }
 }
