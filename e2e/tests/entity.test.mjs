@@ -13,10 +13,9 @@ test("an enterprise shows its registration and its shareholders with their sourc
     const facts = await page.textContent("#sidebar .facts");
     assert.ok(facts.includes(id), "the USCC is shown");
     const rows = await page.locator('#sidebar section[data-section="shareholders"] tr').evaluateAll((trs) =>
-      trs.map((tr) => [...tr.querySelectorAll("td")].map((td) => td.textContent)));
-    const current = rows.filter((cells) => cells.length === 4);
+      trs.map((tr) => [...[...tr.querySelectorAll("td")].map((td) => td.firstChild.textContent), tr.querySelector(".src").textContent]));
     for (const holder of shareholders) {
-      const row = current.find((cells) => cells[0] === holder.name && cells[3] === `shareholdings.csv:${holder.row}`);
+      const row = rows.find((cells) => cells[0] === holder.name && cells[3] === `shareholdings.csv:${holder.row}`);
       assert.ok(row, `shareholder ${holder.name} (row ${holder.row}) is listed`);
       if (holder.percent !== null) assert.equal(Number.parseFloat(row[1]), Number(holder.percent.toFixed(2)));
     }
@@ -26,7 +25,7 @@ test("an enterprise shows its registration and its shareholders with their sourc
     await searchAndOpen(page, person.id, person.id);
     await page.waitForSelector('#sidebar section[data-section="appointments"]');
     assert.equal(await page.textContent("#entity-name"), person.name);
-    const posts = await page.locator('#sidebar section[data-section="appointments"] td.src').allTextContents();
+    const posts = await page.locator('#sidebar section[data-section="appointments"] .src').allTextContents();
     assert.ok(posts.length > 0 && posts.every((src) => /^officers\.csv:\d+$/.test(src)), "posts carry their officers.csv row");
     await shot(page, "entity-person");
   } finally {

@@ -141,8 +141,8 @@ function renderSection(section: Section): HTMLElement {
     h(
       "tr",
       { class: row.ended ? "ended" : "" },
-      row.cells.map((c) => h("td", {}, c)),
-      h("td", { class: "src", title: t("source") }, source(row.provenance)),
+      row.cells.slice(0, -1).map((c) => h("td", {}, c)),
+      h("td", { class: "when" }, row.cells.at(-1) ?? "", h("div", { class: "src", title: t("source") }, source(row.provenance))),
     ),
   );
   return h(

@@ -68,7 +68,7 @@ export class PathFinder implements Exportable {
       this.onError(e);
       return;
     }
-    this.onStatus(`${this.paths.length}`);
+    this.onStatus(t("pathsFound", { n: this.paths.length }));
     this.draw(from, opts.target);
   }
 
