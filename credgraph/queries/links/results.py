@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from credgraph.graph.model import PROVENANCE
 from credgraph.queries.links.privacy import mask_id_number
 
 MAX_HOPS = 6
@@ -16,8 +17,7 @@ MAX_FIRST = 1000
 OWNERSHIP = "SHAREHOLDER"
 """The relationship type that carries shares; effective ownership multiplies along it."""
 
-LINK_FIELDS = ("role", "percent", "percent_source", "start", "end",
-               "src_file", "src_row", "batch_id", "loaded_at")
+LINK_FIELDS = ("role", "percent", "percent_source", "start", "end", *PROVENANCE)
 """The relationship properties a path step or holding carries."""
 
 
