@@ -385,6 +385,34 @@ def test_eip18_annulled_ends_window_credit_repair_does_not(world: GraphStore) ->
     assert check_person(world, "SILR7", "2024-03-02").hits == ()
 
 
+def test_eip18_order_44_edge(store: GraphStore, tmp_path: Path) -> None:
+    """Before SAMR Order 44 (in force 2021-09-01) a listing was one under the regulation
+    itself and bars whatever its reason; from that day other grounds make a candidate."""
+    d = Dataset()
+    for name in ("OLD", "NEW", "OTHER"):
+        d.enterprise(name)
+    other = "因食品安全违法行为受到较重行政处罚"
+    d.listing("OLD", "serious_illegal", "2021-08-31", other)
+    d.post("LROLD", "OLD", "legal_representative", "2019-01-01")
+    d.post("LROLD", "OTHER", "legal_representative", "2021-10-01")
+    d.listing("NEW", "serious_illegal", "2021-09-01", other)
+    d.post("LRNEW", "NEW", "legal_representative", "2019-01-01")
+    d.post("LRNEW", "OTHER", "responsible_person", "2020-01-01")
+    d.load(store, tmp_path)
+    codes = d.enterprises
+    old = check_person(store, "LROLD", "2022-01-01")
+    assert summary(old) == {("EIP-18", C, "2021-08-31", "2024-09-01"): {
+        (codes["OTHER"], "legal_representative", VOID)}}
+    assert old.hits[0].note is None and not old.needs_review
+    assert old.hits[0].citation.version == "2014"
+    new = check_person(store, "LRNEW", "2022-01-01")
+    assert summary(new) == {("EIP-18", K, "2021-09-01", "2024-09-02"): {
+        (codes["OTHER"], "responsible_person", MUST)}}
+    note = new.hits[0].note or ""
+    assert "SAMR Order 44" in note and other in note and new.needs_review
+    assert new.hits[0].citation.version == "2014"
+
+
 def test_eip18_before_the_regulation(world: GraphStore) -> None:
     assert check_person(world, "SILR8", "2015-01-01").hits == ()
 
@@ -570,6 +598,7 @@ def test_a_new_version_is_a_data_change(store: GraphStore, tmp_path: Path) -> No
      "holders must be known roles"),
     ("window: {years: 3}", "window: {years: 3, while_listed: true}", "either years"),
     ("\"2024\": [false_disclosure]}", "\"2024\": [fake_news]}", "unknown pattern"),
+    ("any_reason_before: 2021-09-01", "any_reason_before: soon", "is not a date"),
 ])
 def test_a_broken_table_is_refused(old: str, new: str, message: str) -> None:
     assert old in RULES_TEXT

@@ -136,6 +136,8 @@ def _certainty(
         if person in trigger.liable_persons:
             return Certainty.CONFIRMED, None
         return Certainty.CANDIDATE, rule.otherwise
+    if rule.any_reason_before is not None and trigger.date < rule.any_reason_before:
+        return Certainty.CONFIRMED, None
     if any(p.matches(trigger.reason) for p in rule.reasons[version.text]):
         return Certainty.CONFIRMED, None
     return Certainty.CANDIDATE, f"{rule.otherwise} (listing reason: {trigger.reason or 'none'})"

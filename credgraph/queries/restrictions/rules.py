@@ -150,6 +150,9 @@ class CertaintyRule:
     confirmed_if: Confirmation
     reasons: Mapping[str, tuple[Pattern, ...]]
     """For REASON_MATCHES: per law version, the listing reasons that confirm a hit."""
+    any_reason_before: str | None
+    """For REASON_MATCHES: a trigger dated before this day is confirmed whatever its reason
+    (EIP-18: a listing before SAMR Order 44 was a listing under the regulation itself)."""
     otherwise: str | None
     """Why a hit that is not confirmed is a candidate, as the clerk reads it."""
 
@@ -252,7 +255,7 @@ _ALLOWED_KEYS = {
     "ground": {"trigger", "item", "reason", "restricts", "other_enterprises_only", "window",
                "certainty"},
     "window": {"years", "shorter", "while_listed", "removal_ends"},
-    "certainty": {"confirmed_if", "reasons", "otherwise"},
+    "certainty": {"confirmed_if", "any_reason_before", "reasons", "otherwise"},
 }
 
 
@@ -352,7 +355,13 @@ class _Reader:
                 raise RuleTableError(f"{where}: no confirming reasons for version(s) {missing}")
         if how is not Confirmation.ALWAYS and not spec.get("otherwise"):
             raise RuleTableError(f"{where}: a candidate hit needs an `otherwise` note")
-        return CertaintyRule(how, reasons, spec.get("otherwise"))
+        before = spec.get("any_reason_before")
+        if before is not None and how is not Confirmation.REASON_MATCHES:
+            raise RuleTableError(f"{where}: any_reason_before needs confirmed_if: reason_matches")
+        return CertaintyRule(
+            how, reasons, _day(before, where) if before is not None else None,
+            spec.get("otherwise"),
+        )
 
     def ground(self, spec: Mapping[str, Any], law: Law, where: str) -> Ground:
         _check_keys("ground", where, spec)
