@@ -216,3 +216,68 @@ def test_corrupt_embedded_file_is_a_clear_error(tmp_path: Path) -> None:
     path.write_bytes(b"not a graph")
     with pytest.raises(StoreError, match="graph.pickle"):
         MemoryStore(path)
+
+
+def test_enterprise_party_must_exist(store: GraphStore, handmade_dir: Path, tmp_path: Path) -> None:
+    """DATA.md: a reference to an enterprise neither in the dataset nor the graph is refused,
+    whichever column makes it; the same rows load the same way whatever the batch size."""
+    from tests.handmade import MISSING
+
+    (handmade_dir / "chattel_mortgages.csv").write_text(
+        "reg_no,mortgagor,mortgagor_type,mortgagor_name,mortgagee,mortgagee_type,mortgagee_name,registered_on\n"
+        f"DY002,{E3},enterprise,杭州丙贸易有限公司,{MISSING},enterprise,某银行,2020-01-01\n"
+        f"DY003,{E3},enterprise,杭州丙贸易有限公司,{E1},enterprise,深圳市甲科技有限公司,2020-01-01\n",
+        encoding="utf-8",
+    )
+    for batch_size in (1, 5000):
+        report = _load(store, handmade_dir, tmp_path, batch_size=batch_size)
+        refused = {(f.file, f.row, f.column) for f in read_findings(tmp_path / "rejects.csv")}
+        assert ("chattel_mortgages.csv", 2, "mortgagee") in refused
+        assert report.rejected == len(EXPECTED_REJECTS) + 1
+        assert store.get_node(MISSING) is None
+        assert store.counts().edges["CHATTEL_MORTGAGE"] == 1
+
+
+def test_row_with_extra_cells_is_refused_alone(
+    store: GraphStore, handmade_dir: Path, tmp_path: Path
+) -> None:
+    (handmade_dir / "penalties.csv").write_text(
+        "enterprise,doc_no,decided_on\n"
+        f"{E1},A-1,2020-01-01\n"
+        f"{E1},A-2,2020-01-02,stray,cells\n"
+        f"{E2},A-3,2020-01-03,\n",
+        encoding="utf-8",
+    )
+    report = _load(store, handmade_dir, tmp_path)
+    penalties = next(s for s in report.sections if s.section == "penalties")
+    assert (penalties.rows, penalties.loaded, penalties.rejected) == (3, 2, 1)
+    refused = [f for f in read_findings(tmp_path / "rejects.csv") if f.file == "penalties.csv"]
+    assert [(f.row, f.reason) for f in refused] == [
+        (3, "2 cell(s) beyond the header's 3 columns")
+    ]
+    assert store.get_node("A-3") is not None, "an empty trailing cell is not a fault"
+
+
+def test_amounts_in_yuan_and_wan() -> None:
+    from credgraph.loaders.normalize import parse_amount
+
+    assert parse_amount("100万元人民币") == 100.0
+    assert parse_amount("1.5亿元") == 15000.0
+    assert parse_amount("5000元") == 0.5
+    assert parse_amount("100") == 100.0
+    with pytest.raises(ValueError):
+        parse_amount("100 dollars")
+
+
+def test_relationship_key_with_new_endpoints_moves(store: GraphStore) -> None:
+    """A corrected registration (same key, other parties) replaces the old link in both stores."""
+    from credgraph.graph.records import NodeRecord
+
+    store.ensure_schema()
+    store.write_nodes([NodeRecord("Enterprise", e, {"name": e}) for e in (E1, E2, E3)])
+    store.write_edges([EdgeRecord("CHATTEL_MORTGAGE", "DY9", E1, E2, {"start": "2020-01-01"})])
+    store.write_edges([EdgeRecord("CHATTEL_MORTGAGE", "DY9", E1, E3, {"start": "2020-02-01"})])
+    assert store.counts().edges == {"CHATTEL_MORTGAGE": 1}
+    moved = store.get_edge("CHATTEL_MORTGAGE", "DY9")
+    assert moved is not None
+    assert (moved["source"], moved["target"], moved["start"]) == (E1, E3, "2020-02-01")

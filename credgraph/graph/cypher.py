@@ -73,13 +73,20 @@ def create_placeholders(node: NodeSchema) -> str:
 
 
 def upsert_edges(model: GraphModel, edge: EdgeSchema) -> str:
-    """Upsert rows `{key, source, target, props}` of one relationship type."""
+    """Upsert rows `{key, source, target, props}` of one relationship type.
+
+    A key that comes back with other endpoints (a corrected registration) moves:
+    the old relationship is deleted first, as the embedded store does.
+    """
     source = quote(model.match_label(edge.source))
     target = quote(model.match_label(edge.target))
+    rel = quote(edge.type)
     return (
         f"UNWIND $rows AS row "
         f"MATCH (a:{source} {{id: row.source}}) MATCH (b:{target} {{id: row.target}}) "
-        f"MERGE (a)-[r:{quote(edge.type)} {{key: row.key}}]->(b) "
+        f"OPTIONAL MATCH (x)-[moved:{rel} {{key: row.key}}]->(y) WHERE x <> a OR y <> b "
+        "FOREACH (_ IN CASE WHEN moved IS NULL THEN [] ELSE [1] END | DELETE moved) "
+        f"MERGE (a)-[r:{rel} {{key: row.key}}]->(b) "
         "WITH r, row, r.batch_id AS old_batch, r.loaded_at AS old_loaded "
         "SET r += row.props " + _KEEP_LOADED_AT.format(v="r")
     )

@@ -127,47 +127,37 @@ class Builder:
         return found
 
     def party(self, column: str) -> str:
-        """The node id of a party; a missing person or enterprise is created from the row."""
+        """The node id of a party; a person missing from `persons` is created from the row.
+
+        An enterprise party must exist, like any enterprise a row refers to (DATA.md).
+        """
         spec = self.section.columns[column]
         kind = self.values[spec.kind_column] if spec.kind_column else "person"
         ref: str = self.values[column]
-        name_column = spec.name_column
-        name = self.values.get(name_column) if name_column else None
+        name = self.values.get(spec.name_column) if spec.name_column else None
         if kind == "enterprise":
-            found = self.resolved.enterprises.get(ref)
-            if found is not None:
-                return found.id
-            if name_column is None:  # nothing to create it from
-                raise RowRejected(
-                    column, ref, "refers to an enterprise neither in the dataset nor in the graph"
-                )
-            self._placeholder("Enterprise", ref, name, column, {
-                "uscc": ref if len(ref) == 18 else None,
-                "reg_no": ref if len(ref) == 15 else None,
-            })
-            return ref
+            return self.enterprise(column).id
         if kind == "person":
             if ref not in self.resolved.entities:
-                self._placeholder("Person", ref, name, column, {})
+                self._placeholder(ref, name, column)
             return ref
         if not name:
-            raise RowRejected(name_column or column, "", "a name is required for other holders")
+            raise RowRejected(spec.name_column or column, "", "other holders need a name")
         self.out.nodes.append(NodeRecord("OtherHolder", ref, {
             "name": name, "name_norm": name_key(name),
             "category": holder_category(name, self.row.values.get(spec.kind_column or "", "")),
         }))
         return ref
 
-    def _placeholder(
-        self, label: str, ref: str, name: str | None, column: str, extra: dict[str, Any]
-    ) -> None:
+    def _placeholder(self, ref: str, name: str | None, column: str) -> None:
+        """DATA.md: a person referenced but missing from `persons` is created, with a warning."""
         display = name or ref
-        self.out.nodes.append(NodeRecord(label, ref, {
-            "name": display, "name_norm": name_key(display), **extra,
+        self.out.nodes.append(NodeRecord("Person", ref, {
+            "name": display, "name_norm": name_key(display),
         }, placeholder=True))
         if ref not in self.resolved.created:
             self.resolved.created.add(ref)
-            self.out.warnings.append((column, ref, f"{label.lower()} not in the dataset; "
+            self.out.warnings.append((column, ref, "person not in the dataset; "
                                       f"created from this row as {display}"))
 
     def edge(self, rel_type: str, key: str, source: str, target: str, **props: Any) -> None:
@@ -183,7 +173,6 @@ def _enterprises(b: Builder) -> None:
         "established": v.get("established"), "registered_capital": v.get("registered_capital"),
         "currency": v.get("currency", "CNY"), "authority": v.get("authority"),
         "address": v.get("address"), "business_scope": v.get("business_scope"),
-        "placeholder": False,
     }))
 
 

@@ -72,17 +72,24 @@ def parse_date(raw: str) -> str:
     raise ValueError("unreadable date (YYYY-MM-DD, YYYY/MM/DD, YYYYMMDD or YYYY年M月D日)")
 
 
-_AMOUNT = re.compile(r"^([0-9]+(?:\.[0-9]+)?)\s*(亿|万)?\s*(?:元)?\s*(.*)$")
+_AMOUNT = re.compile(r"^([0-9]+(?:\.[0-9]+)?)(亿|万)?(元)?([\u4e00-\u9fff]*)$")
+_TO_WAN = {"亿": 10000.0, "万": 1.0}
 
 
 def parse_amount(raw: str) -> float:
-    """An amount in 万元: `100`, `100万元人民币`, `1.5亿元` (= 15000)."""
+    """An amount in 万元: `100`, `100万元人民币`, `1.5亿元` (= 15000), `5000元` (= 0.5).
+
+    A bare number is already in 万元, the way the registry prints amounts; a
+    number followed by 元 alone is in yuan.
+    """
     text = fold(raw).replace(",", "").replace(" ", "")
     match = _AMOUNT.match(text)
-    if not match or (match.group(3) and not re.fullmatch(r"[\u4e00-\u9fff]*", match.group(3))):
+    if not match:
         raise ValueError("not an amount in 万元")
-    value = float(match.group(1))
-    return value * 10000 if match.group(2) == "亿" else value
+    number, unit, yuan, _currency = match.groups()
+    if unit is None and yuan:
+        return float(number) / 10000
+    return float(number) * _TO_WAN.get(unit or "万", 1.0)
 
 
 def parse_percent(raw: str) -> float:

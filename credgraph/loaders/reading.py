@@ -8,8 +8,9 @@ stays flat however large it is.
 from __future__ import annotations
 
 import codecs
+import csv
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -38,6 +39,10 @@ class SourceFile:
     """Header as written in the file to the DATA.md column it names."""
     unknown_columns: list[str] = field(default_factory=list)
     digest: str = ""
+    header: list[str] = field(default_factory=list)
+    """The header cells in file order; data cells are matched to them by position."""
+    cells: int = 0
+    """The most cells any record of the file has (at least the header's)."""
 
     @property
     def name(self) -> str:
@@ -50,6 +55,8 @@ class Row:
     """The line of the file or sheet row it came from; the header is row 1."""
     values: dict[str, str]
     """DATA.md column name to stripped text; empty cells are left out."""
+    overflow: int = 0
+    """How many non-blank cells stand beyond the header's last column (a malformed row)."""
 
 
 def _decodes(path: Path, encoding: str, digest: Any) -> bool:
@@ -116,7 +123,8 @@ def _map_headers(section: SectionSpec, file: str, headers: list[str]) -> SourceF
         raise DatasetError(file, f"missing required column(s): {', '.join(missing)}")
     if section.one_of_required and not present & set(section.one_of_required):
         raise DatasetError(file, f"needs one of the columns {', '.join(section.one_of_required)}")
-    return SourceFile(section, Path(file), None, columns, unknown)
+    return SourceFile(section, Path(file), None, columns, unknown,
+                      header=[str(h) for h in headers], cells=len(headers))
 
 
 def inspect_file(section: SectionSpec, path: Path) -> SourceFile:
@@ -135,12 +143,17 @@ def inspect_file(section: SectionSpec, path: Path) -> SourceFile:
         source.digest = hashlib.sha256(path.read_bytes()).hexdigest()
     else:
         encoding, digest = _detect_encoding(path)
+        csv.field_size_limit(1 << 24)
         try:
-            header_frame = pd.read_csv(path, encoding=encoding, dtype=str, nrows=0)
-        except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as e:
+            with path.open(encoding=encoding, newline="") as fh:
+                records = csv.reader(fh)
+                header = next(records, [])
+                cells = max((len(r) for r in records), default=0)
+        except csv.Error as e:
             raise DatasetError(path.name, f"not a readable CSV file ({e})") from e
-        source = _map_headers(section, path.name, list(header_frame.columns))
+        source = _map_headers(section, path.name, header)
         source.encoding, source.digest = encoding, digest
+        source.cells = max(cells, len(header))
     source.path = path
     return source
 
@@ -163,9 +176,8 @@ def find_sources(folder: Path) -> list[SourceFile]:
     return [inspect_file(sections[name], found[name]) for name in sections if name in found]
 
 
-def _rows_from(
-    source: SourceFile, header: list[str], records: Iterator[tuple[int, list[str]]]
-) -> Iterator[Row]:
+def _rows_from(source: SourceFile, records: Iterable[tuple[int, list[str]]]) -> Iterator[Row]:
+    header = source.header
     positions = [(i, source.columns[h]) for i, h in enumerate(header) if h in source.columns]
     for number, cells in records:
         values = {}
@@ -173,17 +185,18 @@ def _rows_from(
             text = cells[i].strip() if i < len(cells) and cells[i] is not None else ""
             if text:
                 values[column] = text
-        if values:
-            yield Row(number, values)
+        overflow = sum(1 for cell in cells[len(header):] if cell and str(cell).strip())
+        if values or overflow:
+            yield Row(number, values, overflow)
 
 
 def read_chunks(source: SourceFile, chunk_size: int) -> Iterator[list[Row]]:
     """The file's non-blank rows, chunk_size at a time."""
     if source.encoding is None:
         rows = _xlsx_rows(source.path)
-        header = next(rows, [])
+        next(rows, None)  # the header, already mapped by inspect_file
         chunk: list[Row] = []
-        for row in _rows_from(source, header, enumerate(rows, start=2)):
+        for row in _rows_from(source, enumerate(rows, start=2)):
             chunk.append(row)
             if len(chunk) >= chunk_size:
                 yield chunk
@@ -191,6 +204,8 @@ def read_chunks(source: SourceFile, chunk_size: int) -> Iterator[list[Row]]:
         if chunk:
             yield chunk
         return
+    # Cells are read by position, as many as the widest record has, so a row with more
+    # cells than the header is refused as one bad row instead of stopping the parser.
     reader = pd.read_csv(
         source.path,
         encoding=source.encoding,
@@ -198,10 +213,16 @@ def read_chunks(source: SourceFile, chunk_size: int) -> Iterator[list[Row]]:
         keep_default_na=False,
         chunksize=chunk_size,
         skip_blank_lines=False,
+        header=None,
+        skiprows=1,
+        names=[f"cell{i}" for i in range(source.cells)],
+        index_col=False,
     )
     start = 2
-    for frame in reader:
-        header = [str(c) for c in frame.columns]
-        cells = (list(t) for t in frame.itertuples(index=False, name=None))
-        yield list(_rows_from(source, header, enumerate(cells, start=start)))
-        start += len(frame)
+    try:
+        for frame in reader:
+            cells = (list(t) for t in frame.itertuples(index=False, name=None))
+            yield list(_rows_from(source, enumerate(cells, start=start)))
+            start += len(frame)
+    except pd.errors.ParserError as e:
+        raise DatasetError(source.name, f"unreadable after row {start - 1} ({e})") from e
