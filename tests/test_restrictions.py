@@ -570,6 +570,20 @@ def test_rule_table_covers_rules_md() -> None:
     assert eip.version_on("2014-09-30") is None
 
 
+def test_neo4j_queries_use_only_declared_names() -> None:
+    import re
+
+    from credgraph.graph.model import ENTITY_LABEL, load_model
+    from credgraph.queries.restrictions import neo4j_facts
+
+    model = load_model()
+    declared = {ENTITY_LABEL, *model.nodes, *model.edges}
+    queries = [v for k, v in vars(neo4j_facts).items() if k.isupper() and isinstance(v, str)]
+    assert len(queries) >= 6
+    used = {name for q in queries for name in re.findall(r"`([^`]+)`", q)}
+    assert used and used <= declared, used - declared
+
+
 RULES_TEXT = (resources.files("credgraph.queries.restrictions") / "rules.yaml").read_text(
     encoding="utf-8")
 

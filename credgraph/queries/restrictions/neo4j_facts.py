@@ -1,9 +1,9 @@
 """Gathering the restriction facts from Neo4j: triggers first, then the people they touch.
 
-Labels and types come from the model and are backtick-quoted; values travel as
-parameters. `$since` maps each trigger kind to the earliest date whose window
-can still matter (the rule table works it out), so old triggers never leave the
-server.
+Labels and types are looked up in the model (`load_model()`) and backtick-quoted;
+values travel as parameters. `$since` maps each trigger kind to the earliest date
+whose window can still matter (the rule table works it out), so old triggers never
+leave the server.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Any
 
-from credgraph.graph.model import ENTITY_LABEL, quote
+from credgraph.graph.model import ENTITY_LABEL, load_model, quote
 from credgraph.graph.neo4j_store import Neo4jStore
 from credgraph.queries.restrictions.facts import (
     POSTS,
@@ -24,14 +24,16 @@ from credgraph.queries.restrictions.facts import (
 from credgraph.queries.restrictions.rules import RuleTable
 from credgraph.queries.time import in_force_cypher
 
+_MODEL = load_model()
+"""Every label and type below is looked up in the model: an undeclared one fails at import."""
 _ENTITY = quote(ENTITY_LABEL)
-_PERSON = quote("Person")
-_ENTERPRISE = quote("Enterprise")
-_LIST_ENTRY = quote("ListEntry")
-_EVENT = quote("Event")
-_LISTED = quote("LISTED")
-_HAS_EVENT = quote("HAS_EVENT")
-_POST = "|".join(quote(t) for t in POSTS)
+_PERSON = quote(_MODEL.node("Person").label)
+_ENTERPRISE = quote(_MODEL.node("Enterprise").label)
+_LIST_ENTRY = quote(_MODEL.node("ListEntry").label)
+_EVENT = quote(_MODEL.node("Event").label)
+_LISTED = quote(_MODEL.edge("LISTED").type)
+_HAS_EVENT = quote(_MODEL.edge("HAS_EVENT").type)
+_POST = "|".join(quote(_MODEL.edge(t).type) for t in POSTS)
 
 LIST_TRIGGERS = f"""
 UNWIND keys($since) AS kind
