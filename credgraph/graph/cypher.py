@@ -92,30 +92,36 @@ def upsert_edges(model: GraphModel, edge: EdgeSchema) -> str:
     )
 
 
-RESOLVE_ENTERPRISES = """
-UNWIND $refs AS ref
-OPTIONAL MATCH (byId:Entity {id: ref}) WHERE byId:Enterprise
-OPTIONAL MATCH (byRegNo:Enterprise {reg_no: ref})
-WITH ref, coalesce(byId, byRegNo) AS e
-WHERE e IS NOT NULL
-RETURN ref, e.id AS id, e.registered_capital AS capital
-"""
-"""Find enterprises by USCC or legacy registration number."""
+def resolve_enterprises(model: GraphModel) -> str:
+    """Find enterprises by USCC or legacy registration number."""
+    entity, enterprise = quote(ENTITY_LABEL), quote(model.node("Enterprise").label)
+    return (
+        f"UNWIND $refs AS ref "
+        f"OPTIONAL MATCH (byId:{entity} {{id: ref}}) WHERE byId:{enterprise} "
+        f"OPTIONAL MATCH (byRegNo:{enterprise} {{reg_no: ref}}) "
+        "WITH ref, coalesce(byId, byRegNo) AS e WHERE e IS NOT NULL "
+        "RETURN ref, e.id AS id, e.registered_capital AS capital"
+    )
 
-EXISTING_ENTITIES = """
-UNWIND $ids AS id
-MATCH (n:Entity {id: id})
-RETURN id, [label IN labels(n) WHERE label <> 'Entity'][0] AS label
-"""
 
-OVERFULL_ENTERPRISES = """
-MATCH ()-[r:SHAREHOLDER]->(e:Enterprise)
-WHERE r.end IS NULL AND r.percent IS NOT NULL
-WITH e, sum(r.percent) AS total
-WHERE total > 100.0 + $tolerance
-RETURN e.id AS id, total ORDER BY id
-"""
-"""Enterprises whose open holdings add up to more than 100% (a data-quality warning)."""
+def existing_entities() -> str:
+    """Which ids name an enterprise, person or other holder, with its own label."""
+    entity = quote(ENTITY_LABEL)
+    return (
+        f"UNWIND $ids AS id MATCH (n:{entity} {{id: id}}) "
+        f"RETURN id, [label IN labels(n) WHERE label <> '{ENTITY_LABEL}'][0] AS label"
+    )
+
+
+def overfull_enterprises(model: GraphModel) -> str:
+    """Enterprises whose open holdings add up to more than 100% (a data-quality warning)."""
+    held = quote(model.node("Enterprise").label)
+    return (
+        f"MATCH ()-[r:{quote(model.edge('SHAREHOLDER').type)}]->(e:{held}) "
+        "WHERE r.end IS NULL AND r.percent IS NOT NULL "
+        "WITH e, sum(r.percent) AS total WHERE total > 100.0 + $tolerance "
+        "RETURN e.id AS id, total ORDER BY id"
+    )
 
 
 def get_node(model: GraphModel) -> str:

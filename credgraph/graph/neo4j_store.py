@@ -97,15 +97,15 @@ class Neo4jStore(GraphStore):
             self._run_write(cypher.upsert_edges(self.model, self.model.edge(rel_type)), rows=rows)
 
     def resolve_enterprises(self, refs: Collection[str]) -> dict[str, EnterpriseRef]:
-        rows = self.read(cypher.RESOLVE_ENTERPRISES, refs=list(refs))
+        rows = self.read(cypher.resolve_enterprises(self.model), refs=list(refs))
         return {r["ref"]: EnterpriseRef(r["id"], r["capital"]) for r in rows}
 
     def existing_entities(self, ids: Collection[str]) -> dict[str, str]:
-        rows = self.read(cypher.EXISTING_ENTITIES, ids=list(ids))
+        rows = self.read(cypher.existing_entities(), ids=list(ids))
         return {r["id"]: r["label"] for r in rows}
 
     def overfull_enterprises(self) -> list[tuple[str, float]]:
-        rows = self.read(cypher.OVERFULL_ENTERPRISES, tolerance=OVERFULL_TOLERANCE)
+        rows = self.read(cypher.overfull_enterprises(self.model), tolerance=OVERFULL_TOLERANCE)
         return [(r["id"], r["total"]) for r in rows]
 
     def get_node(self, node_id: str) -> dict[str, Any] | None:

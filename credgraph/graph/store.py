@@ -69,7 +69,7 @@ class GraphStore(ABC):
 
     @abstractmethod
     def clear(self) -> None:
-        """Delete every node and relationship (tests and `credgraph load --replace`)."""
+        """Delete every node and relationship (tests and benchmarks start from nothing)."""
 
     @abstractmethod
     def close(self) -> None:
