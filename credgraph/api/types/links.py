@@ -165,8 +165,9 @@ class PersonFirm:
     direct_percent: float | None = strawberry.field(
         description="Sum of the known direct holdings in force; null without one."
     )
-    effective_percent: float = strawberry.field(
-        description="Integrated ownership through every chain of holdings."
+    effective_percent: float | None = strawberry.field(
+        description="Integrated ownership through every chain of holdings; null when undefined "
+        "(holdings of 100% or more around a cycle on the way)."
     )
     circular: bool
     direct: bool = strawberry.field(description="False when held only through other firms.")

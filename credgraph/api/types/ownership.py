@@ -66,8 +66,9 @@ class OwnershipEdge:
 class ChainEntry:
     node: Node
     depth: int
-    effective_percent: float = strawberry.field(
-        description="UP: this node's effective share of the root; DOWN: the root's share of it."
+    effective_percent: float | None = strawberry.field(
+        description="UP: this node's effective share of the root; DOWN: the root's share of it. "
+        "null when undefined: holdings of 100% or more around a cycle on the way."
     )
 
 
@@ -120,7 +121,10 @@ class OwnershipPath:
 class UltimateOwner:
     owner: Node
     category: OwnerCategory
-    effective_percent: float
+    effective_percent: float | None = strawberry.field(
+        description="null when undefined: holdings of 100% or more around a cycle on the way "
+        "(such owners are listed whatever the threshold, first)."
+    )
     circular: bool = strawberry.field(description="True when reached through a cycle.")
     paths: list[OwnershipPath] = strawberry.field(
         description="The simple paths carrying most of the share (at most 5), largest first."

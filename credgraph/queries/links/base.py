@@ -15,7 +15,10 @@ choice that could differ is fixed here:
 * Search ranking: exact id / USCC / registration number first, then names equal
   to the text, then names starting with it, then names containing it (on the
   normalised name); within a tier shorter names first, then by id.
-* Ownership: integrated ownership (see ownership.py) over in-force holdings.
+* Ownership: integrated ownership (see ownership.py) over in-force holdings;
+  an effective percent is None where the walk sums diverge (a cycle of holdings
+  at 100% or more), and such nodes are circular. Ultimate owners with no
+  defined percent are listed whatever the threshold, before the others.
 """
 
 from __future__ import annotations
@@ -375,7 +378,7 @@ class LinkAnalysis(ABC):
                 category = "person"
             else:
                 category = str(found.props.get("category") or "unknown")
-            if percent + 10 ** -DECIMALS < threshold:
+            if percent is not None and percent + 10 ** -DECIMALS < threshold:
                 continue
             paths = tuple(
                 OwnershipPath(
@@ -386,8 +389,10 @@ class LinkAnalysis(ABC):
                 )
                 for nodes, product in integrated.top_paths(node, root)
             )
-            owners.append(UltimateOwner(found, category, percent, node in circular, paths))
-        owners.sort(key=lambda o: (-o.effective_percent, o.owner.id))
+            owners.append(UltimateOwner(found, category, percent,
+                                        percent is None or node in circular, paths))
+        owners.sort(key=lambda o: (o.effective_percent is not None,
+                                   -(o.effective_percent or 0.0), o.owner.id))
         return owners
 
     def person_firms(self, person_id: str, day: str,
@@ -422,16 +427,18 @@ class LinkAnalysis(ABC):
         circular = integrated.circular_from(person_id)
         indirect = sorted(n for n in closure.depth if n != person_id and n not in firms)
         firms.update(self.entities(indirect))
-        result = [
-            _firm(firms[node], tuple(sorted(direct.get(node, []), key=lambda f: f.key)),
-                  shares.get(node, 0.0), node in circular)
-            for node in firms
-        ]
-        result.sort(key=lambda f: (not f.links, -f.effective_percent, f.enterprise.id))
+        result = []
+        for node in firms:
+            share = shares.get(node, 0.0)
+            result.append(_firm(firms[node],
+                                tuple(sorted(direct.get(node, []), key=lambda f: f.key)),
+                                share, share is None or node in circular))
+        result.sort(key=lambda f: (not f.links, f.effective_percent is not None,
+                                   -(f.effective_percent or 0.0), f.enterprise.id))
         return result
 
 
-def _firm(enterprise_: Entity, links: tuple[FirmLink, ...], effective: float,
+def _firm(enterprise_: Entity, links: tuple[FirmLink, ...], effective: float | None,
           circular: bool) -> PersonFirm:
     roles = tuple(sorted({str(f.props.get("role")) for f in links
                           if f.type != OWNERSHIP and f.props.get("role")}))

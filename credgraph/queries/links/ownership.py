@@ -6,10 +6,16 @@ i -> ... -> j of the products of the fractions is W = A + A^2 + ... =
 (I - A) w = A[:, t]; one holder's row (its share of everything) solves
 (I - A)^T y = A[h, :]^T. No path is enumerated, so cross-holdings cost nothing
 extra. Self-holdings are treasury shares and left out; holdings of unknown
-size add nothing. The series converges only when every strongly connected
-block of A has spectral radius below 1; otherwise (holdings of 100% or more
-around a cycle, which only bad data produces) the share is undefined and
-`OwnershipUndefined` is raised.
+size add nothing.
+
+Undefined shares: the series converges only when every strongly connected
+block of A has spectral radius below 1. A block at 100% or more (A holds 100%
+of B and B 100% of A, which DATA.md allows) makes the walk sums diverge for
+every pair (i, t) where i reaches the block and the block reaches t through
+known positive holdings. Those pairs get no effective percent (None, null in
+the API) and are circular; every other pair is computed as usual, from the
+system with the diverging blocks taken out (no walk between such a pair ever
+enters one). Nothing is raised: the answer is always given.
 """
 
 from __future__ import annotations
@@ -25,7 +31,6 @@ import scipy.sparse as sp
 from scipy.sparse import csgraph
 from scipy.sparse.linalg import spsolve
 
-from credgraph.exc import QueryError
 from credgraph.queries.links.results import Holding
 
 TOP_PATHS = 5
@@ -38,10 +43,6 @@ _CONVERGENCE_MARGIN = 1e-9
 
 FetchLevel = Callable[[Sequence[str]], list[Holding]]
 """In-force holdings into (UP) or out of (DOWN) the given nodes."""
-
-
-class OwnershipUndefined(QueryError):
-    """Holdings around a cycle add up to 100% or more: the walk sums diverge."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,8 +93,9 @@ class Integrated:
     """The direct-holding matrix of a subgraph and the walk sums over it."""
 
     def __init__(self, holdings: Iterable[Holding], nodes: Iterable[str] = ()) -> None:
-        carried = contributing(holdings)
-        ids = sorted({*nodes, *(h.holder for h in carried), *(h.held for h in carried)})
+        every = [h for h in holdings if h.holder != h.held]
+        carried = contributing(every)
+        ids = sorted({*nodes, *(h.holder for h in every), *(h.held for h in every)})
         self.ids = ids
         self.index = {node: i for i, node in enumerate(ids)}
         size = len(ids)
@@ -103,23 +105,44 @@ class Integrated:
         self.matrix = sp.csr_matrix((data, (rows, cols)), shape=(size, size))
         self.matrix.sum_duplicates()
         self.pairs = {(h.holder, h.held) for h in carried}
-        _, labels = csgraph.connected_components(self.matrix, directed=True, connection="strong")
-        sizes = np.bincount(labels, minlength=1) if size else np.zeros(0, dtype=int)
-        self.cyclic = {ids[i] for i in range(size) if sizes[labels[i]] > 1}
-        self._check_convergence(labels)
+        self.links = sp.csr_matrix(
+            ([1.0] * len(carried), ([self.index[h.holder] for h in carried],
+                                    [self.index[h.held] for h in carried])),
+            shape=(size, size))
+        """The holdings that carry a share: the graph cycles are found on."""
+        self.cyclic = self._cyclic(self.links)
+        """Nodes on a cycle of holdings."""
+        self.diverging = self._diverging()
+        """Nodes of the blocks whose walk sums diverge (holdings of 100% or more around)."""
+        keep = np.ones(size)
+        for node in self.diverging:
+            keep[self.index[node]] = 0.0
+        mask = sp.diags(keep)
+        self._convergent = (mask @ self.matrix @ mask).tocsr()
 
-    def _check_convergence(self, labels: np.ndarray) -> None:
-        """Spectral radius of each cyclic block below 1, or the walk sums are undefined."""
-        for component in sorted({int(labels[self.index[n]]) for n in self.cyclic}):
+    def _cyclic(self, graph: sp.csr_matrix) -> set[str]:
+        size = len(self.ids)
+        if not size:
+            return set()
+        _, labels = csgraph.connected_components(graph, directed=True, connection="strong")
+        sizes = np.bincount(labels)
+        return {self.ids[i] for i in range(size) if sizes[labels[i]] > 1}
+
+    def _diverging(self) -> set[str]:
+        """Members of the strongly connected blocks of A with spectral radius >= 1."""
+        size = len(self.ids)
+        if not size:
+            return set()
+        _, labels = csgraph.connected_components(self.matrix, directed=True, connection="strong")
+        sizes = np.bincount(labels)
+        found: set[str] = set()
+        for component in sorted({int(labels[i]) for i in range(size) if sizes[labels[i]] > 1}):
             members = np.flatnonzero(labels == component)
             block = self.matrix[members][:, members].toarray()
             radius = float(max(abs(np.linalg.eigvals(block))))
             if radius >= 1.0 - _CONVERGENCE_MARGIN:
-                names = ", ".join(self.ids[i] for i in members)
-                raise OwnershipUndefined(
-                    f"holdings around the cycle {names} add up to 100% or more; "
-                    "effective ownership is undefined"
-                )
+                found.update(self.ids[i] for i in members)
+        return found
 
     def _solve(self, matrix: sp.csr_matrix, rhs: np.ndarray) -> np.ndarray:
         size = len(self.ids)
@@ -127,50 +150,80 @@ class Integrated:
         solution = np.atleast_1d(spsolve(system, rhs))
         return np.asarray(solution, dtype=float)
 
-    def shares_into(self, target: str) -> dict[str, float]:
-        """Every node's effective percent of `target` (the target itself left out)."""
+    def undefined_into(self, target: str) -> set[str]:
+        """Holders whose walk sums into `target` diverge."""
+        if target not in self.index or not self.diverging:
+            return set()
+        met = self.diverging & self._reach([target], upward=True, graph=self.matrix)
+        return self._reach(sorted(met), upward=True, graph=self.matrix) - {target}
+
+    def undefined_from(self, holder: str) -> set[str]:
+        """Nodes whose share held by `holder` diverges."""
+        if holder not in self.index or not self.diverging:
+            return set()
+        met = self.diverging & self._reach([holder], upward=False, graph=self.matrix)
+        return self._reach(sorted(met), upward=False, graph=self.matrix) - {holder}
+
+    def shares_into(self, target: str) -> dict[str, float | None]:
+        """Every node's effective percent of `target` (the target itself left out).
+
+        None for the holders whose walk sums diverge (module docstring).
+        """
         if target not in self.index or not len(self.ids):
             return {}
         column = self.matrix[:, [self.index[target]]].toarray().ravel()
-        solution = self._solve(self.matrix, column)
-        return self._percents(solution, skip=target)
+        solution = self._solve(self._convergent, self._without_diverging(column))
+        return self._percents(solution, target, self.undefined_into(target))
 
-    def shares_of(self, holder: str) -> dict[str, float]:
-        """`holder`'s effective percent of every node (itself left out)."""
+    def shares_of(self, holder: str) -> dict[str, float | None]:
+        """`holder`'s effective percent of every node (itself left out); None where it diverges."""
         if holder not in self.index or not len(self.ids):
             return {}
         row = self.matrix[[self.index[holder]], :].toarray().ravel()
-        solution = self._solve(self.matrix.T.tocsr(), row)
-        return self._percents(solution, skip=holder)
+        solution = self._solve(self._convergent.T.tocsr(), self._without_diverging(row))
+        return self._percents(solution, holder, self.undefined_from(holder))
 
-    def _percents(self, solution: np.ndarray, skip: str) -> dict[str, float]:
-        return {
+    def _without_diverging(self, vector: np.ndarray) -> np.ndarray:
+        for node in self.diverging:
+            vector[self.index[node]] = 0.0
+        return vector
+
+    def _percents(self, solution: np.ndarray, skip: str,
+                  undefined: set[str]) -> dict[str, float | None]:
+        found: dict[str, float | None] = {
             node: round(float(value) * 100.0, DECIMALS)
             for node, value in zip(self.ids, solution, strict=True)
-            if node != skip and value > 0
+            if node != skip and node not in undefined and value > 0
         }
+        found.update(dict.fromkeys(sorted(undefined)))
+        return found
 
-    def _reach(self, seeds: Iterable[str], upward: bool) -> set[str]:
-        """Nodes from which a seed is reached (upward) or that a seed reaches (downward)."""
-        graph = self.matrix.T.tocsr() if upward else self.matrix
+    def _reach(self, seeds: Iterable[str], upward: bool,
+               graph: sp.csr_matrix | None = None) -> set[str]:
+        """Nodes from which a seed is reached (upward) or that a seed reaches (downward).
+
+        Over every holding in force unless another graph is given.
+        """
+        base = self.links if graph is None else graph
+        walked = base.T.tocsr() if upward else base
         found: set[str] = set()
         for seed in seeds:
             if seed in found:
                 continue
-            order = csgraph.breadth_first_order(graph, self.index[seed], directed=True,
+            order = csgraph.breadth_first_order(walked, self.index[seed], directed=True,
                                                 return_predecessors=False)
             found.update(self.ids[i] for i in np.atleast_1d(order))
         return found
 
     def circular_into(self, target: str) -> set[str]:
-        """Holders of `target` with a walk to it through a cycle."""
+        """Holders of `target` with a holding path to it through a cycle ."""
         if target not in self.index:
             return set()
         on_walks = self.cyclic & self._reach([target], upward=True)
         return self._reach(sorted(on_walks), upward=True) - {target}
 
     def circular_from(self, holder: str) -> set[str]:
-        """Nodes `holder` reaches through a cycle."""
+        """Nodes `holder` reaches through a cycle of holdings ."""
         if holder not in self.index:
             return set()
         on_walks = self.cyclic & self._reach([holder], upward=False)

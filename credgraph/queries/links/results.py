@@ -185,7 +185,8 @@ class PersonFirm:
     """Empty when the firm is held only indirectly."""
     roles: tuple[str, ...]
     direct_percent: float | None
-    effective_percent: float
+    effective_percent: float | None
+    """None where the walk sums diverge (ownership.py)."""
     circular: bool
     start: str | None
     end: str | None
@@ -229,8 +230,10 @@ class OwnershipEdge:
 class ChainNode:
     node: Entity
     depth: int
-    effective_percent: float
-    """UP: this node's effective share of the root; DOWN: the root's share of it."""
+    effective_percent: float | None
+    """UP: this node's effective share of the root; DOWN: the root's share of it.
+
+    None where the walk sums diverge (ownership.py)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -263,7 +266,8 @@ class UltimateOwner:
     owner: Entity
     category: str
     """person, state, foreign, collective or unknown (an enterprise with no recorded holders)."""
-    effective_percent: float
+    effective_percent: float | None
+    """None where the walk sums diverge (ownership.py)."""
     circular: bool
     paths: tuple[OwnershipPath, ...] = field(default_factory=tuple)
 
