@@ -25,6 +25,8 @@ YB = make_uscc("91110000MA0000C02")
 YC = make_uscc("91110000MA0000C03")  # YA 40% of YC: its share diverges too
 ZA = make_uscc("91110000MA0000D01")  # PD 30% of ZA, ZA 50% of ZB: plain, computed
 ZB = make_uscc("91110000MA0000D02")
+UA = make_uscc("91110000MA0000E01")  # UA holds UB (unknown size), UB 0% of UA; PE 40% of UA
+UB = make_uscc("91110000MA0000E02")
 
 ENTERPRISES = f"""uscc,name,type,status,established,registered_capital,authority,address
 {YA},循环甲有限公司,有限责任公司,存续,2010-01-01,100,,
@@ -32,11 +34,14 @@ ENTERPRISES = f"""uscc,name,type,status,established,registered_capital,authority
 {YC},循环丙有限公司,有限责任公司,存续,2010-01-01,100,,
 {ZA},平常甲有限公司,有限责任公司,存续,2010-01-01,100,,
 {ZB},平常乙有限公司,有限责任公司,存续,2010-01-01,100,,
+{UA},未知甲有限公司,有限责任公司,存续,2010-01-01,100,,
+{UB},未知乙有限公司,有限责任公司,存续,2010-01-01,100,,
 """
 
 PERSONS = """person_id,name,id_number,nationality
 PC,孙己,,中国
 PD,周庚,,中国
+PE,吴辛,,中国
 """
 
 SHAREHOLDINGS = f"""enterprise,holder,holder_type,holder_name,percent,start_date,end_date
@@ -47,6 +52,9 @@ SHAREHOLDINGS = f"""enterprise,holder,holder_type,holder_name,percent,start_date
 {YA},PD,person,周庚,20,2015-01-01,
 {ZA},PD,person,周庚,30,2015-01-01,
 {ZB},{ZA},enterprise,平常甲有限公司,50,2015-01-01,
+{UB},{UA},enterprise,未知甲有限公司,,2015-01-01,
+{UA},{UB},enterprise,未知乙有限公司,0,2015-01-01,
+{UA},PE,person,吴辛,40,2015-01-01,
 """
 
 OFFICERS = f"""enterprise,person_id,name,role,start_date,end_date
@@ -122,3 +130,18 @@ def test_person_firms_keep_direct_links_and_plain_shares(client: TestClient) -> 
     assert firms[ZA]["effectivePercent"] == pytest.approx(30.0)
     assert firms[ZB]["effectivePercent"] == pytest.approx(15.0)
     assert firms[ZA]["circular"] is False and firms[ZB]["circular"] is False
+
+
+def test_circular_means_the_same_in_chain_owners_and_firms(client: TestClient) -> None:
+    """A cycle of holdings whose shares are unknown or 0% is still a cycle, everywhere."""
+    circular, up = _entries(client, UA, "UP")
+    assert circular is True
+    assert up == {UA: 100.0, UB: 0.0, "PE": 40.0}
+    owners = data(client, OWNERS, e=UA, d=DAY)["ultimateOwners"]
+    assert owners == [{"owner": {"id": "PE"}, "effectivePercent": 40.0, "circular": True}]
+    firms = {f["enterprise"]["uscc"]: f for f in data(client, FIRMS, p="PE", d=DAY)["personFirms"]}
+    assert firms[UA]["circular"] is True and firms[UB]["circular"] is True
+    assert firms[UA]["effectivePercent"] == 40.0
+
+    firms = {f["enterprise"]["uscc"]: f for f in data(client, FIRMS, p="PC", d=DAY)["personFirms"]}
+    assert all(f["circular"] for f in firms.values())

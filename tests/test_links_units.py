@@ -203,6 +203,18 @@ def test_full_cross_holding_is_undefined_only_where_it_diverges() -> None:
     assert integrated.shares_into("E") == {"D": 50.0, "Q": 15.0}
 
 
+def test_a_cycle_is_a_cycle_whatever_its_shares() -> None:
+    """Unknown and 0% holdings close a cycle as well: one definition for every operation."""
+    integrated = Integrated(_holdings([
+        ("P", "A", 40.0), ("A", "B", None), ("B", "A", 0.0), ("Q", "T", 50.0),
+    ]))
+    assert integrated.cyclic == {"A", "B"}
+    assert integrated.circular_into("A") == {"P", "B"}
+    assert integrated.circular_from("P") == {"A", "B"}
+    assert integrated.circular_into("T") == set()
+    assert integrated.shares_into("A") == {"P": 40.0}
+
+
 def test_circular_marks_only_walks_through_a_cycle() -> None:
     integrated = Integrated(_holdings([
         ("P", "A", 60.0), ("A", "B", 20.0), ("B", "A", 10.0), ("Q", "T", 50.0),

@@ -169,7 +169,9 @@ class PersonFirm:
         description="Integrated ownership through every chain of holdings; null when undefined "
         "(holdings of 100% or more around a cycle on the way)."
     )
-    circular: bool
+    circular: bool = strawberry.field(
+        description="True when a holding path to the firm passes through a cycle of holdings."
+    )
     direct: bool = strawberry.field(description="False when held only through other firms.")
     start: Date | None
     end: Date | None

@@ -78,7 +78,9 @@ class OwnershipChain:
     nodes: list[Node]
     entries: list[ChainEntry]
     edges: list[OwnershipEdge]
-    circular: bool = strawberry.field(description="True when the holdings met a cycle.")
+    circular: bool = strawberry.field(
+        description="True when the holdings walked close a cycle (whatever their shares)."
+    )
     truncated: bool = strawberry.field(description="True when holdings go on beyond maxDepth.")
 
     @classmethod
@@ -125,7 +127,10 @@ class UltimateOwner:
         description="null when undefined: holdings of 100% or more around a cycle on the way "
         "(such owners are listed whatever the threshold, first)."
     )
-    circular: bool = strawberry.field(description="True when reached through a cycle.")
+    circular: bool = strawberry.field(
+        description="True when a holding path to the enterprise passes through a cycle of "
+        "holdings (whatever their shares)."
+    )
     paths: list[OwnershipPath] = strawberry.field(
         description="The simple paths carrying most of the share (at most 5), largest first."
     )

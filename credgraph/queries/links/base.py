@@ -354,7 +354,7 @@ class LinkAnalysis(ABC):
                           closure.depth[h.held if upward else h.holder] + 1)
             for h in closure.holdings
         )
-        cyclic = _has_cycle(closure.holdings)
+        cyclic = bool(integrated.cyclic)
         return OwnershipChain(known[root], direction, nodes, edges, cyclic, closure.truncated)
 
     def ultimate_owners(self, ref: str, day: str, threshold: float = 25.0) -> list[UltimateOwner]:
@@ -462,28 +462,3 @@ def _firm(enterprise_: Entity, links: tuple[FirmLink, ...], effective: float | N
 def _path(hops: Sequence[Hop], known: Mapping[str, Entity]) -> Path:
     return Path(tuple(Step(known[a], known[b], link) for a, b, link in hops))
 
-
-def _has_cycle(holdings: Iterable[Holding]) -> bool:
-    """Whether holdings (self-holdings aside) close a cycle."""
-    graph: dict[str, set[str]] = {}
-    for h in holdings:
-        if h.holder != h.held:
-            graph.setdefault(h.holder, set()).add(h.held)
-    state: dict[str, int] = {}
-    for root in sorted(graph):
-        if root in state:
-            continue
-        stack = [(root, iter(sorted(graph.get(root, ()))))]
-        state[root] = 1
-        while stack:
-            node, children = stack[-1]
-            child = next(children, None)
-            if child is None:
-                state[node] = 2
-                stack.pop()
-            elif state.get(child) == 1:
-                return True
-            elif child not in state:
-                state[child] = 1
-                stack.append((child, iter(sorted(graph.get(child, ())))))
-    return False

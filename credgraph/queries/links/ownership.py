@@ -8,6 +8,11 @@ i -> ... -> j of the products of the fractions is W = A + A^2 + ... =
 extra. Self-holdings are treasury shares and left out; holdings of unknown
 size add nothing.
 
+Circular: a cycle is a cycle of holdings in force, whatever their shares (known,
+unknown or 0%). A node is circular for a target when one of its holding paths
+to the target passes through such a cycle; `ownershipChain.circular`,
+`ultimateOwners.circular` and `personFirms.circular` all use this one definition.
+
 Undefined shares: the series converges only when every strongly connected
 block of A has spectral radius below 1. A block at 100% or more (A holds 100%
 of B and B 100% of A, which DATA.md allows) makes the walk sums diverge for
@@ -106,12 +111,12 @@ class Integrated:
         self.matrix.sum_duplicates()
         self.pairs = {(h.holder, h.held) for h in carried}
         self.links = sp.csr_matrix(
-            ([1.0] * len(carried), ([self.index[h.holder] for h in carried],
-                                    [self.index[h.held] for h in carried])),
+            ([1.0] * len(every), ([self.index[h.holder] for h in every],
+                                  [self.index[h.held] for h in every])),
             shape=(size, size))
-        """The holdings that carry a share: the graph cycles are found on."""
+        """Every holding in force, whatever its share: the graph cycles are found on."""
         self.cyclic = self._cyclic(self.links)
-        """Nodes on a cycle of holdings."""
+        """Nodes on a cycle of holdings (any share)."""
         self.diverging = self._diverging()
         """Nodes of the blocks whose walk sums diverge (holdings of 100% or more around)."""
         keep = np.ones(size)
@@ -216,14 +221,14 @@ class Integrated:
         return found
 
     def circular_into(self, target: str) -> set[str]:
-        """Holders of `target` with a holding path to it through a cycle ."""
+        """Holders of `target` with a holding path to it through a cycle (any share)."""
         if target not in self.index:
             return set()
         on_walks = self.cyclic & self._reach([target], upward=True)
         return self._reach(sorted(on_walks), upward=True) - {target}
 
     def circular_from(self, holder: str) -> set[str]:
-        """Nodes `holder` reaches through a cycle of holdings ."""
+        """Nodes `holder` reaches through a cycle of holdings (any share)."""
         if holder not in self.index:
             return set()
         on_walks = self.cyclic & self._reach([holder], upward=False)
