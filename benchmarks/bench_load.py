@@ -82,8 +82,11 @@ def main() -> None:
             [sys.executable, __file__, "--child", "--dataset", str(dataset), "--work", args.work,
              "--batch-size", str(args.batch_size)]
             + (["--neo4j-uri", args.neo4j_uri] if args.neo4j_uri else []),
-            check=True, capture_output=True, text=True,
+            capture_output=True, text=True,
         )
+        if out.returncode:
+            console.print(out.stderr[-3000:], markup=False)
+            raise SystemExit(f"the load of {size:,} enterprises failed")
         result = json.loads(out.stdout.strip().splitlines()[-1])
         sections = Table(title=f"{size:,} enterprises: rows per second per section")
         for column in ("section", "rows", "rejected", "seconds", "rows/s"):

@@ -36,6 +36,7 @@ class Settings(BaseSettings):
     neo4j_password: SecretStr = SecretStr("")
     neo4j_database: str = "neo4j"
     query_timeout_seconds: float = Field(default=30.0, gt=0)
+    write_timeout_seconds: float = Field(default=300.0, gt=0)
     batch_size: int = Field(default=5000, gt=0)
 
     api_max_depth: int = Field(default=12, gt=0)

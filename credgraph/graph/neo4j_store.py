@@ -26,11 +26,13 @@ class Neo4jStore(GraphStore):
         password: str = "",
         database: str = "neo4j",
         timeout_seconds: float = 30.0,
+        write_timeout_seconds: float = 300.0,
     ) -> None:
         super().__init__()
         auth = (user, password) if password else None
         self.database = database
         self.timeout_seconds = timeout_seconds
+        self.write_timeout_seconds = write_timeout_seconds
         self.driver = GraphDatabase.driver(uri, auth=auth)
         try:
             self.driver.verify_connectivity()
@@ -48,14 +50,21 @@ class Neo4jStore(GraphStore):
             settings.neo4j_password.get_secret_value(),
             settings.neo4j_database,
             settings.query_timeout_seconds,
+            settings.write_timeout_seconds,
         )
 
     def _execute(self, text: str, params: dict[str, Any], routing: RoutingControl) -> Any:
-        """One auto-retried transaction with the server-side time limit every query carries."""
-        query = Query(text, timeout=self.timeout_seconds)
+        """One auto-retried transaction with the server-side time limit for its kind.
+
+        Reads answer people and get the short limit; a load batch may queue behind
+        other writers on a busy server, so writes get the longer one.
+        """
+        timeout = (
+            self.timeout_seconds if routing is RoutingControl.READ else self.write_timeout_seconds
+        )
         try:
             return self.driver.execute_query(
-                query, params, database_=self.database, routing_=routing
+                Query(text, timeout=timeout), params, database_=self.database, routing_=routing
             )
         except Neo4jError as e:
             raise StoreError(f"Neo4j query failed: {e.message}") from e
