@@ -244,9 +244,26 @@ class LinkAnalysis(ABC):
         text_id, text_name = search_texts(text)
         return self._search(text_id, text_name, first) if first else []
 
+    def lookup(self, ref: str) -> Entity | None:
+        """An enterprise, person or other holder by id, or an enterprise by registration number.
+
+        The reference is normalised as the loader normalised the ids
+        (`credgraph.loaders.normalize.identifier`: full-width folded, upper case),
+        like the enterprise lookup, search and the restriction checks.
+        """
+        if not ref.strip():
+            return None
+        key = identifier(ref)
+        found = self.entities([key]).get(key)
+        if found is None:
+            enterprise_id = self._resolve_enterprise(key)
+            if enterprise_id is not None:
+                found = self.entities([enterprise_id]).get(enterprise_id)
+        return found
+
     def entity(self, node_id: str) -> Entity:
-        """An enterprise, person or other holder by id; NotFoundError when there is none."""
-        found = self.entities([node_id]).get(node_id)
+        """`lookup`, or NotFoundError when there is none."""
+        found = self.lookup(node_id)
         if found is None:
             raise NotFoundError(f"no enterprise, person or other holder with id {node_id!r}")
         return found
@@ -263,7 +280,9 @@ class LinkAnalysis(ABC):
         return self.neighbourhoods([node_id])[node_id]
 
     def person(self, person_id: str) -> Entity:
-        found = self.entities([person_id]).get(person_id)
+        """A person by person id (normalised like every lookup); NotFoundError otherwise."""
+        key = identifier(person_id) if person_id.strip() else person_id
+        found = self.entities([key]).get(key) if key else None
         if found is None or found.label != "Person":
             raise NotFoundError(f"no person with id {person_id!r}")
         return found
@@ -302,12 +321,9 @@ class LinkAnalysis(ABC):
         check_range("maxHops", max_hops, 1, MAX_HOPS)
         check_range("first", first, 0, MAX_FIRST)
         check_range("maxDegree", max_degree, 0)
+        from_id, to_id = self.entity(from_id).id, self.entity(to_id).id
         if from_id == to_id:
             raise BadInputError("fromId and toId are the same node")
-        ends = self.entities([from_id, to_id])
-        for node_id in (from_id, to_id):
-            if node_id not in ends:
-                raise NotFoundError(f"no enterprise, person or other holder with id {node_id!r}")
         if not first:
             return []
         found = self._paths(from_id, to_id, day, max_hops, first, max_degree)
@@ -403,7 +419,7 @@ class LinkAnalysis(ABC):
         with include_history also those ended by then); indirect firms are all
         reached through in-force holdings, with the effective percent.
         """
-        self.person(person_id)
+        person_id = self.person(person_id).id
         around = self.neighbourhoods([person_id])[person_id]
         direct: dict[str, list[FirmLink]] = {}
         firms: dict[str, Entity] = {}
