@@ -203,24 +203,44 @@ def _check_exposure_paths(links: LinkAnalysis, ask: Asks) -> None:
                                    ask.max_degree) == []
 
 
+OWNER_THRESHOLDS = (0.0, 10.0, 25.0)
+
+
 def _check_effective_ownership(links: LinkAnalysis, reg: Registry) -> None:
-    """Ultimate owners' percents against W = (I - A)^-1 A by a dense solve, on the reference."""
+    """Ultimate owners against W = (I - A)^-1 A by a dense solve, on the reference.
+
+    Each owner returned has the percent of W, and every owner W puts at or above
+    the threshold is returned: persons, other holders, and enterprises with no
+    holder in force (any share, self-holdings aside).
+    """
     ids = reg.entities
     index = {n: i for i, n in enumerate(ids)}
     for day in DAYS:
         direct = np.zeros((len(ids), len(ids)))
+        held: set[str] = set()
         for edge in reg.edges:
             if (edge.type == "SHAREHOLDER" and edge.source != edge.target
-                    and edge.props["percent"] is not None
                     and in_force(edge.props["start"], edge.props["end"], day)):
-                direct[index[edge.source], index[edge.target]] += edge.props["percent"] / 100
+                held.add(edge.target)
+                if edge.props["percent"] is not None:
+                    direct[index[edge.source], index[edge.target]] += (
+                        edge.props["percent"] / 100)
         if max(abs(np.linalg.eigvals(direct)), default=0.0) >= 1 - 1e-9:
             continue  # diverging: no reference here; test_links_units covers those
         walks = np.linalg.solve(np.eye(len(ids)) - direct, direct)
+        candidates = [n for n in ids if n not in held or n not in reg.enterprises]
         for firm in reg.enterprises:
-            for owner in links.ultimate_owners(firm, day, 0.0):
-                expected = walks[index[owner.owner.id], index[firm]] * 100
-                assert owner.effective_percent == pytest.approx(expected, rel=1e-6, abs=1e-9)
+            for threshold in OWNER_THRESHOLDS:
+                owners = links.ultimate_owners(firm, day, threshold)
+                for owner in owners:
+                    expected = walks[index[owner.owner.id], index[firm]] * 100
+                    assert owner.effective_percent == pytest.approx(expected, rel=1e-6,
+                                                                    abs=1e-9)
+                returned = {o.owner.id for o in owners}
+                due = {n for n in candidates if n != firm
+                       and walks[index[n], index[firm]] * 100 > 1e-9
+                       and walks[index[n], index[firm]] * 100 >= threshold + 1e-9}
+                assert due <= returned, (firm, day, threshold, sorted(due - returned))
 
 
 @pytest.mark.neo4j
