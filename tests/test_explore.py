@@ -12,10 +12,12 @@ import pytest
 from starlette.testclient import TestClient
 
 from credgraph.exc import BadInputError, NotFoundError
+from credgraph.graph.model import GraphModel, load_model
 from credgraph.graph.records import EdgeRecord, NodeRecord
 from credgraph.graph.store import GraphStore
 from credgraph.loaders.normalize import name_key
 from credgraph.queries.explore import explorer_for
+from credgraph.queries.explore.neo4j import explore_queries
 from tests.test_api_dataset import client_for, data, post
 
 DAY = "2023-06-01"
@@ -223,3 +225,15 @@ def test_graphql_errors_have_codes(graph: GraphStore) -> None:
     assert missing["errors"][0]["extensions"]["code"] == "NOT_FOUND"
     empty = post(client, NEIGHBOURHOOD, id=F1, d=DAY, rel=[])
     assert empty["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+@pytest.mark.parametrize(("label", "rel_type"), [("ListEntry", None), (None, "LISTED")])
+def test_explorer_cypher_takes_names_from_the_model(label: str | None,
+                                                    rel_type: str | None) -> None:
+    """A label or type the model does not declare can never reach a query text."""
+    model = load_model()
+    partial = GraphModel(nodes={k: v for k, v in model.nodes.items() if k != label},
+                         edges={k: v for k, v in model.edges.items() if k != rel_type})
+    with pytest.raises(ValueError, match="unknown"):
+        explore_queries(partial)
+    assert "`LISTED`" in explore_queries(model).lists

@@ -10,7 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from credgraph.graph.model import GraphModel, load_model
 from credgraph.queries.links.base import search_order, search_tier
+from credgraph.queries.links.neo4j import link_queries
 from credgraph.queries.links.ownership import Integrated
 from credgraph.queries.links.privacy import mask_id_number
 from credgraph.queries.links.results import Entity, Holding, Link
@@ -236,3 +238,21 @@ def test_top_paths_largest_product_first() -> None:
     for nodes, _ in paths:
         assert all(integrated.fraction(a, b) > 0 for a, b in pairwise(nodes))
     assert len(integrated.top_paths("P", "T", limit=2)) == 2
+
+
+def _model_without(label: str | None = None, rel_type: str | None = None) -> GraphModel:
+    model = load_model()
+    return GraphModel(nodes={k: v for k, v in model.nodes.items() if k != label},
+                      edges={k: v for k, v in model.edges.items() if k != rel_type})
+
+
+@pytest.mark.parametrize(("label", "rel_type"), [
+    ("ListEntry", None), (None, "LISTED"), (None, "SHAREHOLDER"),
+])
+def test_link_cypher_takes_names_from_the_model(label: str | None,
+                                                rel_type: str | None) -> None:
+    """A label or type the model does not declare can never reach a query text."""
+    with pytest.raises(ValueError, match="unknown"):
+        link_queries(_model_without(label, rel_type))
+    queries = link_queries(load_model())
+    assert "`LISTED`" in queries.listed and "`SHAREHOLDER`" in queries.holders

@@ -1,7 +1,8 @@
 """Explorer fetches over Neo4j: each one parameterised read query.
 
 As in credgraph.queries.links.neo4j: labels and relationship types come from
-the graph model and are backtick-quoted, values (ids, the day, the selected
+the graph model and are backtick-quoted (an undeclared name raises ValueError
+when the queries are built), values (ids, the day, the selected
 types, offsets) always travel as parameters, and every query goes through
 `Neo4jStore.read` (routing, time limit, error wrapping).
 """
@@ -33,7 +34,9 @@ class ExploreQueries:
 
 
 def explore_queries(model: GraphModel) -> ExploreQueries:
-    links = "|".join(quote(t) for t in model.link_types)
+    links = "|".join(quote(model.edge(t).type) for t in model.link_types)
+    listed = quote(model.edge("LISTED").type)
+    entry = quote(model.node("ListEntry").label)
     wanted = f"m <> n AND type(r) IN $types AND {in_force_cypher('r', 'day')}"
     returned = (f"type(r) AS type, r.key AS key, startNode(r).id AS source, "
                 f"endNode(r).id AS target, r {{{PROJECTION}}} AS props")
@@ -58,7 +61,7 @@ SKIP $offset LIMIT $first
 """,
         lists=f"""
 UNWIND $ids AS id
-MATCH (n:{ENTITY} {{id: id}})-[r:{quote("LISTED")}]->(e:{quote("ListEntry")})
+MATCH (n:{ENTITY} {{id: id}})-[r:{listed}]->(e:{entry})
 WHERE {in_force_cypher('r', 'day')}
 RETURN id, collect(DISTINCT e.list) AS lists
 """,

@@ -1,7 +1,9 @@
 """Link analysis over Neo4j: each fetch is one parameterised read query.
 
-Labels and relationship types come from the graph model and are backtick-
-quoted; values always travel as parameters. Every query goes through
+Labels and relationship types come from the graph model (`load_model()`, or
+the store's model for the queries built per analysis object) and are
+backtick-quoted, so a name the model does not declare cannot reach a query;
+values always travel as parameters. Every query goes through
 `Neo4jStore.read`, which routes it to readers, gives it the server-side time
 limit and wraps driver errors in StoreError.
 """
@@ -14,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from credgraph.graph.cypher import FULLTEXT_INDEX
-from credgraph.graph.model import ENTITY_LABEL, GraphModel, quote
+from credgraph.graph.model import ENTITY_LABEL, GraphModel, load_model, quote
 from credgraph.graph.neo4j_store import Neo4jStore
 from credgraph.queries.links.base import (
     LinkAnalysis,
@@ -56,7 +58,19 @@ def _link_projection(var: str) -> str:
     return f"{var} {{{', '.join('.' + quote(f) for f in LINK_FIELDS)}}}"
 
 
+def _label(model: GraphModel, name: str) -> str:
+    """A declared node label, quoted; ValueError when the model has no such label."""
+    return quote(model.node(name).label)
+
+
+def _type(model: GraphModel, name: str) -> str:
+    """A declared relationship type, quoted; ValueError when the model has no such type."""
+    return quote(model.edge(name).type)
+
+
+MODEL = load_model()
 ENTITY = quote(ENTITY_LABEL)
+ENTERPRISE = _label(MODEL, "Enterprise")
 
 ENTITIES = f"""
 UNWIND $ids AS id
@@ -80,9 +94,9 @@ SEARCH_IDS = f"""
 CALL () {{
   MATCH (n:{ENTITY} {{id: $id}}) RETURN n
   UNION
-  MATCH (n:{quote("Enterprise")} {{uscc: $id}}) RETURN n
+  MATCH (n:{ENTERPRISE} {{uscc: $id}}) RETURN n
   UNION
-  MATCH (n:{quote("Enterprise")} {{reg_no: $id}}) RETURN n
+  MATCH (n:{ENTERPRISE} {{reg_no: $id}}) RETURN n
 }}
 RETURN {_label_of("n")} AS label, properties(n) AS props
 """
@@ -108,8 +122,8 @@ MATCH (n:{ENTITY}) WHERE n.name_norm CONTAINS $name
 """Name matches the full-text index cannot be trusted to find all of (one Han sign, Latin)."""
 
 RESOLVE_ENTERPRISE = f"""
-OPTIONAL MATCH (byId:{ENTITY} {{id: $ref}}) WHERE byId:{quote("Enterprise")}
-OPTIONAL MATCH (byRegNo:{quote("Enterprise")} {{reg_no: $ref}})
+OPTIONAL MATCH (byId:{ENTITY} {{id: $ref}}) WHERE byId:{ENTERPRISE}
+OPTIONAL MATCH (byRegNo:{ENTERPRISE} {{reg_no: $ref}})
 WITH coalesce(byId, byRegNo) AS e WHERE e IS NOT NULL
 RETURN e.id AS id
 """
@@ -144,20 +158,21 @@ RETURN id, COUNT {{ (n)-[r:{links}]-(m) WHERE m <> n AND {in_force_cypher("r", "
 """,
         listed=f"""
 UNWIND $ids AS id
-MATCH (n:{ENTITY} {{id: id}})-[r:{quote("LISTED")}]->(e:{quote("ListEntry")})
+MATCH (n:{ENTITY} {{id: id}})-[r:{_type(model, "LISTED")}]->(e:{_label(model, "ListEntry")})
 WHERE {in_force_cypher("r", "day")} AND e.list IN $lists
 RETURN id, properties(e) AS entry
 ORDER BY id, entry.id
 """,
-        holders=_holdings_query(upward=True),
-        holdings=_holdings_query(upward=False),
+        holders=_holdings_query(model, upward=True),
+        holdings=_holdings_query(model, upward=False),
     )
 
 
-def _holdings_query(upward: bool) -> str:
+def _holdings_query(model: GraphModel, upward: bool) -> str:
     """In-force holdings into (upward) or out of the nodes `$ids`."""
-    pattern = (f"(h:{ENTITY})-[r:{quote(OWNERSHIP)}]->(e:{ENTITY} {{id: id}})" if upward
-               else f"(h:{ENTITY} {{id: id}})-[r:{quote(OWNERSHIP)}]->(e:{ENTITY})")
+    owns = _type(model, OWNERSHIP)
+    pattern = (f"(h:{ENTITY})-[r:{owns}]->(e:{ENTITY} {{id: id}})" if upward
+               else f"(h:{ENTITY} {{id: id}})-[r:{owns}]->(e:{ENTITY})")
     return f"""
 UNWIND $ids AS id
 MATCH {pattern}
