@@ -276,7 +276,7 @@ export const NEIGHBOURS = `query Page($id: ID!, $rel: [Relation!], $offset: Int!
 
 export interface OwnershipChain {
   root: NodeRef;
-  entries: { node: NodeRef; depth: number; effectivePercent: number }[];
+  entries: { node: NodeRef; depth: number; effectivePercent: number | null }[];
   edges: {
     from: NodeRef;
     to: NodeRef;
@@ -292,7 +292,7 @@ export interface OwnershipChain {
 export interface UltimateOwner {
   owner: NodeRef;
   category: string;
-  effectivePercent: number;
+  effectivePercent: number | null;
   circular: boolean;
 }
 const CHAIN = `root { ${REF} } entries { node { ${REF} } depth effectivePercent }

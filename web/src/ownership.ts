@@ -66,7 +66,7 @@ export class OwnershipChart implements Exportable {
   readonly cy: Core;
   subject: NodeRef | null = null;
   private edges: Edge[] = [];
-  private effective = new Map<string, { name: string; percent: number; direction: "UP" | "DOWN" }>();
+  private effective = new Map<string, { name: string; percent: number | null; direction: "UP" | "DOWN" }>();
   private ticket = 0;
 
   constructor(
