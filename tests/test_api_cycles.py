@@ -15,9 +15,8 @@ import pytest
 from starlette.testclient import TestClient
 
 from credgraph.graph.store import GraphStore
-from credgraph.loaders.load import load_dataset
 from tests.handmade import make_uscc
-from tests.test_api_dataset import client_for, data
+from tests.test_api_dataset import client_for, data, load_sections
 
 DAY = "2023-06-01"
 YA = make_uscc("91110000MA0000C01")  # YA 100% of YB, YB 100% of YA
@@ -82,13 +81,10 @@ FIRMS = """query($p: ID!, $d: Date) {
 
 @pytest.fixture
 def client(store: GraphStore, tmp_path: Path) -> TestClient:
-    folder = tmp_path / "cycles"
-    folder.mkdir()
-    for name, text in {"enterprises": ENTERPRISES, "persons": PERSONS,
-                       "shareholdings": SHAREHOLDINGS, "officers": OFFICERS}.items():
-        (folder / f"{name}.csv").write_text(text, encoding="utf-8")
-    report = load_dataset(folder, store, rejects_path=tmp_path / "rejects.csv")
-    assert report.rejected == 0
+    load_sections(store, tmp_path / "cycles", {
+        "enterprises": ENTERPRISES, "persons": PERSONS,
+        "shareholdings": SHAREHOLDINGS, "officers": OFFICERS,
+    })
     return client_for(store)
 
 

@@ -108,21 +108,24 @@ PENALTIES = f"""enterprise,doc_no,violation_type,content,authority,decided_on
 """
 
 
-def write_scenario(folder: Path) -> Path:
+SCENARIO = {
+    "enterprises": ENTERPRISES, "persons": PERSONS, "shareholdings": SHAREHOLDINGS,
+    "officers": OFFICERS, "list_entries": LIST_ENTRIES, "equity_pledges": EQUITY_PLEDGES,
+    "chattel_mortgages": CHATTEL_MORTGAGES, "penalties": PENALTIES,
+}
+
+
+def load_sections(store: GraphStore, folder: Path, sections: dict[str, str]) -> None:
+    """Write each section's CSV text into the folder and load it; no row may be refused."""
     folder.mkdir(parents=True, exist_ok=True)
-    for name, text in {
-        "enterprises": ENTERPRISES, "persons": PERSONS, "shareholdings": SHAREHOLDINGS,
-        "officers": OFFICERS, "list_entries": LIST_ENTRIES, "equity_pledges": EQUITY_PLEDGES,
-        "chattel_mortgages": CHATTEL_MORTGAGES, "penalties": PENALTIES,
-    }.items():
+    for name, text in sections.items():
         (folder / f"{name}.csv").write_text(text, encoding="utf-8")
-    return folder
+    report = load_dataset(folder, store, rejects_path=folder.parent / f"{folder.name}-rejects.csv")
+    assert report.rejected == 0
 
 
 def load_scenario(store: GraphStore, tmp_path: Path) -> None:
-    report = load_dataset(write_scenario(tmp_path / "scenario"), store,
-                          rejects_path=tmp_path / "rejects.csv")
-    assert report.rejected == 0
+    load_sections(store, tmp_path / "scenario", SCENARIO)
 
 
 def client_for(store: GraphStore, settings: Settings | None = None) -> TestClient:

@@ -15,9 +15,8 @@ import pytest
 from starlette.testclient import TestClient
 
 from credgraph.graph.store import GraphStore
-from credgraph.loaders.load import load_dataset
 from tests.handmade import make_uscc
-from tests.test_api_dataset import client_for, data
+from tests.test_api_dataset import client_for, data, load_sections
 
 DAY = "2023-06-01"
 EE = make_uscc("91110000MA0000F01")
@@ -58,13 +57,10 @@ PATHS = """query($a: ID!, $b: ID!, $d: Date) {
 
 @pytest.fixture
 def client(store: GraphStore, tmp_path: Path) -> TestClient:
-    folder = tmp_path / "ids"
-    folder.mkdir()
-    for name, text in {"enterprises": ENTERPRISES, "persons": PERSONS,
-                       "shareholdings": SHAREHOLDINGS, "list_entries": LIST_ENTRIES}.items():
-        (folder / f"{name}.csv").write_text(text, encoding="utf-8")
-    report = load_dataset(folder, store, rejects_path=tmp_path / "rejects.csv")
-    assert report.rejected == 0
+    load_sections(store, tmp_path / "ids", {
+        "enterprises": ENTERPRISES, "persons": PERSONS,
+        "shareholdings": SHAREHOLDINGS, "list_entries": LIST_ENTRIES,
+    })
     return client_for(store)
 
 
