@@ -37,11 +37,12 @@ SECTION = SectionSpec(
     name="screen",
     order=0,
     columns={
-        "person_id": ColumnSpec("person_id", ("人员编号",), True, "person_id"),
-        "uscc": ColumnSpec("uscc", ("企业统一社会信用代码", "统一社会信用代码"), True,
-                           "enterprise_key"),
-        "role": ColumnSpec("role", ("职务",), True, "roles"),
-        "date": ColumnSpec("date", ("任职日期",), False, "date"),
+        "person_id": ColumnSpec(name="person_id", zh=("人员编号",), required=True,
+                                type="person_id"),
+        "uscc": ColumnSpec(name="uscc", zh=("企业统一社会信用代码", "统一社会信用代码"),
+                           required=True, type="enterprise_key"),
+        "role": ColumnSpec(name="role", zh=("职务",), required=True, type="roles"),
+        "date": ColumnSpec(name="date", zh=("任职日期",), type="date"),
     },
 )
 """The input columns, parsed by the loaders' column types (roles like 董事长兼总经理 are two)."""

@@ -12,10 +12,10 @@ import pytest
 from starlette.testclient import TestClient
 
 from credgraph.exc import BadInputError, NotFoundError
+from credgraph.graph.ids import name_key
 from credgraph.graph.model import GraphModel, load_model
 from credgraph.graph.records import EdgeRecord, NodeRecord
 from credgraph.graph.store import GraphStore
-from credgraph.loaders.normalize import name_key
 from credgraph.queries.explore import explorer_for
 from credgraph.queries.explore.neo4j import explore_queries
 from tests.test_api_dataset import client_for, data, post

@@ -21,10 +21,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from credgraph.exc import CredgraphError
+from credgraph.graph.ids import name_key
 from credgraph.graph.memory import MemoryStore
 from credgraph.graph.neo4j_store import Neo4jStore
 from credgraph.graph.records import EdgeRecord, NodeRecord
-from credgraph.loaders.normalize import name_key
 from credgraph.queries.links import LinkAnalysis, links_for
 from credgraph.queries.links.results import Direction
 from credgraph.queries.time import in_force

@@ -75,7 +75,7 @@ def test_hand_checked_decisions(store: GraphStore, tmp_path: Path) -> None:
     assert [(r["row"], r["decision"], r["rule_ids"]) for r in rows] == [
         (str(i), decision, rules) for i, (_, decision, rules) in enumerate(HAND, start=2)]
     reasons = {int(r["row"]): r["reasons"] for r in rows}
-    assert "USCC check character" in reasons[11]
+    assert "check character N does not verify" in reasons[11]
     assert "no person NOBODY" in reasons[12]
     assert "unknown role" in reasons[13]
     assert "impossible date" in reasons[15]

@@ -11,14 +11,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from credgraph.graph.ids import enterprise_key, identifier, name_key
 from credgraph.graph.records import EdgeRecord, EnterpriseRef, NodeRecord
-from credgraph.loaders.normalize import (
-    PARSERS,
-    enterprise_key,
-    holder_category,
-    identifier,
-    name_key,
-)
+from credgraph.loaders.normalize import PARSERS, holder_category
 from credgraph.loaders.reading import Row
 from credgraph.loaders.spec import SectionSpec
 

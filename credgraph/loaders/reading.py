@@ -20,7 +20,7 @@ import openpyxl
 import pandas as pd
 
 from credgraph.exc import DatasetError
-from credgraph.loaders.normalize import fold
+from credgraph.graph.ids import fold
 from credgraph.loaders.spec import SectionSpec, load_sections
 
 ENCODINGS = ("utf-8-sig", "gb18030")

@@ -29,9 +29,9 @@ from itertools import islice, pairwise
 from typing import Any
 
 from credgraph.exc import BadInputError, NotFoundError
+from credgraph.graph.ids import identifier, name_key
 from credgraph.graph.model import GraphModel
 from credgraph.graph.store import GraphStore
-from credgraph.loaders.normalize import identifier, name_key
 from credgraph.queries.links.ownership import DECIMALS, Integrated, fetch_closure
 from credgraph.queries.links.results import (
     MAX_DEPTH,

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from credgraph.exc import BadInputError, NotFoundError
+from credgraph.graph.ids import enterprise_key, identifier
 from credgraph.graph.memory import MemoryStore
 from credgraph.graph.neo4j_store import Neo4jStore
 from credgraph.graph.store import GraphStore
-from credgraph.loaders.normalize import enterprise_key, identifier
 from credgraph.queries.restrictions.engine import Affected, Hit, evaluate
 from credgraph.queries.restrictions.facts import FactSource
 from credgraph.queries.restrictions.memory_facts import MemoryFacts

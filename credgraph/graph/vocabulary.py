@@ -1,0 +1,100 @@
+"""The vocabulary of credgraph's records, read from vocabulary.yaml beside this module.
+
+Roles, list types, event kinds, party kinds, subject types and pledge statuses are
+declared once there; loaders, the rule table, the queries, the GraphQL enums and the
+generator all take them from `load_vocabulary()`, so a word added there reaches every
+layer and a word that is not there is refused everywhere.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cached_property, lru_cache
+from importlib import resources
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+
+from credgraph.exc import ConfigurationError
+from credgraph.graph.ids import fold
+
+_VALUE = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+class Term(BaseModel):
+    """One value of a vocabulary: its labels and the spellings files may use for it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    zh: str
+    en: str
+    spellings: tuple[str, ...] = ()
+    senior_manager: bool = False
+
+
+class Vocabulary(BaseModel):
+    """Every closed set of words the records use, value -> term, in declaration order."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    roles: dict[str, Term]
+    list_types: dict[str, Term]
+    event_kinds: dict[str, Term]
+    party_kinds: dict[str, Term]
+    subject_types: dict[str, Term]
+    pledge_statuses: dict[str, Term]
+
+    @field_validator("*")
+    @classmethod
+    def _plain_values(cls, terms: dict[str, Term]) -> dict[str, Term]:
+        for value in terms:
+            if not _VALUE.match(value):
+                raise ValueError(f"{value!r} is not a lower_snake_case value")
+        return terms
+
+    @cached_property
+    def triggers(self) -> tuple[str, ...]:
+        """What can start a restriction window: a list type or an event kind."""
+        return (*self.list_types, *self.event_kinds)
+
+    @cached_property
+    def senior_managers(self) -> frozenset[str]:
+        return frozenset(v for v, term in self.roles.items() if term.senior_manager)
+
+    def spellings(self, group: str) -> dict[str, str]:
+        """Every accepted spelling of a group's values (folded, lower-cased) -> value."""
+        terms: dict[str, Term] = getattr(self, group)
+        found: dict[str, str] = {}
+        for value, term in terms.items():
+            for spelling in (value, term.zh, *term.spellings):
+                key = fold(spelling).lower()
+                if found.setdefault(key, value) != value:
+                    raise ValueError(f"{group}: {spelling!r} spells both {found[key]} and {value}")
+        return found
+
+
+def parse_vocabulary(text: str, where: str) -> Vocabulary:
+    """A vocabulary from YAML text; a malformed one is a ConfigurationError naming file and key."""
+    try:
+        vocabulary = Vocabulary.model_validate(yaml.safe_load(text))
+        for group in Vocabulary.model_fields:
+            vocabulary.spellings(group)
+    except ValidationError as e:
+        first = e.errors()[0]
+        key = ".".join(str(part) for part in first["loc"])
+        raise ConfigurationError(f"{where}: {key}: {first['msg']}") from e
+    except ValueError as e:
+        raise ConfigurationError(f"{where}: {e}") from e
+    return vocabulary
+
+
+def vocabulary_file() -> Path:
+    return Path(str(resources.files("credgraph.graph") / "vocabulary.yaml"))
+
+
+@lru_cache(maxsize=1)
+def load_vocabulary() -> Vocabulary:
+    """The product's vocabulary (vocabulary.yaml beside this module)."""
+    path = vocabulary_file()
+    return parse_vocabulary(path.read_text(encoding="utf-8"), path.name)
