@@ -25,13 +25,13 @@ import openpyxl
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from credgraph.exc import BadInputError, DatasetError
-from credgraph.graph.store import GraphStore
 from credgraph.loaders.build import check_row
 from credgraph.loaders.reading import Row, inspect_file, read_chunks
 from credgraph.loaders.spec import ColumnSpec, SectionSpec
+from credgraph.queries.analyses import Analyses
 from credgraph.queries.restrictions.engine import Hit
-from credgraph.queries.restrictions.rules import RuleTable, load_rules
-from credgraph.queries.restrictions.service import AppointmentDecision, decide, hits_for_persons
+from credgraph.queries.restrictions.service import AppointmentDecision, decide
+from credgraph.queries.time import Moment
 
 SECTION = SectionSpec(
     name="screen",
@@ -101,12 +101,9 @@ def _outcome(row: Row, day: str, decision: AppointmentDecision) -> Outcome:
                    tuple(_reason(h) for h in decision.hits))
 
 
-def screen_rows(
-    store: GraphStore, rows: Sequence[Row], as_of: str, table: RuleTable | None = None
-) -> list[Outcome]:
+def screen_rows(analyses: Analyses, rows: Sequence[Row], as_of: str) -> list[Outcome]:
     """Decisions for one chunk of rows, in their order; a row without a date is checked on
     `as_of`."""
-    table = table or load_rules()
     outcomes: dict[int, Outcome] = {}
     valid: list[tuple[Row, dict[str, Any]]] = []
     for row in rows:
@@ -118,11 +115,12 @@ def screen_rows(
                                            reasons=reasons)
         else:
             valid.append((row, values))
-    persons = {v["person_id"] for _, v in valid}
-    known = {i for i, label in store.existing_entities(persons).items() if label == "Person"}
-    enterprises = store.resolve_enterprises({v["uscc"] for _, v in valid})
     days = [v.get("date", as_of) for _, v in valid]
-    hits = hits_for_persons(store, known, min(days), max(days), table) if known else {}
+    at = Moment(min(days, default=as_of))
+    persons = sorted({v["person_id"] for _, v in valid})
+    known = {i for i, e in analyses.links.entities(persons, at).items() if e.label == "Person"}
+    enterprises = analyses.backend.resolve_enterprises(sorted({v["uscc"] for _, v in valid}), at)
+    hits = analyses.restrictions.hits_for_persons(known, max(days), at) if known else {}
     for row, v in valid:
         day, person = v.get("date", as_of), v["person_id"]
         if person not in known:
@@ -130,8 +128,7 @@ def screen_rows(
                                            reasons=(f"person_id: no person {person} in the "
                                                     "registry",))
             continue
-        found = enterprises.get(v["uscc"])
-        enterprise = found.id if found is not None else v["uscc"]
+        enterprise = enterprises.get(v["uscc"], v["uscc"])
         decision = decide(hits.get(person, ()), person, enterprise, v["role"], day)
         outcomes[row.number] = _outcome(row, day, decision)
     return [outcomes[row.number] for row in rows]
@@ -203,13 +200,12 @@ def _progress(show: bool, total: int) -> Iterator[tuple[Progress, Any] | None]:
 
 def screen_file(
     path: Path,
-    store: GraphStore,
+    analyses: Analyses,
     *,
     as_of: str,
     out: Path,
     progress: bool = False,
     chunk_size: int = CHUNK,
-    table: RuleTable | None = None,
 ) -> ScreenReport:
     """Screen every row of the file into `out` (.csv or .xlsx).
 
@@ -225,7 +221,7 @@ def screen_file(
     report = ScreenReport()
     with _Writer(out) as writer, _progress(progress, _count_rows(path)) as bar:
         for chunk in read_chunks(source, chunk_size):
-            outcomes = screen_rows(store, chunk, as_of, table)
+            outcomes = screen_rows(analyses, chunk, as_of)
             writer.write(outcomes)
             report.rows += len(outcomes)
             report.counts.update(o.decision for o in outcomes)

@@ -10,8 +10,10 @@ from starlette.testclient import TestClient
 
 import credgraph.api.app as app_module
 from credgraph.graph.store import GraphStore
-from credgraph.queries.links import LinkAnalysis, links_for
+from credgraph.queries.analyses import Analyses, analyses_for
+from credgraph.queries.links.analysis import LinkAnalysis
 from credgraph.queries.links.results import Neighbourhood
+from credgraph.queries.time import Moment
 from tests.test_api_dataset import (
     A1,
     BANK,
@@ -158,9 +160,9 @@ class _Counting:
         self.batches: list[list[str]] = []
         self.original = inner.neighbourhoods
 
-    def neighbourhoods(self, ids: Sequence[str]) -> dict[str, Neighbourhood]:
+    def neighbourhoods(self, ids: Sequence[str], at: Moment) -> dict[str, Neighbourhood]:
         self.batches.append(sorted(ids))
-        return self.original(ids)
+        return self.original(ids, at)
 
 
 def test_neighbour_lookups_are_batched_per_request(
@@ -168,14 +170,14 @@ def test_neighbour_lookups_are_batched_per_request(
     load_scenario(store, tmp_path)
     counting: list[_Counting] = []
 
-    def counted(target: GraphStore) -> LinkAnalysis:
-        links = links_for(target)
-        wrapper = _Counting(links)
-        monkeypatch.setattr(links, "neighbourhoods", wrapper.neighbourhoods)
+    def counted(target: GraphStore) -> Analyses:
+        analyses = analyses_for(target)
+        wrapper = _Counting(analyses.links)
+        monkeypatch.setattr(analyses.links, "neighbourhoods", wrapper.neighbourhoods)
         counting.append(wrapper)
-        return links
+        return analyses
 
-    monkeypatch.setattr(app_module, "links_for", counted)
+    monkeypatch.setattr(app_module, "analyses_for", counted)
     client = client_for(store)
     query = """query($p: ID!, $d: Date) {
       personFirms(personId: $p, asOf: $d) { enterprise { id shareholders { holder { id } } } }

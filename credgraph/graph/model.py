@@ -68,6 +68,8 @@ class EdgeSchema(_Schema):
     type: str
     link: bool
     """True when the relationship is a hop for paths and exposure."""
+    order: int = 0
+    """Where a link type stands in lists of them (the API's Relation enum)."""
     source: tuple[str, ...]
     target: tuple[str, ...]
     key: tuple[str, ...]
@@ -90,7 +92,8 @@ class GraphModel:
 
     @property
     def link_types(self) -> tuple[str, ...]:
-        return tuple(t for t, e in self.edges.items() if e.link)
+        links = sorted((e.order, t) for t, e in self.edges.items() if e.link)
+        return tuple(t for _, t in links)
 
     def node(self, label: str) -> NodeSchema:
         try:

@@ -21,6 +21,10 @@ from credgraph.graph.ids import fold
 
 _VALUE = re.compile(r"^[a-z][a-z0-9_]*$")
 
+LEGAL_REPRESENTATIVE = "legal_representative"
+"""The role the code itself singles out: its posts are LEGAL_REPRESENTATIVE relationships and
+the detail views show its holder apart. The vocabulary must declare it."""
+
 
 class Term(BaseModel):
     """One value of a vocabulary: its labels and the spellings files may use for it."""
@@ -80,6 +84,8 @@ def parse_vocabulary(text: str, where: str) -> Vocabulary:
         vocabulary = Vocabulary.model_validate(yaml.safe_load(text))
         for group in Vocabulary.model_fields:
             vocabulary.spellings(group)
+        if LEGAL_REPRESENTATIVE not in vocabulary.roles:
+            raise ValueError(f"roles: {LEGAL_REPRESENTATIVE} must be declared")
     except ValidationError as e:
         first = e.errors()[0]
         key = ".".join(str(part) for part in first["loc"])

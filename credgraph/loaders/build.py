@@ -13,6 +13,7 @@ from typing import Any
 
 from credgraph.graph.ids import enterprise_key, identifier, name_key
 from credgraph.graph.records import EdgeRecord, EnterpriseRef, NodeRecord
+from credgraph.graph.vocabulary import LEGAL_REPRESENTATIVE
 from credgraph.loaders.normalize import PARSERS, holder_category
 from credgraph.loaders.reading import Row
 from credgraph.loaders.spec import SectionSpec
@@ -206,7 +207,7 @@ def _officers(b: Builder) -> None:
     target = b.enterprise("enterprise")
     person = b.party("person_id")
     for role in v["role"]:
-        rel = "LEGAL_REPRESENTATIVE" if role == "legal_representative" else "OFFICER"
+        rel = "LEGAL_REPRESENTATIVE" if role == LEGAL_REPRESENTATIVE else "OFFICER"
         b.edge(rel, f"{target.id}|{person}|{role}|{v.get('start_date', '')}", person,
                target.id, role=role, start=v.get("start_date"), end=v.get("end_date"))
 
