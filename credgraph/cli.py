@@ -127,7 +127,7 @@ def demo(
 
     folder = Path(tempfile.mkdtemp(prefix="credgraph-demo-"))
     run_generate(folder / "dataset", enterprises=enterprises, seed=7, progress=False)
-    store = MemoryStore(folder / "graph.pickle")
+    store = MemoryStore(folder / "graph.credgraph")
     _load(store, folder / "dataset", folder / "rejects.csv", get_settings().batch_size)
     _serve(store, host, port)
 

@@ -1,4 +1,4 @@
-"""The GraphQL contract of API.md over both stores: the selection as written, errors, limits."""
+"""The GraphQL contract (docs/api-contract.md) over both stores: the selection as written, errors, limits."""
 
 from __future__ import annotations
 

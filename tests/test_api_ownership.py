@@ -1,4 +1,4 @@
-"""Effective ownership through the API over both stores: API.md's check values and a
+"""Effective ownership through the API over both stores: the contract's check values and a
 cross-holding whose fixed point the test computes itself with numpy.
 """
 

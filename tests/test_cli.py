@@ -35,7 +35,7 @@ def test_load_reports_rejects_and_exits_zero(handmade_dir: Path, tmp_path: Path)
     assert result.returncode == 0, result.stderr
     assert "9 row(s) refused" in result.stdout
     assert {(f.file, f.row) for f in read_findings(rejects)} == set(EXPECTED_REJECTS)
-    store = MemoryStore(tmp_path / "data" / "graph.pickle")
+    store = MemoryStore(tmp_path / "data" / "graph.credgraph")
     assert store.counts().nodes == EXPECTED_COUNTS["nodes"]
 
 
@@ -47,7 +47,7 @@ def test_unreadable_file_exits_nonzero_with_one_line_reason(
     assert result.returncode == 2
     message = result.stderr.strip()
     assert "\n" not in message and "persons.csv" in message and "cannot be decoded" in message
-    assert not (tmp_path / "data" / "graph.pickle").exists(), "nothing of the dataset is written"
+    assert not (tmp_path / "data" / "graph.credgraph").exists(), "nothing of the dataset is written"
 
 
 def test_missing_dataset_folder(tmp_path: Path) -> None:

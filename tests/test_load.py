@@ -202,7 +202,7 @@ def test_references_resolve_against_the_graph(
 def test_embedded_store_persists_between_runs(handmade_dir: Path, tmp_path: Path) -> None:
     from credgraph.graph.memory import MemoryStore
 
-    path = tmp_path / "data" / "graph.pickle"
+    path = tmp_path / "data" / "graph.credgraph"
     _load(MemoryStore(path), handmade_dir, tmp_path)
     reopened = MemoryStore(path)
     assert _counts(reopened) == EXPECTED_COUNTS
@@ -212,14 +212,14 @@ def test_embedded_store_persists_between_runs(handmade_dir: Path, tmp_path: Path
 def test_corrupt_embedded_file_is_a_clear_error(tmp_path: Path) -> None:
     from credgraph.graph.memory import MemoryStore
 
-    path = tmp_path / "graph.pickle"
+    path = tmp_path / "graph.credgraph"
     path.write_bytes(b"not a graph")
-    with pytest.raises(StoreError, match="graph.pickle"):
+    with pytest.raises(StoreError, match="graph.credgraph"):
         MemoryStore(path)
 
 
 def test_enterprise_party_must_exist(store: GraphStore, handmade_dir: Path, tmp_path: Path) -> None:
-    """DATA.md: a reference to an enterprise neither in the dataset nor the graph is refused,
+    """A reference to an enterprise neither in the dataset nor the graph is refused,
     whichever column makes it; the same rows load the same way whatever the batch size."""
     from tests.handmade import MISSING
 

@@ -1,9 +1,9 @@
-"""Appointment restrictions (RULES.md) on both stores: every rule inside, at the edge of and
+"""Appointment restrictions (docs/restriction-rules.md) on both stores: every rule inside, at the edge of and
 outside its window, versions, certainty, VOID versus MUST_REMOVE, and the evidence.
 
-The world below is written as DATA.md files and loaded, so every fact carries real
+The world below is written as dataset files and loaded, so every fact carries real
 provenance. Dates are chosen so that each case sits on one boundary; the expected
-answers are worked out by hand from RULES.md, not by the engine.
+answers are worked out by hand from the rules, not by the engine.
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ def uscc(n: int) -> str:
 
 @dataclass
 class Dataset:
-    """A dataset folder in the DATA.md layout, built row by row."""
+    """A dataset folder in the dataset layout, built row by row."""
 
     enterprises: dict[str, str] = field(default_factory=dict)
     persons: dict[str, str] = field(default_factory=dict)

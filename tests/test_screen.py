@@ -172,7 +172,7 @@ def _run(args: list[str], tmp_path: Path) -> subprocess.CompletedProcess[str]:
 
 
 def test_screen_command(tmp_path: Path) -> None:
-    WORLD.load(MemoryStore(tmp_path / "data" / "graph.pickle"), tmp_path)
+    WORLD.load(MemoryStore(tmp_path / "data" / "graph.credgraph"), tmp_path)
     source = tmp_path / "proposed.csv"
     with source.open("w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh)

@@ -18,7 +18,7 @@ _KEEP_LOADED_AT = (
 
 
 def schema_statements(model: GraphModel) -> list[str]:
-    """Constraints on every key of DATA.md, lookup indexes and the full-text name index."""
+    """Constraints on every fact key (docs/data-format.md), lookup indexes and the name index."""
     statements = [
         f"CREATE CONSTRAINT entity_id IF NOT EXISTS "
         f"FOR (n:{quote(ENTITY_LABEL)}) REQUIRE n.id IS UNIQUE"

@@ -18,7 +18,7 @@ OVERFULL_TOLERANCE = 0.01
 class GraphStore(ABC):
     """A graph that loaders write into and queries read from.
 
-    Writes are idempotent upserts keyed as DATA.md says, so re-running a load,
+    Writes are idempotent upserts keyed as docs/data-format.md says, so re-running a load,
     whole or after a crash, converges on the same graph.
     """
 
