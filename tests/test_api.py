@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from pathlib import Path
 from typing import Any
 
@@ -10,7 +11,7 @@ from starlette.testclient import TestClient
 
 import credgraph.api.app as app_module
 from credgraph.api.sdl import sdl
-from credgraph.api.types.links import Relation
+from credgraph.api.types.enums import Relation
 from credgraph.graph.model import load_model
 from credgraph.graph.store import GraphStore
 from credgraph.settings import Settings
@@ -24,8 +25,10 @@ from tests.test_api_dataset import (
     contract_query,
     data,
     load_scenario,
+    load_sections,
     post,
 )
+from tests.handmade import make_uscc
 
 
 def _e(query: str) -> str:
@@ -91,6 +94,38 @@ def test_contract_selection_runs_as_written(client: TestClient) -> None:
 def test_contract_asof_defaults_to_today(client: TestClient) -> None:
     """Without $d the selection sees today's graph, which for this scenario is DAY's."""
     _check_link_answers(data(client, contract_query(), p="PA", e=A1))
+
+
+def test_asof_default_is_the_real_today(store: GraphStore, tmp_path: Path) -> None:
+    """Facts dated around the real today: only a default of today itself sees the holding
+    that starts today, the post that ended today as ended, and the listing of yesterday."""
+    today = datetime.date.today()
+    yesterday, tomorrow = today - datetime.timedelta(days=1), today + datetime.timedelta(days=1)
+    firm, other = make_uscc("91110000MA00000T1"), make_uscc("91110000MA00000T2")
+    load_sections(store, tmp_path / "today", {
+        "enterprises": f"uscc,name\n{firm},今日甲有限公司\n{other},今日乙有限公司\n",
+        "persons": "person_id,name\nPT,今日人\n",
+        "shareholdings": "enterprise,holder,holder_type,percent,start_date,end_date\n"
+                         f"{firm},PT,person,40,{today},\n"
+                         f"{other},PT,person,10,{yesterday},{tomorrow}\n",
+        "officers": f"enterprise,person_id,role,start_date,end_date\n"
+                    f"{other},PT,director,2020-01-01,{today}\n",
+        "list_entries": "subject,subject_type,list,listed_on\n"
+                        f"{other},enterprise,serious_illegal,{yesterday}\n",
+    })
+    client = client_for(store)
+    query = """query($d: Date) {
+      personFirms(personId: "PT", asOf: $d) { enterprise { id } directPercent current roles }
+      blacklistExposure(id: "PT", asOf: $d) { hits { subject { id } } }
+    }"""
+    now = data(client, query, d=None)
+    assert now == data(client, query, d=today.isoformat())
+    assert {f["enterprise"]["id"]: (f["directPercent"], f["roles"])
+            for f in now["personFirms"]} == {firm: (40.0, []), other: (10.0, [])}
+    assert [h["subject"]["id"] for h in now["blacklistExposure"]["hits"]] == [other]
+    before = data(client, query, d=yesterday.isoformat())
+    assert {f["enterprise"]["id"]: f["roles"] for f in before["personFirms"]} == {
+        other: ["DIRECTOR"]}
 
 
 BAD_ARGUMENTS = [

@@ -151,3 +151,14 @@ def count_edges(rel_type: str) -> str:
 
 
 DELETE_ALL = "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"
+
+
+ALL_NODES = """
+MATCH (n) RETURN [l IN labels(n) WHERE l <> $entity][0] AS label, properties(n) AS props
+"""
+"""Every node with its own label (a snapshot of the store)."""
+
+ALL_EDGES = """
+MATCH (a)-[r]->(b) RETURN type(r) AS type, a.id AS source, b.id AS target, properties(r) AS props
+"""
+"""Every relationship with the ids of its ends (a snapshot of the store)."""

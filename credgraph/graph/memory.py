@@ -19,7 +19,7 @@ import pyarrow as pa
 
 from credgraph.exc import StoreError
 from credgraph.graph.embedded_file import Table, batched, read_file, write_file
-from credgraph.graph.records import EdgeRecord, EnterpriseRef, GraphCounts, NodeRecord
+from credgraph.graph.records import EdgeRecord, EnterpriseRef, GraphCounts, NodeRecord, Snapshot
 from credgraph.graph.store import OVERFULL_TOLERANCE, GraphStore
 from credgraph.settings import StoreKind
 
@@ -162,6 +162,15 @@ class MemoryStore(GraphStore):
         nodes = Counter(label for _, label in self.graph.nodes(data="label"))
         edges = Counter(t for _, _, t in self.graph.edges(data="type"))
         return GraphCounts(nodes=dict(nodes), edges=dict(edges))
+
+    def snapshot(self) -> Snapshot:
+        graph = self.graph
+        return Snapshot(
+            {(a["label"], n): {k: v for k, v in a.items() if k != "label"}
+             for n, a in graph.nodes(data=True)},
+            {(a["type"], k): (u, v, {p: x for p, x in a.items() if p != "type"})
+             for u, v, k, a in graph.edges(keys=True, data=True)},
+        )
 
     def commit(self) -> None:
         """Write the whole graph to its file (atomically: never half a file)."""
