@@ -15,6 +15,7 @@ from credgraph.api.types.enums import Relation
 from credgraph.graph.model import load_model
 from credgraph.graph.store import GraphStore
 from credgraph.settings import Settings
+from tests.handmade import make_uscc
 from tests.test_api_dataset import (
     A1,
     BANK,
@@ -28,7 +29,6 @@ from tests.test_api_dataset import (
     load_sections,
     post,
 )
-from tests.handmade import make_uscc
 
 
 def _e(query: str) -> str:
