@@ -149,10 +149,12 @@ BAD_ARGUMENTS = [
     _e('{ enterprise(uscc: "@E", asOf: "20230101") { name } }'),
     '{ personFirms(personId: "PA", asOf: "yesterday") { current } }',
     '{ blacklistExposure(id: "PA", lists: [BLACK]) { hits { distance } } }',
+    '{ enterprise(uscc: "91110000MA00000XXX") { name } }',
+    '{ ultimateOwners(uscc: "9144030019220382X6") { effectivePercent } }',
 ]
 
 UNKNOWN_IDS = [
-    '{ enterprise(uscc: "91110000MA00000XXX") { name } }',
+    _e('{ enterprise(uscc: "@E") { name } }').replace(A1, make_uscc("91110000MA00000XX")),
     '{ enterprise(uscc: "PA") { name } }',
     '{ person(personId: "NOBODY") { name } }',
     _e('{ person(personId: "@E") { name } }'),
@@ -177,6 +179,14 @@ def test_bad_arguments_are_bad_user_input(client: TestClient, query: str) -> Non
     assert _code(post(client, query)) == "BAD_USER_INPUT"
 
 
+def test_a_malformed_uscc_says_which_part_failed(client: TestClient) -> None:
+    body = post(client, '{ enterprise(uscc: "914403001922038217") { name } }')
+    [error] = body["errors"]
+    assert error["extensions"]["code"] == "BAD_USER_INPUT"
+    assert "check character 7 does not verify (GB 32100-2015 gives 6)" in error["message"]
+    assert error["path"] == ["enterprise"]
+
+
 @pytest.mark.parametrize("query", UNKNOWN_IDS)
 def test_unknown_ids_are_not_found(client: TestClient, query: str) -> None:
     assert _code(post(client, query)) == "NOT_FOUND"
@@ -187,6 +197,16 @@ def test_malformed_date_variable_is_bad_user_input(client: TestClient, day: str)
     body = post(client, 'query($d: Date) { person(personId: "PA", asOf: $d) { name } }', d=day)
     assert _code(body) == "BAD_USER_INPUT"
     assert "date" in body["errors"][0]["message"]
+
+
+def test_an_inline_bad_date_points_at_its_field(client: TestClient) -> None:
+    query = _e('{ a: enterprise(uscc: "@E") { name } '
+               'b: enterprise(uscc: "@E", asOf: "2023-02-30") { name } }')
+    [error] = post(client, query)["errors"]
+    assert error["extensions"]["code"] == "BAD_USER_INPUT"
+    assert error["path"] == ["b"]
+    assert error["locations"] == [{"line": 1, "column": query.index('"2023-02-30"') + 1}]
+    assert "day is out of range for month" in error["message"]
 
 
 def test_limit_messages_name_the_limit(client: TestClient) -> None:

@@ -14,6 +14,7 @@ from credgraph.queries.analyses import Analyses, analyses_for
 from credgraph.queries.links.analysis import LinkAnalysis
 from credgraph.queries.links.results import Neighbourhood
 from credgraph.queries.time import Moment
+from tests.handmade import make_uscc
 from tests.test_api_dataset import (
     A1,
     BANK,
@@ -26,6 +27,7 @@ from tests.test_api_dataset import (
     client_for,
     data,
     load_scenario,
+    load_sections,
 )
 
 SEARCH = """query($t: String!, $n: Int!) {
@@ -187,3 +189,24 @@ def test_neighbour_lookups_are_batched_per_request(
     batches = counting[0].batches
     assert sorted([C1, C2, C3]) in batches, batches
     assert all(len(b) == 1 for b in batches if b != sorted([C1, C2, C3])), batches
+
+
+def test_a_deregistered_firm_marks_its_open_posts(store: GraphStore, tmp_path: Path) -> None:
+    """A post recorded without an end at a 注销 firm: current by its dates, but the firm ended."""
+    gone, alive = make_uscc("91110000MA00000G1"), make_uscc("91110000MA00000G2")
+    load_sections(store, tmp_path / "ended", {
+        "enterprises": f"uscc,name,status\n{gone},已注销有限公司,注销\n{alive},存续有限公司,在业\n",
+        "persons": "person_id,name\nPG,某人\n",
+        "officers": f"enterprise,person_id,role,start_date\n{gone},PG,director,2015-01-01\n"
+                    f"{alive},PG,supervisor,2015-01-01\n",
+    })
+    query = """query($p: ID!) { person(personId: $p, asOf: "2024-01-01") {
+        appointments { enterprise { id ... on Enterprise { status statusKind } } current
+                       enterpriseEnded } } }"""
+    posts = {a["enterprise"]["id"]: a for a in
+             data(client_for(store), query, p="PG")["person"]["appointments"]}
+    assert posts[gone] == {"enterprise": {"id": gone, "status": "注销",
+                                          "statusKind": "DEREGISTERED"},
+                           "current": True, "enterpriseEnded": True}
+    assert posts[alive]["enterpriseEnded"] is False
+    assert posts[alive]["enterprise"]["statusKind"] == "ACTIVE"

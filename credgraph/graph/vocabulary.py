@@ -35,6 +35,9 @@ class Term(BaseModel):
     en: str
     spellings: tuple[str, ...] = ()
     senior_manager: bool = False
+    """Roles: a senior manager (高级管理人员, Company Law Art.265)."""
+    ends_entity: bool = False
+    """Enterprise statuses: the enterprise no longer exists (注销, 撤销)."""
 
 
 class Vocabulary(BaseModel):
@@ -48,6 +51,7 @@ class Vocabulary(BaseModel):
     party_kinds: dict[str, Term]
     subject_types: dict[str, Term]
     pledge_statuses: dict[str, Term]
+    enterprise_statuses: dict[str, Term]
 
     @field_validator("*")
     @classmethod
@@ -66,24 +70,36 @@ class Vocabulary(BaseModel):
     def senior_managers(self) -> frozenset[str]:
         return frozenset(v for v, term in self.roles.items() if term.senior_manager)
 
+    def status_kind(self, status: str | None) -> str | None:
+        """The enterprise status value a registry's wording spells, or None if unknown."""
+        if not status:
+            return None
+        return self.spellings("enterprise_statuses").get(fold(status).lower())
+
     def spellings(self, group: str) -> dict[str, str]:
         """Every accepted spelling of a group's values (folded, lower-cased) -> value."""
-        terms: dict[str, Term] = getattr(self, group)
-        found: dict[str, str] = {}
-        for value, term in terms.items():
-            for spelling in (value, term.zh, *term.spellings):
-                key = fold(spelling).lower()
-                if found.setdefault(key, value) != value:
-                    raise ValueError(f"{group}: {spelling!r} spells both {found[key]} and {value}")
-        return found
+        return self._spelling_maps[group]
+
+    @cached_property
+    def _spelling_maps(self) -> dict[str, dict[str, str]]:
+        maps: dict[str, dict[str, str]] = {}
+        for group in type(self).model_fields:
+            terms: dict[str, Term] = getattr(self, group)
+            found = maps[group] = {}
+            for value, term in terms.items():
+                for spelling in (value, term.zh, *term.spellings):
+                    key = fold(spelling).lower()
+                    if found.setdefault(key, value) != value:
+                        raise ValueError(f"{group}: {spelling!r} spells both {found[key]} "
+                                         f"and {value}")
+        return maps
 
 
 def parse_vocabulary(text: str, where: str) -> Vocabulary:
     """A vocabulary from YAML text; a malformed one is a ConfigurationError naming file and key."""
     try:
         vocabulary = Vocabulary.model_validate(yaml.safe_load(text))
-        for group in Vocabulary.model_fields:
-            vocabulary.spellings(group)
+        vocabulary.spellings("roles")  # builds (and checks) every group's spellings
         if LEGAL_REPRESENTATIVE not in vocabulary.roles:
             raise ValueError(f"roles: {LEGAL_REPRESENTATIVE} must be declared")
     except ValidationError as e:

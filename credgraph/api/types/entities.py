@@ -14,7 +14,7 @@ import strawberry
 
 from credgraph.api.context import Info
 from credgraph.api.types.base import Node, described
-from credgraph.api.types.enums import EntityKind
+from credgraph.api.types.enums import EnterpriseStatus, EntityKind
 from credgraph.api.types.facts import (
     Appointment,
     ChattelMortgage,
@@ -27,7 +27,7 @@ from credgraph.api.types.facts import (
 )
 from credgraph.api.types.scalars import Date, to_date
 from credgraph.graph.model import load_model
-from credgraph.graph.vocabulary import LEGAL_REPRESENTATIVE
+from credgraph.graph.vocabulary import LEGAL_REPRESENTATIVE, load_vocabulary
 from credgraph.queries.links.privacy import mask_id_number
 from credgraph.queries.links.results import Entity, ListRecord, Neighbourhood
 from credgraph.queries.time import Moment, in_force
@@ -35,6 +35,11 @@ from credgraph.queries.time import Moment, in_force
 ENTERPRISE, PERSON, OTHER_HOLDER = (load_model().node(label).label
                                     for label in ("Enterprise", "Person", "OtherHolder"))
 """The entity labels, checked against the model when the API is built."""
+
+
+def _status_kind(status: str | None) -> EnterpriseStatus | None:
+    kind = load_vocabulary().status_kind(status)
+    return EnterpriseStatus(kind) if kind is not None else None
 
 
 def shown(start: str | None, end: str | None, day: str, include_history: bool) -> bool:
@@ -63,6 +68,8 @@ class Enterprise(Node):
     reg_no: str | None
     type: str | None
     status: str | None
+    status_kind: EnterpriseStatus | None = strawberry.field(
+        description="What the status says (null when the wording is not known).")
     established: Date | None
     registered_capital: float | None = strawberry.field(description="万元")
     currency: str | None
@@ -86,6 +93,7 @@ class Enterprise(Node):
             reg_no=props.get("reg_no"),
             type=props.get("type"),
             status=props.get("status"),
+            status_kind=_status_kind(props.get("status")),
             established=to_date(props.get("established")),
             registered_capital=props.get("registered_capital"),
             currency=props.get("currency"),

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     TriggerKind = Enum
     EntityKind = Enum
     Relation = Enum
+    EnterpriseStatus = Enum
 else:
     _VOCABULARY = load_vocabulary()
     _MODEL = load_model()
@@ -49,6 +50,8 @@ else:
                        "What a node is: enterprise, natural person or other holder.")
     Relation = _enum("Relation", [(t, t) for t in _MODEL.link_types],
                      "The relationship types that count as one hop.")
+    EnterpriseStatus = _enum("EnterpriseStatus", _values(_VOCABULARY.enterprise_statuses),
+                             "What a registration status (登记状态) says, whatever its wording.")
 
 
 @strawberry.enum(description="What a search text matched.")
@@ -57,4 +60,5 @@ class MatchKind(Enum):
     NAME = "name"
 
 
-__all__ = ["EntityKind", "ListType", "MatchKind", "Relation", "Role", "TriggerKind"]
+__all__ = ["EnterpriseStatus", "EntityKind", "ListType", "MatchKind", "Relation", "Role",
+           "TriggerKind"]

@@ -11,11 +11,19 @@ import strawberry
 from credgraph.api.types.base import Node
 from credgraph.api.types.enums import ListType, Role
 from credgraph.api.types.scalars import Date, round_percent, to_date
+from credgraph.graph.vocabulary import load_vocabulary
 from credgraph.queries.links.results import Entity, Pledge, Relation
 from credgraph.queries.time import Moment, in_force
 
 if TYPE_CHECKING:
     from credgraph.api.types.entities import Enterprise, OtherHolder, Person
+
+
+def ended(found: Entity) -> bool:
+    """The enterprise's status says it no longer exists."""
+    vocabulary = load_vocabulary()
+    kind = vocabulary.status_kind(found.props.get("status"))
+    return kind is not None and vocabulary.enterprise_statuses[kind].ends_entity
 
 
 def _node(found: Entity, at: Moment) -> Enterprise | Person | OtherHolder:
@@ -90,7 +98,11 @@ class Appointment:
     role: Role
     start: Date | None
     end: Date | None
-    current: bool
+    current: bool = strawberry.field(
+        description="In force on the day by its dates (start <= day < end).")
+    enterprise_ended: bool = strawberry.field(
+        description="The enterprise's status says it no longer exists (注销, 撤销): a post "
+                    "recorded without an end date is not really held any more.")
     provenance: Provenance | None
 
     @classmethod
@@ -105,6 +117,7 @@ class Appointment:
             start=to_date(props.get("start")),
             end=to_date(props.get("end")),
             current=in_force(props.get("start"), props.get("end"), at.day),
+            enterprise_ended=ended(firm),
             provenance=Provenance.from_record(props),
         )
 

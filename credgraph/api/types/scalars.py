@@ -7,6 +7,7 @@ import re
 from typing import overload
 
 import strawberry
+from graphql import GraphQLError, StringValueNode, ValueNode
 
 from credgraph.api.errors import bad_input_error
 from credgraph.queries.time import Moment
@@ -30,11 +31,22 @@ def parse_iso_day(value: object) -> datetime.date:
     raise bad_input_error(f"malformed date {value!r}: expected YYYY-MM-DD")
 
 
+def parse_day_literal(node: ValueNode, _variables: object = None) -> datetime.date:
+    """An inline day: a plain error here lets graphql-core point at the value (locations)."""
+    if not isinstance(node, StringValueNode):
+        raise ValueError("expected a string YYYY-MM-DD")
+    try:
+        return parse_iso_day(node.value)
+    except GraphQLError as e:
+        raise ValueError(e.message) from None
+
+
 DATE_SCALAR = strawberry.scalar(
     name="Date",
     description="A calendar day, ISO YYYY-MM-DD.",
     serialize=lambda value: value.isoformat(),
     parse_value=parse_iso_day,
+    parse_literal=parse_day_literal,
 )
 """Used as the schema's override for `datetime.date` (Python 3.11 would accept `20200101`)."""
 

@@ -26,7 +26,7 @@ from itertools import islice, pairwise
 from typing import Any
 
 from credgraph.exc import BadInputError, NotFoundError
-from credgraph.graph.ids import identifier, name_key
+from credgraph.graph.ids import identifier, name_key, uscc_problem
 from credgraph.graph.model import GraphModel
 from credgraph.queries.backend.base import Backend
 from credgraph.queries.links.ownership import DECIMALS, Integrated, fetch_closure
@@ -216,8 +216,15 @@ class LinkAnalysis:
         return found
 
     def enterprise_id(self, ref: str, at: Moment) -> str:
-        """The id of an enterprise by USCC or registration number; NotFoundError otherwise."""
+        """The id of an enterprise by USCC or registration number; NotFoundError otherwise.
+
+        An 18-character reference whose check character does not verify cannot name
+        any enterprise: it is refused as bad input, with the reason.
+        """
         key = identifier(ref) if ref.strip() else ""
+        problem = uscc_problem(key) if len(key) == 18 else None
+        if problem is not None:
+            raise BadInputError(f"{ref!r} is not a valid USCC: {problem}")
         node_id = self.backend.resolve_enterprises([key], at).get(key) if key else None
         if node_id is None:
             raise NotFoundError(f"no enterprise with USCC or registration number {ref!r}")
