@@ -18,7 +18,7 @@ definitions, so both stores give identical answers:
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -84,6 +84,11 @@ class Backend(ABC):
     @abstractmethod
     def entities(self, ids: Sequence[str], at: Moment) -> dict[str, Entity]:
         """The enterprises, persons and other holders among `ids`, by id."""
+
+    @abstractmethod
+    def entity_ids(self, at: Moment, batch: int = 10_000) -> Iterator[list[str]]:
+        """Every enterprise, person and other holder id, in id order, `batch` at a time:
+        what streams the whole register (exports, registry-wide checks)."""
 
     @abstractmethod
     def resolve_enterprises(self, refs: Sequence[str], at: Moment) -> dict[str, str]:

@@ -83,6 +83,12 @@ class MemoryBackend(Backend):
         found = {node_id: self._entity(node_id) for node_id in ids}
         return {k: v for k, v in found.items() if v is not None}
 
+    def entity_ids(self, at: Moment, batch: int = 10_000) -> Iterator[list[str]]:
+        ids = sorted(n for n, label in self.graph.nodes(data="label")
+                     if label in self.entity_labels)
+        for start in range(0, len(ids), batch):
+            yield ids[start:start + batch]
+
     def resolve_enterprises(self, refs: Sequence[str], at: Moment) -> dict[str, str]:
         return {ref: found.id for ref, found in self.store.resolve_enterprises(refs).items()}
 

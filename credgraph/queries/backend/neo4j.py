@@ -10,7 +10,7 @@ limit and wraps driver errors.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -55,6 +55,7 @@ class Queries:
     """The backend's Cypher, built once from the model."""
 
     entities: str
+    entity_ids: str
     resolve: str
     search_ids: str
     search_fulltext: str
@@ -116,6 +117,10 @@ RETURN h.id AS holder, e.id AS held, r.key AS key, r.percent AS percent,
 UNWIND $ids AS id
 MATCH (n:{entity_} {{id: id}})
 RETURN id, {label_of("n")} AS label, properties(n) AS props
+""",
+        entity_ids=f"""
+MATCH (n:{entity_}) WHERE n.id > $after
+RETURN n.id AS id ORDER BY n.id LIMIT $batch
 """,
         resolve=f"""
 UNWIND $refs AS ref
@@ -264,6 +269,16 @@ class Neo4jBackend(Backend):
             return {}
         rows = self._read(self.queries.entities, ids=list(ids))
         return {r["id"]: entity(r["label"], r["props"]) for r in rows}
+
+    def entity_ids(self, at: Moment, batch: int = 10_000) -> Iterator[list[str]]:
+        after = ""
+        while True:
+            ids = [r["id"] for r in self._read(self.queries.entity_ids, after=after,
+                                                batch=batch)]
+            if not ids:
+                return
+            yield ids
+            after = ids[-1]
 
     def resolve_enterprises(self, refs: Sequence[str], at: Moment) -> dict[str, str]:
         if not refs:
