@@ -102,7 +102,7 @@ EXPECTED_REJECTS = {
 
 EXPECTED_COUNTS = {
     "nodes": {"Enterprise": 5, "Person": 4, "OtherHolder": 1, "ListEntry": 2, "Penalty": 1,
-              "Event": 1},
+              "Event": 1, "EnterpriseRecord": 5, "PersonRecord": 4, "HolderRecord": 1},
     "edges": {"SHAREHOLDER": 6, "OFFICER": 3, "LEGAL_REPRESENTATIVE": 1, "EQUITY_PLEDGE": 3,
               "CHATTEL_MORTGAGE": 1, "LISTED": 2, "PENALISED": 1, "HAS_EVENT": 1},
 }

@@ -20,6 +20,7 @@ from credgraph.queries.backend.neo4j import build_queries
 from credgraph.queries.explore import Explorer
 from credgraph.queries.time import Moment
 from tests.analyses import over
+from tests.graphs import write_graph
 from tests.test_api_dataset import client_for, data, post
 
 DAY = "2023-06-01"
@@ -82,9 +83,7 @@ def _write(store: GraphStore) -> None:
           for i, h in enumerate(BORROWERS)),
         listing_f3, listing_p1,
     ]
-    store.write_nodes(nodes)
-    store.write_edges(edges)
-    store.commit()
+    write_graph(store, nodes, edges)
 
 
 @pytest.fixture

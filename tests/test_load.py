@@ -9,7 +9,7 @@ import pytest
 
 from credgraph.exc import DatasetError, StoreError
 from credgraph.graph.memory import MemoryStore
-from credgraph.graph.records import EdgeRecord
+from credgraph.graph.records import ChangeSet
 from credgraph.graph.store import GraphStore
 from credgraph.loaders.load import load_dataset
 from credgraph.loaders.report import read_findings
@@ -22,6 +22,7 @@ from tests.handmade import (
     EXPECTED_COUNTS,
     EXPECTED_REJECTS,
 )
+from tests.test_api_dataset import load_sections
 
 
 def _counts(store: GraphStore) -> dict[str, Any]:
@@ -141,27 +142,27 @@ class _Crash(Exception):
     pass
 
 
-def _crash_after(store: GraphStore, edge_batches: int) -> None:
+def _crash_after(store: GraphStore, change_sets: int) -> None:
     """Make the store fail part-way through the load, as a killed loader would stop."""
-    original = store.write_edges
+    original = store.apply
     calls = {"n": 0}
 
-    def failing(records: list[EdgeRecord]) -> None:
+    def failing(changes: ChangeSet) -> None:
         calls["n"] += 1
-        if calls["n"] > edge_batches:
+        if calls["n"] > change_sets:
             raise _Crash
-        original(records)
+        original(changes)
 
-    store.write_edges = failing  # type: ignore[method-assign,assignment]
+    store.apply = failing  # type: ignore[method-assign]
 
 
 def test_interrupted_load_then_rerun_equals_clean_load(
     store: GraphStore, handmade_dir: Path, tmp_path: Path
 ) -> None:
-    _crash_after(store, edge_batches=3)
+    _crash_after(store, change_sets=3)
     with pytest.raises(_Crash):
         _load(store, handmade_dir, tmp_path, batch_size=2)
-    del store.write_edges  # type: ignore[method-assign]
+    del store.apply  # type: ignore[method-assign]
     _load(store, handmade_dir, tmp_path, batch_size=2)
     assert _counts(store) == EXPECTED_COUNTS
     clean = MemoryStore(None)
@@ -286,15 +287,21 @@ def test_amounts_in_yuan_and_wan() -> None:
         parse_amount("100 dollars")
 
 
-def test_relationship_key_with_new_endpoints_moves(store: GraphStore) -> None:
-    """A corrected registration (same key, other parties) replaces the old link in both stores."""
-    from credgraph.graph.records import NodeRecord
-
-    store.ensure_schema()
-    store.write_nodes([NodeRecord("Enterprise", e, {"name": e}) for e in (E1, E2, E3)])
-    store.write_edges([EdgeRecord("CHATTEL_MORTGAGE", "DY9", E1, E2, {"start": "2020-01-01"})])
-    store.write_edges([EdgeRecord("CHATTEL_MORTGAGE", "DY9", E1, E3, {"start": "2020-02-01"})])
-    assert store.counts().edges == {"CHATTEL_MORTGAGE": 1}
+def test_relationship_key_with_new_endpoints_moves(store: GraphStore, tmp_path: Path) -> None:
+    """A corrected registration (same key, other parties) takes over from the old link; the old
+    version is kept, retired at the correction's recorded time."""
+    firms = "uscc,name\n" + "".join(f"{e},{e}公司\n" for e in (E1, E2, E3))
+    mortgage = ("reg_no,mortgagor,mortgagor_type,mortgagor_name,mortgagee,mortgagee_type,"
+                "mortgagee_name,registered_on\nDY9,{a},enterprise,甲,{b},enterprise,乙,{day}\n")
+    for extract, b, day in (("2024-01-01", E2, "2020-01-01"), ("2024-02-01", E3, "2020-02-01")):
+        folder = tmp_path / extract
+        load_sections(store, folder, {"manifest": f"extracted_at: {extract}T08:00:00+08:00\n",
+                                      "enterprises": firms,
+                                      "chattel_mortgages": mortgage.format(a=E1, b=b, day=day)})
+    assert store.counts().edges == {"CHATTEL_MORTGAGE": 2}
     moved = store.get_edge("CHATTEL_MORTGAGE", "DY9")
     assert moved is not None
     assert (moved["source"], moved["target"], moved["start"]) == (E1, E3, "2020-02-01")
+    assert moved["rec"] == "2024-02-01T00:00:00Z"
+    earlier = store.snapshot().edges[("CHATTEL_MORTGAGE", "DY9", "2024-01-01T00:00:00Z")]
+    assert earlier[:2] == (E1, E2) and earlier[2]["ret"] == "2024-02-01T00:00:00Z"

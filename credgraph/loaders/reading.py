@@ -118,7 +118,9 @@ def _map_headers(section: SectionSpec, file: str, headers: list[str]) -> SourceF
         else:
             columns[str(header)] = column
     present = set(columns.values())
-    missing = [c.name for c in section.columns.values() if c.required and c.name not in present]
+    missing = [c.name for c in section.columns.values() if c.required and c.name not in present
+               # a feed file with `op` may hold retractions only, which need just the keys
+               and ("op" not in present or c.name in section.keys)]
     if missing:
         raise DatasetError(file, f"missing required column(s): {', '.join(missing)}")
     if section.one_of_required and not present & set(section.one_of_required):
@@ -171,8 +173,9 @@ def find_sources(folder: Path) -> list[SourceFile]:
         if stem in found:
             raise DatasetError(path.name, f"section {stem} is given twice ({found[stem].name})")
         found[stem] = path
-    if "enterprises" not in found:
-        raise DatasetError(str(folder), "has no enterprises.csv or enterprises.xlsx")
+    if not found:
+        raise DatasetError(str(folder), "has no dataset files (enterprises.csv, officers.csv ... "
+                                        "see docs/data-format.md)")
     return [inspect_file(sections[name], found[name]) for name in sections if name in found]
 
 

@@ -64,17 +64,22 @@ class SectionSpec(BaseModel):
         return mapping
 
 
+COMMON = "common"
+"""The key of sections.yaml whose columns every section takes (op, op_reason)."""
+
+
 def parse_sections(text: str, where: str) -> dict[str, SectionSpec]:
     """Sections from YAML text in file order of `order`; errors name the file and the key."""
     raw = yaml.safe_load(text)
     if not isinstance(raw, dict):
         raise ConfigurationError(f"{where}: expected a mapping of sections")
+    common = raw.pop(COMMON, {}) or {}
     sections: dict[str, SectionSpec] = {}
     for name, spec in raw.items():
         if isinstance(spec, dict) and isinstance(spec.get("columns"), dict):
             spec = {**spec, "columns": {
                 col: {**c, "name": col} if isinstance(c, dict) else c
-                for col, c in spec["columns"].items()}}
+                for col, c in {**spec["columns"], **common}.items()}}
         try:
             sections[name] = SectionSpec.model_validate({**spec, "name": name})
         except ValidationError as e:
