@@ -108,8 +108,16 @@ EXPECTED_COUNTS = {
 }
 
 
+EXTRACTED_AT = "2026-01-05T09:00:00+08:00"
+RECORDED_AT = "2026-01-05T01:00:00Z"
+"""The hand-made extract's manifest time, and the recorded time every fact of it gets."""
+
+
 def write_handmade(folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
+    (folder / "manifest.yaml").write_text(
+        f"source: SAMR-registration\nextracted_at: {EXTRACTED_AT}\nkind: delta\n",
+        encoding="utf-8")
     (folder / "enterprises.csv").write_text(ENTERPRISES, encoding="utf-8")
     (folder / "persons.csv").write_bytes(PERSONS.encode("gb18030"))
     (folder / "shareholdings.csv").write_text(SHAREHOLDINGS, encoding="utf-8")

@@ -21,6 +21,7 @@ from tests.handmade import (
     E5,
     EXPECTED_COUNTS,
     EXPECTED_REJECTS,
+    RECORDED_AT,
 )
 from tests.test_api_dataset import load_sections
 
@@ -134,8 +135,16 @@ def test_reload_of_a_changed_row_updates_its_values(
     text = holdings.read_text(encoding="utf-8")
     row = next(line for line in text.splitlines() if line.startswith(f"{E2},P1,"))
     holdings.write_text(text.replace(row, row.replace(",50%,", ",35%,")), encoding="utf-8")
-    _load(store, handmade_dir, tmp_path)
+    (handmade_dir / "manifest.yaml").write_text(
+        "source: SAMR-registration\nextracted_at: 2026-02-01T09:00:00+08:00\n", encoding="utf-8")
+    report = _load(store, handmade_dir, tmp_path)
     assert store.get_edge("SHAREHOLDER", key)["percent"] == 35.0  # type: ignore[index]
+    versions = {k[2]: props for k, (_, _, props) in store.snapshot().edges.items()
+                if k[:2] == ("SHAREHOLDER", key)}
+    assert {rec: (p["percent"], p.get("ret")) for rec, p in versions.items()} == {
+        RECORDED_AT: (50.0, "2026-02-01T01:00:00Z"), "2026-02-01T01:00:00Z": (35.0, None)}
+    corrected = next(s for s in report.sections if s.section == "shareholdings")
+    assert corrected.outcomes == {"corrected": 1, "unchanged": 5}
 
 
 class _Crash(Exception):

@@ -9,7 +9,14 @@ retraction time of the visible ones, or drop a version replaced within one extra
 
 from __future__ import annotations
 
-from credgraph.graph.model import ENTITY_LABEL, EdgeSchema, GraphModel, NodeSchema, quote
+from credgraph.graph.model import (
+    ENTITY_LABEL,
+    RECORD_LABEL,
+    EdgeSchema,
+    GraphModel,
+    NodeSchema,
+    quote,
+)
 
 FULLTEXT_INDEX = "record_names"
 """Full-text index over the names in entity records with the CJK analyzer (bigrams find
@@ -27,6 +34,7 @@ def schema_statements(model: GraphModel) -> list[str]:
         f"FOR (n:{quote(ENTITY_LABEL)}) REQUIRE n.id IS UNIQUE",
         f"CREATE CONSTRAINT meta_id IF NOT EXISTS "
         f"FOR (n:{quote(META_LABEL)}) REQUIRE n.id IS UNIQUE",
+        f"CREATE INDEX record_of IF NOT EXISTS FOR (n:{quote(RECORD_LABEL)}) ON (n.of)",
     ]
     for node in model.nodes.values():
         label, name = quote(node.label), node.label.lower()
@@ -89,8 +97,9 @@ def drop(schema: NodeSchema | EdgeSchema) -> str:
 
 
 def create_nodes(node: NodeSchema) -> str:
-    """Create one node per row `{props}` (a fact version's node)."""
-    return f"UNWIND $rows AS row CREATE (n:{quote(node.label)}) SET n = row.props"
+    """Create one node per row `{props}` (a fact version's node; records also get Record)."""
+    labels = quote(node.label) + (f":{quote(RECORD_LABEL)}" if node.record_of else "")
+    return f"UNWIND $rows AS row CREATE (n:{labels}) SET n = row.props"
 
 
 def _end(model: GraphModel, labels: tuple[str, ...], var: str, ref: str) -> str:
@@ -206,7 +215,7 @@ DELETE_ALL = "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 RO
 
 ALL_NODES = f"""
 MATCH (n) WHERE NOT n:{quote(META_LABEL)}
-RETURN [l IN labels(n) WHERE l <> $entity][0] AS label, properties(n) AS props
+RETURN [l IN labels(n) WHERE NOT l IN $shared][0] AS label, properties(n) AS props
 """
 """Every node with its own label (a snapshot of the store)."""
 

@@ -20,6 +20,9 @@ from credgraph.exc import ConfigurationError
 ENTITY_LABEL = "Entity"
 """Extra label on every enterprise, person and other holder: one id space for links."""
 
+RECORD_LABEL = "Record"
+"""Extra label on every entity record version: one index finds an entity's records."""
+
 PROVENANCE = ("src_file", "src_row", "batch_id", "loaded_at")
 """Properties every loaded node and relationship carries."""
 

@@ -11,7 +11,7 @@ from neo4j.exceptions import Neo4jError, ServiceUnavailable
 
 from credgraph.exc import ConfigurationError, StoreError
 from credgraph.graph import cypher
-from credgraph.graph.model import ENTITY_LABEL
+from credgraph.graph.model import ENTITY_LABEL, RECORD_LABEL
 from credgraph.graph.records import ChangeSet, EnterpriseRef, GraphCounts, Head, Snapshot
 from credgraph.graph.store import OVERFULL_TOLERANCE, GraphStore
 from credgraph.settings import Settings, StoreKind
@@ -202,7 +202,7 @@ class Neo4jStore(GraphStore):
 
     def snapshot(self) -> Snapshot:
         nodes = {}
-        for row in self.read(cypher.ALL_NODES, entity=ENTITY_LABEL):
+        for row in self.read(cypher.ALL_NODES, shared=[ENTITY_LABEL, RECORD_LABEL]):
             props = row["props"]
             nodes[(row["label"], str(props.get("id", props.get("of"))),
                    str(props.get("rec", "")))] = props

@@ -55,6 +55,23 @@ class FactPlan:
         return merged
 
 
+_RECORD_ONLY = frozenset({"label", "of", "fact", "rec", "ret", "source", "h", "op_reason"})
+"""Record properties an entity leaves out (its provenance stays; recorded_at and source are
+given under those names)."""
+
+
+def entity_props(node_id: str, identity: Mapping[str, Any],
+                 record: Mapping[str, Any] | None) -> dict[str, Any]:
+    """An entity's properties at a recorded time, the same for every store: its identifiers and
+    its visible record's values; an entity with no visible record is only `unrecorded`."""
+    if record is None:
+        return {"id": node_id, "unrecorded": True}
+    props = {k: v for k, v in record.items() if k not in _RECORD_ONLY}
+    props.update({k: v for k, v in identity.items() if k != "label"})
+    props.update(id=node_id, recorded_at=record["rec"], source=record.get("source"))
+    return props
+
+
 def search_tier(found: Entity, text_id: str, text_name: str) -> int | None:
     """The ranking tier of an entity for a search text, None when it does not match."""
     props = found.props

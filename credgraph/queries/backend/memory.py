@@ -16,8 +16,13 @@ from typing import Any
 import networkx as nx
 
 from credgraph.graph.memory import MemoryStore, visible
-from credgraph.graph.model import VERSION
-from credgraph.queries.backend.base import Backend, FactPlan, search_order, search_tier
+from credgraph.queries.backend.base import (
+    Backend,
+    FactPlan,
+    entity_props,
+    search_order,
+    search_tier,
+)
 from credgraph.queries.links.results import (
     LINK_FIELDS,
     OWNERSHIP,
@@ -33,10 +38,6 @@ from credgraph.settings import StoreKind
 
 _Edge = tuple[str, str, str, dict[str, Any]]
 """(source, target, graph key, attributes) of a stored relationship version."""
-
-_HIDDEN = frozenset({"label", "of", *VERSION[1:]})
-"""Record attributes an entity's properties leave out (kept: the record's provenance)."""
-
 
 def _rel_props(attrs: Mapping[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in attrs.items() if k != "type"}
@@ -77,12 +78,7 @@ class MemoryBackend(Backend):
         if attrs.get("label") not in self.entity_labels:
             return None
         record = self.store.record(node_id, known)
-        if record is None:
-            return entity(attrs["label"], {"id": node_id, "unrecorded": True})
-        props = {k: v for k, v in record.items() if k not in _HIDDEN}
-        props.update({k: v for k, v in attrs.items() if k != "label"})
-        props.update(id=node_id, recorded_at=record["rec"], source=record.get("source"))
-        return entity(attrs["label"], props)
+        return entity(attrs["label"], entity_props(node_id, attrs, record))
 
     def _other(self, node: str, known: str | None) -> tuple[str, dict[str, Any]]:
         """The label and properties of a relationship's other end: an entity or a fact node."""
