@@ -7,12 +7,17 @@ import hashlib
 import re
 from collections import Counter, defaultdict
 from datetime import date
+from importlib import resources
 from pathlib import Path
 
 import pytest
 from stdnum.cn import uscc
 
+from credgraph.exc import ConfigurationError
 from credgraph.generate import AS_OF, generate
+from credgraph.generate.values import checked
+from credgraph.generate.writers import sink as sink_module
+from credgraph.loaders.spec import parse_sections
 
 N = 2000
 SEED = 20240501
@@ -102,6 +107,46 @@ def test_output_pinned(tmp_path: Path) -> None:
     digests = {p.name: hashlib.sha256(p.read_bytes()).hexdigest()
                for p in sorted(tmp_path.glob("*.csv"))}
     assert digests == PINNED_DIGESTS_500_SEED_3
+
+
+def test_a_column_renamed_in_sections_yaml_stops_the_generator(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = (resources.files("credgraph.loaders") / "sections.yaml").read_text(encoding="utf-8")
+    assert "    content: {zh: [行政处罚内容]" in text
+    renamed = parse_sections(
+        text.replace("    content: {zh: [行政处罚内容]", "    penalty_text: {zh: [行政处罚内容]"),
+        "sections.yaml")
+    monkeypatch.setattr(sink_module, "load_sections", lambda: renamed)
+    with pytest.raises(ConfigurationError) as error:
+        generate(tmp_path, 500, 3)
+    message = str(error.value)
+    assert message.startswith("penalties:")
+    assert "penalty_text" in message and "content" in message
+
+
+def test_sink_refuses_missing_and_unknown_columns(tmp_path: Path) -> None:
+    out = sink_module.Sink(tmp_path)
+    try:
+        row = {c: ["x"] for c in EXPECTED_HEADERS["persons"] if c != "nationality"}
+        with pytest.raises(ConfigurationError, match="nationality"):
+            out.write("persons", row)
+        with pytest.raises(ConfigurationError, match="citizenship"):
+            out.write("persons", {**row, "nationality": ["x"], "citizenship": ["x"]})
+        with pytest.raises(ConfigurationError, match="annual_reports"):
+            out.write("annual_reports", row)
+    finally:
+        out.close()
+    assert (tmp_path / "persons.csv").read_text(encoding="utf-8") == (
+        "person_id,name,id_number,nationality\n")
+
+
+def test_values_must_be_in_the_vocabulary() -> None:
+    assert checked("roles", "cfo", "partner") == ("cfo", "partner")
+    with pytest.raises(ConfigurationError, match="roles has no treasurer"):
+        checked("roles", "legal_representative", "treasurer")
+    with pytest.raises(ConfigurationError, match="no group 'colours'"):
+        checked("colours", "red")
 
 
 def test_headers_and_counts(run: tuple[Path, dict[str, int]]) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import fields, is_dataclass
+from dataclasses import fields
 from typing import Any
 
 import numpy as np
@@ -57,7 +57,6 @@ def compact(*parts: Any) -> None:
     """Store every large int64 array field of these dataclasses in the smallest dtype that
     holds it: the plan keeps several arrays per enterprise, and this halves its memory."""
     for part in parts:
-        assert is_dataclass(part)
         for field in fields(part):
             value = getattr(part, field.name)
             if isinstance(value, np.ndarray) and value.dtype == np.int64 and value.size > 1000:

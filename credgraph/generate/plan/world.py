@@ -77,9 +77,6 @@ class World:
                 out[k] = self.banks.name[int(idx[k])]
         return out
 
-    def person_ids(self, idx: Arr) -> list[str]:
-        return person_ids(idx)
-
     def person_names(self, idx: Arr) -> Arr:
         idx = np.asarray(idx, dtype=np.int64)
         p = self.persons
@@ -89,7 +86,7 @@ class World:
     def labels(self, kind: int, idx: Arr) -> tuple[list[str], list[str]]:
         """Identifiers and names of parties of one kind: persons, enterprises or state holders."""
         if kind == P_PERSON:
-            return self.person_ids(idx), list(self.person_names(idx).tolist())
+            return person_ids(idx), list(self.person_names(idx).tolist())
         if kind == P_ENTERPRISE:
             return self.usccs(idx), list(self.ent_names(idx).tolist())
         return ([self.naming.state_id[i] for i in idx.tolist()],

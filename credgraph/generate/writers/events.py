@@ -6,6 +6,7 @@ import numpy as np
 
 from credgraph.generate.arrays import Arr
 from credgraph.generate.days import date_texts
+from credgraph.generate.identifiers import person_ids
 from credgraph.generate.plan.lifecycle import (
     E_CLOSED,
     E_DEREGISTERED,
@@ -39,9 +40,9 @@ def write_events(b: Block, second_liable: Arr) -> None:
     ev = life.ev[idx]
     rows: list[tuple[int, str, int, str, str, str]] = []
     has = np.flatnonzero(ev != E_NONE)
-    pid_lr = w.person_ids(w.reps.lr[idx[has]])
+    pid_lr = person_ids(w.reps.lr[idx[has]])
     l2 = second_liable[has]
-    pid_l2 = w.person_ids(np.maximum(l2, 0))
+    pid_l2 = person_ids(np.maximum(l2, 0))
     rnd = rng.random(len(has)).tolist()
     for j, loc in enumerate(has.tolist()):
         e = lo + loc

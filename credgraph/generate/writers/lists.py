@@ -7,7 +7,7 @@ import numpy as np
 
 from credgraph.generate.arrays import Arr, first_of_keys
 from credgraph.generate.days import TODAY, YEAR, between, date_texts, day_of
-from credgraph.generate.identifiers import court_case_no, decision_no
+from credgraph.generate.identifiers import court_case_no, decision_no, person_ids
 from credgraph.generate.plan import World
 from credgraph.generate.plan.serious_illegal import ESCALATION
 from credgraph.generate.streams import Stream, stream
@@ -132,7 +132,7 @@ def write_person_lists(w: World, sink: Sink) -> None:
             for y, c, n in zip(YEAR[listed].tolist(), code, case, strict=True)]
     rr = g.integers(0, len(DEBTOR_REMOVALS), k)
     sink.write("list_entries", {
-        "subject": w.person_ids(dd),
+        "subject": person_ids(dd),
         "subject_type": const(SUBJECT_PERSON, k),
         "list": const(DISHONEST_DEBTOR, k),
         "reason": pick(DEBTOR_REASONS, g.integers(0, len(DEBTOR_REASONS), k)),
@@ -160,7 +160,7 @@ def write_person_lists(w: World, sink: Sink) -> None:
     o = np.argsort(cr, kind="stable")
     kc = len(cr)
     sink.write("list_entries", {
-        "subject": w.person_ids(cr[o]),
+        "subject": person_ids(cr[o]),
         "subject_type": const(SUBJECT_PERSON, kc),
         "list": const(CONSUMPTION_RESTRICTED, kc),
         "reason": const(CONSUMPTION_REASON, kc),
@@ -183,7 +183,7 @@ def write_person_lists(w: World, sink: Sink) -> None:
                               unit.tolist(), g.integers(1, 3000, k3).tolist(), strict=True)
     ]
     sink.write("list_entries", {
-        "subject": w.person_ids(cs),
+        "subject": person_ids(cs),
         "subject_type": const(SUBJECT_PERSON, k3),
         "list": const(CRIMINAL_SENTENCE, k3),
         "reason": pick([c[0] for c in CRIMES], crime),

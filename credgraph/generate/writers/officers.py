@@ -7,6 +7,7 @@ import numpy as np
 
 from credgraph.generate.arrays import Arr, distinct, first_of_keys
 from credgraph.generate.days import between, date_texts
+from credgraph.generate.identifiers import person_ids
 from credgraph.generate.values import (
     R_BOARD_SECRETARY,
     R_CFO,
@@ -136,7 +137,7 @@ def write_officers(b: Block, holdings: BlockHoldings) -> Arr:
     e, p, rl, st, en = e[keep], p[keep], rl[keep], st[keep], en[keep]
     b.sink.write("officers", {
         "enterprise": b.u(e),
-        "person_id": w.person_ids(p),
+        "person_id": person_ids(p),
         "name": list(w.person_names(p).tolist()),
         "role": pick(ROLES, rl),
         "start_date": date_texts(st),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from credgraph.generate.identifiers import id_numbers
+from credgraph.generate.identifiers import id_numbers, person_ids
 from credgraph.generate.plan import World
 from credgraph.generate.streams import Stream, stream
 from credgraph.generate.words import NATIONALITIES
@@ -20,7 +20,7 @@ def write_persons(w: World, sink: Sink) -> None:
         idx = np.arange(lo, min(w.m, lo + PERSON_BLOCK), dtype=np.int64)
         check = stream(w.seed, Stream.PERSONS, number).integers(0, 10, len(idx))
         sink.write("persons", {
-            "person_id": w.person_ids(idx),
+            "person_id": person_ids(idx),
             "name": list(w.person_names(idx).tolist()),
             "id_number": id_numbers(w.geo.div[p.unit[idx]], p.tail[idx], p.x_check[idx], check,
                                     p.nationality[idx]),

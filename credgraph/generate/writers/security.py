@@ -7,7 +7,7 @@ import math
 import numpy as np
 
 from credgraph.generate.days import TODAY, YEAR, between, date_texts, day_of
-from credgraph.generate.identifiers import filing_no
+from credgraph.generate.identifiers import filing_no, person_ids
 from credgraph.generate.values import INVALID, P_ENTERPRISE, P_PERSON, PARTY_KINDS, VALID
 from credgraph.generate.words import COLLATERAL
 from credgraph.generate.writers.block import Block
@@ -48,7 +48,7 @@ def write_equity_pledges(b: Block, holdings: BlockHoldings) -> None:
     pers = rng.integers(0, w.m, k)
     bank_id = w.usccs(bank_e)
     bank_nm = w.ent_names(bank_e).tolist()
-    p_id = w.person_ids(pers)
+    p_id = person_ids(pers)
     p_nm = w.person_names(pers).tolist()
     reg_no = [filing_no(d, y, b.numbers.next("pledge"), 7)
               for d, y in zip(w.division(e).tolist(), YEAR[reg_on].tolist(), strict=True)]
@@ -95,7 +95,7 @@ def write_chattel_mortgages(b: Block) -> None:
     mee = np.where(kind == _LESSOR, lease, bank_e)
     ids_e = w.usccs(mee)
     nms_e = w.ent_names(mee).tolist()
-    ids_p = w.person_ids(pers)
+    ids_p = person_ids(pers)
     nms_p = w.person_names(pers).tolist()
     lo_d = np.maximum(w.ent.est[e] + 30, day_of(2008, 1, 1))
     reg_on = between(rng, lo_d, w.life.limit[e])
