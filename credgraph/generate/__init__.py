@@ -51,9 +51,10 @@ Adding a section (e.g. annual reports, feed deltas)
 2. Plan what it needs (as a pattern above), then write ``writers/<section>.py``: a
    function of a ``Block`` (enterprise rows) or of the ``World`` (other rows) that calls
    ``sink.write(section, {column: texts})``.
-3. Call it from ``writers.write_block`` or ``writers.write_people``, last, drawing from a
-   stream of its own (``stream(seed, Stream.NEW, block_number)``) rather than the
-   block's, so the sections before it keep their bytes.
+3. Call it from ``writers.write_block`` or ``writers.write_people``. It draws from a
+   stream of its own (``stream(seed, Stream.NEW, block_number)``), not the block's, and
+   numbers documents in series of its own (``RunningNumbers``), so that every other
+   section keeps its bytes.
 
 Any intended change of output changes the digests pinned in tests/test_generate.py:
 re-pin them in the same commit, saying why.
