@@ -71,7 +71,10 @@ from credgraph.generate.identifiers import RunningNumbers
 from credgraph.generate.plan import build_world
 from credgraph.generate.writers import BLOCK_SIZE, Block, Sink, write_block, write_people
 
-__all__ = ["AS_OF", "generate"]
+__all__ = ["AS_OF", "MIN_ENTERPRISES", "generate"]
+
+MIN_ENTERPRISES = 50
+"""Fewer enterprises cannot hold every planted pattern (banks, cycles, restriction hits)."""
 
 
 def generate(
@@ -83,8 +86,8 @@ def generate(
     and size give byte-identical files. ``progress`` may be ``True`` (a rich progress
     bar on the console) or a running ``rich.progress.Progress`` to add a task to.
     """
-    if enterprises < 50:
-        raise ValueError("enterprises must be at least 50")
+    if enterprises < MIN_ENTERPRISES:
+        raise ValueError(f"enterprises must be at least {MIN_ENTERPRISES}")
     out_dir = Path(out_dir)
     own: Progress | None = None
     prog: Progress | None = None
