@@ -11,7 +11,9 @@ from rich.console import Console
 from rich.table import Table
 
 from credgraph.exc import CredgraphError, DatasetError
-from credgraph.graph import GraphStore, open_store
+from credgraph.generate.bounds import MIN_ENTERPRISES
+from credgraph.graph import open_store
+from credgraph.graph.store import GraphStore
 from credgraph.loaders.load import LoadReport, load_dataset
 from credgraph.settings import get_settings
 
@@ -75,7 +77,7 @@ def load(
 @app.command()
 def generate(
     out: Annotated[Path, typer.Option(help="Folder to write the dataset into.")],
-    enterprises: Annotated[int, typer.Option(min=1)] = 10_000,
+    enterprises: Annotated[int, typer.Option(min=MIN_ENTERPRISES)] = 10_000,
     seed: Annotated[int, typer.Option()] = 1,
 ) -> None:
     """Write a synthetic registry dataset (docs/data-format.md layout, deterministic per seed)."""

@@ -66,15 +66,13 @@ from pathlib import Path
 
 from rich.progress import Progress
 
+from credgraph.generate.bounds import MIN_ENTERPRISES
 from credgraph.generate.days import AS_OF
 from credgraph.generate.identifiers import RunningNumbers
 from credgraph.generate.plan import build_world
 from credgraph.generate.writers import BLOCK_SIZE, Block, Sink, write_block, write_people
 
 __all__ = ["AS_OF", "MIN_ENTERPRISES", "generate"]
-
-MIN_ENTERPRISES = 50
-"""Fewer enterprises cannot hold every planted pattern (banks, cycles, restriction hits)."""
 
 
 def generate(

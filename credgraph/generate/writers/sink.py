@@ -11,15 +11,17 @@ import numpy as np
 
 from credgraph.exc import ConfigurationError
 from credgraph.generate.arrays import Arr
-from credgraph.loaders.spec import load_sections
+from credgraph.loaders.spec import load_sections, own_columns
 
 
 class Sink:
-    """Writes rows of every section of sections.yaml, each column named: a column renamed,
-    added or removed there stops the generator with the section and column named."""
+    """Writes rows of every snapshot section of sections.yaml (feed-only sections and the
+    common feed columns left out), each column named: a column renamed, added or removed there
+    stops the generator with the section and column named."""
 
     def __init__(self, out_dir: Path) -> None:
-        self.columns = {name: tuple(spec.columns) for name, spec in load_sections().items()}
+        self.columns = {name: own_columns(spec) for name, spec in load_sections().items()
+                        if not spec.feed}
         out_dir.mkdir(parents=True, exist_ok=True)
         self.files: dict[str, IO[str]] = {}
         self.counts: dict[str, int] = dict.fromkeys(self.columns, 0)
