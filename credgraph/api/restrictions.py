@@ -27,6 +27,8 @@ from credgraph.api.types.common import (
 from credgraph.queries.restrictions import engine, rules, service
 from credgraph.queries.restrictions.facts import FactRef, Trigger
 
+rules.load_rules()  # a malformed rules.yaml stops the server at start, naming file and key
+
 Nodes = Mapping[str, Mapping[str, Any]]
 """Node properties by id, fetched in one go for everything a result names."""
 
@@ -81,7 +83,7 @@ def _provenance(ref: FactRef) -> Provenance | None:
 
 
 @strawberry.type(description="The article a hit rests on, in the version in force on the "
-                             "trigger date.")
+                             "day judged (docs/restriction-rules.md).")
 class LawCitation:
     law: str
     short_name: str
@@ -93,9 +95,10 @@ class LawCitation:
 
     @classmethod
     def from_record(cls, c: rules.Citation) -> LawCitation:
-        return cls(law=c.law, short_name=c.short, version=c.version, article=c.article,
-                   item=c.item, in_force_from=_required_day(c.in_force_from),
-                   in_force_to=to_date(c.in_force_to))
+        v = c.version
+        return cls(law=c.law.name.zh, short_name=c.law.short.en, version=v.text,
+                   article=v.article, item=f"({c.item})" if c.item else "",
+                   in_force_from=_required_day(v.in_force_from), in_force_to=to_date(v.in_force_to))
 
 
 @strawberry.type(description="One stored fact of a hit's proof, with where it was loaded from.")
@@ -148,6 +151,12 @@ class AffectedAppointment:
     end: Date | None
     kind: AppointmentEffect
     provenance: Provenance | None
+    certainty: Certainty = strawberry.field(
+        description="The hit's, or CANDIDATE when the rule bars some kinds of enterprise only "
+                    "and this one's kind cannot be told from its registered type.")
+    note: str | None = strawberry.field(description="Why a CANDIDATE needs review (English).")
+    note_zh: str | None = strawberry.field(description="The same in Chinese.")
+    note_en: str | None = strawberry.field(description="The same in English.")
 
     @classmethod
     def from_record(cls, a: engine.Affected, nodes: Nodes, day: str) -> AffectedAppointment:
@@ -156,17 +165,26 @@ class AffectedAppointment:
             key=post.key, enterprise=_enterprise(nodes, post.enterprise_id, day),
             role=Role(post.role), start=to_date(post.start), end=to_date(post.end),
             kind=AppointmentEffect(a.effect.value), provenance=_provenance(post.ref),
+            certainty=Certainty(a.certainty.value), note=a.note.en if a.note else None,
+            note_zh=a.note.zh if a.note else None, note_en=a.note.en if a.note else None,
         )
 
 
 @strawberry.type(description="One rule restricting one person from one trigger.")
 class RestrictionHit:
     rule_id: str
-    title: str
-    citation: str
+    title: str = strawberry.field(description="The rule's title in English (titleEn).")
+    title_zh: str = strawberry.field(description="The rule's title in Chinese.")
+    title_en: str
+    citation: str = strawberry.field(
+        description="The article of the version applied, in English, e.g. "
+                    "\"Art.146(5), 2018 text\".")
+    citation_zh: str = strawberry.field(description="The same in Chinese.")
     law: LawCitation
     certainty: Certainty
-    note: str | None = strawberry.field(description="Why a CANDIDATE needs review.")
+    note: str | None = strawberry.field(description="Why a CANDIDATE needs review (English).")
+    note_zh: str | None = strawberry.field(description="The same in Chinese.")
+    note_en: str | None = strawberry.field(description="The same in English.")
     window_start: Date
     window_end: Date | None = strawberry.field(
         description="First day no longer restricted (exclusive, like every end date here); "
@@ -180,10 +198,13 @@ class RestrictionHit:
 
     @classmethod
     def from_record(cls, hit: engine.Hit, nodes: Nodes, day: str) -> RestrictionHit:
+        note = hit.note
         return cls(
-            rule_id=hit.rule_id, title=hit.title, citation=str(hit.citation),
+            rule_id=hit.rule_id, title=hit.title.en, title_zh=hit.title.zh,
+            title_en=hit.title.en, citation=hit.citation.en, citation_zh=hit.citation.zh,
             law=LawCitation.from_record(hit.citation), certainty=Certainty(hit.certainty.value),
-            note=hit.note, window_start=_required_day(hit.window_start),
+            note=note.en if note else None, note_zh=note.zh if note else None,
+            note_en=note.en if note else None, window_start=_required_day(hit.window_start),
             window_end=to_date(hit.window_end), last_restricted_day=to_date(hit.last_day),
             barred_roles=sorted((Role(r) for r in hit.barred_roles), key=lambda r: r.value),
             trigger=RestrictionTrigger.from_record(hit.trigger, nodes, day),
@@ -248,7 +269,7 @@ class Disqualification:
         hit = item.hit
         return cls(
             person=_person(nodes, hit.person_id, day), rule_id=hit.rule_id,
-            certainty=Certainty(hit.certainty.value),
+            certainty=Certainty(item.certainty.value),
             kind=AppointmentEffect(item.affected.effect.value),
             appointment=AffectedAppointment.from_record(item.affected, nodes, day),
             hit=RestrictionHit.from_record(hit, nodes, day),

@@ -44,10 +44,14 @@ class MemoryFacts:
         bound = since[label].get(kind or "")
         return bound is not None and day is not None and bound <= day <= last_day
 
+    def _appointment(self, person: str, enterprise: str, attrs: dict[str, Any]) -> Appointment:
+        return Appointment.from_record(person, enterprise, attrs["type"], attrs,
+                                       self.graph.nodes[enterprise].get("type"))
+
     def _posts(self, person: str) -> Iterator[Appointment]:
         for _, enterprise, attrs in self.graph.out_edges(person, data=True):
             if attrs["type"] in POSTS:
-                yield Appointment.from_record(person, enterprise, attrs["type"], attrs)
+                yield self._appointment(person, enterprise, attrs)
 
     def _linked_triggers(
         self, node: str, since: dict[str, dict[str, str]], last_day: str
@@ -83,7 +87,7 @@ class MemoryFacts:
                     if self._is_trigger(attrs, since, day)]
         roles = self.table.holder_roles
         holdings = [
-            Appointment.from_record(person, enterprise, attrs["type"], attrs)
+            self._appointment(person, enterprise, attrs)
             for enterprise in {t.subject_id for t in triggers if t.subject_type == "enterprise"}
             for person, _, attrs in self.graph.in_edges(enterprise, data=True)
             if attrs["type"] in POSTS and attrs.get("role") in roles

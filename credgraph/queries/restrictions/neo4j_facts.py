@@ -53,10 +53,10 @@ RETURN properties(v) AS node, properties(h) AS link
 """
 """Every enterprise event of the kinds in `$since` on the dates that matter."""
 
-_POST_ROW = "'post' AS what, {person} AS person, e.id AS enterprise, type(r) AS relation, " \
-    "properties(r) AS props, null AS node, null AS link"
-_TRIGGER_ROW = "'{source}' AS what, null AS person, null AS enterprise, null AS relation, " \
-    "null AS props, properties({node}) AS node, properties({link}) AS link"
+_POST_ROW = "'post' AS what, {person} AS person, e.id AS enterprise, e.type AS enterprise_type, " \
+    "type(r) AS relation, properties(r) AS props, null AS node, null AS link"
+_TRIGGER_ROW = "'{source}' AS what, null AS person, null AS enterprise, null AS enterprise_type, " \
+    "null AS relation, null AS props, properties({node}) AS node, properties({link}) AS link"
 
 PERSON_FACTS = f"""
 UNWIND $ids AS id
@@ -90,16 +90,18 @@ the enterprises where they held a post a trigger can restrict (`$roles`)."""
 
 HOLDERS = f"""
 UNWIND $ids AS id
-MATCH (p:{_PERSON})-[r:{_POST}]->(:{_ENTITY} {{id: id}})
+MATCH (p:{_PERSON})-[r:{_POST}]->(e:{_ENTITY} {{id: id}})
 WHERE r.role IN $roles
-RETURN p.id AS person, id AS enterprise, type(r) AS relation, properties(r) AS props
+RETURN p.id AS person, id AS enterprise, e.type AS enterprise_type, type(r) AS relation,
+       properties(r) AS props
 """
 """Who held (ever) the restrictable posts of the given enterprises."""
 
 POSTS_OF = f"""
 UNWIND $ids AS id
 MATCH (:{_ENTITY} {{id: id}})-[r:{_POST}]->(e:{_ENTERPRISE})
-RETURN id AS person, e.id AS enterprise, type(r) AS relation, properties(r) AS props
+RETURN id AS person, e.id AS enterprise, e.type AS enterprise_type, type(r) AS relation,
+       properties(r) AS props
 """
 """Every appointment of the given persons."""
 
@@ -107,7 +109,8 @@ CURRENT_POSTS_OF = f"""
 UNWIND $ids AS id
 MATCH (:{_ENTITY} {{id: id}})-[r:{_POST}]->(e:{_ENTERPRISE})
 WHERE {in_force_cypher("r", "day")}
-RETURN id AS person, e.id AS enterprise, type(r) AS relation, properties(r) AS props
+RETURN id AS person, e.id AS enterprise, e.type AS enterprise_type, type(r) AS relation,
+       properties(r) AS props
 """
 """The appointments of the given persons in force on `$day`."""
 
@@ -120,8 +123,8 @@ RETURN id, properties(n) AS props, [l IN labels(n) WHERE l <> $entity][0] AS lab
 
 
 def _appointments(rows: list[dict[str, Any]]) -> list[Appointment]:
-    return [Appointment.from_record(r["person"], r["enterprise"], r["relation"], r["props"])
-            for r in rows]
+    return [Appointment.from_record(r["person"], r["enterprise"], r["relation"], r["props"],
+                                    r["enterprise_type"]) for r in rows]
 
 
 def _triggers(rows: list[dict[str, Any]], source: str) -> list[Trigger]:
@@ -147,8 +150,7 @@ class Neo4jFacts:
         facts = Facts()
         for row in rows:
             if row["what"] == "post":
-                facts.appointments.append(Appointment.from_record(
-                    row["person"], row["enterprise"], row["relation"], row["props"]))
+                facts.appointments += _appointments([row])
             else:
                 facts.triggers += _triggers([row], row["what"])
         return facts

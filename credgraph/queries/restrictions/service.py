@@ -9,7 +9,7 @@ import json
 from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from credgraph.exc import BadInputError, NotFoundError
@@ -17,7 +17,7 @@ from credgraph.graph.ids import enterprise_key, identifier
 from credgraph.graph.memory import MemoryStore
 from credgraph.graph.neo4j_store import Neo4jStore
 from credgraph.graph.store import GraphStore
-from credgraph.queries.restrictions.engine import Affected, Hit, evaluate
+from credgraph.queries.restrictions.engine import Affected, Hit, barring, evaluate, held_against
 from credgraph.queries.restrictions.facts import FactSource
 from credgraph.queries.restrictions.memory_facts import MemoryFacts
 from credgraph.queries.restrictions.neo4j_facts import Neo4jFacts
@@ -125,15 +125,27 @@ def check_person(
 
 
 def decide(
-    hits: Iterable[Hit], person_id: str, enterprise_id: str, roles: Sequence[str], day: str
+    table: RuleTable,
+    hits: Iterable[Hit],
+    person_id: str,
+    enterprise_id: str,
+    enterprise_type: str | None,
+    roles: Sequence[str],
+    day: str,
 ) -> AppointmentDecision:
-    """Whether a proposed appointment may be made on `day`, given the person's hits."""
-    barring = tuple(
-        h for h in hits
-        if h.person_id == person_id and h.in_force(day)
-        and any(h.bars(enterprise_id, role) for role in roles)
-    )
-    return AppointmentDecision(person_id, enterprise_id, tuple(roles), day, barring)
+    """Whether a proposed appointment may be made on `day` (judged under the text in force
+    that day), given the person's hits; a hit that bars the post only if the enterprise is of
+    a kind that cannot be told is returned as a candidate."""
+    found = []
+    for hit in hits:
+        if hit.person_id != person_id or not hit.in_force(day):
+            continue
+        bars = [b for role in roles
+                if (b := barring(table, hit, enterprise_id, role, enterprise_type)) is not None]
+        if bars:
+            surest = min(bars, key=lambda b: b.certainty is not Certainty.CONFIRMED)
+            found.append(replace(hit, certainty=surest.certainty, note=surest.note))
+    return AppointmentDecision(person_id, enterprise_id, tuple(roles), day, tuple(found))
 
 
 def check_appointment(
@@ -144,10 +156,13 @@ def check_appointment(
     day: str,
     table: RuleTable | None = None,
 ) -> AppointmentDecision:
+    table = table or load_rules()
     pid = require_person(store, person_id)
     enterprise_id = resolve_enterprise(store, enterprise)
+    node = store.get_node(enterprise_id)
     hits = hits_for_persons(store, [pid], day, day, table).get(pid, [])
-    return decide(hits, pid, enterprise_id, (role,), day)
+    return decide(table, hits, pid, enterprise_id, node.get("type") if node else None, (role,),
+                  day)
 
 
 @dataclass(frozen=True)
@@ -156,6 +171,11 @@ class ScanItem:
 
     hit: Hit
     affected: Affected
+
+    @property
+    def certainty(self) -> Certainty:
+        """The hit's, or candidate where the post's enterprise kind cannot be told."""
+        return self.affected.certainty
 
     @property
     def key(self) -> tuple[str, ...]:
@@ -175,15 +195,11 @@ def scan(
     certainty: Certainty | None = None,
     table: RuleTable | None = None,
 ) -> list[ScanItem]:
-    """Every appointment in force on `day` that a hit in force makes VOID or MUST_REMOVE."""
+    """Every appointment in force on `day` held against a rule (`held_against`)."""
     table = table or load_rules()
     facts = fact_source(store, table).for_registry(day)
-    items = [
-        ScanItem(hit, affected)
-        for hit in evaluate(facts, table)
-        if hit.in_force(day) and (certainty is None or hit.certainty is certainty)
-        for affected in hit.affected_on(day)
-    ]
+    items = [ScanItem(hit, affected) for hit, affected in held_against(evaluate(facts, table), day)
+             if certainty is None or affected.certainty is certainty]
     items.sort(key=lambda item: item.key)
     return items
 
