@@ -84,6 +84,10 @@ class Hit:
     """Every appointment of the person this hit touches, current or not."""
     evidence: tuple[EvidenceStep, ...] = ()
 
+    def __repr__(self) -> str:
+        return (f"Hit({self.rule_id} {self.version.key} {self.person_id} {self.trigger.id} "
+                f"{self.window_start}..{self.window_end} {self.certainty})")
+
     @property
     def rule_id(self) -> str:
         return self.rule.id
