@@ -69,6 +69,8 @@ class Affected:
 @dataclass(frozen=True)
 class Hit:
     rule: Rule
+    barred_roles: frozenset[str]
+    """The rule's (kept here: every post of the person is held against it)."""
     citation: Citation
     """The article in the version applied: the text in force on the days the hit is."""
     person_id: str
@@ -95,10 +97,6 @@ class Hit:
     @property
     def title(self) -> Text:
         return self.rule.title
-
-    @property
-    def barred_roles(self) -> frozenset[str]:
-        return self.rule.barred_roles
 
     @property
     def version(self) -> LawVersion:
@@ -138,10 +136,11 @@ def barring(
         return None
     if hit.other_enterprises_only and enterprise_id == hit.trigger.enterprise_id:
         return None
-    scope, kinds = hit.rule.scope, hit.rule.scope_kinds
-    if scope is None or kinds is None:
+    scope = hit.rule.scope
+    if scope is None:
         return Barring(hit.certainty, hit.note)
-    kind = table.enterprise_kind(enterprise_type)
+    kind, kinds = table.enterprise_kind(enterprise_type), hit.rule.scope_kinds
+    assert kinds is not None  # resolved with the scope when the table is read
     if kind is None:
         unknown = table.note("scope_unknown", type=enterprise_type or table.unknown_kind,
                              kinds=kinds)
@@ -201,27 +200,22 @@ def _window_end(ground: Ground, case: Case, trigger: Trigger) -> str | None:
     return end
 
 
-def _uncovered_then(
-    table: RuleTable, rule: Rule, trigger: Trigger, person: str,
+def _text_then(
+    table: RuleTable, rule: Rule, trigger: Trigger,
     holders_at: Mapping[str, Sequence[Appointment]],
-) -> Citation | None:
+) -> tuple[Citation, set[str]] | None:
     """The text in force on the trigger date (the rule's own, else that of the rule it
-    succeeds) when that text did not restrict the person for the trigger; None when it did,
-    or when no text in the table was in force then."""
+    succeeds) and whom it restricted for the trigger; None when no text in the table was in
+    force then."""
     for earlier in (rule, table.rule(rule.succeeds) if rule.succeeds else None):
         version = earlier.statute.version_on(trigger.date) if earlier else None
         if earlier is None or version is None:
             continue
         ground = earlier.ground_for(trigger.source, trigger.kind, trigger.subject_type)
-        covered = (
-            ground is not None
-            and ground.case_for(trigger.kind, trigger.reason, trigger.date, version.wording)
-            is not None
-            and person in _restricted(ground, trigger, holders_at)
-        )
-        if covered:
-            return None
-        return Citation(earlier.statute, version, ground.item if ground else None)
+        covered = ground is not None and ground.case_for(
+            trigger.kind, trigger.reason, trigger.date, version.wording) is not None
+        restricted = set(_restricted(ground, trigger, holders_at)) if ground and covered else set()
+        return Citation(earlier.statute, version, ground.item if ground else None), restricted
     return None
 
 
@@ -231,18 +225,19 @@ def _hits(
 ) -> Iterator[Hit]:
     """The hits of one ground on one trigger, one per version of the text the window spans
     (without their affected appointments: those need every hit of the trigger)."""
-    restricted = _restricted(ground, trigger, holders_at)
+    start, reason, statute = trigger.date, trigger.reason, rule.statute
+    versions = [v for v in statute.versions if v.after_last_day is None or v.after_last_day > start]
+    restricted = _restricted(ground, trigger, holders_at) if versions else {}
     if not restricted:
         return
-    start, reason = trigger.date, trigger.reason
-    for version in rule.statute.versions:
+    then = _text_then(table, rule, trigger, holders_at)
+    steps = _trigger_steps(trigger)
+    for version in versions:
         case = ground.case_for(trigger.kind, reason, start, version.wording)
         if case is None:
             continue
         end = _window_end(ground, case, trigger)
-        after = version.after_last_day
-        if (end is not None and end <= max(start, version.in_force_from)) or (
-                after is not None and after <= start):
+        if end is not None and end <= max(start, version.in_force_from):
             continue
         for person, holdings in sorted(restricted.items()):
             certainty, notes = case.certainty, []
@@ -251,16 +246,15 @@ def _hits(
             if ground.holders and ground.holders.liable and person not in trigger.liable_persons:
                 certainty = Certainty.CANDIDATE
                 notes.append(table.note("not_named"))
-            then = _uncovered_then(table, rule, trigger, person, holders_at)
-            if then is not None:
+            if then is not None and person not in then[1]:
                 certainty = Certainty.CANDIDATE
-                notes.append(table.note("law_changed", date=start, citation=then.short))
+                notes.append(table.note("law_changed", date=start, citation=then[0].short))
             yield Hit(
-                rule=rule, citation=rule.citation(ground, version), person_id=person,
+                rule=rule, barred_roles=rule.barred_roles,
+                citation=Citation(statute, version, ground.item), person_id=person,
                 trigger=trigger, window_start=start, window_end=end, certainty=certainty,
                 note=Text.join(notes), other_enterprises_only=ground.other_enterprises_only,
-                evidence=(*_trigger_steps(trigger), *(_holding_step(h, trigger)
-                                                      for h in holdings)),
+                evidence=(*steps, *(_holding_step(h, trigger) for h in holdings)),
             )
 
 
@@ -276,9 +270,12 @@ def _with_effects(
     text that barred it on the appointment date (whichever rule's), else MUST_REMOVE when
     held while this hit applies."""
     affected = []
+    applies_from, applies_until = hit.applies_from, hit.applies_until
     for post in posts:
+        if not _overlaps(post, applies_from, applies_until):
+            continue
         bars = barring(table, hit, post.enterprise_id, post.role, post.enterprise_type)
-        if bars is None or not _overlaps(post, hit.applies_from, hit.applies_until):
+        if bars is None:
             continue
         made = post.start
         void = made is not None and hit.window_open(made) and any(

@@ -165,7 +165,7 @@ class LawVersion(_Model):
     def covers(self, day: str) -> bool:
         return self.in_force_from <= day and (self.in_force_to is None or day <= self.in_force_to)
 
-    @property
+    @cached_property
     def after_last_day(self) -> str | None:
         return next_day(self.in_force_to) if self.in_force_to else None
 
@@ -282,10 +282,15 @@ class Case(_Model):
         return (
             (self.kinds is None or kind in self.kinds)
             and (self.reason is None or not reason)
-            and all(p.matches(reason) for p in self._when)
             and (self.triggered is None or self.triggered.contains(day))
             and (self.wordings is None or wording in self.wordings)
+            and all(p.matches(reason) for p in self.patterns)
         )
+
+    @cached_property
+    def patterns(self) -> tuple[Pattern, ...]:
+        """The `when` patterns (resolved when the table is read; cached: read per trigger)."""
+        return self._when
 
 
 class TriggerSpec(_Model):
@@ -356,7 +361,11 @@ class Ground(_Model):
 
     def closes_early(self, removal_reason: str | None) -> bool:
         """Whether a removal with this reason closes a fixed window on the removal date."""
-        return any(kind.matches(removal_reason) for kind in self._ends_early)
+        return any(kind.matches(removal_reason) for kind in self.removal_kinds)
+
+    @cached_property
+    def removal_kinds(self) -> tuple[RemovalKind, ...]:
+        return self._ends_early
 
     @property
     def longest_years(self) -> int | None:
@@ -380,22 +389,22 @@ class Rule(_Model):
     _barred_roles: frozenset[str] = PrivateAttr(default=frozenset())
     _scope_kinds: Text | None = PrivateAttr(default=None)
 
-    @property
+    # The resolved references are private attributes set by the table; these cached
+    # properties read each once (a pydantic private attribute is slow to read per post).
+
+    @cached_property
     def statute(self) -> Law:
         assert self._statute is not None  # set when the table is validated
         return self._statute
 
-    @property
+    @cached_property
     def barred_roles(self) -> frozenset[str]:
         return self._barred_roles
 
-    @property
+    @cached_property
     def scope_kinds(self) -> Text | None:
         """The enterprise kinds the rule applies to, as words; None: every enterprise."""
         return self._scope_kinds
-
-    def citation(self, ground: Ground, version: LawVersion) -> Citation:
-        return Citation(law=self.statute, version=version, item=ground.item)
 
     def ground_for(self, source: str, kind: str, subject_type: str) -> Ground | None:
         return next((g for g in self.grounds if g.trigger.source == source
