@@ -95,9 +95,9 @@ class Text(_Model):
 
     def format(self, **fields: Text | str) -> Text:
         """Fill the placeholders; a Text field gives each language its own words."""
-        def pick(lang: str) -> dict[str, str]:
-            return {k: getattr(v, lang) if isinstance(v, Text) else v for k, v in fields.items()}
-        return Text(zh=self.zh.format(**pick("zh")), en=self.en.format(**pick("en")))
+        def pick(lang: Lang) -> dict[str, str]:
+            return {k: v.in_(lang) if isinstance(v, Text) else v for k, v in fields.items()}
+        return Text(zh=self.zh.format(**pick(Lang.ZH)), en=self.en.format(**pick(Lang.EN)))
 
     @staticmethod
     def join(texts: Iterable[Text], zh: str = "；", en: str = "; ") -> Text | None:
@@ -205,42 +205,35 @@ class Citation:
     def article(self) -> str:
         return self.version.article
 
-    def _span(self, sep: str) -> str:
-        v = self.version
-        return f"{v.in_force_from}{sep}{v.in_force_to}" if v.in_force_to else v.in_force_from
+    @property
+    def _item(self) -> Text:
+        if not self.item:
+            return Text(zh="", en="")
+        return Text(zh=f"第（{_NUMERALS[self.item - 1]}）项", en=f"({self.item})")
 
     @property
     def en(self) -> str:
         v = self.version
-        item = f"({self.item})" if self.item else ""
         until = f" to {v.in_force_to}" if v.in_force_to else ""
         reading = f"; {v.reading.en}" if v.reading else ""
-        return (f"{self.law.name.zh} ({self.law.short.en}) Art.{v.article}{item}, {v.text} text "
-                f"in force from {v.in_force_from}{until}{reading}")
+        return (f"{self.law.name.zh} ({self.law.short.en}) Art.{v.article}{self._item.en}, "
+                f"{v.text} text in force from {v.in_force_from}{until}{reading}")
 
     @property
     def zh(self) -> str:
         v = self.version
-        item = f"第（{_NUMERALS[self.item - 1]}）项" if self.item else ""
-        when = f"{self._span('至')}施行" if v.in_force_to else f"{v.in_force_from}起施行"
+        when = (f"{v.in_force_from}至{v.in_force_to}施行" if v.in_force_to
+                else f"{v.in_force_from}起施行")
         reading = f"，{v.reading.zh}" if v.reading else ""
-        return f"《{self.law.name.zh}》（{v.text}年文本，{when}）第{v.article}条{item}{reading}"
-
-    @property
-    def text(self) -> Text:
-        return Text(zh=self.zh, en=self.en)
+        return (f"《{self.law.name.zh}》（{v.text}年文本，{when}）第{v.article}条{self._item.zh}"
+                f"{reading}")
 
     @property
     def short(self) -> Text:
         """The article and text without the dates, for notes."""
-        v = self.version
-        item_en = f"({self.item})" if self.item else ""
-        item_zh = f"第（{_NUMERALS[self.item - 1]}）项" if self.item else ""
-        return Text(zh=f"《{self.law.short.zh}》第{v.article}条{item_zh}（{v.text}年文本）",
-                    en=f"{self.law.short.en} Art.{v.article}{item_en}, {v.text} text")
-
-    def __str__(self) -> str:
-        return self.en
+        v, item = self.version, self._item
+        return Text(zh=f"《{self.law.short.zh}》第{v.article}条{item.zh}（{v.text}年文本）",
+                    en=f"{self.law.short.en} Art.{v.article}{item.en}, {v.text} text")
 
 
 class DayRange(_Model):
@@ -557,7 +550,8 @@ class RuleTable(_Model):
         return next((k.kind for k in self.enterprise_kinds if k.matches(enterprise_type)), None)
 
     def note(self, name: str, **fields: Text | str) -> Text:
-        return self.notes[name].format(**fields)
+        """A note with its placeholders filled (those a hit has no value for: empty)."""
+        return self.notes[name].format(**{**dict.fromkeys(PLACEHOLDERS, ""), **fields})
 
 
 def _key(loc: Sequence[int | str], raw: Any) -> str:
