@@ -1,5 +1,5 @@
 """GraphQL for the appointment restrictions: disqualificationCheck, appointmentCheck and
-disqualificationScan (API.md), merged into the root Query by credgraph.api.schema.
+disqualificationScan (docs/api-contract.md), merged into the root Query by credgraph.api.schema.
 
 The types here are built from the engine's records by `from_record`; resolvers
 only convert arguments and results, the checks live in credgraph.queries.restrictions.
@@ -326,8 +326,8 @@ def _named(hits: Iterable[engine.Hit], day: str) -> set[str]:
 
 @strawberry.type
 class RestrictionQuery:
-    @described("Whether a person is barred from posts on asOf (RULES.md), with the hits in "
-               "force then.")
+    @described("Whether a person is barred from posts on asOf (docs/restriction-rules.md), with "
+               "the hits in force then.")
     async def disqualification_check(self, info: Info, person_id: strawberry.ID,
                                      as_of: Date | None = None) -> DisqualificationCheck:
         day, store = as_of_day(as_of), info.context.store

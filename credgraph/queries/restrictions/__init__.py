@@ -1,6 +1,7 @@
-"""Appointment restrictions (任职资格限制): the rule table of RULES.md applied to the graph.
+"""Appointment restrictions (任职资格限制): the rules of docs/restriction-rules.md applied to
+the graph.
 
-rules.yaml holds the rules as data; memory_facts / neo4j_facts gather the facts
-each store holds; engine evaluates the rules once over them; service answers
-API.md's disqualificationCheck, appointmentCheck and disqualificationScan.
+rules.yaml holds the rules as data (rules.py validates and reads it); memory_facts /
+neo4j_facts gather the facts each store holds; engine evaluates the rules once over them;
+service answers disqualificationCheck, appointmentCheck and disqualificationScan.
 """

@@ -1,5 +1,5 @@
-"""The three questions of API.md over either store: check a person, check an appointment,
-scan the registry; plus the batch form the screening command uses."""
+"""The three questions of docs/api-contract.md over either store: check a person, check an
+appointment, scan the registry; plus the batch form the screening command uses."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ from credgraph.queries.restrictions.neo4j_facts import Neo4jFacts
 from credgraph.queries.restrictions.rules import Certainty, RuleTable, load_rules
 
 MAX_PAGE = 1000
-"""API.md: `first <= 1000`."""
+"""docs/api-contract.md: `first <= 1000`."""
 
 
 def fact_source(store: GraphStore, table: RuleTable | None = None) -> FactSource:
