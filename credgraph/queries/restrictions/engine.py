@@ -69,8 +69,6 @@ class Affected:
 @dataclass(frozen=True)
 class Hit:
     rule: Rule
-    barred_roles: frozenset[str]
-    """The rule's (kept here: every post of the person is held against it)."""
     citation: Citation
     """The article in the version applied: the text in force on the days the hit is."""
     person_id: str
@@ -97,6 +95,10 @@ class Hit:
     @property
     def title(self) -> Text:
         return self.rule.title
+
+    @property
+    def barred_roles(self) -> frozenset[str]:
+        return self.rule.barred_roles
 
     @property
     def version(self) -> LawVersion:
@@ -250,8 +252,7 @@ def _hits(
                 certainty = Certainty.CANDIDATE
                 notes.append(table.note("law_changed", date=start, citation=then[0].short))
             yield Hit(
-                rule=rule, barred_roles=rule.barred_roles,
-                citation=Citation(statute, version, ground.item), person_id=person,
+                rule=rule, citation=Citation(statute, version, ground.item), person_id=person,
                 trigger=trigger, window_start=start, window_end=end, certainty=certainty,
                 note=Text.join(notes), other_enterprises_only=ground.other_enterprises_only,
                 evidence=(*steps, *(_holding_step(h, trigger) for h in holdings)),
