@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
+from typing import NamedTuple
 
 from credgraph.queries.restrictions.facts import Appointment, FactRef, Facts, Trigger
 from credgraph.queries.restrictions.rules import (
@@ -202,13 +203,19 @@ def _window_end(ground: Ground, case: Case, trigger: Trigger) -> str | None:
     return end
 
 
+class _TextThen(NamedTuple):
+    """The text in force on a trigger's date, and whom it restricted for the trigger."""
+
+    citation: Citation
+    restricted: set[str]
+
+
 def _text_then(
     table: RuleTable, rule: Rule, trigger: Trigger,
     holders_at: Mapping[str, Sequence[Appointment]],
-) -> tuple[Citation, set[str]] | None:
-    """The text in force on the trigger date (the rule's own, else that of the rule it
-    succeeds) and whom it restricted for the trigger; None when no text in the table was in
-    force then."""
+) -> _TextThen | None:
+    """The text in force on the trigger date: the rule's own, else that of the rule it
+    succeeds; None when no text in the table was in force then."""
     for earlier in (rule, table.rule(rule.succeeds) if rule.succeeds else None):
         version = earlier.statute.version_on(trigger.date) if earlier else None
         if earlier is None or version is None:
@@ -217,7 +224,8 @@ def _text_then(
         covered = ground is not None and ground.case_for(
             trigger.kind, trigger.reason, trigger.date, version.wording) is not None
         restricted = set(_restricted(ground, trigger, holders_at)) if ground and covered else set()
-        return Citation(earlier.statute, version, ground.item if ground else None), restricted
+        return _TextThen(Citation(earlier.statute, version, ground.item if ground else None),
+                         restricted)
     return None
 
 
@@ -248,9 +256,9 @@ def _hits(
             if ground.holders and ground.holders.liable and person not in trigger.liable_persons:
                 certainty = Certainty.CANDIDATE
                 notes.append(table.note("not_named"))
-            if then is not None and person not in then[1]:
+            if then is not None and person not in then.restricted:
                 certainty = Certainty.CANDIDATE
-                notes.append(table.note("law_changed", date=start, citation=then[0].short))
+                notes.append(table.note("law_changed", date=start, citation=then.citation.short))
             yield Hit(
                 rule=rule, citation=Citation(statute, version, ground.item), person_id=person,
                 trigger=trigger, window_start=start, window_end=end, certainty=certainty,
@@ -281,7 +289,7 @@ def _with_effects(
         made = post.start
         void = made is not None and hit.window_open(made) and any(
             h.in_force(made)
-            and barring(table, h, post.enterprise_id, post.role, post.enterprise_type)
+            and barring(table, h, post.enterprise_id, post.role, post.enterprise_type) is not None
             for h in same_trigger)
         affected.append(Affected(post, Effect.VOID if void else Effect.MUST_REMOVE,
                                  bars.certainty, bars.note))
