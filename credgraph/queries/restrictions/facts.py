@@ -147,8 +147,8 @@ class FactSource(Protocol):
 
     def for_registry(self, day: str) -> Facts:
         """Facts for every hit in force on `day`, triggers first: the triggers, the holders
-        of the triggering enterprises' posts, and the appointments in force on `day` of
-        everyone the triggers touch."""
+        (at any time) of the triggering enterprises' posts, and the appointments in force on
+        `day` of everyone the triggers touch (`restricted_holders` and listed persons)."""
 
     def nodes(self, ids: Collection[str]) -> dict[str, dict[str, Any]]:
         """Node properties with `label`, by id, for the ids that exist."""
