@@ -62,7 +62,8 @@ def build_law() -> Dataset:
     d.enterprise("REV1")
     d.post("LRR", "REV1", "legal_representative", "2015-01-01")
     d.event("REV1", "licence_revoked", "2021-06-01", "LRR")
-    # 2. The 1999 provisions (LR-4), in force 1999-06-23 to 2022-02-28.
+    # 2. The provisions on legal representatives (LR-4): 1998 text from 1998-04-07, 1999
+    # text from 1999-06-23 to 2022-02-28.
     d.listing("HURT2", "criminal_sentence", "2020-06-01", "因犯故意伤害罪被判处有期徒刑一年，刑罚执行完毕")
     d.enterprise("HC")
     d.post("HURT2", "HC", "legal_representative", "2021-01-01")
@@ -262,7 +263,7 @@ def test_6_closure_only_in_the_2023_text(law: GraphStore) -> None:
 
 def test_2_lr4_until_mer_replaced_it(law: GraphStore) -> None:
     """2022-03-01: the 1999 provisions (every crime, 3 or 5 years) give way to MER Art.12
-    (the Company Law's crimes only)."""
+    (the Company Law's crimes only); 1998-04-07 and 1999-06-23: the provisions' two texts."""
     _check(law, [
         ("HURT2", "NEWCO", LR, "2020-05-31", set()),
         ("HURT2", "NEWCO", LR, "2020-06-01", {("LR-4", C, "1999")}),
@@ -290,7 +291,9 @@ def test_2_lr4_until_mer_replaced_it(law: GraphStore) -> None:
         ("LRR", "NEWCO", DIRECTOR, "2021-06-01", {("CL178-4", C, "2018")}),
         ("DEBTL", "NEWCO", LR, "2021-06-01", {("LR-4", K, "1999")}),
         ("DEBTL", "NEWCO", DIRECTOR, "2021-06-01", {("CL178-5", K, "2018")}),
-        ("OLD", "NEWCO", LR, "1999-06-22", set()),
+        ("OLD", "NEWCO", LR, "1998-04-06", set()),
+        ("OLD", "NEWCO", LR, "1998-04-07", {("LR-4", C, "1998")}),
+        ("OLD", "NEWCO", LR, "1999-06-22", {("LR-4", C, "1998")}),
         ("OLD", "NEWCO", LR, "1999-06-23", {("LR-4", C, "1999")}),
         ("OLD", "NEWCO", LR, "1999-06-24", {("LR-4", C, "1999")}),
         ("OLD", "NEWCO", DIRECTOR, "1999-06-23", set()),
