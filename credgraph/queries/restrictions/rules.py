@@ -8,7 +8,7 @@ is a data change. A malformed table is a RuleTableError naming the file and the 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
@@ -29,7 +29,7 @@ from pydantic import (
 )
 
 from credgraph.exc import ConfigurationError
-from credgraph.graph.vocabulary import load_vocabulary
+from credgraph.graph.vocabulary import Vocabulary, load_vocabulary
 
 RULES_FILE = "rules.yaml"
 
@@ -71,6 +71,8 @@ Day = Annotated[str, BeforeValidator(_iso_day)]
 
 PLACEHOLDERS = ("reason", "date", "citation", "type", "kinds")
 """The fields a note may name, filled from the hit it explains."""
+ENGINE_NOTES = ("not_named", "law_changed", "scope_unknown")
+"""The notes the engine itself adds (liability not named, law changed, enterprise kind)."""
 
 
 class Lang(StrEnum):
@@ -444,8 +446,7 @@ class RuleTable(_Model):
         _Path(problems, "enterprise_kinds").check(len(kinds) == len(set(kinds)),
                                                   "kinds must be unique")
         _Path(problems, "certainties").known("certainty", Certainty, self.certainties)
-        _Path(problems, "notes").known("note", ("not_named", "law_changed", "scope_unknown"),
-                                       self.notes)
+        _Path(problems, "notes").known("note", ENGINE_NOTES, self.notes)
         for name, note in self.notes.items():
             try:
                 note.format(**dict.fromkeys(PLACEHOLDERS, ""))
@@ -455,17 +456,15 @@ class RuleTable(_Model):
         ids = [r.id for r in self.rules]
         _Path(problems, "rules").check(len(ids) == len(set(ids)), "rule ids must be unique")
         for rule in self.rules:
-            self._rule_references(rule, f"rules.{rule.id}", kinds, wordings, vocabulary.list_types,
-                                  vocabulary.event_kinds, vocabulary.roles, problems)
+            self._rule_references(rule, kinds, wordings, vocabulary, problems)
         if problems:
             raise ValueError("; ".join(problems))
         self._resolve()
         return self
 
-    def _rule_references(self, rule: Rule, where: str, kinds: Sequence[str],
-                         wordings: set[str], list_types: Mapping[str, object],
-                         event_kinds: Mapping[str, object], roles: Mapping[str, object],
-                         problems: list[str]) -> None:
+    def _rule_references(self, rule: Rule, kinds: Sequence[str], wordings: set[str],
+                         vocabulary: Vocabulary, problems: list[str]) -> None:
+        where = f"rules.{rule.id}"
         path = _Path(problems, where)
         path.known("law", [rule.law], self.laws)
         path.known("role class", rule.bars, self.classes)
@@ -475,12 +474,13 @@ class RuleTable(_Model):
         for i, ground in enumerate(rule.grounds):
             at = _Path(problems, f"{where}.grounds.{i}")
             trigger = ground.trigger
-            known_kinds = list_types if trigger.source == "list" else event_kinds
+            known_kinds = (vocabulary.list_types if trigger.source == "list"
+                           else vocabulary.event_kinds)
             at.known(f"{trigger.source} kind", trigger.kinds, known_kinds)
             pairs = [(trigger.source, kind) for kind in trigger.kinds]
             at.check(not set(pairs) & set(seen), "another ground of this rule has its trigger")
             seen += pairs
-            at.known("role", ground.holders.holders if ground.holders else (), roles)
+            at.known("role", ground.holders.holders if ground.holders else (), vocabulary.roles)
             at.known("removal kind", ground.ends_early, self.removals)
             for j, case in enumerate(ground.cases):
                 here = _Path(problems, f"{where}.grounds.{i}.cases.{j}")
