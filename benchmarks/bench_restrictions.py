@@ -52,7 +52,7 @@ def _timed(call: Callable[[], T]) -> tuple[T, float]:
 def _key(item: ScanItem) -> HitKey:
     hit, post = item.hit, item.affected.appointment
     return (hit.person_id, hit.rule_id, hit.trigger.id, post.key, item.affected.effect.value,
-            hit.certainty.value, hit.window_start, hit.window_end)
+            item.certainty.value, hit.window_start, hit.window_end)
 
 
 def _load(store: GraphStore, dataset: Path, work: Path, name: str) -> None:
@@ -123,7 +123,7 @@ def main() -> None:
         sys.exit(1)
     console.print(f"[green]identical hit sets[/green] ({len(neo4j_hits):,} appointments, "
                   "same order)")
-    kinds = Counter((i.hit.rule_id, i.hit.certainty.value, i.affected.effect.value)
+    kinds = Counter((i.hit.rule_id, i.certainty.value, i.affected.effect.value)
                     for i in found["Neo4j"])
     breakdown = Table(title="scan by rule, certainty and effect")
     for column in ("rule", "certainty", "effect", "appointments"):

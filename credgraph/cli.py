@@ -15,6 +15,7 @@ from credgraph.generate.bounds import MIN_ENTERPRISES
 from credgraph.graph import open_store
 from credgraph.graph.store import GraphStore
 from credgraph.loaders.load import LoadReport, load_dataset
+from credgraph.queries.restrictions.rules import Lang
 from credgraph.settings import get_settings
 
 app = typer.Typer(
@@ -142,6 +143,9 @@ def screen(
     out: Annotated[Path, typer.Option(help="The decision file to write (.csv or .xlsx).")],
     as_of: Annotated[str | None, typer.Option(
         "--as-of", help="The day rows without a date are checked on (default: today).")] = None,
+    lang: Annotated[Lang, typer.Option(
+        help="Language of the rule titles and reasons written (zh 中文, en English).")
+    ] = Lang.EN,
 ) -> None:
     """Screen proposed appointments against the appointment restrictions (exit 2 if unreadable)."""
     from credgraph.exc import BadInputError
@@ -158,7 +162,7 @@ def screen(
     with _open() as store:
         try:
             report = screen_file(file, analyses_for(store), as_of=day, out=out,
-                                 progress=console.is_terminal)
+                                 progress=console.is_terminal, lang=lang)
         except (DatasetError, BadInputError) as e:
             typer.echo(f"credgraph: cannot screen {file}: {e}", err=True)
             raise typer.Exit(2) from e

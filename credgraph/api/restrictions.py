@@ -23,6 +23,8 @@ from credgraph.api.types.restrictions import (
 from credgraph.api.types.scalars import Date, moment
 from credgraph.queries.restrictions import engine, rules, service
 
+rules.load_rules()  # a malformed rules.yaml stops the server at start, naming file and key
+
 
 def _named(hits: Iterable[engine.Hit], day: str) -> list[str]:
     """Every node id a result shows: persons, trigger and affected enterprises."""

@@ -232,10 +232,17 @@ class MemoryBackend(Backend):
             return False
         return bound is not None and day is not None and bound <= day <= until
 
+    def _appointment(self, person: str, enterprise: str, attrs: Mapping[str, Any],
+                     known: str | None) -> Appointment:
+        """A post, with its enterprise's registered type as recorded at `known`."""
+        record = self.store.record(enterprise, known)
+        return Appointment.from_record(person, enterprise, attrs["type"], attrs,
+                                       record.get("type") if record else None)
+
     def _posts(self, person: str, known: str | None) -> Iterator[Appointment]:
         for _, enterprise, attrs in self.graph.out_edges(person, data=True):
             if attrs["type"] in self.posts and visible(attrs, known):
-                yield Appointment.from_record(person, enterprise, attrs["type"], attrs)
+                yield self._appointment(person, enterprise, attrs, known)
 
     def _triggers_of(self, node: str, lists: Mapping[str, str], events: Mapping[str, str],
                      until: str, known: str | None) -> Iterator[Trigger]:
@@ -267,7 +274,7 @@ class MemoryBackend(Backend):
             and self._is_trigger(self.graph.nodes[node], lists, plan.events, until)
         ]
         holders = [
-            Appointment.from_record(person, enterprise, attrs["type"], attrs)
+            self._appointment(person, enterprise, attrs, at.known)
             for enterprise in sorted({t.subject_id for t in triggers
                                       if t.subject_type == "enterprise"})
             for person, _, attrs in self.graph.in_edges(enterprise, data=True)

@@ -127,10 +127,13 @@ LIMIT $limit
 MATCH (n:{entity_} {{id: r.of}})
 RETURN {label_of("n")} AS label, properties(n) AS identity, properties(r) AS record
 """
-    post_row = ("'post' AS what, {person} AS person, e.id AS enterprise, type(r) AS relation, "
-                "properties(r) AS props, null AS node, null AS link")
-    trigger_row = ("'{source}' AS what, null AS person, null AS enterprise, null AS relation, "
-                   "null AS props, properties({node}) AS node, properties({link}) AS link")
+    post_row = ("'post' AS what, {person} AS person, e.id AS enterprise, "
+                "et.type AS enterprise_type, type(r) AS relation, properties(r) AS props, "
+                "null AS node, null AS link")
+    trigger_row = ("'{source}' AS what, null AS person, null AS enterprise, "
+                   "null AS enterprise_type, null AS relation, null AS props, "
+                   "properties({node}) AS node, properties({link}) AS link")
+    enterprise_type = with_record("e", "et")
     def around(outgoing: str) -> str:
         return (f"{{type: type(r), key: r.key, outgoing: {outgoing}, props: properties(r), "
                 f"other: properties(o), label: {label_of('o')}, record: properties(x)}}")
@@ -228,6 +231,7 @@ ORDER BY id, entry.id
 UNWIND $ids AS id
 MATCH (:{entity_} {{id: id}})-[r:{post}]->(e:{enterprise})
 WHERE {visible("r")}
+{enterprise_type}
 RETURN {post_row.format(person="id")}
 UNION ALL
 UNWIND $ids AS id
@@ -270,22 +274,26 @@ RETURN properties(v) AS node, properties(h) AS link
 """,
         post_holders=f"""
 UNWIND $ids AS id
-MATCH (p:{person})-[r:{post}]->(:{entity_} {{id: id}})
+MATCH (p:{person})-[r:{post}]->(e:{entity_} {{id: id}})
 WHERE r.role IN $roles AND {visible("r")}
-RETURN p.id AS person, id AS enterprise, type(r) AS relation, properties(r) AS props
+{enterprise_type}
+RETURN p.id AS person, id AS enterprise, et.type AS enterprise_type, type(r) AS relation,
+       properties(r) AS props
 """,
         current_posts=f"""
 UNWIND $ids AS id
 MATCH (:{entity_} {{id: id}})-[r:{post}]->(e:{enterprise})
 WHERE {visible("r")} AND {in_force_cypher("r", "day")}
-RETURN id AS person, e.id AS enterprise, type(r) AS relation, properties(r) AS props
+{enterprise_type}
+RETURN id AS person, e.id AS enterprise, et.type AS enterprise_type, type(r) AS relation,
+       properties(r) AS props
 """,
     )
 
 
 def _appointments(rows: list[dict[str, Any]]) -> list[Appointment]:
-    return [Appointment.from_record(r["person"], r["enterprise"], r["relation"], r["props"])
-            for r in rows]
+    return [Appointment.from_record(r["person"], r["enterprise"], r["relation"], r["props"],
+                                    r["enterprise_type"]) for r in rows]
 
 
 def _link(row: Mapping[str, Any]) -> Link:
@@ -419,8 +427,7 @@ class Neo4jBackend(Backend):
         facts = Facts()
         for row in rows:
             if row["what"] == "post":
-                facts.appointments.append(Appointment.from_record(
-                    row["person"], row["enterprise"], row["relation"], row["props"]))
+                facts.appointments += _appointments([row])
             elif row["what"] == "list":
                 facts.triggers.append(Trigger.from_list_entry(row["node"], row["link"]))
             else:

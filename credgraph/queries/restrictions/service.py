@@ -9,13 +9,13 @@ import json
 from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from credgraph.exc import BadInputError
 from credgraph.graph.ids import enterprise_key
 from credgraph.queries.backend.base import Backend, FactPlan
 from credgraph.queries.links.analysis import LinkAnalysis
-from credgraph.queries.restrictions.engine import Affected, Hit, evaluate
+from credgraph.queries.restrictions.engine import Affected, Hit, barring, evaluate, held_against
 from credgraph.queries.restrictions.facts import Facts, dedupe, restricted_holders
 from credgraph.queries.restrictions.rules import Certainty, RuleTable, load_rules
 from credgraph.queries.time import Moment
@@ -61,15 +61,27 @@ class AppointmentDecision:
 
 
 def decide(
-    hits: Iterable[Hit], person_id: str, enterprise_id: str, roles: Sequence[str], day: str
+    table: RuleTable,
+    hits: Iterable[Hit],
+    person_id: str,
+    enterprise_id: str,
+    enterprise_type: str | None,
+    roles: Sequence[str],
+    day: str,
 ) -> AppointmentDecision:
-    """Whether a proposed appointment may be made on `day`, given the person's hits."""
-    barring = tuple(
-        h for h in hits
-        if h.person_id == person_id and h.in_force(day)
-        and any(h.bars(enterprise_id, role) for role in roles)
-    )
-    return AppointmentDecision(person_id, enterprise_id, tuple(roles), day, barring)
+    """Whether a proposed appointment may be made on `day` (judged under the text in force
+    that day), given the person's hits; a hit that bars the post only if the enterprise is of
+    a kind that cannot be told is returned as a candidate."""
+    found = []
+    for hit in hits:
+        if hit.person_id != person_id or not hit.in_force(day):
+            continue
+        bars = [b for role in roles
+                if (b := barring(table, hit, enterprise_id, role, enterprise_type)) is not None]
+        if bars:
+            surest = min(bars, key=lambda b: b.certainty is not Certainty.CONFIRMED)
+            found.append(replace(hit, certainty=surest.certainty, note=surest.note))
+    return AppointmentDecision(person_id, enterprise_id, tuple(roles), day, tuple(found))
 
 
 @dataclass(frozen=True)
@@ -78,6 +90,11 @@ class ScanItem:
 
     hit: Hit
     affected: Affected
+
+    @property
+    def certainty(self) -> Certainty:
+        """The hit's, or candidate where the post's enterprise kind cannot be told."""
+        return self.affected.certainty
 
     @property
     def key(self) -> tuple[str, ...]:
@@ -179,8 +196,10 @@ class Restrictions:
                           at: Moment) -> AppointmentDecision:
         pid = self.links.person(person_id, at).id
         enterprise_id = self.resolve_enterprise(enterprise, at)
+        found = self.links.entities([enterprise_id], at).get(enterprise_id)
         hits = self.hits_for_persons([pid], at.day, at).get(pid, [])
-        return decide(hits, pid, enterprise_id, (role,), at.day)
+        return decide(self.table, hits, pid, enterprise_id,
+                      found.props.get("type") if found is not None else None, (role,), at.day)
 
     def registry_facts(self, at: Moment) -> Facts:
         """The facts of every hit in force on `at.day`: the triggers, the holders of the
@@ -193,12 +212,9 @@ class Restrictions:
         return Facts(found.triggers, dedupe([*found.appointments, *current]))
 
     def scan(self, at: Moment, certainty: Certainty | None = None) -> list[ScanItem]:
-        """Every appointment in force on `at.day` that a hit in force makes VOID or MUST_REMOVE."""
-        items = [
-            ScanItem(hit, affected)
-            for hit in evaluate(self.registry_facts(at), self.table)
-            if hit.in_force(at.day) and (certainty is None or hit.certainty is certainty)
-            for affected in hit.affected_on(at.day)
-        ]
+        """Every appointment in force on `at.day` held against a rule (`held_against`)."""
+        items = [ScanItem(hit, affected) for hit, affected in
+                 held_against(evaluate(self.registry_facts(at), self.table), at.day)
+                 if certainty is None or affected.certainty is certainty]
         items.sort(key=lambda item: item.key)
         return items
