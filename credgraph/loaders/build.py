@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from credgraph.graph.ids import enterprise_key, identifier, name_key
+from credgraph.graph.ids import enterprise_key, identifier, name_key, uscc_notes
 from credgraph.graph.records import EdgeRecord, EnterpriseRef, NodeRecord
 from credgraph.loaders.normalize import PARSERS, holder_category
 from credgraph.loaders.reading import Row
@@ -43,9 +43,12 @@ class Built:
 def check_row(section: SectionSpec, row: Row) -> tuple[dict[str, Any], list[RowRejected]]:
     """Parse every cell; a row with any finding is refused whole, with all of them."""
     values: dict[str, Any] = {}
-    problems: list[RowRejected] = []
+    problems = [RowRejected(p.column, p.value, p.reason) for p in row.problems]
+    faulty = {p.column for p in row.problems}
     for column in section.columns.values():
         raw = row.values.get(column.name)
+        if column.name in faulty:
+            continue
         if raw is None:
             if column.required:
                 problems.append(RowRejected(column.name, "", "required value missing"))
@@ -54,7 +57,8 @@ def check_row(section: SectionSpec, row: Row) -> tuple[dict[str, Any], list[RowR
             values[column.name] = PARSERS[column.type](raw)
         except ValueError as e:
             problems.append(RowRejected(column.name, raw, str(e)))
-    if section.one_of_required and not any(c in row.values for c in section.one_of_required):
+    one_of = set(section.one_of_required)
+    if one_of and not one_of & (row.values.keys() | faulty):
         problems.append(
             RowRejected("/".join(section.one_of_required), "", "required value missing")
         )
@@ -162,6 +166,9 @@ class Builder:
 def _enterprises(b: Builder) -> None:
     v = b.values
     node_id = v.get("uscc") or v["reg_no"]
+    if len(v.get("uscc") or "") == 18:
+        for note in uscc_notes(v["uscc"]):
+            b.out.warnings.append(("uscc", v["uscc"], f"USCC loaded; {note}"))
     b.out.nodes.append(NodeRecord("Enterprise", node_id, {
         "uscc": v.get("uscc"), "reg_no": v.get("reg_no"), "name": v["name"],
         "name_norm": name_key(v["name"]), "type": v.get("type"), "status": v.get("status"),
