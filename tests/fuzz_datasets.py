@@ -118,7 +118,6 @@ USCC_KINDS = ("91", "91", "91", "92", "93", "12", "11", "51", "52", "53", "N2", 
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 REGIONS = ("110108", "310115", "330106", "440300", "500105", "620105", "350211", "100000")
 FIRST_DAY, LAST_DAY = date(1995, 1, 1), date(2023, 12, 31)
-EXCEL_EPOCH = date(1899, 12, 30)
 
 # --- values and how they are written ------------------------------------------------------
 
@@ -168,7 +167,10 @@ def render_text(rng: random.Random, value: Value) -> str:
     if isinstance(value, Text):
         return value.raw
     if isinstance(value, Ident):
-        return full_width(value.value) if rng.random() < 0.15 else value.value
+        text = full_width(value.value) if rng.random() < 0.15 else value.value
+        if rng.random() < 0.1:
+            text = rng.choice([" ", "\u3000", "\u00a0"]) + text + rng.choice(["", " ", "\t"])
+        return text
     if isinstance(value, Day):
         d = value.value
         return rng.choice([
@@ -196,11 +198,12 @@ def render_cell(rng: random.Random, value: Value) -> Any:
     if rng.random() < 0.2 or isinstance(value, Text | Ident):
         return render_text(rng, value)
     if isinstance(value, Day):
-        serial = (value.value - EXCEL_EPOCH).days
-        return rng.choice([
-            datetime.combine(value.value, datetime.min.time()),
-            Formatted(serial, "yyyy-mm-dd"), Formatted(serial, 'yyyy"年"m"月"d"日"'),
-        ])
+        # A date cell stores the serial day (of the workbook's 1900 or 1904 epoch), maybe
+        # with a time of day, shown through a date format.
+        moment = datetime.combine(value.value, datetime.min.time())
+        moment += timedelta(hours=rng.choice([0, 0, 9.5]))
+        return rng.choice([moment, Formatted(moment, "yyyy-mm-dd"),
+                           Formatted(moment, 'yyyy"年"m"月"d"日"'), Formatted(moment, "m/d/yyyy")])
     if isinstance(value, Share):
         return rng.choice([_number(value.value), Formatted(_number(value.value / 100), "0.00%")])
     yuan = value.value * 10000
@@ -322,7 +325,8 @@ def _name(rng: random.Random, suffix: str) -> str:
 
 
 def _prose(rng: random.Random) -> str:
-    text = rng.choice(["设备", "房产及土地使用权", "虚假宣传", "连续六个月未开业", "履行完毕"])
+    text = rng.choice(["设备", "房产及土地使用权", "虚假宣传", "连续六个月未开业", "履行完毕",
+                       '含"引号",逗号与\t制表符', "吉祥𠮷字", "\u3000全角空格在前"])
     if rng.random() < 0.3:
         text += "\n" + rng.choice(["第二行说明", "详见附件", "（含附属设施）"])
     return text
@@ -864,6 +868,9 @@ def write_dataset(rng: random.Random, data: Dataset, folder: Path) -> None:
         by_section[row.section].append(row)
     if "enterprises" not in by_section:
         by_section["enterprises"] = []
+    if rng.random() < 0.2:  # files of no section are left alone
+        (folder / "README.txt").write_text("数据说明", encoding="utf-8")
+        (folder / "shareholdings_old.csv").write_text("junk\n", encoding="utf-8")
     for section, rows in by_section.items():
         rng.shuffle(rows)
         present = {c for r in rows for c in r.cells} | IN_EVERY_FILE[section]
@@ -896,13 +903,14 @@ def write_dataset(rng: random.Random, data: Dataset, folder: Path) -> None:
                 cells.extend(row.stray)
             records.append(cells)
             row.number = len(records) + 1
-        name = f"{section}.{'xlsx' if kind == 'xlsx' else 'csv'}"
+        name = f"{section}.{kind.upper() if rng.random() < 0.1 else kind}"
         for row in rows:
             row.file = name
         if kind == "xlsx":
             write_xlsx(folder / name, [headers, *[r or [] for r in records]],
                        east_asian_ids=rng.random() < 0.5,
-                       dimension="A1:B2" if rng.random() < 0.2 else None)
+                       dimension="A1:B2" if rng.random() < 0.2 else None,
+                       epoch_1904=rng.random() < 0.2, notes_sheet=rng.random() < 0.2)
         else:
             _write_csv(rng, folder / name, headers, records)
 
@@ -910,7 +918,8 @@ def write_dataset(rng: random.Random, data: Dataset, folder: Path) -> None:
 def _write_csv(rng: random.Random, path: Path, headers: list[str],
                records: list[list[Any] | None]) -> None:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator=rng.choice(["\r\n", "\n"]))
+    writer = csv.writer(buffer, lineterminator=rng.choice(["\r\n", "\n"]),
+                        quoting=rng.choice([csv.QUOTE_MINIMAL, csv.QUOTE_ALL]))
     writer.writerow(headers)
     for record in records:
         writer.writerow([] if record is None else ["" if c is None else c for c in record])

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
+from openpyxl.utils.datetime import CALENDAR_MAC_1904
 
 EAST_ASIAN_IDS = {'yyyy"年"m"月"d"日"': 31, 'yyyy"年"m"月"': 57, 'm"月"d"日"': 58}
 """Format codes Chinese Excel stores by built-in id only (ECMA-376 §18.8.30, zh-CN)."""
@@ -25,15 +26,21 @@ class Formatted:
 
 
 def write_xlsx(path: Path, rows: list[list[Any]], *, east_asian_ids: bool = False,
-               dimension: str | None = None) -> Path:
+               dimension: str | None = None, epoch_1904: bool = False,
+               notes_sheet: bool = False) -> Path:
     """Write rows to the first sheet; a Formatted cell gets its number format.
 
     east_asian_ids: store the formats of EAST_ASIAN_IDS by their built-in id, as Chinese
-    Excel does. dimension: the sheet size to record (e.g. a wrong "A1:C2").
+    Excel does. dimension: the sheet size to record (e.g. a wrong "A1:C2"). epoch_1904:
+    count dates from 1904 (old Mac Excel). notes_sheet: add a second sheet, as templates do.
     """
     workbook = openpyxl.Workbook()
+    if epoch_1904:
+        workbook.epoch = CALENDAR_MAC_1904
     sheet = workbook.active
     assert sheet is not None
+    if notes_sheet:
+        workbook.create_sheet("填表说明").append(["统一社会信用代码", "请填写18位代码"])
     for r, row in enumerate(rows, start=1):
         for c, cell in enumerate(row, start=1):
             if isinstance(cell, Formatted):
