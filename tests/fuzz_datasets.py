@@ -929,31 +929,37 @@ def _write_csv(rng: random.Random, path: Path, headers: list[str],
 
 # --- the check ----------------------------------------------------------------------------
 
-PROVENANCE = "provenance { srcFile srcRow }"
-HOLDING = ("key holder { id name } enterprise { id } percent percentSource subscribedAmount "
-           f"start end {PROVENANCE}")
-POST = f"key person {{ id }} enterprise {{ id }} role start end {PROVENANCE}"
-LISTING = (f"id subjectId list reason authority listedOn removedOn removalReason docNo "
-           f"{PROVENANCE}")
-ENTERPRISE = f"""
+FRAGMENTS = """
+fragment P on Provenance { srcFile srcRow }
+fragment H on Shareholding {
+  key holder { id name } enterprise { id } percent percentSource subscribedAmount start end
+  provenance { ...P } }
+fragment A on Appointment { key person { id } enterprise { id } role start end provenance { ...P } }
+fragment L on ListEntry {
+  id subjectId list reason authority listedOn removedOn removalReason docNo provenance { ...P } }
+fragment E on Enterprise {
   id name uscc regNo type status established registeredCapital currency authority address
-  businessScope placeholder {PROVENANCE}
-  shareholders(includeHistory: true) {{ {HOLDING} }}
-  investments(includeHistory: true) {{ {HOLDING} }}
-  officers(includeHistory: true) {{ {POST} }}
-  legalRepresentatives(includeHistory: true) {{ {POST} }}
-  listEntries(includeHistory: true) {{ {LISTING} }}
-  penalties {{ docNo violationType content authority decidedOn {PROVENANCE} }}
-  events {{ event date reason authority liablePersonIds {PROVENANCE} }}
-  equityPledges(includeHistory: true) {{
-    regNo amount status start end enterprise {{ id }} pledgor {{ id }} pledgee {{ id }}
-    {PROVENANCE} }}
-  chattelMortgages(includeHistory: true) {{
-    regNo securedAmount authority status collateral start end mortgagor {{ id }}
-    mortgagee {{ id }} {PROVENANCE} }}
+  businessScope placeholder provenance { ...P }
+  shareholders(includeHistory: true) { ...H }
+  investments(includeHistory: true) { ...H }
+  officers(includeHistory: true) { ...A }
+  legalRepresentatives(includeHistory: true) { ...A }
+  listEntries(includeHistory: true) { ...L }
+  penalties { docNo violationType content authority decidedOn provenance { ...P } }
+  events { event date reason authority liablePersonIds provenance { ...P } }
+  equityPledges(includeHistory: true) {
+    regNo amount status start end enterprise { id } pledgor { id } pledgee { id }
+    provenance { ...P } }
+  chattelMortgages(includeHistory: true) {
+    regNo securedAmount authority status collateral start end mortgagor { id }
+    mortgagee { id } provenance { ...P } } }
+fragment N on Enterprise { id provenance { ...P } }
+fragment R on Person {
+  id name personId maskedIdNumber nationality placeholder provenance { ...P }
+  listEntries(includeHistory: true) { ...L } }
 """
-PERSON = (f"id name personId maskedIdNumber nationality placeholder {PROVENANCE} "
-          f"listEntries(includeHistory: true) {{ {LISTING} }}")
+"""What the check reads of enterprises (E) and persons (R): every field a row can fill; of
+enterprises that must not be there (N), where they would come from."""
 
 Post = Callable[[str], dict[str, Any]]
 """Sends a GraphQL query and returns the response body."""
@@ -979,20 +985,33 @@ class Outcome:
         self.wrong += other.wrong
 
 
-def _lookup(post: Post, field_name: str, argument: str, keys: list[str], selection: str
-            ) -> dict[str, dict[str, Any] | None]:
-    """Each key's node, or None when the API has none; one request for all when it can."""
-    if not keys:
-        return {}
-    aliases = "\n".join(f'n{i}: {field_name}({argument}: "{k}") {{ {selection} }}'
-                        for i, k in enumerate(keys))
-    body = post(f"{{ {aliases} }}")
-    if not body.get("errors") and body.get("data"):
-        return {k: body["data"][f"n{i}"] for i, k in enumerate(keys)}
+def _document(operation: str, fragment: str) -> str:
+    """The operation with the fragments it uses (GraphQL refuses unused ones)."""
+    used = {"E": "EHALP", "N": "NP", "R": "RLP"}[fragment]
+    parts = [f for f in FRAGMENTS.split("fragment ")[1:] if f[0] in used]
+    return operation + "\n" + "".join("fragment " + f for f in parts)
+
+
+def _lookup(post: Post, field_name: str, argument: str, keys: list[str], fragment: str,
+            per_request: int) -> dict[str, dict[str, Any] | None]:
+    """Each key's node, or None when the API has none.
+
+    Keys go `per_request` to a request (the API limits a query's size); a request that
+    fails (one key unknown fails it whole) is repeated key by key.
+    """
     found: dict[str, dict[str, Any] | None] = {}
-    for key in keys:
-        one = post(f'{{ n: {field_name}({argument}: "{key}") {{ {selection} }} }}')
-        found[key] = (one.get("data") or {}).get("n") if not one.get("errors") else None
+    for first in range(0, len(keys), per_request):
+        batch = keys[first:first + per_request]
+        aliases = "\n".join(f'n{i}: {field_name}({argument}: "{k}") {{ ...{fragment} }}'
+                            for i, k in enumerate(batch))
+        body = post(_document(f"{{ {aliases} }}", fragment))
+        if not body.get("errors") and body.get("data"):
+            found.update((k, body["data"][f"n{i}"]) for i, k in enumerate(batch))
+            continue
+        for key in batch:
+            one = post(_document(f'{{ n: {field_name}({argument}: "{key}") {{ ...{fragment} }} }}',
+                                 fragment))
+            found[key] = None if one.get("errors") else (one.get("data") or {}).get("n")
     return found
 
 
@@ -1063,11 +1082,11 @@ def check(data: Dataset, post: Post, rejects: list[Finding]) -> Outcome:
         if finding.reason.strip():
             reported[(finding.file, finding.row)].add(finding.column)
     loaded = [e.key for e in data.enterprises if e.loaded]
-    nodes = _lookup(post, "enterprise", "uscc", loaded, ENTERPRISE)
-    for refused in (e.key for e in data.enterprises if not e.loaded):
-        nodes.update(_lookup(post, "enterprise", "uscc", [refused], ENTERPRISE))
+    nodes = _lookup(post, "enterprise", "uscc", loaded, "E", 25)
+    refused = [e.key for e in data.enterprises if not e.loaded]
+    nodes.update(_lookup(post, "enterprise", "uscc", refused, "N", 1))
     persons = sorted(set(data.persons) | set(data.person_rows))
-    nodes.update(_lookup(post, "person", "personId", persons, PERSON))
+    nodes.update(_lookup(post, "person", "personId", persons, "R", 25))
     shown = _shown(nodes)
     outcome = Outcome()
     for row in data.rows:
