@@ -41,7 +41,8 @@ def main() -> int:
     from credgraph.graph.store import GraphStore
     from credgraph.loaders.load import load_dataset
     from credgraph.loaders.report import read_findings
-    from tests.fuzz_datasets import Outcome, check, generate, write_dataset
+    from tests.fuzz_check import Outcome, check
+    from tests.fuzz_datasets import generate, write_dataset
     from tests.test_api_dataset import client_for, post
 
     total = Outcome()

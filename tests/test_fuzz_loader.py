@@ -19,7 +19,8 @@ from hypothesis import strategies as st
 from credgraph.graph.store import GraphStore
 from credgraph.loaders.load import load_dataset
 from credgraph.loaders.report import read_findings
-from tests.fuzz_datasets import Outcome, Post, check, generate, write_dataset
+from tests.fuzz_check import Outcome, Post, check
+from tests.fuzz_datasets import generate, write_dataset
 from tests.test_api_dataset import client_for, post
 
 EXAMPLES = {"memory": 40, "neo4j": 6}
