@@ -63,7 +63,7 @@ def main() -> int:
                     load_dataset(folder, store, rejects_path=rejects,
                                  batch_size=rng.choice([2, 7, 5000]))
                 except DatasetError as e:
-                    outcome = Outcome(rows=len(data.rows), lost=[f"seed {seed}: {e}"] * len(
+                    outcome = Outcome(rows=len(data.rows), lost=[f"not loaded: {e}"] * len(
                         data.rows))
                 else:
                     outcome = check(data, lambda query: post(client, query),
