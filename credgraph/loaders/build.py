@@ -1,4 +1,4 @@
-"""From checked rows to graph records, one builder per DATA.md section.
+"""From checked rows to graph records, one builder per section of docs/data-format.md.
 
 `check_row` turns a row's text into clean values or findings; the builders
 then need only the references the chunk resolved against the store, so a
@@ -116,7 +116,7 @@ class Builder:
         self.out = Built()
 
     def enterprise(self, column: str) -> EnterpriseRef:
-        """The enterprise a subject column names; it must exist (DATA.md: bad row)."""
+        """The enterprise a subject column names; it must exist (docs/data-format.md: a bad row)."""
         ref = self.values[column]
         found = self.resolved.enterprises.get(ref)
         if found is None:
@@ -128,7 +128,7 @@ class Builder:
     def party(self, column: str) -> str:
         """The node id of a party; a person missing from `persons` is created from the row.
 
-        An enterprise party must exist, like any enterprise a row refers to (DATA.md).
+        An enterprise party must exist, like any enterprise a row refers to (docs/data-format.md).
         """
         spec = self.section.columns[column]
         kind = self.values[spec.kind_column] if spec.kind_column else "person"
@@ -149,7 +149,8 @@ class Builder:
         return ref
 
     def _placeholder(self, ref: str, name: str | None, column: str) -> None:
-        """DATA.md: a person referenced but missing from `persons` is created, with a warning."""
+        """A person referenced but missing from `persons` is created, with a warning
+        (docs/data-format.md)."""
         display = name or ref
         self.out.nodes.append(NodeRecord("Person", ref, {
             "name": display, "name_norm": name_key(display),

@@ -37,7 +37,7 @@ class SourceFile:
     encoding: str | None
     """None for .xlsx."""
     columns: dict[str, str]
-    """Header as written in the file to the DATA.md column it names."""
+    """Header as written in the file to the column (docs/data-format.md) it names."""
     unknown_columns: list[str] = field(default_factory=list)
     digest: str = ""
     header: list[str] = field(default_factory=list)
@@ -55,7 +55,7 @@ class CellProblem:
     """A cell that stands for no value: it refuses its row whatever the other cells say."""
 
     column: str
-    """The DATA.md column, or '' for a cell under no column header."""
+    """The column (docs/data-format.md), or '' for a cell under no column header."""
     value: str
     reason: str
 
@@ -66,7 +66,7 @@ class Row:
     """The record of the file (as a spreadsheet numbers it) or the sheet row; the header is
     row 1."""
     values: dict[str, str]
-    """DATA.md column name to stripped text; empty cells are left out."""
+    """Column name (docs/data-format.md) to stripped text; empty cells are left out."""
     problems: tuple[CellProblem, ...] = ()
     """Unreadable cells, and non-blank cells under no column header (a malformed row)."""
 

@@ -1,6 +1,6 @@
 """What an .xlsx cell says: its stored value read through its number format.
 
-A spreadsheet stores 60% as 0.6, 2001年5月3日 as the serial day 36949, a yuan
+A spreadsheet stores 60% as 0.6, 2001年2月27日 as the serial day 36949, a yuan
 amount shown as 123.4567万 as 1234567, and a registration number shown as
 011010801234567 as the number 11010801234567. The loaders read the text a clerk
 sees in the cell (with full precision: no rounding to the format's decimals), so
@@ -28,7 +28,7 @@ EAST_ASIAN_BUILTIN_FORMATS: dict[int, str] = {
 """ECMA-376 §18.8.30 built-in formats whose code depends on the locale (zh-CN codes).
 
 A workbook names them by id only, and openpyxl knows just the locale-independent
-ids: without this table a date that Chinese Excel shows as 2001年5月3日 (id 31)
+ids: without this table a date that Chinese Excel shows as 2001年2月27日 (id 31)
 reads as its serial number.
 """
 
