@@ -23,7 +23,7 @@ from tests.fuzz_check import Outcome, Post, check
 from tests.fuzz_datasets import generate, write_dataset
 from tests.test_api_dataset import client_for, post
 
-EXAMPLES = {"memory": 40, "neo4j": 6}
+EXAMPLES = {"memory": 100, "neo4j": 6}
 """Datasets per store in the regular suite (Neo4j loads are slower)."""
 
 
