@@ -265,26 +265,6 @@ def test_enterprise_party_must_exist(store: GraphStore, handmade_dir: Path, tmp_
         assert store.counts().edges["CHATTEL_MORTGAGE"] == 1
 
 
-def test_row_with_extra_cells_is_refused_alone(
-    store: GraphStore, handmade_dir: Path, tmp_path: Path
-) -> None:
-    (handmade_dir / "penalties.csv").write_text(
-        "enterprise,doc_no,decided_on\n"
-        f"{E1},A-1,2020-01-01\n"
-        f"{E1},A-2,2020-01-02,stray,cells\n"
-        f"{E2},A-3,2020-01-03,\n",
-        encoding="utf-8",
-    )
-    report = _load(store, handmade_dir, tmp_path)
-    penalties = next(s for s in report.sections if s.section == "penalties")
-    assert (penalties.rows, penalties.loaded, penalties.rejected) == (3, 2, 1)
-    refused = [f for f in read_findings(tmp_path / "rejects.csv") if f.file == "penalties.csv"]
-    assert [(f.row, f.reason) for f in refused] == [
-        (3, "2 cell(s) beyond the header's 3 columns")
-    ]
-    assert store.get_node("A-3") is not None, "an empty trailing cell is not a fault"
-
-
 def test_amounts_in_yuan_and_wan() -> None:
     from credgraph.loaders.normalize import parse_amount
 

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from credgraph.graph.ids import enterprise_key, identifier, name_key
+from credgraph.graph.ids import enterprise_key, identifier, name_key, uscc_notes
 from credgraph.graph.records import EdgeRecord, EnterpriseRef, FactVersion, Identity, NodeRecord
 from credgraph.graph.vocabulary import LEGAL_REPRESENTATIVE
 from credgraph.loaders.normalize import PARSERS, holder_category, parse_roles
@@ -51,7 +51,8 @@ def check_row(section: SectionSpec, row: Row) -> tuple[dict[str, Any], list[RowR
     depends on); its other cells are not checked, since it states no values.
     """
     values: dict[str, Any] = {}
-    problems: list[RowRejected] = []
+    problems = [RowRejected(p.column, p.value, p.reason) for p in row.problems]
+    faulty = {p.column for p in row.problems}
     op = row.values.get("op")
     retract = False
     if op is not None:
@@ -63,6 +64,8 @@ def check_row(section: SectionSpec, row: Row) -> tuple[dict[str, Any], list[RowR
         if retract and column.name not in needed | {"op", "op_reason"}:
             continue
         raw = row.values.get(column.name)
+        if column.name in faulty:
+            continue
         if raw is None:
             if column.required:
                 problems.append(RowRejected(column.name, "", "required value missing"))
@@ -71,7 +74,8 @@ def check_row(section: SectionSpec, row: Row) -> tuple[dict[str, Any], list[RowR
             values[column.name] = PARSERS[column.type](raw)
         except ValueError as e:
             problems.append(RowRejected(column.name, raw, str(e)))
-    if section.one_of_required and not any(c in row.values for c in section.one_of_required):
+    one_of = set(section.one_of_required)
+    if one_of and not one_of & (row.values.keys() | faulty):
         problems.append(
             RowRejected("/".join(section.one_of_required), "", "required value missing")
         )
@@ -287,6 +291,9 @@ def parse_fact_key(section: SectionSpec, text: str) -> dict[str, Any]:
 def _enterprises(b: Builder) -> None:
     v = b.values
     node_id = v.get("uscc") or v["reg_no"]
+    if len(v.get("uscc") or "") == 18:
+        for note in uscc_notes(v["uscc"]):
+            b.out.warnings.append(("uscc", v["uscc"], f"USCC loaded; {note}"))
     b.out.identities.append(Identity("Enterprise", node_id,
                                      {"uscc": v.get("uscc"), "reg_no": v.get("reg_no")}))
     b.version(node_id, (NodeRecord("EnterpriseRecord", node_id, {

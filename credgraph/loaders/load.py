@@ -132,11 +132,6 @@ class _SectionLoader:
         checked: list[Checked] = []
         prepared = _Prepared()
         for row in rows:
-            if row.overflow:
-                width = len(self.source.header)
-                self._reject(row.number, [RowRejected(
-                    "", "", f"{row.overflow} cell(s) beyond the header's {width} columns")])
-                continue
             values, problems = check_row(section, row)
             if problems:
                 self._reject(row.number, problems)
