@@ -32,7 +32,7 @@ from credgraph.loaders.spec import ColumnSpec, SectionSpec
 from credgraph.queries.analyses import Analyses
 from credgraph.queries.restrictions.engine import Hit
 from credgraph.queries.restrictions.rules import Lang, RuleTable, Text
-from credgraph.queries.restrictions.service import AppointmentDecision, decide
+from credgraph.queries.restrictions.service import AppointmentDecision, decide, mark_disputed
 from credgraph.queries.time import Moment
 
 SECTION = SectionSpec(
@@ -137,8 +137,10 @@ def screen_rows(analyses: Analyses, rows: Sequence[Row], as_of: str,
     persons = sorted({v["person_id"] for _, v in valid})
     known = {i for i, e in analyses.links.entities(persons, at).items() if e.label == "Person"}
     enterprises = analyses.backend.resolve_enterprises(sorted({v["uscc"] for _, v in valid}), at)
-    hits = analyses.restrictions.hits_for_persons(known, max(days), at) if known else {}
-    table = analyses.restrictions.table
+    restrictions = analyses.restrictions
+    hits = restrictions.hits_for_persons(known, max(days), at) if known else {}
+    objections = restrictions.objections_for([h for found in hits.values() for h in found], at)
+    table = restrictions.table
     types = {i: e.props.get("type")
              for i, e in analyses.links.entities(sorted(set(enterprises.values())), at).items()}
     for row, v in valid:
@@ -149,8 +151,10 @@ def screen_rows(analyses: Analyses, rows: Sequence[Row], as_of: str,
                                                     "registry",))
             continue
         enterprise = enterprises.get(v["uscc"], v["uscc"])
-        decision = decide(table, hits.get(person, ()), person, enterprise, types.get(enterprise),
-                          v["role"], day)
+        judged = mark_disputed(table, analyses.backend.model, hits.get(person, []), day,
+                               objections)
+        decision = decide(table, judged, person, enterprise, types.get(enterprise), v["role"],
+                          day)
         outcomes[row.number] = _outcome(table, row, day, decision, lang)
     return [outcomes[row.number] for row in rows]
 

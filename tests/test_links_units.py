@@ -269,7 +269,8 @@ def test_every_backend_query_uses_only_declared_names() -> None:
                   for p in schema.properties}
     declared = {ENTITY_LABEL, RECORD_LABEL, *model.nodes, *model.edges, *properties,
                 *PROVENANCE, *VERSION}
-    queries = astuple(build_queries(model))
+    queries = [q for item in astuple(build_queries(model))
+               for q in (item.values() if isinstance(item, dict) else [item])]
     used = {name for q in queries for name in re.findall(r"`([^`]+)`", q)}
     assert {"LISTED", "HAS_EVENT", "OFFICER", "Event", "ListEntry"} <= used
     assert used <= declared, used - declared

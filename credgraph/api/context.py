@@ -5,9 +5,9 @@ DataLoaders built fresh for each request.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import strawberry
 from strawberry.dataloader import DataLoader
@@ -25,20 +25,53 @@ async def in_thread(call: Callable[[], T]) -> T:
     return await asyncio.to_thread(call)
 
 
+Version = Mapping[str, Any]
+"""A fact version's properties as a backend returns them."""
+
+
 @dataclass
 class Loaders:
-    """Per-request batching and caching of detail lookups (no cross-request staleness)."""
+    """Per-request batching and caching of detail lookups (no cross-request staleness).
+
+    Valid time does not change what they fetch (each field filters by its own day), so one
+    loader per recorded time serves every day asked about.
+    """
 
     analyses: Analyses
     _neighbourhoods: dict[str | None, DataLoader[str, Neighbourhood | None]] = field(
         default_factory=dict)
+    _versions: dict[str | None, DataLoader[tuple[str, str], list[Version]]] = field(
+        default_factory=dict)
+    _objections: dict[str | None, DataLoader[str, list[Version]]] = field(default_factory=dict)
+
+    def versions(self, at: Moment) -> DataLoader[tuple[str, str], list[Version]]:
+        """Every version of facts (section, key) recorded by `at.known`."""
+        loader = self._versions.get(at.known)
+        if loader is None:
+            backend = self.analyses.backend
+
+            async def load(keys: list[tuple[str, str]]) -> list[list[Version]]:
+                found = await in_thread(lambda: backend.fact_versions(keys, at))
+                return [found.get(key, []) for key in keys]
+
+            loader = self._versions[at.known] = DataLoader(load_fn=load)
+        return loader
+
+    def objections(self, at: Moment) -> DataLoader[str, list[Version]]:
+        """The objections known at `at.known` about facts (`section:key`)."""
+        loader = self._objections.get(at.known)
+        if loader is None:
+            backend = self.analyses.backend
+
+            async def load(keys: list[str]) -> list[list[Version]]:
+                found = await in_thread(lambda: backend.objections(keys, at))
+                return [found.get(key, []) for key in keys]
+
+            loader = self._objections[at.known] = DataLoader(load_fn=load)
+        return loader
 
     def neighbourhood(self, at: Moment) -> DataLoader[str, Neighbourhood | None]:
-        """Detail sections of nodes as recorded at `at.known`, batched across the response.
-
-        Valid time does not change what is fetched (each field filters by its own day), so
-        one loader per recorded time serves every day asked about.
-        """
+        """Detail sections of nodes as recorded at `at.known`, batched across the response."""
         loader = self._neighbourhoods.get(at.known)
         if loader is None:
             links = self.analyses.links

@@ -120,6 +120,7 @@ class MemoryStore(GraphStore):
         self._reg_no: dict[str, str] = {}
         self._facts: dict[tuple[str, str], list[Element]] = defaultdict(list)
         self.records_of: dict[str, list[str]] = defaultdict(list)
+        self._labelled: dict[str, list[str]] = defaultdict(list)
         for key, attrs in self.graph.nodes(data=True):
             if attrs.get("reg_no") and "rec" not in attrs:
                 self._reg_no[attrs["reg_no"]] = key
@@ -131,6 +132,7 @@ class MemoryStore(GraphStore):
 
     def _index_node(self, key: str, attrs: dict[str, Any]) -> None:
         schema = self.model.node(attrs["label"])
+        self._labelled[attrs["label"]].append(key)
         self._facts[(schema.section or "", attrs["fact"])].append((key,))
         if schema.record_of:
             self.records_of[attrs["of"]].append(key)
@@ -141,7 +143,13 @@ class MemoryStore(GraphStore):
             return dict(self.graph.nodes[element[0]])
         return dict(self.graph.edges[element])
 
-    def _primary(self, section: str, fact: str) -> list[dict[str, Any]]:
+    def nodes_labelled(self, label: str) -> Iterator[dict[str, Any]]:
+        """The attributes of every node with this label (every version)."""
+        for key in self._labelled.get(label, ()):
+            yield self.graph.nodes[key]
+
+    def primary(self, section: str, fact: str) -> list[dict[str, Any]]:
+        """The head elements of every version of a fact (its node, or its relationships)."""
         return [attrs for element in self._facts.get((section, fact), ())
                 if (attrs := self.element(element)) and self._is_primary(attrs)]
 
@@ -158,7 +166,7 @@ class MemoryStore(GraphStore):
     def heads(self, section: str, facts: Collection[str]) -> dict[str, Head]:
         found: dict[str, Head] = {}
         for fact in facts:
-            versions = self._primary(section, fact)
+            versions = self.primary(section, fact)
             if versions:
                 latest = max(versions, key=lambda a: a["rec"])
                 found[fact] = Head(latest["rec"], latest.get("ret"), latest["h"],
@@ -190,6 +198,7 @@ class MemoryStore(GraphStore):
                     attrs = graph.nodes[element[0]]
                     if "of" in attrs:
                         self.records_of[attrs["of"]].remove(element[0])
+                    self._labelled[attrs["label"]].remove(element[0])
                     graph.remove_node(element[0])
                 else:
                     graph.remove_edge(*element)

@@ -11,7 +11,7 @@ import strawberry
 
 from credgraph.api.types.entities import Enterprise, Person
 from credgraph.api.types.enums import Role, TriggerKind
-from credgraph.api.types.facts import Provenance
+from credgraph.api.types.recorded import Provenance
 from credgraph.api.types.scalars import Date, to_date
 from credgraph.queries.links.results import Entity
 from credgraph.queries.restrictions import engine, rules, service

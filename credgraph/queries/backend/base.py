@@ -72,6 +72,15 @@ def entity_props(node_id: str, identity: Mapping[str, Any],
     return props
 
 
+def one_per_version(elements: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    """A fact's versions from its head elements, oldest first: of a version with several
+    elements (a pledge's links) the one with the least key stands for it."""
+    chosen: dict[str, Mapping[str, Any]] = {}
+    for element in sorted(elements, key=lambda e: (e["rec"], str(e.get("key", "")))):
+        chosen.setdefault(element["rec"], element)
+    return [chosen[rec] for rec in sorted(chosen)]
+
+
 def search_tier(found: Entity, text_id: str, text_name: str) -> int | None:
     """The ranking tier of an entity for a search text, None when it does not match."""
     props = found.props
@@ -121,6 +130,24 @@ class Backend(ABC):
     def relations(self, ids: Sequence[str], at: Moment) -> dict[str, list[RawRel]]:
         """Every relationship at each entity among `ids` (any valid time), with the node at its
         other end; a self-loop once, outgoing. Entities that do not exist are left out."""
+
+    # --- versions, objections ------------------------------------------------------------
+
+    @abstractmethod
+    def fact_versions(self, facts: Sequence[tuple[str, str]],
+                      at: Moment) -> dict[tuple[str, str], list[Mapping[str, Any]]]:
+        """Every version recorded by `at.known` of each (section, fact): the properties of its
+        head element (the fact's node, or its first relationship), oldest first."""
+
+    @abstractmethod
+    def objections(self, abouts: Sequence[str],
+                   at: Moment) -> dict[str, list[Mapping[str, Any]]]:
+        """The objections visible at `at.known` about each fact (`section:fact key`), by
+        objection id."""
+
+    @abstractmethod
+    def data_version(self) -> int:
+        """The store's data version (grows with every load that changes facts)."""
 
     # --- links -------------------------------------------------------------------------
 

@@ -20,6 +20,7 @@ from credgraph.queries.backend.base import (
     Backend,
     FactPlan,
     entity_props,
+    one_per_version,
     search_order,
     search_tier,
 )
@@ -148,6 +149,35 @@ class MemoryBackend(Backend):
                                    _rel_props(attrs), label, props))
             result[node_id] = rels
         return result
+
+    # --- versions, objections ------------------------------------------------------------
+
+    def fact_versions(self, facts: Sequence[tuple[str, str]],
+                      at: Moment) -> dict[tuple[str, str], list[Mapping[str, Any]]]:
+        result: dict[tuple[str, str], list[Mapping[str, Any]]] = {}
+        for section, fact in facts:
+            recorded = [{k: v for k, v in attrs.items() if k not in ("label", "type")}
+                        for attrs in self.store.primary(section, fact)
+                        if at.known is None or attrs["rec"] <= at.known]
+            if recorded:
+                result[(section, fact)] = one_per_version(recorded)
+        return result
+
+    def objections(self, abouts: Sequence[str],
+                   at: Moment) -> dict[str, list[Mapping[str, Any]]]:
+        wanted = set(abouts)
+        result: dict[str, list[Mapping[str, Any]]] = {}
+        objection = self.model.node("Objection").label
+        for attrs in self.store.nodes_labelled(objection):
+            if attrs.get("about") in wanted and visible(attrs, at.known):
+                result.setdefault(attrs["about"], []).append(
+                    {k: v for k, v in attrs.items() if k != "label"})
+        for found in result.values():
+            found.sort(key=lambda o: str(o["id"]))
+        return result
+
+    def data_version(self) -> int:
+        return self.store.data_version()
 
     # --- links -------------------------------------------------------------------------
 

@@ -15,12 +15,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from credgraph.graph.cypher import FULLTEXT_INDEX
-from credgraph.graph.model import ENTITY_LABEL, RECORD_LABEL, GraphModel, quote
+from credgraph.graph.model import ENTITY_LABEL, RECORD_LABEL, GraphModel, NodeSchema, quote
 from credgraph.graph.neo4j_store import Neo4jStore
 from credgraph.queries.backend.base import (
     Backend,
     FactPlan,
     entity_props,
+    one_per_version,
     search_order,
     search_tier,
 )
@@ -78,6 +79,9 @@ class Queries:
     event_triggers: str
     post_holders: str
     current_posts: str
+    objections: str
+    fact_versions: dict[str, str]
+    """Per section: every version of each of `$facts` recorded by `$known`."""
 
 
 LATEST = "9999-12-31T23:59:59Z"
@@ -97,6 +101,17 @@ def with_record(entity_var: str, record_var: str) -> str:
     return (f"CALL ({entity_var}) {{ OPTIONAL MATCH ({record_var}:{quote(RECORD_LABEL)} "
             f"{{of: {entity_var}.id}}) WHERE {visible(record_var)} "
             f"RETURN {record_var} ORDER BY {record_var}.rec DESC LIMIT 1 }}")
+
+
+def version_query(model: GraphModel, section: str) -> str:
+    """Every version of each fact of a section in `$facts` recorded by `$known` (head elements)."""
+    parts = []
+    for schema in model.section_schemas(section, primary_only=True):
+        element = (f"(x:{quote(schema.name)} {{fact: f}})" if isinstance(schema, NodeSchema)
+                   else f"()-[x:{quote(schema.name)} {{fact: f}}]->()")
+        parts.append(f"UNWIND $facts AS f MATCH {element} WHERE x.rec <= $known "
+                     "RETURN f AS fact, properties(x) AS version")
+    return " UNION ALL ".join(parts)
 
 
 def build_queries(model: GraphModel) -> Queries:
@@ -280,6 +295,15 @@ WHERE r.role IN $roles AND {visible("r")}
 RETURN p.id AS person, id AS enterprise, et.type AS enterprise_type, type(r) AS relation,
        properties(r) AS props
 """,
+        objections=f"""
+UNWIND $abouts AS about
+MATCH (o:{quote(model.node("Objection").label)} {{about: about}})
+WHERE {visible("o")}
+RETURN about, properties(o) AS objection
+ORDER BY about, objection.id
+""",
+        fact_versions={section: version_query(model, section)
+                       for section in {s.section for s in model.versioned if s.section}},
         current_posts=f"""
 UNWIND $ids AS id
 MATCH (:{entity_} {{id: id}})-[r:{post}]->(e:{enterprise})
@@ -380,6 +404,29 @@ class Neo4jBackend(Backend):
                 for r in row["rels"]
             ]
         return result
+
+    # --- versions, objections ------------------------------------------------------------
+
+    def fact_versions(self, facts: Sequence[tuple[str, str]],
+                      at: Moment) -> dict[tuple[str, str], list[Mapping[str, Any]]]:
+        wanted: dict[str, list[str]] = {}
+        for section, fact in facts:
+            wanted.setdefault(section, []).append(fact)
+        recorded: dict[tuple[str, str], list[Mapping[str, Any]]] = {}
+        for section, keys in wanted.items():
+            for row in self._read(self.queries.fact_versions[section], at, facts=keys):
+                recorded.setdefault((section, row["fact"]), []).append(row["version"])
+        return {key: one_per_version(versions) for key, versions in recorded.items()}
+
+    def objections(self, abouts: Sequence[str],
+                   at: Moment) -> dict[str, list[Mapping[str, Any]]]:
+        result: dict[str, list[Mapping[str, Any]]] = {}
+        for row in self._read(self.queries.objections, at, abouts=list(abouts)):
+            result.setdefault(row["about"], []).append(row["objection"])
+        return result
+
+    def data_version(self) -> int:
+        return self.store.data_version()
 
     # --- links -------------------------------------------------------------------------
 

@@ -69,10 +69,11 @@ def _iso_day(value: Any) -> str:
 
 Day = Annotated[str, BeforeValidator(_iso_day)]
 
-PLACEHOLDERS = ("reason", "date", "citation", "type", "kinds")
+PLACEHOLDERS = ("reason", "date", "citation", "type", "kinds", "objection", "fact")
 """The fields a note may name, filled from the hit it explains."""
-ENGINE_NOTES = ("not_named", "law_changed", "scope_unknown")
-"""The notes the engine itself adds (liability not named, law changed, enterprise kind)."""
+ENGINE_NOTES = ("not_named", "law_changed", "scope_unknown", "disputed")
+"""The notes the engine itself adds (liability not named, law changed, enterprise kind, a
+disputed fact)."""
 
 
 class Lang(StrEnum):
