@@ -13,7 +13,7 @@ from rich.table import Table
 from credgraph.exc import CredgraphError, DatasetError
 from credgraph.graph import GraphStore, open_store
 from credgraph.loaders.load import LoadReport, load_dataset
-from credgraph.settings import get_settings
+from credgraph.settings import StoreKind, get_settings
 
 app = typer.Typer(
     help="credgraph: enterprise relationship explorer for the credit publicity system.",
@@ -46,6 +46,14 @@ def _load(store: GraphStore, dataset: Path, rejects: Path, batch_size: int) -> L
     if report.warnings:
         console.print(f"{report.warnings:,} warning(s): see {report.warnings_path}")
     return report
+
+
+def _describe_store() -> str:
+    """Where the configured store lives, for messages that send the user to it."""
+    settings = get_settings()
+    if settings.store_kind is StoreKind.NEO4J:
+        return f"Neo4j at {settings.neo4j_uri}"
+    return f"embedded file {settings.graph_file}"
 
 
 def _open() -> GraphStore:
@@ -141,7 +149,7 @@ def screen(
         "--as-of", help="The day rows without a date are checked on (default: today).")] = None,
 ) -> None:
     """Screen proposed appointments against the appointment restrictions (exit 2 if unreadable)."""
-    from credgraph.exc import BadInputError
+    from credgraph.exc import BadInputError, EmptyStoreError
     from credgraph.loaders.normalize import parse_date
     from credgraph.queries.time import today
     from credgraph.screen import Decision, screen_file
@@ -156,6 +164,10 @@ def screen(
             report = screen_file(file, store, as_of=day, out=out, progress=console.is_terminal)
         except (DatasetError, BadInputError) as e:
             typer.echo(f"credgraph: cannot screen {file}: {e}", err=True)
+            raise typer.Exit(2) from e
+        except EmptyStoreError as e:
+            typer.echo(f"credgraph: cannot screen {file}: {e} (store: {_describe_store()})",
+                       err=True)
             raise typer.Exit(2) from e
     table = Table(title=f"Screened {report.rows:,} row(s) ({report.seconds:.1f} s)")
     table.add_column("decision")

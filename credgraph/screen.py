@@ -24,7 +24,7 @@ from typing import IO, Any
 import openpyxl
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from credgraph.exc import BadInputError, DatasetError
+from credgraph.exc import BadInputError, DatasetError, EmptyStoreError
 from credgraph.graph.store import GraphStore
 from credgraph.loaders.build import check_row
 from credgraph.loaders.reading import Row, inspect_file, read_chunks
@@ -213,7 +213,9 @@ def screen_file(
     """Screen every row of the file into `out` (.csv or .xlsx).
 
     Raises BadInputError for an output that is neither, DatasetError when the
-    file cannot be read or lacks a required column (nothing is written then).
+    file cannot be read or lacks a required column, EmptyStoreError when the
+    store holds no enterprise and no person (every row would only come out
+    invalid); nothing is written then.
     """
     if out.suffix.lower() not in (".csv", ".xlsx"):
         raise BadInputError(f"{out.name}: the decision file must be .csv or .xlsx")
@@ -221,6 +223,10 @@ def screen_file(
         raise DatasetError(str(path), "no such file")
     started = time.perf_counter()
     source = inspect_file(SECTION, path)
+    loaded = store.counts().nodes
+    if not loaded.get("Enterprise") and not loaded.get("Person"):
+        raise EmptyStoreError("the store holds no enterprise and no person: "
+                              "load a dataset first (credgraph load FOLDER)")
     report = ScreenReport()
     with _Writer(out) as writer, _progress(progress, _count_rows(path)) as bar:
         for chunk in read_chunks(source, chunk_size):
