@@ -12,9 +12,10 @@ export const SCREENSHOTS = process.env.CREDGRAPH_SCREENSHOTS;
 mkdirSync(ARTIFACTS, { recursive: true });
 mkdirSync(SCREENSHOTS, { recursive: true });
 
-/** A browser with one page on the explorer, opened on the scenario's day. */
-export async function openExplorer() {
-  const browser = await launch();
+/** A browser with one page on the explorer, opened on the scenario's day (with the network
+off for every other host when `offline`). */
+export async function openExplorer({ offline = false } = {}) {
+  const browser = await launch({ offline });
   const page = await browser.context.newPage();
   const problems = [];
   page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));

@@ -373,7 +373,7 @@ BROWSER_TESTS = sorted(p.name.removesuffix(".test.mjs") for p in (E2E / "tests")
 
 def test_every_browser_test_is_collected() -> None:
     assert {"search", "entity", "map", "hub", "ownership", "paths", "restrictions",
-            "exposure", "export", "large"} <= set(BROWSER_TESTS)
+            "exposure", "export", "large", "offline"} <= set(BROWSER_TESTS)
 
 
 @pytest.mark.parametrize("name", BROWSER_TESTS)
