@@ -7,7 +7,8 @@ generated CSV files (holdings, posts, list entries: read independently of the
 server), completed where the rules engine is the only judge (restriction hits)
 by the GraphQL API. Each e2e/tests/*.test.mjs file is one pytest test; each
 saves screenshots under artifacts/e2e/. e2e/setup.sh installs Chromium, the
-CJK fonts and playwright-core when they are missing.
+CJK fonts and playwright-core when they are missing. The README's screenshots
+(docs/screenshots/) are only rewritten by scripts/screenshots.sh.
 """
 
 from __future__ import annotations
@@ -35,6 +36,8 @@ ROOT = Path(__file__).resolve().parent.parent
 E2E = ROOT / "e2e"
 ARTIFACTS = ROOT / "artifacts" / "e2e"
 SCREENSHOTS = ROOT / "docs" / "screenshots"
+"""Written only when CREDGRAPH_UPDATE_SCREENSHOTS=1 (scripts/screenshots.sh): a test run leaves
+the tracked tree as it was."""
 ENTERPRISES = 3_000
 SEED = 7
 DAY = AS_OF.isoformat()
@@ -362,7 +365,10 @@ def scenario(dataset: Path, server: str, tmp_path_factory: pytest.TempPathFactor
 
 def run_browser_test(name: str, server: str, scenario: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "CREDGRAPH_URL": server, "CREDGRAPH_SCENARIO": str(scenario),
-           "CREDGRAPH_ARTIFACTS": str(ARTIFACTS), "CREDGRAPH_SCREENSHOTS": str(SCREENSHOTS)}
+           "CREDGRAPH_ARTIFACTS": str(ARTIFACTS)}
+    env.pop("CREDGRAPH_SCREENSHOTS", None)
+    if os.environ.get("CREDGRAPH_UPDATE_SCREENSHOTS") == "1":
+        env["CREDGRAPH_SCREENSHOTS"] = str(SCREENSHOTS)
     return subprocess.run(
         ["node", "--test", "--test-reporter=spec", f"tests/{name}.test.mjs"],
         cwd=E2E, env=env, capture_output=True, text=True, timeout=600)

@@ -1,10 +1,8 @@
 // The ownership chart: owners above with percents on holdings, effective percents on nodes,
 // ultimate owners over the threshold highlighted; an earlier day drops a later holder.
 import assert from "node:assert/strict";
-import { copyFileSync } from "node:fs";
-import { join } from "node:path";
 import { test } from "node:test";
-import { edges, nodes, openExplorer, percentOf, SCENARIO, SCREENSHOTS, searchAndOpen, shot } from "../helpers.mjs";
+import { edges, nodes, openExplorer, percentOf, SCENARIO, searchAndOpen, readmeShot, shot } from "../helpers.mjs";
 
 async function chart(page) {
   await page.waitForFunction(() => window.credgraphGraphs.ownership.nodes().length > 0 && !document.querySelector("#status").textContent.includes("…"));
@@ -35,7 +33,7 @@ test("the ownership chart shows the holdings, effective percents and ultimate ow
     for (const name of subject.ultimate) assert.ok(drawn.find((n) => n.name === name).classes.includes("ultimate"), `${name} is highlighted`);
     assert.equal(await page.getAttribute("#cycle-note", "class"), "muted", "no cycle is reported");
     await page.waitForTimeout(300);
-    copyFileSync(await shot(page, "ownership"), join(SCREENSHOTS, "ownership.png"));
+    await readmeShot(page, "ownership");
 
     const day = new Date(Date.parse(subject.latestHolder.start) - 86_400_000).toISOString().slice(0, 10);
     await page.fill("#asof-date", day);
