@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import shutil
 import tempfile
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -14,6 +16,9 @@ from credgraph.exc import CredgraphError, DatasetError
 from credgraph.graph import GraphStore, open_store
 from credgraph.loaders.load import LoadReport, load_dataset
 from credgraph.settings import StoreKind, get_settings
+
+if TYPE_CHECKING:
+    from credgraph.graph.memory import MemoryStore
 
 app = typer.Typer(
     help="credgraph: enterprise relationship explorer for the credit publicity system.",
@@ -122,21 +127,55 @@ def serve(
         _serve(store, host, port)
 
 
-@app.command()
-def demo(
-    enterprises: Annotated[int, typer.Option(min=100)] = 2_000,
-    host: Annotated[str, typer.Option()] = "127.0.0.1",
-    port: Annotated[int, typer.Option()] = 8000,
-) -> None:
-    """Generate a small dataset, load it into an embedded store and serve it."""
+DEMO_SEED = 7
+"""The demo's registry is always the same one (the generator is deterministic per seed)."""
+
+
+def _demo_data(folder: Path, enterprises: int) -> MemoryStore:
+    """The demo's embedded store in `folder`: reused when an earlier run finished making the
+    same demo there, else generated and loaded afresh (an interrupted run is redone)."""
     from credgraph.generate import generate as run_generate
     from credgraph.graph.memory import MemoryStore
 
-    folder = Path(tempfile.mkdtemp(prefix="credgraph-demo-"))
-    run_generate(folder / "dataset", enterprises=enterprises, seed=7, progress=False)
-    store = MemoryStore(folder / "graph.pickle")
+    marker, graph = folder / "demo.json", folder / "graph.pickle"
+    wanted = {"enterprises": enterprises, "seed": DEMO_SEED}
+    try:
+        made = json.loads(marker.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        made = None
+    if made == wanted and graph.is_file():
+        console.print(f"credgraph demo: reusing the demo registry in {folder} "
+                      "(delete the folder to make it afresh)")
+        return MemoryStore(graph)
+    marker.unlink(missing_ok=True)
+    graph.unlink(missing_ok=True)
+    shutil.rmtree(folder / "dataset", ignore_errors=True)
+    console.print(f"credgraph demo: generating {enterprises:,} enterprises (seed {DEMO_SEED}) "
+                  f"into {folder / 'dataset'}")
+    run_generate(folder / "dataset", enterprises=enterprises, seed=DEMO_SEED,
+                 progress=console.is_terminal)
+    console.print(f"credgraph demo: loading them into the embedded store {graph}")
+    store = MemoryStore(graph)
     _load(store, folder / "dataset", folder / "rejects.csv", get_settings().batch_size)
+    marker.write_text(json.dumps(wanted), encoding="utf-8")
+    return store
+
+
+@app.command()
+def demo(
+    enterprises: Annotated[int, typer.Option(min=100)] = 2_000,
+    folder: Annotated[Path | None, typer.Option(
+        help="Where the demo keeps its dataset and graph, reused by the next run "
+             "(default: $CREDGRAPH_DATA_DIR/demo).")] = None,
+    host: Annotated[str, typer.Option()] = "127.0.0.1",
+    port: Annotated[int, typer.Option()] = 8000,
+) -> None:
+    """Generate a small registry, load it into an embedded store and serve it."""
+    folder = folder or get_settings().data_dir / "demo"
+    folder.mkdir(parents=True, exist_ok=True)
+    store = _demo_data(folder, enterprises)
     _serve(store, host, port)
+    console.print(f"credgraph demo: stopped; the demo registry stays in {folder} for next time")
 
 
 @app.command()
