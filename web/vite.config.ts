@@ -8,7 +8,13 @@ export default defineConfig({
     outDir: "../credgraph/api/static",
     emptyOutDir: true,
     chunkSizeWarningLimit: 5000,
-    rollupOptions: { input: { index: "index.html", graphiql: "graphiql.html" } },
+    rollupOptions: {
+      input: { index: "index.html", graphiql: "graphiql.html" },
+      // GraphiQL's React packages carry "use client" lines meant for server frameworks.
+      onwarn(warning, warn) {
+        if (warning.code !== "MODULE_LEVEL_DIRECTIVE") warn(warning);
+      },
+    },
   },
   worker: { format: "es" },
   server: {

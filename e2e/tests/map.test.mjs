@@ -12,6 +12,19 @@ test("the map draws the neighbourhood and a click expands a node", async () => {
     const before = await draws(page);
     await searchAndOpen(page, subject.id, subject.id);
     const metric = await nextDraw(page, before);
+    // Readable at the first view: labels at 11 px or more on screen, the subject in sight.
+    const view = await page.evaluate((id) => {
+      const cy = window.credgraphGraphs.map;
+      const zoom = cy.zoom();
+      const box = cy.getElementById(id).renderedBoundingBox({ includeLabels: true });
+      return {
+        zoom, smallest: Math.min(...cy.elements().map((e) => Number.parseFloat(e.style("font-size")) * zoom)),
+        inside: box.x1 >= 0 && box.y1 >= 0 && box.x2 <= cy.width() && box.y2 <= cy.height(),
+      };
+    }, subject.id);
+    console.log(`METRIC map first view: zoom ${view.zoom.toFixed(2)}, smallest label ${view.smallest.toFixed(1)} px`);
+    assert.ok(view.smallest >= 11, `labels are ${view.smallest.toFixed(1)} px on screen`);
+    assert.ok(view.inside, "the subject is in sight");
     const drawn = await nodes(page, "map");
     const names = new Set(drawn.map((n) => n.name));
     for (const name of subject.neighbours) assert.ok(names.has(name), `neighbour ${name} is drawn`);

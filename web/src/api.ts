@@ -354,6 +354,11 @@ export interface RestrictionHit {
   ruleId: string;
   title: string;
   citation: string;
+  /** The rule's title and citation in each language, where the API gives them. */
+  titleZh?: string | null;
+  titleEn?: string | null;
+  citationZh?: string | null;
+  citationEn?: string | null;
   certainty: Certainty;
   note: string | null;
   windowStart: string;
