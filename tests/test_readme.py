@@ -29,7 +29,6 @@ import os
 import re
 import shlex
 import signal
-import socket
 import subprocess
 import time
 from dataclasses import dataclass, field
@@ -42,7 +41,7 @@ import pytest
 import yaml
 
 from credgraph.generate import generate
-from tests.test_e2e import effective, owners_up, read_registry
+from tests.test_e2e import _free_port, effective, owners_up, read_registry
 
 ROOT = Path(__file__).resolve().parent.parent
 NEO4J_SECTION = "Running against your own Neo4j"
@@ -149,13 +148,6 @@ def test_commands_are_read_as_a_shell_reads_them() -> None:
 
 
 # --- the walk -----------------------------------------------------------------------------
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
 
 def _user_env(data_dir: Path) -> dict[str, str]:
     """The environment of a new user's shell: none of this session's credgraph settings,
