@@ -33,7 +33,7 @@ def _child(args: argparse.Namespace) -> None:
     store: GraphStore = (
         Neo4jStore(args.neo4j_uri, password=os.environ.get("CREDGRAPH_NEO4J_PASSWORD", ""))
         if args.neo4j_uri
-        else MemoryStore(Path(args.work) / "bench-graph.pickle")
+        else MemoryStore(Path(args.work) / "bench-graph.credgraph")
     )
     with store:
         store.clear()

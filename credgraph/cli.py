@@ -71,7 +71,8 @@ def _open() -> GraphStore:
 
 @app.command()
 def load(
-    dataset: Annotated[Path, typer.Argument(help="A dataset folder in the DATA.md layout.")],
+    dataset: Annotated[Path, typer.Argument(
+        help="A dataset folder in the layout of docs/data-format.md.")],
     rejects: Annotated[Path, typer.Option(help="Where refused rows are reported.")] = Path(
         "rejects.csv"
     ),
@@ -90,7 +91,7 @@ def generate(
     enterprises: Annotated[int, typer.Option(min=1)] = 10_000,
     seed: Annotated[int, typer.Option()] = 1,
 ) -> None:
-    """Write a synthetic registry dataset in the DATA.md layout (deterministic per seed)."""
+    """Write a synthetic registry dataset (docs/data-format.md layout, deterministic per seed)."""
     from credgraph.generate import generate as run_generate
 
     counts = run_generate(out, enterprises=enterprises, seed=seed, progress=console.is_terminal)
@@ -137,7 +138,7 @@ def _demo_data(folder: Path, enterprises: int) -> MemoryStore:
     from credgraph.generate import generate as run_generate
     from credgraph.graph.memory import MemoryStore
 
-    marker, graph = folder / "demo.json", folder / "graph.pickle"
+    marker, graph = folder / "demo.json", folder / "graph.credgraph"
     wanted = {"enterprises": enterprises, "seed": DEMO_SEED}
     try:
         made = json.loads(marker.read_text(encoding="utf-8"))
@@ -190,8 +191,9 @@ def screen(
     """Screen proposed appointments against the appointment restrictions (exit 2 if unreadable)."""
     from credgraph.exc import BadInputError, EmptyStoreError
     from credgraph.loaders.normalize import parse_date
+    from credgraph.queries.analyses import analyses_for
     from credgraph.queries.time import today
-    from credgraph.screen import Decision, screen_file
+    from credgraph.screen import Decision, require_loaded, screen_file
 
     try:
         day = parse_date(as_of) if as_of else today()
@@ -200,7 +202,9 @@ def screen(
         raise typer.Exit(2) from e
     with _open() as store:
         try:
-            report = screen_file(file, store, as_of=day, out=out, progress=console.is_terminal)
+            require_loaded(store)
+            report = screen_file(file, analyses_for(store), as_of=day, out=out,
+                                 progress=console.is_terminal)
         except (DatasetError, BadInputError) as e:
             typer.echo(f"credgraph: cannot screen {file}: {e}", err=True)
             raise typer.Exit(2) from e

@@ -29,19 +29,21 @@ from credgraph.graph.store import GraphStore
 from credgraph.loaders.build import check_row
 from credgraph.loaders.reading import Row, inspect_file, read_chunks
 from credgraph.loaders.spec import ColumnSpec, SectionSpec
+from credgraph.queries.analyses import Analyses
 from credgraph.queries.restrictions.engine import Hit
-from credgraph.queries.restrictions.rules import RuleTable, load_rules
-from credgraph.queries.restrictions.service import AppointmentDecision, decide, hits_for_persons
+from credgraph.queries.restrictions.service import AppointmentDecision, decide
+from credgraph.queries.time import Moment
 
 SECTION = SectionSpec(
     name="screen",
     order=0,
     columns={
-        "person_id": ColumnSpec("person_id", ("人员编号",), True, "person_id"),
-        "uscc": ColumnSpec("uscc", ("企业统一社会信用代码", "统一社会信用代码"), True,
-                           "enterprise_key"),
-        "role": ColumnSpec("role", ("职务",), True, "roles"),
-        "date": ColumnSpec("date", ("任职日期",), False, "date"),
+        "person_id": ColumnSpec(name="person_id", zh=("人员编号",), required=True,
+                                type="person_id"),
+        "uscc": ColumnSpec(name="uscc", zh=("企业统一社会信用代码", "统一社会信用代码"),
+                           required=True, type="enterprise_key"),
+        "role": ColumnSpec(name="role", zh=("职务",), required=True, type="roles"),
+        "date": ColumnSpec(name="date", zh=("任职日期",), type="date"),
     },
 )
 """The input columns, parsed by the loaders' column types (roles like 董事长兼总经理 are two)."""
@@ -100,12 +102,9 @@ def _outcome(row: Row, day: str, decision: AppointmentDecision) -> Outcome:
                    tuple(_reason(h) for h in decision.hits))
 
 
-def screen_rows(
-    store: GraphStore, rows: Sequence[Row], as_of: str, table: RuleTable | None = None
-) -> list[Outcome]:
+def screen_rows(analyses: Analyses, rows: Sequence[Row], as_of: str) -> list[Outcome]:
     """Decisions for one chunk of rows, in their order; a row without a date is checked on
     `as_of`."""
-    table = table or load_rules()
     outcomes: dict[int, Outcome] = {}
     valid: list[tuple[Row, dict[str, Any]]] = []
     for row in rows:
@@ -117,11 +116,12 @@ def screen_rows(
                                            reasons=reasons)
         else:
             valid.append((row, values))
-    persons = {v["person_id"] for _, v in valid}
-    known = {i for i, label in store.existing_entities(persons).items() if label == "Person"}
-    enterprises = store.resolve_enterprises({v["uscc"] for _, v in valid})
     days = [v.get("date", as_of) for _, v in valid]
-    hits = hits_for_persons(store, known, min(days), max(days), table) if known else {}
+    at = Moment(min(days, default=as_of))
+    persons = sorted({v["person_id"] for _, v in valid})
+    known = {i for i, e in analyses.links.entities(persons, at).items() if e.label == "Person"}
+    enterprises = analyses.backend.resolve_enterprises(sorted({v["uscc"] for _, v in valid}), at)
+    hits = analyses.restrictions.hits_for_persons(known, max(days), at) if known else {}
     for row, v in valid:
         day, person = v.get("date", as_of), v["person_id"]
         if person not in known:
@@ -129,8 +129,7 @@ def screen_rows(
                                            reasons=(f"person_id: no person {person} in the "
                                                     "registry",))
             continue
-        found = enterprises.get(v["uscc"])
-        enterprise = found.id if found is not None else v["uscc"]
+        enterprise = enterprises.get(v["uscc"], v["uscc"])
         decision = decide(hits.get(person, ()), person, enterprise, v["role"], day)
         outcomes[row.number] = _outcome(row, day, decision)
     return [outcomes[row.number] for row in rows]
@@ -200,22 +199,28 @@ def _progress(show: bool, total: int) -> Iterator[tuple[Progress, Any] | None]:
         yield bar, bar.add_task("screening", total=total)
 
 
+def require_loaded(store: GraphStore) -> None:
+    """Raise EmptyStoreError when the store holds no enterprise and no person: nothing was
+    loaded, and every row of a screening would only come out invalid."""
+    loaded = store.counts().nodes
+    if not loaded.get("Enterprise") and not loaded.get("Person"):
+        raise EmptyStoreError("the store holds no enterprise and no person: "
+                              "load a dataset first (credgraph load FOLDER)")
+
+
 def screen_file(
     path: Path,
-    store: GraphStore,
+    analyses: Analyses,
     *,
     as_of: str,
     out: Path,
     progress: bool = False,
     chunk_size: int = CHUNK,
-    table: RuleTable | None = None,
 ) -> ScreenReport:
     """Screen every row of the file into `out` (.csv or .xlsx).
 
     Raises BadInputError for an output that is neither, DatasetError when the
-    file cannot be read or lacks a required column, EmptyStoreError when the
-    store holds no enterprise and no person (every row would only come out
-    invalid); nothing is written then.
+    file cannot be read or lacks a required column (nothing is written then).
     """
     if out.suffix.lower() not in (".csv", ".xlsx"):
         raise BadInputError(f"{out.name}: the decision file must be .csv or .xlsx")
@@ -223,14 +228,10 @@ def screen_file(
         raise DatasetError(str(path), "no such file")
     started = time.perf_counter()
     source = inspect_file(SECTION, path)
-    loaded = store.counts().nodes
-    if not loaded.get("Enterprise") and not loaded.get("Person"):
-        raise EmptyStoreError("the store holds no enterprise and no person: "
-                              "load a dataset first (credgraph load FOLDER)")
     report = ScreenReport()
     with _Writer(out) as writer, _progress(progress, _count_rows(path)) as bar:
         for chunk in read_chunks(source, chunk_size):
-            outcomes = screen_rows(store, chunk, as_of, table)
+            outcomes = screen_rows(analyses, chunk, as_of)
             writer.write(outcomes)
             report.rows += len(outcomes)
             report.counts.update(o.decision for o in outcomes)

@@ -52,7 +52,7 @@ class Settings(BaseSettings):
     @property
     def graph_file(self) -> Path:
         """Where the embedded store keeps its graph between runs."""
-        return self.data_dir / "graph.pickle"
+        return self.data_dir / "graph.credgraph"
 
 
 @lru_cache(maxsize=1)

@@ -5,6 +5,10 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/venv.sh
 
+# Lint and strict typing are part of the test command: CI fails on them as on a test.
+.venv/bin/ruff check .
+.venv/bin/mypy credgraph
+
 # Tests write to ignored paths only (artifacts/, .neo4j/, temporary folders): the tracked tree
 # and the untracked-but-not-ignored files must be the same after the run as before it.
 tree_state() {

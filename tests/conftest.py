@@ -46,7 +46,7 @@ def neo4j_store(neo4j_uri: str) -> Iterator[Neo4jStore]:
 
 @pytest.fixture
 def memory_store(tmp_path: Path) -> MemoryStore:
-    return MemoryStore(tmp_path / "graph.pickle")
+    return MemoryStore(tmp_path / "graph.credgraph")
 
 
 @pytest.fixture(params=["memory", pytest.param("neo4j", marks=pytest.mark.neo4j)])

@@ -1,4 +1,4 @@
-"""A small dataset written by hand in the DATA.md layout, with known good and bad rows.
+"""A small dataset written by hand in the dataset layout (docs/data-format.md), with known good and bad rows.
 
 It mixes header languages, encodings (a GB18030 file), formats (an .xlsx file)
 and date styles, and plants one of each kind of bad row. EXPECTED_REJECTS and

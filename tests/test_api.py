@@ -1,7 +1,8 @@
-"""The GraphQL contract of API.md over both stores: the selection as written, errors, limits."""
+"""The GraphQL contract (docs/api-contract.md) over both stores: the selection as written, errors, limits."""
 
 from __future__ import annotations
 
+import datetime
 from pathlib import Path
 from typing import Any
 
@@ -10,10 +11,11 @@ from starlette.testclient import TestClient
 
 import credgraph.api.app as app_module
 from credgraph.api.sdl import sdl
-from credgraph.api.types.links import Relation
+from credgraph.api.types.enums import Relation
 from credgraph.graph.model import load_model
 from credgraph.graph.store import GraphStore
 from credgraph.settings import Settings
+from tests.handmade import make_uscc
 from tests.test_api_dataset import (
     A1,
     BANK,
@@ -24,6 +26,7 @@ from tests.test_api_dataset import (
     contract_query,
     data,
     load_scenario,
+    load_sections,
     post,
 )
 
@@ -93,6 +96,38 @@ def test_contract_asof_defaults_to_today(client: TestClient) -> None:
     _check_link_answers(data(client, contract_query(), p="PA", e=A1))
 
 
+def test_asof_default_is_the_real_today(store: GraphStore, tmp_path: Path) -> None:
+    """Facts dated around the real today: only a default of today itself sees the holding
+    that starts today, the post that ended today as ended, and the listing of yesterday."""
+    today = datetime.date.today()
+    yesterday, tomorrow = today - datetime.timedelta(days=1), today + datetime.timedelta(days=1)
+    firm, other = make_uscc("91110000MA00000T1"), make_uscc("91110000MA00000T2")
+    load_sections(store, tmp_path / "today", {
+        "enterprises": f"uscc,name\n{firm},今日甲有限公司\n{other},今日乙有限公司\n",
+        "persons": "person_id,name\nPT,今日人\n",
+        "shareholdings": "enterprise,holder,holder_type,percent,start_date,end_date\n"
+                         f"{firm},PT,person,40,{today},\n"
+                         f"{other},PT,person,10,{yesterday},{tomorrow}\n",
+        "officers": f"enterprise,person_id,role,start_date,end_date\n"
+                    f"{other},PT,director,2020-01-01,{today}\n",
+        "list_entries": "subject,subject_type,list,listed_on\n"
+                        f"{other},enterprise,serious_illegal,{yesterday}\n",
+    })
+    client = client_for(store)
+    query = """query($d: Date) {
+      personFirms(personId: "PT", asOf: $d) { enterprise { id } directPercent current roles }
+      blacklistExposure(id: "PT", asOf: $d) { hits { subject { id } } }
+    }"""
+    now = data(client, query, d=None)
+    assert now == data(client, query, d=today.isoformat())
+    assert {f["enterprise"]["id"]: (f["directPercent"], f["roles"])
+            for f in now["personFirms"]} == {firm: (40.0, []), other: (10.0, [])}
+    assert [h["subject"]["id"] for h in now["blacklistExposure"]["hits"]] == [other]
+    before = data(client, query, d=yesterday.isoformat())
+    assert {f["enterprise"]["id"]: f["roles"] for f in before["personFirms"]} == {
+        other: ["DIRECTOR"]}
+
+
 BAD_ARGUMENTS = [
     '{ paths(fromId: "PA", toId: "PO", maxHops: 7) { length } }',
     '{ paths(fromId: "PA", toId: "PO", maxHops: -1) { length } }',
@@ -114,10 +149,12 @@ BAD_ARGUMENTS = [
     _e('{ enterprise(uscc: "@E", asOf: "20230101") { name } }'),
     '{ personFirms(personId: "PA", asOf: "yesterday") { current } }',
     '{ blacklistExposure(id: "PA", lists: [BLACK]) { hits { distance } } }',
+    '{ enterprise(uscc: "91110000MA00000XXX") { name } }',
+    '{ ultimateOwners(uscc: "9144030019220382X6") { effectivePercent } }',
 ]
 
 UNKNOWN_IDS = [
-    '{ enterprise(uscc: "91110000MA00000XXX") { name } }',
+    _e('{ enterprise(uscc: "@E") { name } }').replace(A1, make_uscc("91110000MA00000XX")),
     '{ enterprise(uscc: "PA") { name } }',
     '{ person(personId: "NOBODY") { name } }',
     _e('{ person(personId: "@E") { name } }'),
@@ -142,6 +179,14 @@ def test_bad_arguments_are_bad_user_input(client: TestClient, query: str) -> Non
     assert _code(post(client, query)) == "BAD_USER_INPUT"
 
 
+def test_a_malformed_uscc_says_which_part_failed(client: TestClient) -> None:
+    body = post(client, '{ enterprise(uscc: "914403001922038217") { name } }')
+    [error] = body["errors"]
+    assert error["extensions"]["code"] == "BAD_USER_INPUT"
+    assert "check character 7 does not verify (GB 32100-2015 gives 6)" in error["message"]
+    assert error["path"] == ["enterprise"]
+
+
 @pytest.mark.parametrize("query", UNKNOWN_IDS)
 def test_unknown_ids_are_not_found(client: TestClient, query: str) -> None:
     assert _code(post(client, query)) == "NOT_FOUND"
@@ -152,6 +197,16 @@ def test_malformed_date_variable_is_bad_user_input(client: TestClient, day: str)
     body = post(client, 'query($d: Date) { person(personId: "PA", asOf: $d) { name } }', d=day)
     assert _code(body) == "BAD_USER_INPUT"
     assert "date" in body["errors"][0]["message"]
+
+
+def test_an_inline_bad_date_points_at_its_field(client: TestClient) -> None:
+    query = _e('{ a: enterprise(uscc: "@E") { name } '
+               'b: enterprise(uscc: "@E", asOf: "2023-02-30") { name } }')
+    [error] = post(client, query)["errors"]
+    assert error["extensions"]["code"] == "BAD_USER_INPUT"
+    assert error["path"] == ["b"]
+    assert error["locations"] == [{"line": 1, "column": query.index('"2023-02-30"') + 1}]
+    assert "day is out of range for month" in error["message"]
 
 
 def test_limit_messages_name_the_limit(client: TestClient) -> None:

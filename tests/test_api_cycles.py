@@ -1,6 +1,6 @@
 """Ownership cycles at 100% or more through the API, on both stores.
 
-DATA.md allows A to hold 100% of B while B holds 100% of A: the walk sums
+The data format allows A to hold 100% of B while B holds 100% of A: the walk sums
 around such a cycle diverge. The API must still answer, with no effective
 percent (null) for the shares that diverge, `circular` on them, every other
 share computed as usual, and a person's direct links always listed.

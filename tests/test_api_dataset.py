@@ -1,6 +1,6 @@
-"""A scenario dataset in the DATA.md layout for the API and link tests, and its load check.
+"""A scenario dataset in the dataset layout for the API and link tests, and its load check.
 
-It carries the published check values of API.md (30%, 28%, the ministry's
+It carries the published check values of docs/api-contract.md (30%, 28%, the ministry's
 100%), a cross-holding, a listed firm three hops from a person, ended and
 future-dated holdings, a pledge and a mortgage. The numbers the tests expect
 are worked out in the tests themselves, not read back from the code.

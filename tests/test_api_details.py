@@ -10,8 +10,11 @@ from starlette.testclient import TestClient
 
 import credgraph.api.app as app_module
 from credgraph.graph.store import GraphStore
-from credgraph.queries.links import LinkAnalysis, links_for
+from credgraph.queries.analyses import Analyses, analyses_for
+from credgraph.queries.links.analysis import LinkAnalysis
 from credgraph.queries.links.results import Neighbourhood
+from credgraph.queries.time import Moment
+from tests.handmade import make_uscc
 from tests.test_api_dataset import (
     A1,
     BANK,
@@ -24,6 +27,7 @@ from tests.test_api_dataset import (
     client_for,
     data,
     load_scenario,
+    load_sections,
 )
 
 SEARCH = """query($t: String!, $n: Int!) {
@@ -158,9 +162,9 @@ class _Counting:
         self.batches: list[list[str]] = []
         self.original = inner.neighbourhoods
 
-    def neighbourhoods(self, ids: Sequence[str]) -> dict[str, Neighbourhood]:
+    def neighbourhoods(self, ids: Sequence[str], at: Moment) -> dict[str, Neighbourhood]:
         self.batches.append(sorted(ids))
-        return self.original(ids)
+        return self.original(ids, at)
 
 
 def test_neighbour_lookups_are_batched_per_request(
@@ -168,14 +172,14 @@ def test_neighbour_lookups_are_batched_per_request(
     load_scenario(store, tmp_path)
     counting: list[_Counting] = []
 
-    def counted(target: GraphStore) -> LinkAnalysis:
-        links = links_for(target)
-        wrapper = _Counting(links)
-        monkeypatch.setattr(links, "neighbourhoods", wrapper.neighbourhoods)
+    def counted(target: GraphStore) -> Analyses:
+        analyses = analyses_for(target)
+        wrapper = _Counting(analyses.links)
+        monkeypatch.setattr(analyses.links, "neighbourhoods", wrapper.neighbourhoods)
         counting.append(wrapper)
-        return links
+        return analyses
 
-    monkeypatch.setattr(app_module, "links_for", counted)
+    monkeypatch.setattr(app_module, "analyses_for", counted)
     client = client_for(store)
     query = """query($p: ID!, $d: Date) {
       personFirms(personId: $p, asOf: $d) { enterprise { id shareholders { holder { id } } } }
@@ -185,3 +189,24 @@ def test_neighbour_lookups_are_batched_per_request(
     batches = counting[0].batches
     assert sorted([C1, C2, C3]) in batches, batches
     assert all(len(b) == 1 for b in batches if b != sorted([C1, C2, C3])), batches
+
+
+def test_a_deregistered_firm_marks_its_open_posts(store: GraphStore, tmp_path: Path) -> None:
+    """A post recorded without an end at a 注销 firm: current by its dates, but the firm ended."""
+    gone, alive = make_uscc("91110000MA00000G1"), make_uscc("91110000MA00000G2")
+    load_sections(store, tmp_path / "ended", {
+        "enterprises": f"uscc,name,status\n{gone},已注销有限公司,注销\n{alive},存续有限公司,在业\n",
+        "persons": "person_id,name\nPG,某人\n",
+        "officers": f"enterprise,person_id,role,start_date\n{gone},PG,director,2015-01-01\n"
+                    f"{alive},PG,supervisor,2015-01-01\n",
+    })
+    query = """query($p: ID!) { person(personId: $p, asOf: "2024-01-01") {
+        appointments { enterprise { id ... on Enterprise { status statusKind } } current
+                       enterpriseEnded } } }"""
+    posts = {a["enterprise"]["id"]: a for a in
+             data(client_for(store), query, p="PG")["person"]["appointments"]}
+    assert posts[gone] == {"enterprise": {"id": gone, "status": "注销",
+                                          "statusKind": "DEREGISTERED"},
+                           "current": True, "enterpriseEnded": True}
+    assert posts[alive]["enterpriseEnded"] is False
+    assert posts[alive]["enterprise"]["statusKind"] == "ACTIVE"

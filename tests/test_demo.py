@@ -49,11 +49,11 @@ def test_demo_keeps_its_registry_and_reuses_it(tmp_path: Path) -> None:
     assert f"into {folder / 'dataset'}" in first.replace("\n", "")
     assert "stays in" in first and str(folder) in first.replace("\n", "")
     assert (folder / "demo.json").is_file() and (folder / "dataset" / "enterprises.csv").is_file()
-    made = (folder / "graph.pickle").stat().st_mtime_ns
+    made = (folder / "graph.credgraph").stat().st_mtime_ns
 
     second, _ = _demo_until_it_serves(folder, tmp_path)
     assert "reusing" in second and "generating" not in second
-    assert (folder / "graph.pickle").stat().st_mtime_ns == made
+    assert (folder / "graph.credgraph").stat().st_mtime_ns == made
 
     # A run stopped before it finished leaves no marker: the next one makes the demo afresh.
     (folder / "demo.json").unlink()

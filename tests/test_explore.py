@@ -12,16 +12,24 @@ import pytest
 from starlette.testclient import TestClient
 
 from credgraph.exc import BadInputError, NotFoundError
+from credgraph.graph.ids import name_key
 from credgraph.graph.model import GraphModel, load_model
 from credgraph.graph.records import EdgeRecord, NodeRecord
 from credgraph.graph.store import GraphStore
-from credgraph.loaders.normalize import name_key
-from credgraph.queries.explore import explorer_for
-from credgraph.queries.explore.neo4j import explore_queries
+from credgraph.queries.backend.neo4j import build_queries
+from credgraph.queries.explore import Explorer
+from credgraph.queries.time import Moment
+from tests.analyses import over
 from tests.test_api_dataset import client_for, data, post
 
 DAY = "2023-06-01"
 EARLIER = "2021-06-01"
+AT, AT_EARLIER = Moment(DAY), Moment(EARLIER)
+
+
+def explorer_for(store: GraphStore) -> Explorer:
+    return over(store).explorer
+
 """P2's holding of F1 (2020-01-01 to 2022-01-01) is in force on EARLIER only."""
 
 F1, F2, F3, BANK = "E-F1", "E-F2", "E-F3", "E-BANK"
@@ -94,18 +102,18 @@ def _link_keys(links: Any) -> set[str]:
 
 
 def test_one_hop_takes_the_links_in_force(graph: GraphStore) -> None:
-    view = explorer_for(graph).neighbourhood(F1, DAY, hops=1)
+    view = explorer_for(graph).neighbourhood(F1, AT, hops=1)
     assert view.origin.entity.id == F1
     assert _ids(view.nodes) == [F1, BANK, F2, P1]
     assert _link_keys(view.links) == {"S-P1-F1", "L-P1-F1", "S-F1-F2", "DY-F1"}
     assert not view.truncated
-    earlier = explorer_for(graph).neighbourhood(F1, EARLIER, hops=1)
+    earlier = explorer_for(graph).neighbourhood(F1, AT_EARLIER, hops=1)
     assert P2 in _ids(earlier.nodes)
     assert "S-P2-F1" in _link_keys(earlier.links)
 
 
 def test_a_hub_is_reached_but_not_expanded(graph: GraphStore) -> None:
-    view = explorer_for(graph).neighbourhood(F1, DAY, hops=2, hub_degree=50)
+    view = explorer_for(graph).neighbourhood(F1, AT, hops=2, hub_degree=50)
     assert _ids(view.nodes) == [F1, BANK, F2, P1, F3, P3]
     bank = next(n for n in view.nodes if n.entity.id == BANK)
     assert (bank.hub, bank.degree, bank.distance) == (True, 121, 1)
@@ -117,20 +125,20 @@ def test_a_hub_is_reached_but_not_expanded(graph: GraphStore) -> None:
 
 
 def test_a_higher_hub_degree_expands_the_bank(graph: GraphStore) -> None:
-    view = explorer_for(graph).neighbourhood(F1, DAY, hops=2, hub_degree=200)
+    view = explorer_for(graph).neighbourhood(F1, AT, hops=2, hub_degree=200)
     assert set(BORROWERS) <= set(_ids(view.nodes))
     assert len(view.nodes) == 6 + len(BORROWERS)
 
 
 def test_a_hub_origin_is_not_expanded(graph: GraphStore) -> None:
-    view = explorer_for(graph).neighbourhood(BANK, DAY, hops=1, hub_degree=50)
+    view = explorer_for(graph).neighbourhood(BANK, AT, hops=1, hub_degree=50)
     assert _ids(view.nodes) == [BANK]
     assert view.origin.hub and view.origin.degree == 121
     assert view.links == ()
 
 
 def test_relations_narrow_the_walk(graph: GraphStore) -> None:
-    view = explorer_for(graph).neighbourhood(F1, DAY, hops=3, relations=["SHAREHOLDER"])
+    view = explorer_for(graph).neighbourhood(F1, AT, hops=3, relations=["SHAREHOLDER"])
     assert _ids(view.nodes) == [F1, F2, P1, F3]
     assert {link.type for link in view.links} == {"SHAREHOLDER"}
     f1 = view.origin
@@ -138,7 +146,7 @@ def test_relations_narrow_the_walk(graph: GraphStore) -> None:
 
 
 def test_max_nodes_truncates_in_id_order(graph: GraphStore) -> None:
-    view = explorer_for(graph).neighbourhood(F1, DAY, hops=2, max_nodes=3)
+    view = explorer_for(graph).neighbourhood(F1, AT, hops=2, max_nodes=3)
     assert _ids(view.nodes) == [F1, BANK, F2]
     assert view.truncated
     assert _link_keys(view.links) == {"S-F1-F2", "DY-F1"}
@@ -146,12 +154,12 @@ def test_max_nodes_truncates_in_id_order(graph: GraphStore) -> None:
 
 def test_pages_of_a_hub_in_type_and_key_order(graph: GraphStore) -> None:
     explorer = explorer_for(graph)
-    first = explorer.neighbours(BANK, DAY, first=50)
+    first = explorer.neighbours(BANK, AT, first=50)
     assert first.total == 121 and first.has_more
     assert [link.key for link in first.links] == [f"DY-{i:03d}" for i in range(50)]
     assert _ids(first.nodes) == BORROWERS[:50]
     assert first.node.hub
-    last = explorer.neighbours(BANK, DAY, offset=100, first=50)
+    last = explorer.neighbours(BANK, AT, offset=100, first=50)
     assert [link.key for link in last.links] == [*(f"DY-{i:03d}" for i in range(100, 120)),
                                                  "DY-F1"]
     assert not last.has_more
@@ -159,26 +167,26 @@ def test_pages_of_a_hub_in_type_and_key_order(graph: GraphStore) -> None:
 
 
 def test_lists_and_restrictions_flag_nodes(graph: GraphStore) -> None:
-    view = explorer_for(graph).neighbourhood(F1, DAY, hops=2)
+    view = explorer_for(graph).neighbourhood(F1, AT, hops=2)
     flags = {n.entity.id: (n.lists, n.restriction) for n in view.nodes}
     assert flags[F3][0] == ("serious_illegal",)
     assert flags[P1][0] == ("dishonest_debtor",)
     assert flags[P1][1] is not None and flags[P1][1].value == "confirmed"
     assert flags[P3] == ((), None)
-    before = explorer_for(graph).neighbourhood(F1, EARLIER, hops=2)
+    before = explorer_for(graph).neighbourhood(F1, AT_EARLIER, hops=2)
     assert {n.entity.id: n.lists for n in before.nodes}[F3] == ()
 
 
 def test_bad_arguments(graph: GraphStore) -> None:
     explorer = explorer_for(graph)
     with pytest.raises(NotFoundError):
-        explorer.neighbourhood("NOPE", DAY)
+        explorer.neighbourhood("NOPE", AT)
     with pytest.raises(BadInputError, match="hops"):
-        explorer.neighbourhood(F1, DAY, hops=0)
+        explorer.neighbourhood(F1, AT, hops=0)
     with pytest.raises(BadInputError, match="LISTED"):
-        explorer.neighbourhood(F1, DAY, relations=["LISTED"])
+        explorer.neighbourhood(F1, AT, relations=["LISTED"])
     with pytest.raises(BadInputError, match="first"):
-        explorer.neighbours(F1, DAY, first=0)
+        explorer.neighbours(F1, AT, first=0)
 
 
 NEIGHBOURHOOD = """query($id: ID!, $d: Date, $rel: [Relation!]) {
@@ -235,5 +243,5 @@ def test_explorer_cypher_takes_names_from_the_model(label: str | None,
     partial = GraphModel(nodes={k: v for k, v in model.nodes.items() if k != label},
                          edges={k: v for k, v in model.edges.items() if k != rel_type})
     with pytest.raises(ValueError, match="unknown"):
-        explore_queries(partial)
-    assert "`LISTED`" in explore_queries(model).lists
+        build_queries(partial)
+    assert "`LISTED`" in build_queries(model).listed

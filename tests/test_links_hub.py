@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from starlette.testclient import TestClient
 
+from credgraph.graph.ids import name_key
 from credgraph.graph.records import EdgeRecord, NodeRecord
 from credgraph.graph.store import GraphStore
-from credgraph.loaders.normalize import name_key
 from tests.test_api_dataset import client_for, data
 
 FIRMS = 2_500

@@ -11,8 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from credgraph.graph.model import GraphModel, load_model
-from credgraph.queries.links.base import search_order, search_tier
-from credgraph.queries.links.neo4j import link_queries
+from credgraph.queries.backend.base import search_order, search_tier
+from credgraph.queries.backend.neo4j import build_queries
 from credgraph.queries.links.ownership import Integrated
 from credgraph.queries.links.privacy import mask_id_number
 from credgraph.queries.links.results import Entity, Holding, Link
@@ -69,7 +69,7 @@ def _links(drawn: list[tuple[str, str, str]]) -> list[Link]:
     return [Link(t, f"k{i}", a, b, {}) for i, (a, b, t) in enumerate(drawn) if a != b]
 
 
-def _brute_paths(links: list[Link], start: str, end: str, hops: int,
+def brute_paths(links: list[Link], start: str, end: str, hops: int,
                  max_degree: int) -> list[list[tuple[str, str, Link]]]:
     graph = nx.MultiGraph()
     for link in links:
@@ -101,7 +101,7 @@ def test_ordered_simple_paths_match_brute_force(drawn: list[tuple[str, str, str]
     degree = {n: sum(1 for lk in links if n in (lk.source, lk.target)) for n in NODES}
     ball = Ball({lk.order: lk for lk in links}, degree)
     assert list(ordered_simple_paths(ball, start, end, hops, max_degree)) == \
-        _brute_paths(links, start, end, hops, max_degree)
+        brute_paths(links, start, end, hops, max_degree)
 
 
 @settings(max_examples=300, deadline=None)
@@ -121,7 +121,7 @@ def test_canonical_bfs_is_the_first_shortest_path(drawn: list[tuple[str, str, st
     for node in NODES:
         if node == origin:
             continue
-        brute = _brute_paths(links, origin, node, hops, max_degree)
+        brute = brute_paths(links, origin, node, hops, max_degree)
         if not brute:
             assert node not in reached
             continue
@@ -253,6 +253,22 @@ def test_link_cypher_takes_names_from_the_model(label: str | None,
                                                 rel_type: str | None) -> None:
     """A label or type the model does not declare can never reach a query text."""
     with pytest.raises(ValueError, match="unknown"):
-        link_queries(_model_without(label, rel_type))
-    queries = link_queries(load_model())
+        build_queries(_model_without(label, rel_type))
+    queries = build_queries(load_model())
     assert "`LISTED`" in queries.listed and "`SHAREHOLDER`" in queries.holders
+
+
+def test_every_backend_query_uses_only_declared_names() -> None:
+    import re
+    from dataclasses import astuple
+
+    from credgraph.graph.model import ENTITY_LABEL, PROVENANCE
+
+    model = load_model()
+    properties = {p for schema in (*model.nodes.values(), *model.edges.values())
+                  for p in schema.properties}
+    declared = {ENTITY_LABEL, *model.nodes, *model.edges, *properties, *PROVENANCE}
+    queries = astuple(build_queries(model))
+    used = {name for q in queries for name in re.findall(r"`([^`]+)`", q)}
+    assert {"LISTED", "HAS_EVENT", "OFFICER", "Event", "ListEntry"} <= used
+    assert used <= declared, used - declared

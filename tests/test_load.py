@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from credgraph.exc import DatasetError, StoreError
+from credgraph.graph.memory import MemoryStore
 from credgraph.graph.records import EdgeRecord
 from credgraph.graph.store import GraphStore
 from credgraph.loaders.load import load_dataset
@@ -116,11 +117,24 @@ def test_warnings_report(store: GraphStore, handmade_dir: Path, tmp_path: Path) 
 
 def test_reload_changes_nothing(store: GraphStore, handmade_dir: Path, tmp_path: Path) -> None:
     _load(store, handmade_dir, tmp_path)
-    before = _counts(store)
-    first = store.get_edge("SHAREHOLDER", f"{E2}|P1|2015-01-01")
+    before = store.snapshot()
+    assert len(before.nodes) == sum(EXPECTED_COUNTS["nodes"].values())
     _load(store, handmade_dir, tmp_path)
-    assert _counts(store) == before
-    assert store.get_edge("SHAREHOLDER", f"{E2}|P1|2015-01-01") == first
+    assert store.snapshot() == before, "every property, provenance and load time included"
+
+
+def test_reload_of_a_changed_row_updates_its_values(
+    store: GraphStore, handmade_dir: Path, tmp_path: Path
+) -> None:
+    _load(store, handmade_dir, tmp_path)
+    key = f"{E2}|P1|2015-01-01"
+    assert store.get_edge("SHAREHOLDER", key)["percent"] == 50.0  # type: ignore[index]
+    holdings = handmade_dir / "shareholdings.csv"
+    text = holdings.read_text(encoding="utf-8")
+    row = next(line for line in text.splitlines() if line.startswith(f"{E2},P1,"))
+    holdings.write_text(text.replace(row, row.replace(",50%,", ",35%,")), encoding="utf-8")
+    _load(store, handmade_dir, tmp_path)
+    assert store.get_edge("SHAREHOLDER", key)["percent"] == 35.0  # type: ignore[index]
 
 
 class _Crash(Exception):
@@ -150,6 +164,9 @@ def test_interrupted_load_then_rerun_equals_clean_load(
     del store.write_edges  # type: ignore[method-assign]
     _load(store, handmade_dir, tmp_path, batch_size=2)
     assert _counts(store) == EXPECTED_COUNTS
+    clean = MemoryStore(None)
+    _load(clean, handmade_dir, tmp_path / "clean", batch_size=2)
+    assert store.snapshot().without("loaded_at") == clean.snapshot().without("loaded_at")
 
 
 def test_unreadable_file_stops_before_writing(
@@ -202,7 +219,7 @@ def test_references_resolve_against_the_graph(
 def test_embedded_store_persists_between_runs(handmade_dir: Path, tmp_path: Path) -> None:
     from credgraph.graph.memory import MemoryStore
 
-    path = tmp_path / "data" / "graph.pickle"
+    path = tmp_path / "data" / "graph.credgraph"
     _load(MemoryStore(path), handmade_dir, tmp_path)
     reopened = MemoryStore(path)
     assert _counts(reopened) == EXPECTED_COUNTS
@@ -212,14 +229,14 @@ def test_embedded_store_persists_between_runs(handmade_dir: Path, tmp_path: Path
 def test_corrupt_embedded_file_is_a_clear_error(tmp_path: Path) -> None:
     from credgraph.graph.memory import MemoryStore
 
-    path = tmp_path / "graph.pickle"
+    path = tmp_path / "graph.credgraph"
     path.write_bytes(b"not a graph")
-    with pytest.raises(StoreError, match="graph.pickle"):
+    with pytest.raises(StoreError, match="graph.credgraph"):
         MemoryStore(path)
 
 
 def test_enterprise_party_must_exist(store: GraphStore, handmade_dir: Path, tmp_path: Path) -> None:
-    """DATA.md: a reference to an enterprise neither in the dataset nor the graph is refused,
+    """A reference to an enterprise neither in the dataset nor the graph is refused,
     whichever column makes it; the same rows load the same way whatever the batch size."""
     from tests.handmade import MISSING
 

@@ -348,7 +348,7 @@ def test_readme_commands_run_as_written(clone: Path, own_data: Path, tmp_path: P
     assert done["served"] >= 2 and done["suite"] >= 2 and done["docker"] >= 1, done
     assert done["neo4j"] >= 4, done
     _check_ultimate_owners(clone, answer)
-    ignored = subprocess.run(["git", "check-ignore", ".credgraph/demo/graph.pickle",
+    ignored = subprocess.run(["git", "check-ignore", ".credgraph/demo/graph.credgraph",
                               "data/registry/enterprises.csv"], cwd=clone, capture_output=True,
                              text=True, check=False)
     assert ignored.returncode == 0 and len(ignored.stdout.split()) == 2, ignored.stdout

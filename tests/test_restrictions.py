@@ -1,9 +1,9 @@
-"""Appointment restrictions (RULES.md) on both stores: every rule inside, at the edge of and
+"""Appointment restrictions (docs/restriction-rules.md) on both stores: every rule inside, at the edge of and
 outside its window, versions, certainty, VOID versus MUST_REMOVE, and the evidence.
 
-The world below is written as DATA.md files and loaded, so every fact carries real
+The world below is written as dataset files and loaded, so every fact carries real
 provenance. Dates are chosen so that each case sits on one boundary; the expected
-answers are worked out by hand from RULES.md, not by the engine.
+answers are worked out by hand from the rules, not by the engine.
 """
 
 from __future__ import annotations
@@ -28,15 +28,8 @@ from credgraph.queries.restrictions.rules import (
     load_rules,
     parse_rules,
 )
-from credgraph.queries.restrictions.service import (
-    PersonCheck,
-    check_appointment,
-    check_person,
-    decode_cursor,
-    hits_for_persons,
-    page,
-    scan,
-)
+from credgraph.queries.restrictions.service import PersonCheck, decode_cursor, page
+from tests.analyses import check_appointment, check_person, hits_for_persons, scan
 from tests.handmade import make_uscc
 
 C, K = Certainty.CONFIRMED, Certainty.CANDIDATE
@@ -49,7 +42,7 @@ def uscc(n: int) -> str:
 
 @dataclass
 class Dataset:
-    """A dataset folder in the DATA.md layout, built row by row."""
+    """A dataset folder in the dataset layout, built row by row."""
 
     enterprises: dict[str, str] = field(default_factory=dict)
     persons: dict[str, str] = field(default_factory=dict)
@@ -568,20 +561,6 @@ def test_rule_table_covers_rules_md() -> None:
     assert eip.version_on("2024-04-30").article == "17"  # type: ignore[union-attr]
     assert eip.version_on("2024-05-01").article == "18"  # type: ignore[union-attr]
     assert eip.version_on("2014-09-30") is None
-
-
-def test_neo4j_queries_use_only_declared_names() -> None:
-    import re
-
-    from credgraph.graph.model import ENTITY_LABEL, load_model
-    from credgraph.queries.restrictions import neo4j_facts
-
-    model = load_model()
-    declared = {ENTITY_LABEL, *model.nodes, *model.edges}
-    queries = [v for k, v in vars(neo4j_facts).items() if k.isupper() and isinstance(v, str)]
-    assert len(queries) >= 6
-    used = {name for q in queries for name in re.findall(r"`([^`]+)`", q)}
-    assert used and used <= declared, used - declared
 
 
 RULES_TEXT = (resources.files("credgraph.queries.restrictions") / "rules.yaml").read_text(

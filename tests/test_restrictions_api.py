@@ -1,5 +1,5 @@
 """The restriction operations through the GraphQL app, on both stores: the contract selection
-of API.md as written, the extra fields, and the error codes."""
+of docs/api-contract.md as written, the extra fields, and the error codes."""
 
 from __future__ import annotations
 

@@ -18,8 +18,8 @@ from credgraph.exc import BadInputError, DatasetError, EmptyStoreError
 from credgraph.graph.memory import MemoryStore
 from credgraph.graph.store import GraphStore
 from credgraph.loaders.normalize import parse_roles
-from credgraph.queries.restrictions.service import check_appointment
-from credgraph.screen import OUTPUT_COLUMNS, Decision, screen_file
+from credgraph.screen import OUTPUT_COLUMNS, Decision, require_loaded, screen_file
+from tests.analyses import check_appointment, over
 from tests.test_restrictions import WORLD, uscc
 
 E = WORLD.enterprises
@@ -69,13 +69,13 @@ def test_hand_checked_decisions(store: GraphStore, tmp_path: Path) -> None:
     source = tmp_path / "proposed.xlsx"
     book.save(source)
     out = tmp_path / "out" / "decisions.xlsx"
-    report = screen_file(source, store, as_of=AS_OF, out=out)
+    report = screen_file(source, over(store), as_of=AS_OF, out=out)
     rows = _read(out)
     assert list(rows[0]) == list(OUTPUT_COLUMNS)
     assert [(r["row"], r["decision"], r["rule_ids"]) for r in rows] == [
         (str(i), decision, rules) for i, (_, decision, rules) in enumerate(HAND, start=2)]
     reasons = {int(r["row"]): r["reasons"] for r in rows}
-    assert "USCC check character" in reasons[11]
+    assert "check character N does not verify" in reasons[11]
     assert "no person NOBODY" in reasons[12]
     assert "unknown role" in reasons[13]
     assert "impossible date" in reasons[15]
@@ -128,7 +128,7 @@ def test_ten_thousand_rows_agree_with_appointment_check(store: GraphStore,
     source = tmp_path / "proposed.csv"
     lines = _big_file(source, 10_000, seed=5)
     out = tmp_path / "decisions.csv"
-    report = screen_file(source, store, as_of=AS_OF, out=out, chunk_size=3000)
+    report = screen_file(source, over(store), as_of=AS_OF, out=out, chunk_size=3000)
     rows = _read(out)
     assert report.rows == len(rows) == 10_000
     assert [int(r["row"]) for r in rows] == list(range(2, 10_002))
@@ -159,10 +159,10 @@ def test_unusable_files_are_refused_whole(tmp_path: Path) -> None:
     source = tmp_path / "proposed.csv"
     source.write_text("person_id,uscc,date\nEMB,x,2023-01-01\n", encoding="utf-8")
     with pytest.raises(DatasetError, match="role"):
-        screen_file(source, store, as_of=AS_OF, out=tmp_path / "out.csv")
+        screen_file(source, over(store), as_of=AS_OF, out=tmp_path / "out.csv")
     assert not (tmp_path / "out.csv").exists()
     with pytest.raises(BadInputError, match=r"\.csv or \.xlsx"):
-        screen_file(source, store, as_of=AS_OF, out=tmp_path / "out.txt")
+        screen_file(source, over(store), as_of=AS_OF, out=tmp_path / "out.txt")
 
 
 def _run(args: list[str], tmp_path: Path) -> subprocess.CompletedProcess[str]:
@@ -172,7 +172,7 @@ def _run(args: list[str], tmp_path: Path) -> subprocess.CompletedProcess[str]:
 
 
 def test_screen_command(tmp_path: Path) -> None:
-    WORLD.load(MemoryStore(tmp_path / "data" / "graph.pickle"), tmp_path)
+    WORLD.load(MemoryStore(tmp_path / "data" / "graph.credgraph"), tmp_path)
     source = tmp_path / "proposed.csv"
     with source.open("w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh)
@@ -199,13 +199,13 @@ def test_screen_refuses_an_empty_or_missing_store(tmp_path: Path) -> None:
     missing = _run(["screen", str(source), "--as-of", AS_OF, "--out", str(out)], tmp_path)
     assert missing.returncode == 2, missing.stdout
     assert "no enterprise and no person" in missing.stderr
-    assert str(tmp_path / "data" / "graph.pickle") in missing.stderr
+    assert str(tmp_path / "data" / "graph.credgraph") in missing.stderr
     assert not out.exists()
-    empty = MemoryStore(tmp_path / "data" / "graph.pickle")
+    empty = MemoryStore(tmp_path / "data" / "graph.credgraph")
     empty.commit()
-    assert (tmp_path / "data" / "graph.pickle").is_file()
+    assert (tmp_path / "data" / "graph.credgraph").is_file()
     again = _run(["screen", str(source), "--as-of", AS_OF, "--out", str(out)], tmp_path)
     assert again.returncode == 2 and "load a dataset first" in again.stderr
     assert not out.exists()
     with pytest.raises(EmptyStoreError):
-        screen_file(source, MemoryStore(), as_of=AS_OF, out=out)
+        require_loaded(MemoryStore())

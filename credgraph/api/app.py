@@ -15,7 +15,7 @@ from strawberry.asgi import GraphQL
 from credgraph.api.context import Context, make_context
 from credgraph.api.schema import build_schema
 from credgraph.graph.store import GraphStore
-from credgraph.queries.links import LinkAnalysis, links_for
+from credgraph.queries.analyses import Analyses, analyses_for
 from credgraph.settings import Settings
 
 LANDING = """<!doctype html>
@@ -30,12 +30,12 @@ LANDING = """<!doctype html>
 class CredgraphGraphQL(GraphQL[Context, None]):
     """Strawberry's ASGI app with a fresh context (and DataLoaders) per request."""
 
-    def __init__(self, store: GraphStore, settings: Settings, links: LinkAnalysis) -> None:
+    def __init__(self, analyses: Analyses, settings: Settings) -> None:
         super().__init__(build_schema(settings), graphql_ide="graphiql")
-        self.store, self.settings, self.links = store, settings, links
+        self.analyses, self.settings = analyses, settings
 
     async def get_context(self, request: Request | object, response: Response | object) -> Context:
-        return make_context(self.store, self.settings, self.links)
+        return make_context(self.analyses, self.settings)
 
     async def render_graphql_ide(self, request: Request) -> Response:
         """GraphiQL as built with the explorer (graphiql.html), never Strawberry's CDN page:
@@ -62,8 +62,8 @@ async def _health(_: Request) -> Response:
 
 
 def create_app(store: GraphStore, settings: Settings) -> Starlette:
-    """The credgraph web application over an open store."""
-    graphql = CredgraphGraphQL(store, settings, links_for(store))
+    """The credgraph web application over an open store: one set of analyses for every request."""
+    graphql = CredgraphGraphQL(analyses_for(store), settings)
     routes: list[BaseRoute] = [
         Route("/graphql", graphql, methods=["GET", "POST"]),
         Route("/healthz", _health, methods=["GET"]),

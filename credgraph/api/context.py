@@ -1,20 +1,20 @@
-"""What every resolver reaches through `info.context`: the store, the settings, the link
-analysis, and DataLoaders built fresh for each request.
+"""What every resolver reaches through `info.context`: the analyses, the settings, and
+DataLoaders built fresh for each request.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import TypeVar
 
 import strawberry
 from strawberry.dataloader import DataLoader
 
-from credgraph.graph.store import GraphStore
-from credgraph.queries.links import LinkAnalysis
+from credgraph.queries.analyses import Analyses
 from credgraph.queries.links.results import Neighbourhood
+from credgraph.queries.time import Moment
 from credgraph.settings import Settings
 
 T = TypeVar("T")
@@ -27,37 +27,39 @@ async def in_thread(call: Callable[[], T]) -> T:
 
 @dataclass
 class Loaders:
-    """Per-request batching and caching of neighbour lookups (no cross-request staleness)."""
+    """Per-request batching and caching of detail lookups (no cross-request staleness)."""
 
-    neighbourhood: DataLoader[str, Neighbourhood | None]
-    """Detail sections of a node (holders, posts, lists ...), batched across the response."""
+    analyses: Analyses
+    _neighbourhoods: dict[str | None, DataLoader[str, Neighbourhood | None]] = field(
+        default_factory=dict)
 
+    def neighbourhood(self, at: Moment) -> DataLoader[str, Neighbourhood | None]:
+        """Detail sections of nodes as recorded at `at.known`, batched across the response.
 
-def _batched(fetch: Callable[[Sequence[str]], dict[str, T]]) -> DataLoader[str, T | None]:
-    async def load(keys: list[str]) -> list[T | None]:
-        found = await in_thread(lambda: fetch(keys))
-        return [found.get(key) for key in keys]
+        Valid time does not change what is fetched (each field filters by its own day), so
+        one loader per recorded time serves every day asked about.
+        """
+        loader = self._neighbourhoods.get(at.known)
+        if loader is None:
+            links = self.analyses.links
 
-    return DataLoader(load_fn=load)
+            async def load(keys: list[str]) -> list[Neighbourhood | None]:
+                found = await in_thread(lambda: links.neighbourhoods(keys, at))
+                return [found.get(key) for key in keys]
+
+            loader = self._neighbourhoods[at.known] = DataLoader(load_fn=load)
+        return loader
 
 
 @dataclass
 class Context:
-    store: GraphStore
+    analyses: Analyses
     settings: Settings
-    links: LinkAnalysis
     loaders: Loaders
 
 
-def make_context(store: GraphStore, settings: Settings, links: LinkAnalysis) -> Context:
-    return Context(
-        store=store,
-        settings=settings,
-        links=links,
-        loaders=Loaders(
-            neighbourhood=_batched(links.neighbourhoods),
-        ),
-    )
+def make_context(analyses: Analyses, settings: Settings) -> Context:
+    return Context(analyses=analyses, settings=settings, loaders=Loaders(analyses))
 
 
 Info = strawberry.Info[Context, None]

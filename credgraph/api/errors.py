@@ -10,7 +10,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import NoReturn
 
-from graphql import GraphQLError, ValueNode, VariableDefinitionNode, VariableNode
+from graphql import (
+    DocumentNode,
+    FieldNode,
+    GraphQLError,
+    Node,
+    ValueNode,
+    VariableDefinitionNode,
+    VariableNode,
+    Visitor,
+    visit,
+)
 from strawberry.extensions import SchemaExtension
 
 from credgraph.exc import BadInputError, NotFoundError, StoreError
@@ -83,14 +93,49 @@ def with_code(error: GraphQLError) -> GraphQLError:
     return error
 
 
+class _FieldPath(Visitor):
+    """Finds the response path (aliases or names) of the field a node sits in."""
+
+    def __init__(self, target: Node) -> None:
+        super().__init__()
+        self.target = target
+        self.path: list[str | int] | None = None
+
+    def enter(self, node: Node, _key: object, _parent: object, _path: object,
+              ancestors: list[Node]) -> object:
+        if node is self.target:
+            fields = [a for a in ancestors if isinstance(a, FieldNode)]
+            self.path = [(f.alias or f.name).value for f in fields]
+            return Visitor.BREAK
+        return None
+
+
+def field_path(document: DocumentNode | None, node: Node) -> list[str | int] | None:
+    """The path of the field whose argument `node` is, so a client can tell which one."""
+    if document is None:
+        return None
+    finder = _FieldPath(node)
+    visit(document, finder)
+    return finder.path or None
+
+
+def _place(error: GraphQLError, document: DocumentNode | None) -> GraphQLError:
+    """Give an argument error found before execution the path of its field."""
+    with_code(error)
+    if error.path is None and error.nodes and isinstance(error.nodes[0], ValueNode):
+        error.path = field_path(document, error.nodes[0])
+    return error
+
+
 class ErrorCodes(SchemaExtension):
-    """Gives every error of a result its `extensions.code`, whatever raised it."""
+    """Gives every error of a result its `extensions.code` (and an argument error found
+    before execution its field's path), whatever raised it."""
 
     def on_operation(self) -> Iterator[None]:
         yield
-        result = self.execution_context.result
-        if result is not None and result.errors:
-            result.errors = [with_code(e) for e in result.errors]
-        if self.execution_context.pre_execution_errors:
-            for error in self.execution_context.pre_execution_errors:
-                with_code(error)
+        context = self.execution_context
+        document = context.graphql_document
+        if context.result is not None and context.result.errors:
+            context.result.errors = [_place(e, document) for e in context.result.errors]
+        for error in context.pre_execution_errors or ():
+            _place(error, document)

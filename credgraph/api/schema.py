@@ -1,5 +1,5 @@
-"""The root Query: the link questions of API.md, merged with the restriction checks and the
-explorer's map.
+"""The root Query: the link questions (docs/api-contract.md), merged with the restriction
+checks and the explorer's map.
 
 Resolvers only convert: arguments to the query layer's terms, results to
 GraphQL types. Argument checks and algorithms live in credgraph.queries.
@@ -20,58 +20,47 @@ from credgraph.api.context import Info, in_thread
 from credgraph.api.errors import CLIENT_ERRORS, ErrorCodes, error_code
 from credgraph.api.explore import ExploreQuery
 from credgraph.api.restrictions import RestrictionQuery
-from credgraph.api.types.common import (
-    DATE_SCALAR,
-    ENTITY_TYPES,
-    Date,
-    Enterprise,
-    ListType,
-    Person,
-    as_of_day,
-    described,
-)
+from credgraph.api.types.base import described
+from credgraph.api.types.entities import ENTITY_TYPES, Enterprise, Person
+from credgraph.api.types.enums import ListType
 from credgraph.api.types.links import Exposure, Path, PersonFirm, SearchHit
 from credgraph.api.types.ownership import OwnershipChain, OwnershipDirection, UltimateOwner
+from credgraph.api.types.scalars import DATE_SCALAR, Date, moment
 from credgraph.queries.links.results import Direction
-from credgraph.queries.time import today
 from credgraph.settings import Settings
 
-DEFAULT_LISTS = (ListType.SERIOUS_ILLEGAL,)
+DEFAULT_LISTS = (ListType("serious_illegal"),)
 
 
 @strawberry.type
 class LinkQuery:
     @described("Enterprises, persons and other holders by name fragment, USCC or person id.")
     async def search(self, info: Info, text: str, first: int = 20) -> list[SearchHit]:
-        links = info.context.links
-        hits = await in_thread(lambda: links.search(text, first))
-        day = today()
-        return [SearchHit.from_record(h, day) for h in hits]
+        links, at = info.context.analyses.links, moment(None)
+        hits = await in_thread(lambda: links.search(text, at, first))
+        return [SearchHit.from_record(h, at) for h in hits]
 
     @described("An enterprise by USCC (or legacy registration number) as it stood on asOf.")
     async def enterprise(self, info: Info, uscc: strawberry.ID,
                          as_of: Date | None = None) -> Enterprise:
-        day = as_of_day(as_of)
-        links = info.context.links
-        around = await in_thread(lambda: links.enterprise(uscc))
-        info.context.loaders.neighbourhood.prime(around.node.id, around)
-        return Enterprise.from_record(around.node.props, day)
+        links, at = info.context.analyses.links, moment(as_of)
+        around = await in_thread(lambda: links.enterprise(uscc, at))
+        info.context.loaders.neighbourhood(at).prime(around.node.id, around)
+        return Enterprise.from_record(around.node.props, at)
 
     @described("A person by person id; the id number is masked.")
     async def person(self, info: Info, person_id: strawberry.ID,
                      as_of: Date | None = None) -> Person:
-        day = as_of_day(as_of)
-        links = info.context.links
-        found = await in_thread(lambda: links.person(person_id))
-        return Person.from_record(found.props, day)
+        links, at = info.context.analyses.links, moment(as_of)
+        found = await in_thread(lambda: links.person(person_id, at))
+        return Person.from_record(found.props, at)
 
     @described("Every firm the person is linked to, directly or through holding companies.")
     async def person_firms(self, info: Info, person_id: strawberry.ID, as_of: Date | None = None,
                            include_history: bool = False) -> list[PersonFirm]:
-        day = as_of_day(as_of)
-        links = info.context.links
-        firms = await in_thread(lambda: links.person_firms(person_id, day, include_history))
-        return [PersonFirm.from_record(f, day) for f in firms]
+        links, at = info.context.analyses.links, moment(as_of)
+        firms = await in_thread(lambda: links.person_firms(person_id, at, include_history))
+        return [PersonFirm.from_record(f, at) for f in firms]
 
     @described("Listed subjects within maxHops of a node, never through nodes above maxDegree.")
     async def blacklist_exposure(
@@ -83,13 +72,12 @@ class LinkQuery:
         max_degree: int = 200,
         as_of: Date | None = None,
     ) -> Exposure:
-        day = as_of_day(as_of)
-        links = info.context.links
+        links, at = info.context.analyses.links, moment(as_of)
         wanted = [item.value for item in lists]
         found = await in_thread(
-            lambda: links.blacklist_exposure(id, day, max_hops, wanted, max_degree)
+            lambda: links.blacklist_exposure(id, at, max_hops, wanted, max_degree)
         )
-        return Exposure.from_record(found, day)
+        return Exposure.from_record(found, at)
 
     @described("Simple paths between two nodes, shortest first.")
     async def paths(
@@ -102,12 +90,11 @@ class LinkQuery:
         max_degree: int = 200,
         as_of: Date | None = None,
     ) -> list[Path]:
-        day = as_of_day(as_of)
-        links = info.context.links
+        links, at = info.context.analyses.links, moment(as_of)
         found = await in_thread(
-            lambda: links.paths(from_id, to_id, day, max_hops, first, max_degree)
+            lambda: links.paths(from_id, to_id, at, max_hops, first, max_degree)
         )
-        return [Path.from_record(p, day) for p in found]
+        return [Path.from_record(p, at) for p in found]
 
     @described("Owners (UP) or investments (DOWN) of an enterprise with the holdings between.")
     async def ownership_chain(
@@ -119,21 +106,19 @@ class LinkQuery:
         min_percent: float = 0.0,
         as_of: Date | None = None,
     ) -> OwnershipChain:
-        day = as_of_day(as_of)
-        links = info.context.links
+        links, at = info.context.analyses.links, moment(as_of)
         way = Direction(direction.value)
         found = await in_thread(
-            lambda: links.ownership_chain(uscc, day, way, max_depth, min_percent)
+            lambda: links.ownership_chain(uscc, at, way, max_depth, min_percent)
         )
-        return OwnershipChain.from_record(found, day)
+        return OwnershipChain.from_record(found, at)
 
     @described("Natural persons and state or unknown owners with effective percent >= threshold.")
     async def ultimate_owners(self, info: Info, uscc: strawberry.ID, threshold: float = 25.0,
                               as_of: Date | None = None) -> list[UltimateOwner]:
-        day = as_of_day(as_of)
-        links = info.context.links
-        found = await in_thread(lambda: links.ultimate_owners(uscc, day, threshold))
-        return [UltimateOwner.from_record(o, day) for o in found]
+        links, at = info.context.analyses.links, moment(as_of)
+        found = await in_thread(lambda: links.ultimate_owners(uscc, at, threshold))
+        return [UltimateOwner.from_record(o, at) for o in found]
 
 
 QUERY_TYPES: tuple[type, ...] = (LinkQuery, RestrictionQuery, ExploreQuery)

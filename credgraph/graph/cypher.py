@@ -18,7 +18,7 @@ _KEEP_LOADED_AT = (
 
 
 def schema_statements(model: GraphModel) -> list[str]:
-    """Constraints on every key of DATA.md, lookup indexes and the full-text name index."""
+    """Constraints on every fact key (docs/data-format.md), lookup indexes and the name index."""
     statements = [
         f"CREATE CONSTRAINT entity_id IF NOT EXISTS "
         f"FOR (n:{quote(ENTITY_LABEL)}) REQUIRE n.id IS UNIQUE"
@@ -151,3 +151,14 @@ def count_edges(rel_type: str) -> str:
 
 
 DELETE_ALL = "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"
+
+
+ALL_NODES = """
+MATCH (n) RETURN [l IN labels(n) WHERE l <> $entity][0] AS label, properties(n) AS props
+"""
+"""Every node with its own label (a snapshot of the store)."""
+
+ALL_EDGES = """
+MATCH (a)-[r]->(b) RETURN type(r) AS type, a.id AS source, b.id AS target, properties(r) AS props
+"""
+"""Every relationship with the ids of its ends (a snapshot of the store)."""

@@ -1,29 +1,34 @@
 """The embedded store: a networkx graph kept in a file, like SQLite keeps a database.
 
 Nodes are keyed by id with their label in the `label` attribute; relationships
-are MultiDiGraph edges keyed by their DATA.md key with their type in `type`.
+are MultiDiGraph edges keyed by their fact key (docs/data-format.md) with their type in `type`.
 It is the default with no server and the reference the Neo4j answers are
 checked against, so its semantics are kept as plain as possible.
 """
 
 from __future__ import annotations
 
-import os
-import pickle
-import tempfile
 from collections import Counter
 from collections.abc import Collection, Sequence
 from pathlib import Path
 from typing import Any
 
 import networkx as nx
+import orjson
+import pyarrow as pa
 
 from credgraph.exc import StoreError
-from credgraph.graph.records import EdgeRecord, EnterpriseRef, GraphCounts, NodeRecord
+from credgraph.graph.embedded_file import Table, batched, read_file, write_file
+from credgraph.graph.records import EdgeRecord, EnterpriseRef, GraphCounts, NodeRecord, Snapshot
 from credgraph.graph.store import OVERFULL_TOLERANCE, GraphStore
 from credgraph.settings import StoreKind
 
-_FORMAT = 1
+FORMAT = 2
+"""The file format this store reads and writes (credgraph.graph.embedded_file)."""
+
+_NODES = pa.schema([("id", pa.string()), ("label", pa.string()), ("props", pa.string())])
+_EDGES = pa.schema([("source", pa.string()), ("target", pa.string()), ("key", pa.string()),
+                    ("type", pa.string()), ("props", pa.string())])
 
 
 def _keep_loaded_at(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
@@ -54,14 +59,23 @@ class MemoryStore(GraphStore):
         self._reindex()
 
     def _read(self, path: Path) -> None:
+        """Rebuild the graph from the checked file (never unpickled: plain tables)."""
+        stored = read_file(path, FORMAT)
+        graph = nx.MultiDiGraph()
         try:
-            with path.open("rb") as fh:
-                saved = pickle.load(fh)
-        except (OSError, pickle.UnpicklingError, EOFError) as e:
-            raise StoreError(f"cannot read the embedded graph {path}: {e}") from e
-        if not isinstance(saved, dict) or saved.get("format") != _FORMAT:
-            raise StoreError(f"{path} is not a credgraph graph file of format {_FORMAT}")
-        self.graph = saved["graph"]
+            nodes, edges = stored.tables["nodes"], stored.tables["edges"]
+            graph.add_nodes_from(
+                (node_id, {**orjson.loads(props), "label": label})
+                for node_id, label, props in zip(*(nodes.column(c).to_pylist()
+                                                   for c in _NODES.names), strict=True))
+            graph.add_edges_from(
+                (source, target, key, {**orjson.loads(props), "type": rel_type})
+                for source, target, key, rel_type, props in zip(
+                    *(edges.column(c).to_pylist() for c in _EDGES.names), strict=True))
+        except (KeyError, ValueError, TypeError) as e:
+            raise StoreError(f"cannot open the embedded graph {path}: malformed tables "
+                             f"({e})") from e
+        self.graph = graph
 
     def _reindex(self) -> None:
         """Derived lookups: registration numbers and relationship keys."""
@@ -149,19 +163,30 @@ class MemoryStore(GraphStore):
         edges = Counter(t for _, _, t in self.graph.edges(data="type"))
         return GraphCounts(nodes=dict(nodes), edges=dict(edges))
 
+    def snapshot(self) -> Snapshot:
+        graph = self.graph
+        return Snapshot(
+            {(a["label"], n): {k: v for k, v in a.items() if k != "label"}
+             for n, a in graph.nodes(data=True)},
+            {(a["type"], k): (u, v, {p: x for p, x in a.items() if p != "type"})
+             for u, v, k, a in graph.edges(keys=True, data=True)},
+        )
+
     def commit(self) -> None:
-        """Write the whole graph to a temporary file, then rename: never half a file."""
+        """Write the whole graph to its file (atomically: never half a file)."""
         if self.path is None:
             return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".graph-", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                pickle.dump({"format": _FORMAT, "graph": self.graph}, fh, protocol=5)
-            os.replace(tmp, self.path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        graph = self.graph
+        nodes = ((node_id, attrs["label"],
+                  orjson.dumps({k: v for k, v in attrs.items() if k != "label"}).decode())
+                 for node_id, attrs in graph.nodes(data=True))
+        edges = ((u, v, key, attrs["type"],
+                  orjson.dumps({k: v for k, v in attrs.items() if k != "type"}).decode())
+                 for u, v, key, attrs in graph.edges(keys=True, data=True))
+        write_file(self.path, FORMAT, [
+            Table("nodes", _NODES, batched(nodes, tuple(_NODES.names))),
+            Table("edges", _EDGES, batched(edges, tuple(_EDGES.names))),
+        ], {"nodes": graph.number_of_nodes(), "edges": graph.number_of_edges()})
 
     def clear(self) -> None:
         self.graph = nx.MultiDiGraph()

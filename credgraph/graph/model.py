@@ -10,9 +10,12 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from typing import Any
+from typing import Literal
 
 import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+
+from credgraph.exc import ConfigurationError
 
 ENTITY_LABEL = "Entity"
 """Extra label on every enterprise, person and other holder: one id space for links."""
@@ -23,27 +26,59 @@ PROVENANCE = ("src_file", "src_row", "batch_id", "loaded_at")
 _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 
 
-@dataclass(frozen=True)
-class NodeSchema:
+class _Schema(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    description: str
+    properties: tuple[str, ...]
+
+    @field_validator("properties", "indexes", "fulltext", "key", "source", "target",
+                     check_fields=False)
+    @classmethod
+    def _names(cls, names: tuple[str, ...]) -> tuple[str, ...]:
+        for name in names:
+            quote(name)
+        return names
+
+
+class NodeSchema(_Schema):
+    """A node label: its key, properties and indexes."""
+
+    kind: Literal["node"]
     label: str
     entity: bool
+    """Enterprises, persons and other holders: one id space, the ends of links."""
+    api_kind: str | None = None
+    """For entities: the EntityKind member the API shows (e.g. OTHER for OtherHolder)."""
     key: str
-    properties: tuple[str, ...]
-    indexes: tuple[str, ...]
-    fulltext: tuple[str, ...]
-    description: str
+    indexes: tuple[str, ...] = ()
+    fulltext: tuple[str, ...] = ()
+
+    @field_validator("label")
+    @classmethod
+    def _label(cls, label: str) -> str:
+        quote(label)
+        return label
 
 
-@dataclass(frozen=True)
-class EdgeSchema:
+class EdgeSchema(_Schema):
+    """A relationship type: what it joins, its key and properties."""
+
+    kind: Literal["edge"]
     type: str
     link: bool
     """True when the relationship is a hop for paths and exposure."""
+    order: int = 0
+    """Where a link type stands in lists of them (the API's Relation enum)."""
     source: tuple[str, ...]
     target: tuple[str, ...]
     key: tuple[str, ...]
-    properties: tuple[str, ...]
-    description: str
+
+    @field_validator("type")
+    @classmethod
+    def _type(cls, rel_type: str) -> str:
+        quote(rel_type)
+        return rel_type
 
 
 @dataclass(frozen=True)
@@ -57,7 +92,8 @@ class GraphModel:
 
     @property
     def link_types(self) -> tuple[str, ...]:
-        return tuple(t for t, e in self.edges.items() if e.link)
+        links = sorted((e.order, t) for t, e in self.edges.items() if e.link)
+        return tuple(t for _, t in links)
 
     def node(self, label: str) -> NodeSchema:
         try:
@@ -87,41 +123,46 @@ def quote(name: str) -> str:
     return f"`{name}`"
 
 
-def _tuple(value: Any) -> tuple[str, ...]:
-    return tuple(value or ())
+def _schema(name: str, text: str) -> NodeSchema | EdgeSchema:
+    """One schema file, validated; errors name the file and the key."""
+    raw = yaml.safe_load(text)
+    kind = raw.get("kind") if isinstance(raw, dict) else None
+    schema: type[NodeSchema] | type[EdgeSchema] = NodeSchema if kind == "node" else EdgeSchema
+    try:
+        return schema.model_validate(raw)
+    except ValidationError as e:
+        first = e.errors()[0]
+        key = ".".join(str(part) for part in first["loc"]) or "kind"
+        raise ConfigurationError(f"graph schema {name}: {key}: {first['msg']}") from e
+
+
+def build_model(files: dict[str, str]) -> GraphModel:
+    """The model from schema files (name -> YAML text); every endpoint label must be declared."""
+    nodes: dict[str, NodeSchema] = {}
+    edges: dict[str, EdgeSchema] = {}
+    for name, text in sorted(files.items()):
+        schema = _schema(name, text)
+        if isinstance(schema, NodeSchema):
+            nodes[schema.label] = schema
+        else:
+            edges[schema.type] = schema
+    model = GraphModel(nodes=nodes, edges=edges)
+    for edge in edges.values():
+        for end in (*edge.source, *edge.target):
+            if end not in nodes:
+                raise ConfigurationError(f"graph schema {edge.type}.yaml: unknown label {end!r}")
+        model.match_label(edge.source)
+        model.match_label(edge.target)
+    for node in nodes.values():
+        if node.entity and not node.api_kind:
+            raise ConfigurationError(f"graph schema {node.label}.yaml: api_kind: required for "
+                                     "entity labels")
+    return model
 
 
 @lru_cache(maxsize=1)
 def load_model() -> GraphModel:
-    nodes: dict[str, NodeSchema] = {}
-    edges: dict[str, EdgeSchema] = {}
+    """The product's model: one YAML file per label or type in schema/ beside this module."""
     folder = resources.files("credgraph.graph") / "schema"
-    for item in sorted(folder.iterdir(), key=lambda p: p.name):
-        if not item.name.endswith(".yaml"):
-            continue
-        spec = yaml.safe_load(item.read_text(encoding="utf-8"))
-        if spec["kind"] == "node":
-            nodes[spec["label"]] = NodeSchema(
-                label=quote(spec["label"]).strip("`"),
-                entity=bool(spec["entity"]),
-                key=spec["key"],
-                properties=_tuple(spec["properties"]),
-                indexes=_tuple(spec.get("indexes")),
-                fulltext=_tuple(spec.get("fulltext")),
-                description=spec["description"],
-            )
-        else:
-            edges[spec["type"]] = EdgeSchema(
-                type=quote(spec["type"]).strip("`"),
-                link=bool(spec["link"]),
-                source=_tuple(spec["source"]),
-                target=_tuple(spec["target"]),
-                key=_tuple(spec["key"]),
-                properties=_tuple(spec["properties"]),
-                description=spec["description"],
-            )
-    model = GraphModel(nodes=nodes, edges=edges)
-    for edge in edges.values():
-        model.match_label(edge.source)
-        model.match_label(edge.target)
-    return model
+    return build_model({item.name: item.read_text(encoding="utf-8")
+                        for item in folder.iterdir() if item.name.endswith(".yaml")})

@@ -11,7 +11,8 @@ from neo4j.exceptions import Neo4jError, ServiceUnavailable
 
 from credgraph.exc import ConfigurationError, StoreError
 from credgraph.graph import cypher
-from credgraph.graph.records import EdgeRecord, EnterpriseRef, GraphCounts, NodeRecord
+from credgraph.graph.model import ENTITY_LABEL
+from credgraph.graph.records import EdgeRecord, EnterpriseRef, GraphCounts, NodeRecord, Snapshot
 from credgraph.graph.store import OVERFULL_TOLERANCE, GraphStore
 from credgraph.settings import Settings, StoreKind
 
@@ -133,6 +134,13 @@ class Neo4jStore(GraphStore):
         return GraphCounts(
             nodes={k: v for k, v in nodes.items() if v}, edges={k: v for k, v in edges.items() if v}
         )
+
+    def snapshot(self) -> Snapshot:
+        nodes = {(r["label"], r["props"]["id"]): {k: v for k, v in r["props"].items() if k != "id"}
+                 for r in self.read(cypher.ALL_NODES, entity=ENTITY_LABEL)}
+        edges = {(r["type"], r["props"]["key"]): (r["source"], r["target"], r["props"])
+                 for r in self.read(cypher.ALL_EDGES)}
+        return Snapshot(nodes, edges)
 
     def commit(self) -> None:
         """Every batch committed in its own transaction already."""

@@ -44,3 +44,23 @@ class EnterpriseRef:
 
     id: str
     registered_capital: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """Every node and relationship of a store with every property: what two stores, or one
+    store before and after a load, are compared by."""
+
+    nodes: dict[tuple[str, str], dict[str, Any]]
+    """(label, id) -> properties."""
+    edges: dict[tuple[str, str], tuple[str, str, dict[str, Any]]]
+    """(type, key) -> (source id, target id, properties)."""
+
+    def without(self, *names: str) -> Snapshot:
+        """The same with some properties left out (e.g. load times, which differ per run)."""
+        return Snapshot(
+            {k: {p: v for p, v in props.items() if p not in names}
+             for k, props in self.nodes.items()},
+            {k: (s, t, {p: v for p, v in props.items() if p not in names})
+             for k, (s, t, props) in self.edges.items()},
+        )

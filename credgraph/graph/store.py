@@ -8,7 +8,7 @@ from types import TracebackType
 from typing import Any
 
 from credgraph.graph.model import GraphModel, load_model
-from credgraph.graph.records import EdgeRecord, EnterpriseRef, GraphCounts, NodeRecord
+from credgraph.graph.records import EdgeRecord, EnterpriseRef, GraphCounts, NodeRecord, Snapshot
 from credgraph.settings import StoreKind
 
 OVERFULL_TOLERANCE = 0.01
@@ -18,7 +18,7 @@ OVERFULL_TOLERANCE = 0.01
 class GraphStore(ABC):
     """A graph that loaders write into and queries read from.
 
-    Writes are idempotent upserts keyed as DATA.md says, so re-running a load,
+    Writes are idempotent upserts keyed as docs/data-format.md says, so re-running a load,
     whole or after a crash, converges on the same graph.
     """
 
@@ -62,6 +62,10 @@ class GraphStore(ABC):
     @abstractmethod
     def counts(self) -> GraphCounts:
         """Nodes per label and relationships per type."""
+
+    @abstractmethod
+    def snapshot(self) -> Snapshot:
+        """Every node and relationship with every property (tests, checks, small exports)."""
 
     @abstractmethod
     def commit(self) -> None:

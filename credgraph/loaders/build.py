@@ -1,4 +1,4 @@
-"""From checked rows to graph records, one builder per DATA.md section.
+"""From checked rows to graph records, one builder per dataset section.
 
 `check_row` turns a row's text into clean values or findings; the builders
 then need only the references the chunk resolved against the store, so a
@@ -11,14 +11,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from credgraph.graph.ids import enterprise_key, identifier, name_key
 from credgraph.graph.records import EdgeRecord, EnterpriseRef, NodeRecord
-from credgraph.loaders.normalize import (
-    PARSERS,
-    enterprise_key,
-    holder_category,
-    identifier,
-    name_key,
-)
+from credgraph.graph.vocabulary import LEGAL_REPRESENTATIVE
+from credgraph.loaders.normalize import PARSERS, holder_category
 from credgraph.loaders.reading import Row
 from credgraph.loaders.spec import SectionSpec
 
@@ -117,7 +113,7 @@ class Builder:
         self.out = Built()
 
     def enterprise(self, column: str) -> EnterpriseRef:
-        """The enterprise a subject column names; it must exist (DATA.md: bad row)."""
+        """The enterprise a subject column names; it must exist (else a bad row)."""
         ref = self.values[column]
         found = self.resolved.enterprises.get(ref)
         if found is None:
@@ -129,7 +125,7 @@ class Builder:
     def party(self, column: str) -> str:
         """The node id of a party; a person missing from `persons` is created from the row.
 
-        An enterprise party must exist, like any enterprise a row refers to (DATA.md).
+        An enterprise party must exist, like any enterprise a row refers to (docs/data-format.md).
         """
         spec = self.section.columns[column]
         kind = self.values[spec.kind_column] if spec.kind_column else "person"
@@ -150,7 +146,7 @@ class Builder:
         return ref
 
     def _placeholder(self, ref: str, name: str | None, column: str) -> None:
-        """DATA.md: a person referenced but missing from `persons` is created, with a warning."""
+        """A person referenced but missing from `persons` is created, with a warning."""
         display = name or ref
         self.out.nodes.append(NodeRecord("Person", ref, {
             "name": display, "name_norm": name_key(display),
@@ -211,7 +207,7 @@ def _officers(b: Builder) -> None:
     target = b.enterprise("enterprise")
     person = b.party("person_id")
     for role in v["role"]:
-        rel = "LEGAL_REPRESENTATIVE" if role == "legal_representative" else "OFFICER"
+        rel = "LEGAL_REPRESENTATIVE" if role == LEGAL_REPRESENTATIVE else "OFFICER"
         b.edge(rel, f"{target.id}|{person}|{role}|{v.get('start_date', '')}", person,
                target.id, role=role, start=v.get("start_date"), end=v.get("end_date"))
 

@@ -20,7 +20,7 @@ import openpyxl
 import pandas as pd
 
 from credgraph.exc import DatasetError
-from credgraph.loaders.normalize import fold
+from credgraph.graph.ids import fold
 from credgraph.loaders.spec import SectionSpec, load_sections
 
 ENCODINGS = ("utf-8-sig", "gb18030")
@@ -36,7 +36,7 @@ class SourceFile:
     encoding: str | None
     """None for .xlsx."""
     columns: dict[str, str]
-    """Header as written in the file to the DATA.md column it names."""
+    """Header as written in the file to the section column it names."""
     unknown_columns: list[str] = field(default_factory=list)
     digest: str = ""
     header: list[str] = field(default_factory=list)
@@ -54,7 +54,7 @@ class Row:
     number: int
     """The line of the file or sheet row it came from; the header is row 1."""
     values: dict[str, str]
-    """DATA.md column name to stripped text; empty cells are left out."""
+    """Column name to stripped text; empty cells are left out."""
     overflow: int = 0
     """How many non-blank cells stand beyond the header's last column (a malformed row)."""
 

@@ -1,34 +1,59 @@
-"""The DATA.md sections as read from sections.yaml."""
+"""The dataset sections (docs/data-format.md) as read from sections.yaml, validated."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
 import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from credgraph.loaders.normalize import PARSERS, fold
+from credgraph.exc import ConfigurationError
+from credgraph.graph.ids import fold
+from credgraph.loaders.normalize import PARSERS
 
 
-@dataclass(frozen=True)
-class ColumnSpec:
-    name: str
-    zh: tuple[str, ...]
-    required: bool
+class ColumnSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = ""
+    """Filled from the key the column is declared under."""
+    zh: tuple[str, ...] = ()
+    required: bool = False
     type: str
     kind_column: str | None = None
     name_column: str | None = None
     after: str | None = None
     """A date column that must not be before this one (an end after its start)."""
 
+    @model_validator(mode="after")
+    def _known_type(self) -> ColumnSpec:
+        if self.type not in PARSERS:
+            raise ValueError(f"unknown column type {self.type!r}")
+        return self
 
-@dataclass(frozen=True)
-class SectionSpec:
-    name: str
+
+class SectionSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = ""
+    """Filled from the key the section is declared under: the file stem."""
     order: int
     columns: dict[str, ColumnSpec]
     one_of_required: tuple[str, ...] = ()
+    keys: tuple[str, ...] = Field(default=(), description="the columns that key a row's fact")
+
+    @model_validator(mode="after")
+    def _references(self) -> SectionSpec:
+        named = {c.name for c in self.columns.values()}
+        for column in self.columns.values():
+            for ref in (column.kind_column, column.name_column, column.after):
+                if ref is not None and ref not in named:
+                    raise ValueError(f"column {column.name} refers to unknown column {ref!r}")
+        for ref in (*self.one_of_required, *self.keys):
+            if ref not in named:
+                raise ValueError(f"unknown column {ref!r}")
+        return self
 
     def header_map(self) -> dict[str, str]:
         """Every accepted header spelling, folded and lower-cased, to the column name."""
@@ -39,28 +64,28 @@ class SectionSpec:
         return mapping
 
 
+def parse_sections(text: str, where: str) -> dict[str, SectionSpec]:
+    """Sections from YAML text in file order of `order`; errors name the file and the key."""
+    raw = yaml.safe_load(text)
+    if not isinstance(raw, dict):
+        raise ConfigurationError(f"{where}: expected a mapping of sections")
+    sections: dict[str, SectionSpec] = {}
+    for name, spec in raw.items():
+        if isinstance(spec, dict) and isinstance(spec.get("columns"), dict):
+            spec = {**spec, "columns": {
+                col: {**c, "name": col} if isinstance(c, dict) else c
+                for col, c in spec["columns"].items()}}
+        try:
+            sections[name] = SectionSpec.model_validate({**spec, "name": name})
+        except ValidationError as e:
+            first = e.errors()[0]
+            key = ".".join(str(part) for part in (name, *first["loc"]))
+            raise ConfigurationError(f"{where}: {key}: {first['msg']}") from e
+    return dict(sorted(sections.items(), key=lambda item: item[1].order))
+
+
 @lru_cache(maxsize=1)
 def load_sections() -> dict[str, SectionSpec]:
+    """The product's sections (sections.yaml beside this module)."""
     text = (resources.files("credgraph.loaders") / "sections.yaml").read_text(encoding="utf-8")
-    sections: dict[str, SectionSpec] = {}
-    for name, raw in yaml.safe_load(text).items():
-        columns = {}
-        for col, c in raw["columns"].items():
-            if c["type"] not in PARSERS:
-                raise ValueError(f"sections.yaml: {name}.{col} has unknown type {c['type']}")
-            columns[col] = ColumnSpec(
-                name=col,
-                zh=tuple(c.get("zh", ())),
-                required=bool(c.get("required", False)),
-                type=c["type"],
-                kind_column=c.get("kind_column"),
-                name_column=c.get("name_column"),
-                after=c.get("after"),
-            )
-        sections[name] = SectionSpec(
-            name=name,
-            order=int(raw["order"]),
-            columns=columns,
-            one_of_required=tuple(raw.get("one_of_required", ())),
-        )
-    return dict(sorted(sections.items(), key=lambda item: item[1].order))
+    return parse_sections(text, "sections.yaml")

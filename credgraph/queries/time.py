@@ -1,14 +1,20 @@
-"""What "in force on day D" means (API.md, Time), once for Python and once for Cypher.
+"""The two times every read answers for: valid time (asOf) and recorded time (knownAt).
 
-Dates are stored as ISO `YYYY-MM-DD` strings in both stores, so they compare
-as strings. A relationship counts on D when its start is unknown or <= D and
-its end is empty or > D; list entries carry listed_on/removed_on on their
-LISTED relationship as start/end, so the same rule serves them.
+Dates are ISO `YYYY-MM-DD` strings and recorded times ISO UTC strings
+(`YYYY-MM-DDTHH:MM:SSZ`) in both stores, so both compare as strings.
+
+* Valid time: a relationship counts on day D when its start is unknown or <= D
+  and its end is empty or > D; list entries carry listed_on/removed_on on their
+  LISTED relationship as start/end, so the same rule serves them.
+* Recorded time: a fact version counts at time K when it was recorded at or
+  before K and not retracted (superseded or withdrawn) by then. `known=None`
+  means "now": every version recorded so far that is not retracted.
 """
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
 
 
 def in_force(start: str | None, end: str | None, day: str) -> bool:
@@ -16,7 +22,7 @@ def in_force(start: str | None, end: str | None, day: str) -> bool:
 
 
 def in_force_cypher(var: str, param: str = "asOf") -> str:
-    """The same predicate on relationship `var` against parameter `$param`."""
+    """The valid-time predicate on relationship `var` against parameter `$param`."""
     if not (var.isidentifier() and param.isidentifier()):
         raise ValueError("variable and parameter must be plain names")
     return (
@@ -27,3 +33,29 @@ def in_force_cypher(var: str, param: str = "asOf") -> str:
 
 def today() -> str:
     return date.today().isoformat()
+
+
+def timestamp(moment: datetime) -> str:
+    """A recorded time as stored: UTC, whole seconds, `Z` suffix."""
+    if moment.tzinfo is None:
+        raise ValueError("recorded times need a time zone")
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def now() -> str:
+    return timestamp(datetime.now(UTC))
+
+
+@dataclass(frozen=True, slots=True)
+class Moment:
+    """Where a question stands in both times: the day asked about and what was known when."""
+
+    day: str
+    """Valid time (asOf), ISO date."""
+    known: str | None = None
+    """Recorded time (knownAt) as `timestamp` gives it; None: everything recorded so far."""
+
+    @classmethod
+    def on(cls, day: str | None = None, known: str | None = None) -> Moment:
+        """asOf defaults to today; knownAt to now."""
+        return cls(day or today(), known)

@@ -2,38 +2,15 @@
 
 from __future__ import annotations
 
-from enum import Enum
-
 import strawberry
 
-from credgraph.api.types.common import (
-    Date,
-    Enterprise,
-    EntityKind,
-    ListEntry,
-    ListType,
-    Node,
-    Provenance,
-    Role,
-    node_from_entity,
-    to_date,
-)
+from credgraph.api.types.base import Node
+from credgraph.api.types.entities import Enterprise, node_from_entity
+from credgraph.api.types.enums import EntityKind, ListType, MatchKind, Relation, Role
+from credgraph.api.types.facts import ListEntry, Provenance
+from credgraph.api.types.scalars import Date, round_percent, to_date
 from credgraph.queries.links import results
-
-
-@strawberry.enum(description="The relationship types that count as one hop (API.md).")
-class Relation(Enum):
-    SHAREHOLDER = "SHAREHOLDER"
-    OFFICER = "OFFICER"
-    LEGAL_REPRESENTATIVE = "LEGAL_REPRESENTATIVE"
-    EQUITY_PLEDGE = "EQUITY_PLEDGE"
-    CHATTEL_MORTGAGE = "CHATTEL_MORTGAGE"
-
-
-@strawberry.enum(description="What a search text matched.")
-class MatchKind(Enum):
-    ID = "id"
-    NAME = "name"
+from credgraph.queries.time import Moment
 
 
 @strawberry.type(description="One search hit; exact id matches come first, then names.")
@@ -45,13 +22,13 @@ class SearchHit:
     node: Node
 
     @classmethod
-    def from_record(cls, hit: results.SearchHit, day: str) -> SearchHit:
+    def from_record(cls, hit: results.SearchHit, at: Moment) -> SearchHit:
         return cls(
             kind=EntityKind(hit.entity.label),
             id=strawberry.ID(hit.entity.id),
             name=hit.entity.name,
             matched_by=MatchKind(hit.matched_by),
-            node=node_from_entity(hit.entity, day),
+            node=node_from_entity(hit.entity, at),
         )
 
 
@@ -71,16 +48,16 @@ class Step:
     provenance: Provenance | None
 
     @classmethod
-    def from_record(cls, step: results.Step, day: str) -> Step:
+    def from_record(cls, step: results.Step, at: Moment) -> Step:
         props = step.link.props
         role = props.get("role")
         return cls(
-            from_=node_from_entity(step.from_node, day),
-            to=node_from_entity(step.to_node, day),
+            from_=node_from_entity(step.from_node, at),
+            to=node_from_entity(step.to_node, at),
             relation=Relation(step.link.type),
             forward=step.forward,
             role=Role(role) if role else None,
-            percent=props.get("percent"),
+            percent=round_percent(props.get("percent")),
             start=to_date(props.get("start")),
             end=to_date(props.get("end")),
             key=step.link.key,
@@ -94,8 +71,8 @@ class Path:
     length: int
 
     @classmethod
-    def from_record(cls, path: results.Path, day: str) -> Path:
-        return cls(steps=[Step.from_record(s, day) for s in path.steps], length=len(path.steps))
+    def from_record(cls, path: results.Path, at: Moment) -> Path:
+        return cls(steps=[Step.from_record(s, at) for s in path.steps], length=len(path.steps))
 
 
 @strawberry.type(description="A listed subject within reach, with one shortest path to it.")
@@ -108,15 +85,15 @@ class ExposureHit:
     path: Path
 
     @classmethod
-    def from_record(cls, hit: results.ExposureHit, day: str) -> ExposureHit:
-        entry = ListEntry.from_record(hit.entry, day)
+    def from_record(cls, hit: results.ExposureHit, at: Moment) -> ExposureHit:
+        entry = ListEntry.from_record(hit.entry, at)
         return cls(
-            subject=node_from_entity(hit.subject, day),
+            subject=node_from_entity(hit.subject, at),
             list=entry.list,
             listed_on=entry.listed_on,
             entry=entry,
             distance=hit.distance,
-            path=Path.from_record(hit.path, day),
+            path=Path.from_record(hit.path, at),
         )
 
 
@@ -126,10 +103,10 @@ class Exposure:
     hits: list[ExposureHit]
 
     @classmethod
-    def from_record(cls, exposure: results.Exposure, day: str) -> Exposure:
+    def from_record(cls, exposure: results.Exposure, at: Moment) -> Exposure:
         return cls(
-            origin=node_from_entity(exposure.origin, day),
-            hits=[ExposureHit.from_record(h, day) for h in exposure.hits],
+            origin=node_from_entity(exposure.origin, at),
+            hits=[ExposureHit.from_record(h, at) for h in exposure.hits],
         )
 
 
@@ -149,7 +126,7 @@ class FirmLink:
         return cls(
             relation=Relation(link.type),
             role=Role(link.role) if link.role else None,
-            percent=link.percent,
+            percent=round_percent(link.percent),
             start=to_date(link.start),
             end=to_date(link.end),
             current=link.current,
@@ -179,12 +156,12 @@ class PersonFirm:
     links: list[FirmLink]
 
     @classmethod
-    def from_record(cls, firm: results.PersonFirm, day: str) -> PersonFirm:
+    def from_record(cls, firm: results.PersonFirm, at: Moment) -> PersonFirm:
         return cls(
-            enterprise=Enterprise.from_record(firm.enterprise.props, day),
+            enterprise=Enterprise.from_record(firm.enterprise.props, at),
             roles=[Role(r) for r in firm.roles],
-            direct_percent=firm.direct_percent,
-            effective_percent=firm.effective_percent,
+            direct_percent=round_percent(firm.direct_percent),
+            effective_percent=round_percent(firm.effective_percent),
             circular=firm.circular,
             direct=bool(firm.links),
             start=to_date(firm.start),

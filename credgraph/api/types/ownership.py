@@ -6,8 +6,12 @@ from enum import Enum
 
 import strawberry
 
-from credgraph.api.types.common import Date, Node, Provenance, node_from_entity, to_date
+from credgraph.api.types.base import Node
+from credgraph.api.types.entities import node_from_entity
+from credgraph.api.types.facts import Provenance
+from credgraph.api.types.scalars import Date, round_percent, to_date
 from credgraph.queries.links import results
+from credgraph.queries.time import Moment
 
 
 @strawberry.enum(description="UP towards the owners, DOWN towards the investments.")
@@ -47,12 +51,12 @@ class OwnershipEdge:
     provenance: Provenance | None
 
     @classmethod
-    def from_record(cls, edge: results.OwnershipEdge, day: str) -> OwnershipEdge:
+    def from_record(cls, edge: results.OwnershipEdge, at: Moment) -> OwnershipEdge:
         props = edge.holding.props
         return cls(
-            from_=node_from_entity(edge.holder, day),
-            to=node_from_entity(edge.held, day),
-            percent=edge.holding.percent,
+            from_=node_from_entity(edge.holder, at),
+            to=node_from_entity(edge.held, at),
+            percent=round_percent(edge.holding.percent),
             percent_source=props.get("percent_source"),
             start=to_date(props.get("start")),
             end=to_date(props.get("end")),
@@ -84,14 +88,15 @@ class OwnershipChain:
     truncated: bool = strawberry.field(description="True when holdings go on beyond maxDepth.")
 
     @classmethod
-    def from_record(cls, chain: results.OwnershipChain, day: str) -> OwnershipChain:
-        entries = [ChainEntry(node=node_from_entity(n.node, day), depth=n.depth,
-                              effective_percent=n.effective_percent) for n in chain.nodes]
+    def from_record(cls, chain: results.OwnershipChain, at: Moment) -> OwnershipChain:
+        entries = [ChainEntry(node=node_from_entity(n.node, at), depth=n.depth,
+                              effective_percent=round_percent(n.effective_percent))
+                   for n in chain.nodes]
         return cls(
-            root=node_from_entity(chain.root, day),
+            root=node_from_entity(chain.root, at),
             nodes=[e.node for e in entries],
             entries=entries,
-            edges=[OwnershipEdge.from_record(e, day) for e in chain.edges],
+            edges=[OwnershipEdge.from_record(e, at) for e in chain.edges],
             circular=chain.circular,
             truncated=chain.truncated,
         )
@@ -110,11 +115,12 @@ class OwnershipPath:
     steps: list[OwnershipStep]
 
     @classmethod
-    def from_record(cls, path: results.OwnershipPath, day: str) -> OwnershipPath:
+    def from_record(cls, path: results.OwnershipPath, at: Moment) -> OwnershipPath:
         return cls(
-            percent=path.percent,
-            steps=[OwnershipStep(from_=node_from_entity(s.holder, day),
-                                 to=node_from_entity(s.held, day), percent=s.percent)
+            percent=round_percent(path.percent),
+            steps=[OwnershipStep(from_=node_from_entity(s.holder, at),
+                                 to=node_from_entity(s.held, at),
+                                 percent=round_percent(s.percent))
                    for s in path.steps],
         )
 
@@ -136,11 +142,11 @@ class UltimateOwner:
     )
 
     @classmethod
-    def from_record(cls, owner: results.UltimateOwner, day: str) -> UltimateOwner:
+    def from_record(cls, owner: results.UltimateOwner, at: Moment) -> UltimateOwner:
         return cls(
-            owner=node_from_entity(owner.owner, day),
+            owner=node_from_entity(owner.owner, at),
             category=_category(owner.category),
-            effective_percent=owner.effective_percent,
+            effective_percent=round_percent(owner.effective_percent),
             circular=owner.circular,
-            paths=[OwnershipPath.from_record(p, day) for p in owner.paths],
+            paths=[OwnershipPath.from_record(p, at) for p in owner.paths],
         )

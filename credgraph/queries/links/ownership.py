@@ -15,7 +15,7 @@ to the target passes through such a cycle; `ownershipChain.circular`,
 
 Undefined shares: the series converges only when every strongly connected
 block of A has spectral radius below 1. A block at 100% or more (A holds 100%
-of B and B 100% of A, which DATA.md allows) makes the walk sums diverge for
+of B and B 100% of A, which the data format allows) makes the walk sums diverge for
 every pair (i, t) where i reaches the block and the block reaches t through
 known positive holdings. Those pairs get no effective percent (None, null in
 the API) and are circular; every other pair is computed as usual, from the

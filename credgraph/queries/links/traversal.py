@@ -98,32 +98,38 @@ class Ball:
 
 def fetch_ball(ends: tuple[str, str], max_hops: int, max_degree: int, expand: Expand,
                degrees: Degrees) -> Ball:
-    """Expand ceil(h/2) levels around the first end and floor(h/2) around the second.
+    """Fetch enough links around both path ends for every path of up to max_hops hops.
 
-    A path of length L <= h has each hop (i, i+1) expanded from node i when
-    i < ceil(h/2), else from node i+1, whose distance to the second end is
-    at most h - ceil(h/2) - 1: so every hop of every such path is fetched.
+    Bidirectional: each of the max_hops rounds expands one level around whichever end's
+    frontier is lighter (the sum of its nodes' degrees), so a hub-side end is expanded
+    less. With r1 levels around the first end and r2 around the second, a hop (i, i+1)
+    of a path of length L is fetched from node i when i < r1 or from node i+1 when
+    L - (i + 1) < r2; r1 + r2 = max_hops >= L covers every hop. An end whose frontier
+    runs dry has had every link it reaches fetched, which covers its side whole.
     """
     links: dict[tuple[str, str], Link] = {}
-    degree: dict[str, int] = {}
-    radii = ((ends[0], (max_hops + 1) // 2), (ends[1], max_hops // 2))
-    for centre, radius in radii:
-        seen = {centre}
-        frontier = [centre]
-        for _ in range(radius):
-            if not frontier:
-                break
-            found = expand(frontier)
-            fresh: set[str] = set()
-            for link in found:
-                links[link.order] = link
-                for node in (link.source, link.target):
-                    if node not in seen:
-                        fresh.add(node)
-            seen |= fresh
-            unknown = sorted(n for n in fresh if n not in degree)
-            degree.update(degrees(unknown) if unknown else {})
-            frontier = sorted(n for n in fresh if n in ends or degree.get(n, 0) <= max_degree)
+    degree: dict[str, int] = dict(degrees(sorted(set(ends))))
+    seen = [{ends[0]}, {ends[1]}]
+    frontiers = [[ends[0]], [ends[1]]]
+
+    def weight(side: int) -> int:
+        return sum(degree.get(n, 0) for n in frontiers[side])
+
+    for _ in range(max_hops):
+        live = [side for side in (0, 1) if frontiers[side]]
+        if not live:
+            break
+        side = min(live, key=lambda s: (weight(s), s))
+        fresh: set[str] = set()
+        for link in expand(frontiers[side]):
+            links[link.order] = link
+            for node in (link.source, link.target):
+                if node not in seen[side]:
+                    fresh.add(node)
+        seen[side] |= fresh
+        unknown = sorted(n for n in fresh if n not in degree)
+        degree.update(degrees(unknown) if unknown else {})
+        frontiers[side] = sorted(n for n in fresh if n in ends or degree.get(n, 0) <= max_degree)
     unknown = sorted({n for link in links.values() for n in (link.source, link.target)}
                      - degree.keys())
     degree.update(degrees(unknown) if unknown else {})

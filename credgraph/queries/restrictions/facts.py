@@ -6,9 +6,9 @@ only these records, so the rules are evaluated by one piece of code.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
 from credgraph.queries.restrictions.rules import RuleTable
 from credgraph.queries.time import in_force
@@ -130,23 +130,6 @@ class Facts:
     triggers: list[Trigger] = field(default_factory=list)
     appointments: list[Appointment] = field(default_factory=list)
     """Every appointment of the persons the triggers can touch that the question needs."""
-
-
-class FactSource(Protocol):
-    """What a store must answer for the restriction rules."""
-
-    def for_persons(self, person_ids: Collection[str], first_day: str, last_day: str) -> Facts:
-        """Facts for hits of these persons in force on some day of [first_day, last_day]:
-        their list entries, the triggers of enterprises where they held a post a trigger
-        can restrict, and all their appointments."""
-
-    def for_registry(self, day: str) -> Facts:
-        """Facts for every hit in force on `day`, triggers first: the triggers, the holders
-        of the triggering enterprises' posts, and the appointments in force on `day` of
-        everyone the triggers touch."""
-
-    def nodes(self, ids: Collection[str]) -> dict[str, dict[str, Any]]:
-        """Node properties with `label`, by id, for the ids that exist."""
 
 
 def restricted_holders(

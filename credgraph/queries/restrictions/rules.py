@@ -18,7 +18,7 @@ from typing import Any
 
 import yaml
 
-from credgraph.loaders.normalize import ROLES, parse_event, parse_list_type
+from credgraph.graph.vocabulary import load_vocabulary
 
 
 class Certainty(StrEnum):
@@ -269,6 +269,13 @@ def _check_keys(what: str, where: str, spec: Mapping[str, Any]) -> None:
         raise RuleTableError(f"{where}: unknown {what} key(s) {sorted(unknown)}")
 
 
+def _known(what: str, value: str, values: Mapping[str, object], where: str) -> str:
+    """A vocabulary value named by the table; anything else is a table error."""
+    if value not in values:
+        raise RuleTableError(f"{where}: unknown {what} {value!r}")
+    return value
+
+
 def _day(value: Any, where: str) -> str:
     """YAML reads 2024-07-01 as a date; a quoted string is accepted too."""
     if isinstance(value, date):
@@ -368,18 +375,20 @@ class _Reader:
         trigger = spec["trigger"]
         kinds: tuple[str, ...]
         if "list" in trigger:
-            source, kinds = "list", (parse_list_type(trigger["list"]),)
+            source, kinds = "list", (_known("list type", trigger["list"],
+                                            load_vocabulary().list_types, where),)
             subject_type = trigger.get("subject", "person")
             if subject_type not in ("person", "enterprise"):
                 raise RuleTableError(f"{where}: subject is person or enterprise")
         else:
             source, subject_type = "event", "enterprise"
-            kinds = tuple(parse_event(kind) for kind in trigger["event"])
+            kinds = tuple(_known("event", kind, load_vocabulary().event_kinds, where)
+                          for kind in trigger["event"])
         restricts = spec["restricts"]
         holders = frozenset() if restricts == "subject" else frozenset(restricts["holders"])
         if restricts == "subject" and subject_type != "person":
             raise RuleTableError(f"{where}: only a person subject can be restricted itself")
-        if restricts != "subject" and (not holders or holders - ROLES):
+        if restricts != "subject" and (not holders or holders - set(load_vocabulary().roles)):
             raise RuleTableError(f"{where}: holders must be known roles")
         reason = spec.get("reason") or {}
         return Ground(
@@ -422,8 +431,9 @@ def parse_rules(text: str) -> RuleTable:
     raw = yaml.safe_load(text)
     classes = {name: frozenset(roles) for name, roles in raw["roles"].items()}
     for name, roles in classes.items():
-        if roles - ROLES:
-            raise RuleTableError(f"role class {name}: unknown role(s) {sorted(roles - ROLES)}")
+        unknown = roles - set(load_vocabulary().roles)
+        if unknown:
+            raise RuleTableError(f"role class {name}: unknown role(s) {sorted(unknown)}")
     reader = _Reader(_patterns(raw["patterns"]), classes)
     laws = _laws(raw["laws"])
     rules = tuple(reader.rule(spec, laws) for spec in raw["rules"])

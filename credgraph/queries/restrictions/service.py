@@ -1,5 +1,5 @@
-"""The three questions of API.md over either store: check a person, check an appointment,
-scan the registry; plus the batch form the screening command uses."""
+"""The restriction questions over any store's backend: check a person, check an appointment,
+scan the registry (docs/api-contract.md); plus the batch form the screening command uses."""
 
 from __future__ import annotations
 
@@ -10,56 +10,18 @@ from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
-from credgraph.exc import BadInputError, NotFoundError
-from credgraph.graph.memory import MemoryStore
-from credgraph.graph.neo4j_store import Neo4jStore
-from credgraph.graph.store import GraphStore
-from credgraph.loaders.normalize import enterprise_key, identifier
+from credgraph.exc import BadInputError
+from credgraph.graph.ids import enterprise_key
+from credgraph.queries.backend.base import Backend, FactPlan
+from credgraph.queries.links.analysis import LinkAnalysis
 from credgraph.queries.restrictions.engine import Affected, Hit, evaluate
-from credgraph.queries.restrictions.facts import FactSource
-from credgraph.queries.restrictions.memory_facts import MemoryFacts
-from credgraph.queries.restrictions.neo4j_facts import Neo4jFacts
+from credgraph.queries.restrictions.facts import Facts, dedupe, restricted_holders
 from credgraph.queries.restrictions.rules import Certainty, RuleTable, load_rules
+from credgraph.queries.time import Moment
 
 MAX_PAGE = 1000
-"""API.md: `first <= 1000`."""
-
-
-def fact_source(store: GraphStore, table: RuleTable | None = None) -> FactSource:
-    """The store's own way of gathering the facts."""
-    table = table or load_rules()
-    if isinstance(store, MemoryStore):
-        return MemoryFacts(store, table)
-    if isinstance(store, Neo4jStore):
-        return Neo4jFacts(store, table)
-    raise TypeError(f"no restriction facts for {type(store).__name__}")
-
-
-def node_records(store: GraphStore, ids: Collection[str]) -> dict[str, dict[str, Any]]:
-    """Node properties (with `label`) by id, in one look-up, for naming what a result shows."""
-    return fact_source(store).nodes(ids)
-
-
-def require_person(store: GraphStore, person_id: str) -> str:
-    """The stored id of a person, or NotFoundError."""
-    pid = identifier(person_id)
-    node = store.get_node(pid)
-    if node is None or node.get("label") != "Person":
-        raise NotFoundError(f"no person with id {person_id!r}")
-    return pid
-
-
-def resolve_enterprise(store: GraphStore, reference: str) -> str:
-    """The node id for a USCC or registration number; an enterprise not (yet) in the graph
-    keeps its normalised code, since first officers are appointed before it exists."""
-    try:
-        key = enterprise_key(reference)
-    except ValueError as e:
-        raise BadInputError(f"{reference!r} is not a USCC or registration number: {e}") from e
-    found = store.resolve_enterprises([key])
-    return found[key].id if key in found else key
+"""docs/api-contract.md: `first <= 1000`."""
 
 
 @dataclass(frozen=True)
@@ -98,32 +60,6 @@ class AppointmentDecision:
         return self.allowed and bool(self.hits)
 
 
-def hits_for_persons(
-    store: GraphStore,
-    person_ids: Collection[str],
-    first_day: str,
-    last_day: str,
-    table: RuleTable | None = None,
-) -> dict[str, list[Hit]]:
-    """Every hit of these persons that can be in force between the two days, by person."""
-    table = table or load_rules()
-    facts = fact_source(store, table).for_persons(person_ids, first_day, last_day)
-    wanted = set(person_ids)
-    found: dict[str, list[Hit]] = defaultdict(list)
-    for hit in evaluate(facts, table):
-        if hit.person_id in wanted:
-            found[hit.person_id].append(hit)
-    return found
-
-
-def check_person(
-    store: GraphStore, person_id: str, day: str, table: RuleTable | None = None
-) -> PersonCheck:
-    pid = require_person(store, person_id)
-    hits = hits_for_persons(store, [pid], day, day, table).get(pid, [])
-    return PersonCheck(pid, day, tuple(h for h in hits if h.in_force(day)))
-
-
 def decide(
     hits: Iterable[Hit], person_id: str, enterprise_id: str, roles: Sequence[str], day: str
 ) -> AppointmentDecision:
@@ -134,20 +70,6 @@ def decide(
         and any(h.bars(enterprise_id, role) for role in roles)
     )
     return AppointmentDecision(person_id, enterprise_id, tuple(roles), day, barring)
-
-
-def check_appointment(
-    store: GraphStore,
-    person_id: str,
-    enterprise: str,
-    role: str,
-    day: str,
-    table: RuleTable | None = None,
-) -> AppointmentDecision:
-    pid = require_person(store, person_id)
-    enterprise_id = resolve_enterprise(store, enterprise)
-    hits = hits_for_persons(store, [pid], day, day, table).get(pid, [])
-    return decide(hits, pid, enterprise_id, (role,), day)
 
 
 @dataclass(frozen=True)
@@ -167,25 +89,6 @@ class ScanItem:
     @property
     def cursor(self) -> str:
         return encode_cursor(self.key)
-
-
-def scan(
-    store: GraphStore,
-    day: str,
-    certainty: Certainty | None = None,
-    table: RuleTable | None = None,
-) -> list[ScanItem]:
-    """Every appointment in force on `day` that a hit in force makes VOID or MUST_REMOVE."""
-    table = table or load_rules()
-    facts = fact_source(store, table).for_registry(day)
-    items = [
-        ScanItem(hit, affected)
-        for hit in evaluate(facts, table)
-        if hit.in_force(day) and (certainty is None or hit.certainty is certainty)
-        for affected in hit.affected_on(day)
-    ]
-    items.sort(key=lambda item: item.key)
-    return items
 
 
 def encode_cursor(key: Sequence[str]) -> str:
@@ -223,3 +126,79 @@ def page(items: Sequence[ScanItem], first: int, after: str | None) -> ScanPage:
     start = 0 if key is None else bisect_right([item.key for item in items], key)
     return ScanPage(list(items[start : start + first]), len(items), start + first < len(items),
                     start > 0)
+
+
+def fact_plan(table: RuleTable, first_day: str) -> FactPlan:
+    """The triggers that can give a hit in force on `first_day` or later, per kind."""
+    lists = table.earliest_triggers("list", first_day)
+    return FactPlan(
+        person_lists={k: v for k, v in lists.items() if k in table.kinds("list", "person")},
+        enterprise_lists={k: v for k, v in lists.items()
+                          if k in table.kinds("list", "enterprise")},
+        events=table.earliest_triggers("event", first_day),
+        holder_roles=table.holder_roles,
+    )
+
+
+class Restrictions:
+    """The restriction questions over one store's backend, with one rule table."""
+
+    def __init__(self, backend: Backend, links: LinkAnalysis,
+                 table: RuleTable | None = None) -> None:
+        self.backend = backend
+        self.links = links
+        self.table = table or load_rules()
+
+    def resolve_enterprise(self, reference: str, at: Moment) -> str:
+        """The node id for a USCC or registration number; an enterprise not (yet) in the graph
+        keeps its normalised code, since first officers are appointed before it exists."""
+        try:
+            key = enterprise_key(reference)
+        except ValueError as e:
+            raise BadInputError(f"{reference!r} is not a USCC or registration number: {e}") from e
+        return self.backend.resolve_enterprises([key], at).get(key, key)
+
+    def hits_for_persons(self, person_ids: Collection[str], last_day: str,
+                         at: Moment) -> dict[str, list[Hit]]:
+        """Every hit of these persons that can be in force between `at.day` and `last_day`."""
+        facts = self.backend.person_facts(sorted(person_ids), fact_plan(self.table, at.day),
+                                          last_day, at)
+        wanted = set(person_ids)
+        found: dict[str, list[Hit]] = defaultdict(list)
+        for hit in evaluate(facts, self.table):
+            if hit.person_id in wanted:
+                found[hit.person_id].append(hit)
+        return found
+
+    def check_person(self, person_id: str, at: Moment) -> PersonCheck:
+        pid = self.links.person(person_id, at).id
+        hits = self.hits_for_persons([pid], at.day, at).get(pid, [])
+        return PersonCheck(pid, at.day, tuple(h for h in hits if h.in_force(at.day)))
+
+    def check_appointment(self, person_id: str, enterprise: str, role: str,
+                          at: Moment) -> AppointmentDecision:
+        pid = self.links.person(person_id, at).id
+        enterprise_id = self.resolve_enterprise(enterprise, at)
+        hits = self.hits_for_persons([pid], at.day, at).get(pid, [])
+        return decide(hits, pid, enterprise_id, (role,), at.day)
+
+    def registry_facts(self, at: Moment) -> Facts:
+        """The facts of every hit in force on `at.day`: the triggers, the holders of the
+        triggering enterprises' posts, and the current posts of everyone they restrict."""
+        found = self.backend.registry_triggers(fact_plan(self.table, at.day), at.day, at)
+        persons = restricted_holders(self.table, found.triggers, found.appointments) | {
+            t.subject_id for t in found.triggers if t.subject_type == "person"
+        }
+        current = self.backend.current_posts(sorted(persons), at)
+        return Facts(found.triggers, dedupe([*found.appointments, *current]))
+
+    def scan(self, at: Moment, certainty: Certainty | None = None) -> list[ScanItem]:
+        """Every appointment in force on `at.day` that a hit in force makes VOID or MUST_REMOVE."""
+        items = [
+            ScanItem(hit, affected)
+            for hit in evaluate(self.registry_facts(at), self.table)
+            if hit.in_force(at.day) and (certainty is None or hit.certainty is certainty)
+            for affected in hit.affected_on(at.day)
+        ]
+        items.sort(key=lambda item: item.key)
+        return items

@@ -1,4 +1,4 @@
-"""The neighbourhood of a node as the web map draws it, the same for every store.
+"""Explorer data: the neighbourhood of a node as the web map draws it, over any store's backend.
 
 * Links are the link relationships of the model (`GraphModel.link_types`),
   optionally narrowed to some types, in force on the day
@@ -17,18 +17,16 @@
 
 from __future__ import annotations
 
-from abc import ABC, abstractmethod
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from credgraph.exc import BadInputError
-from credgraph.graph.model import GraphModel
-from credgraph.graph.store import GraphStore
-from credgraph.queries.links import LinkAnalysis, links_for
-from credgraph.queries.links.base import check_range
+from credgraph.queries.backend.base import Backend
+from credgraph.queries.links.analysis import LinkAnalysis, check_range
 from credgraph.queries.links.results import Entity, Link
 from credgraph.queries.restrictions.rules import Certainty
-from credgraph.queries.restrictions.service import hits_for_persons
+from credgraph.queries.restrictions.service import Restrictions
+from credgraph.queries.time import Moment
 
 MAX_EXPLORE_HOPS = 4
 MAX_NODES = 5000
@@ -47,7 +45,7 @@ class MapNode:
     lists: tuple[str, ...]
     """The lists (`serious_illegal` ...) the node is on that day."""
     restriction: Certainty | None
-    """For persons: the strongest appointment restriction (RULES.md) in force that day."""
+    """For persons: the strongest appointment restriction in force that day."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,34 +77,13 @@ class LinkPage:
         return self.offset + len(self.links) < self.node.degree
 
 
-class Explorer(ABC):
-    """The map's questions over one store; the walk is here, the fetches per store."""
+class Explorer:
+    """The map's questions over one store's backend."""
 
-    def __init__(self, store: GraphStore) -> None:
-        self.store = store
-        self.model: GraphModel = store.model
-        self.links: LinkAnalysis = links_for(store)
-
-    # --- fetches each store implements ---------------------------------------------
-
-    @abstractmethod
-    def _degrees(self, ids: Sequence[str], day: str, types: Sequence[str]) -> dict[str, int]:
-        """Each node's number of in-force links of `types` to other nodes."""
-
-    @abstractmethod
-    def _expand(self, ids: Sequence[str], day: str, types: Sequence[str]) -> list[Link]:
-        """In-force links of `types` touching any of `ids`, self-loops left out, each once."""
-
-    @abstractmethod
-    def _page(self, node_id: str, day: str, types: Sequence[str], offset: int,
-              first: int) -> list[Link]:
-        """A node's in-force links of `types` in (type, key) order, `first` from `offset`."""
-
-    @abstractmethod
-    def _lists(self, ids: Sequence[str], day: str) -> dict[str, set[str]]:
-        """The lists each node is on that day (nodes on none are left out)."""
-
-    # --- questions -----------------------------------------------------------------
+    def __init__(self, backend: Backend, links: LinkAnalysis, restrictions: Restrictions) -> None:
+        self.backend = backend
+        self.links = links
+        self.restrictions = restrictions
 
     def relation_types(self, relations: Iterable[str] | None) -> tuple[str, ...]:
         """The link types asked for, in model order; None means all of them."""
@@ -122,9 +99,9 @@ class Explorer(ABC):
 
     @property
     def link_types(self) -> tuple[str, ...]:
-        return self.model.link_types
+        return self.backend.model.link_types
 
-    def neighbourhood(self, node_id: str, day: str, hops: int = 1,
+    def neighbourhood(self, node_id: str, at: Moment, hops: int = 1,
                       relations: Iterable[str] | None = None, max_nodes: int = 500,
                       hub_degree: int = 50) -> MapView:
         """The nodes within `hops` of a node and the links between them (module docstring)."""
@@ -132,9 +109,9 @@ class Explorer(ABC):
         check_range("maxNodes", max_nodes, 1, MAX_NODES)
         check_range("hubDegree", hub_degree, 1)
         types = self.relation_types(relations)
-        origin = self.links.entity(node_id)
+        origin = self.links.entity(node_id, at)
         distance = {origin.id: 0}
-        degree = self._degrees([origin.id], day, types)
+        degree = self.backend.degrees([origin.id], at, types)
         found: dict[tuple[str, str], Link] = {}
         frontier = [origin.id]
         truncated = False
@@ -142,7 +119,7 @@ class Explorer(ABC):
             expandable = [n for n in frontier if degree.get(n, 0) <= hub_degree]
             if not expandable:
                 break
-            around = self._expand(expandable, day, types)
+            around = self.backend.links(expandable, at, types)
             fresh = sorted({end for link in around for end in (link.source, link.target)}
                            - distance.keys())
             room = max_nodes - len(distance)
@@ -152,49 +129,49 @@ class Explorer(ABC):
             found.update((link.order, link) for link in around
                          if link.source in distance and link.target in distance)
             if fresh:
-                degree.update(self._degrees(fresh, day, types))
+                degree.update(self.backend.degrees(fresh, at, types))
             frontier = fresh
             if truncated or not frontier:
                 break
         ids = sorted(distance, key=lambda n: (distance[n], n))
-        nodes = self._map_nodes(ids, day, degree, hub_degree, distance)
+        nodes = self._map_nodes(ids, at, degree, hub_degree, distance)
         return MapView(nodes[0], tuple(nodes), tuple(sorted(found.values(),
                                                             key=lambda lk: lk.order)), truncated)
 
-    def neighbours(self, node_id: str, day: str, relations: Iterable[str] | None = None,
+    def neighbours(self, node_id: str, at: Moment, relations: Iterable[str] | None = None,
                    offset: int = 0, first: int = 50, hub_degree: int = 50) -> LinkPage:
         """One page of a node's links and the nodes at their other ends."""
         check_range("offset", offset, 0)
         check_range("first", first, 1, MAX_PAGE)
         check_range("hubDegree", hub_degree, 1)
         types = self.relation_types(relations)
-        centre = self.links.entity(node_id)
-        page = self._page(centre.id, day, types, offset, first)
+        centre = self.links.entity(node_id, at)
+        page = self.backend.link_page(centre.id, at, types, offset, first)
         others = sorted({link.other(centre.id) for link in page})
-        degree = self._degrees([centre.id, *others], day, types)
-        nodes = self._map_nodes([centre.id, *others], day, degree, hub_degree, {})
+        degree = self.backend.degrees([centre.id, *others], at, types)
+        nodes = self._map_nodes([centre.id, *others], at, degree, hub_degree, {})
         return LinkPage(nodes[0], offset, tuple(page), tuple(nodes[1:]))
 
     # --- shared --------------------------------------------------------------------
 
-    def _map_nodes(self, ids: Sequence[str], day: str, degree: Mapping[str, int],
+    def _map_nodes(self, ids: Sequence[str], at: Moment, degree: Mapping[str, int],
                    hub_degree: int, distance: Mapping[str, int]) -> list[MapNode]:
-        known = self.links.entities(ids)
-        lists = self._lists(ids, day)
-        restricted = self._restrictions([n for n in ids if known[n].label == "Person"], day)
+        known = self.links.entities(ids, at)
+        lists = self.backend.listed(ids, at)
+        restricted = self._restrictions([n for n in ids if known[n].label == "Person"], at)
         return [
             MapNode(known[n], distance.get(n), degree.get(n, 0), degree.get(n, 0) > hub_degree,
-                    tuple(sorted(lists.get(n, ()))), restricted.get(n))
+                    tuple(sorted({str(e["list"]) for e in lists.get(n, ())})), restricted.get(n))
             for n in ids
         ]
 
-    def _restrictions(self, persons: Collection[str], day: str) -> dict[str, Certainty]:
+    def _restrictions(self, persons: Collection[str], at: Moment) -> dict[str, Certainty]:
         """The strongest restriction in force on the day per restricted person."""
         if not persons:
             return {}
         result: dict[str, Certainty] = {}
-        for person, hits in hits_for_persons(self.store, persons, day, day).items():
-            certainties = {h.certainty for h in hits if h.in_force(day)}
+        for person, hits in self.restrictions.hits_for_persons(persons, at.day, at).items():
+            certainties = {h.certainty for h in hits if h.in_force(at.day)}
             if Certainty.CONFIRMED in certainties:
                 result[person] = Certainty.CONFIRMED
             elif certainties:

@@ -1,8 +1,8 @@
 """Link analysis: what an investigator or analyst asks of the graph, as plain data.
 
-`LinkAnalysis` is implemented once per store (memory.py is the reference,
-neo4j.py the production one); both must give identical answers, so every
-choice that could differ is fixed here:
+`LinkAnalysis` is written once, against a store's `Backend`
+(credgraph.queries.backend); every choice that could make two stores differ is
+fixed either there (what a fetch returns) or here (what is done with it):
 
 * Time: a relationship counts on day D per `credgraph.queries.time.in_force`.
 * Hops: link relationships (`GraphModel.link_types`) in either direction, one
@@ -12,9 +12,7 @@ choice that could differ is fixed here:
 * Canonical path order: by length, then by the sequence of node ids, then by
   the sequence of relationship (type, key) pairs. `paths` lists simple paths in
   that order; exposure keeps, per subject, the first shortest path in it.
-* Search ranking: exact id / USCC / registration number first, then names equal
-  to the text, then names starting with it, then names containing it (on the
-  normalised name); within a tier shorter names first, then by id.
+* Search ranking: `credgraph.queries.backend.base.search_order`.
 * Ownership: integrated ownership (see ownership.py) over in-force holdings;
   an effective percent is None where the walk sums diverge (a cycle of holdings
   at 100% or more), and such nodes are circular. Ultimate owners with no
@@ -23,15 +21,14 @@ choice that could differ is fixed here:
 
 from __future__ import annotations
 
-from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from itertools import islice, pairwise
 from typing import Any
 
 from credgraph.exc import BadInputError, NotFoundError
+from credgraph.graph.ids import identifier, name_key, uscc_problem
 from credgraph.graph.model import GraphModel
-from credgraph.graph.store import GraphStore
-from credgraph.loaders.normalize import identifier, name_key
+from credgraph.queries.backend.base import Backend
 from credgraph.queries.links.ownership import DECIMALS, Integrated, fetch_closure
 from credgraph.queries.links.results import (
     MAX_DEPTH,
@@ -45,7 +42,6 @@ from credgraph.queries.links.results import (
     ExposureHit,
     FirmLink,
     Holding,
-    Link,
     ListRecord,
     Neighbourhood,
     OwnershipChain,
@@ -69,7 +65,7 @@ from credgraph.queries.links.traversal import (
     ordered_simple_paths,
     path_to,
 )
-from credgraph.queries.time import in_force
+from credgraph.queries.time import Moment, in_force
 
 
 def check_range(name: str, value: float, low: float, high: float | None = None) -> None:
@@ -77,24 +73,6 @@ def check_range(name: str, value: float, low: float, high: float | None = None) 
     if value < low or (high is not None and value > high):
         bound = f"between {low:g} and {high:g}" if high is not None else f"at least {low:g}"
         raise BadInputError(f"{name} must be {bound}, got {value:g}")
-
-
-def search_tier(entity_: Entity, text_id: str, text_name: str) -> int | None:
-    """The ranking tier of a node for a search text, None when it does not match."""
-    props = entity_.props
-    if text_id and text_id in (entity_.id, props.get("uscc"), props.get("reg_no")):
-        return 0
-    norm = props.get("name_norm") or ""
-    if not text_name or text_name not in norm:
-        return None
-    if norm == text_name:
-        return 1
-    return 2 if norm.startswith(text_name) else 3
-
-
-def search_order(hit: tuple[int, Entity]) -> tuple[int, int, str]:
-    tier, found = hit
-    return (tier, len(found.props.get("name_norm") or ""), found.id)
 
 
 def search_texts(text: str) -> tuple[str, str]:
@@ -128,6 +106,9 @@ def neighbourhood(node: Entity, rels: Iterable[RawRel],
         other = entity(rel.other_label, rel.other)
         relation = Relation(rel.type, rel.key, other, rel.outgoing, rel.props)
         if rel.type == OWNERSHIP:
+            if other.id == node.id:
+                # A self-holding (treasury shares) is both a holding and a holder of the node.
+                holders.append(relation)
             (holdings if rel.outgoing else holders).append(relation)
         elif rel.type in ("OFFICER", "LEGAL_REPRESENTATIVE"):
             officers.append(relation)
@@ -188,123 +169,113 @@ def _pledge(node: Entity, reg_no: str, rels: list[RawRel],
                   props)
 
 
-class LinkAnalysis(ABC):
-    """The link questions over one store.
+class LinkAnalysis:
+    """The link questions over one store's backend: argument checks and algorithms, once."""
 
-    A store implements the fetches (the abstract methods); argument checks and
-    the algorithms live here, once, so both stores answer alike. The memory
-    store overrides `_paths` with a brute-force reference the tests compare to.
-    """
-
-    def __init__(self, store: GraphStore) -> None:
-        self.store = store
-        self.model: GraphModel = store.model
-        self.link_types: tuple[str, ...] = self.model.link_types
+    def __init__(self, backend: Backend) -> None:
+        self.backend = backend
+        self.model: GraphModel = backend.model
         self.model.edge(OWNERSHIP)
-
-    # --- fetches each store implements ---------------------------------------------
-
-    @abstractmethod
-    def entities(self, ids: Sequence[str]) -> dict[str, Entity]:
-        """The enterprises, persons and other holders among `ids`, by id."""
-
-    @abstractmethod
-    def neighbourhoods(self, ids: Sequence[str]) -> dict[str, Neighbourhood]:
-        """Detail sections of each entity among `ids`, by id (batched for DataLoaders)."""
-
-    @abstractmethod
-    def _search(self, text_id: str, text_name: str, first: int) -> list[SearchHit]:
-        """Hits for the checked search texts, ranked as the module docstring says."""
-
-    @abstractmethod
-    def _resolve_enterprise(self, ref: str) -> str | None:
-        """The node id of an enterprise by USCC or registration number."""
-
-    @abstractmethod
-    def _expand(self, ids: Sequence[str], day: str) -> list[Link]:
-        """In-force link relationships touching any of `ids`, self-loops left out."""
-
-    @abstractmethod
-    def _degrees(self, ids: Sequence[str], day: str) -> dict[str, int]:
-        """Each node's number of in-force link relationships to other nodes."""
-
-    @abstractmethod
-    def _listed(self, ids: Sequence[str], day: str,
-                lists: Sequence[str]) -> dict[str, list[Mapping[str, Any]]]:
-        """List entries in force on `day` of the given lists, per subject id."""
-
-    @abstractmethod
-    def _holdings(self, ids: Sequence[str], day: str, upward: bool) -> list[Holding]:
-        """In-force holdings into (upward) or out of the given nodes."""
 
     # --- lookups -----------------------------------------------------------------
 
-    def search(self, text: str, first: int = 20) -> list[SearchHit]:
+    def search(self, text: str, at: Moment, first: int = 20) -> list[SearchHit]:
         check_range("first", first, 0, MAX_FIRST)
         text_id, text_name = search_texts(text)
-        return self._search(text_id, text_name, first) if first else []
+        if not first:
+            return []
+        return [SearchHit(found, "id" if tier == 0 else "name")
+                for tier, found in self.backend.search(text_id, text_name, first, at)]
 
-    def lookup(self, ref: str) -> Entity | None:
+    def entities(self, ids: Sequence[str], at: Moment) -> dict[str, Entity]:
+        """The enterprises, persons and other holders among `ids`, by id."""
+        return self.backend.entities(ids, at) if ids else {}
+
+    def lookup(self, ref: str, at: Moment) -> Entity | None:
         """An enterprise, person or other holder by id, or an enterprise by registration number.
 
         The reference is normalised as the loader normalised the ids
-        (`credgraph.loaders.normalize.identifier`: full-width folded, upper case),
-        like the enterprise lookup, search and the restriction checks.
+        (`credgraph.graph.ids.identifier`: full-width folded, upper case), like
+        every lookup of the query layer.
         """
         if not ref.strip():
             return None
         key = identifier(ref)
-        found = self.entities([key]).get(key)
+        found = self.backend.entities([key], at).get(key)
         if found is None:
-            enterprise_id = self._resolve_enterprise(key)
+            enterprise_id = self.backend.resolve_enterprises([key], at).get(key)
             if enterprise_id is not None:
-                found = self.entities([enterprise_id]).get(enterprise_id)
+                found = self.backend.entities([enterprise_id], at).get(enterprise_id)
         return found
 
-    def entity(self, node_id: str) -> Entity:
+    def entity(self, node_id: str, at: Moment) -> Entity:
         """`lookup`, or NotFoundError when there is none."""
-        found = self.lookup(node_id)
+        found = self.lookup(node_id, at)
         if found is None:
             raise NotFoundError(f"no enterprise, person or other holder with id {node_id!r}")
         return found
 
-    def enterprise_id(self, ref: str) -> str:
-        node_id = self._resolve_enterprise(identifier(ref)) if ref.strip() else None
+    def enterprise_id(self, ref: str, at: Moment) -> str:
+        """The id of an enterprise by USCC or registration number; NotFoundError otherwise.
+
+        An 18-character reference whose check character does not verify cannot name
+        any enterprise: it is refused as bad input, with the reason.
+        """
+        key = identifier(ref) if ref.strip() else ""
+        problem = uscc_problem(key) if len(key) == 18 else None
+        if problem is not None:
+            raise BadInputError(f"{ref!r} is not a valid USCC: {problem}")
+        node_id = self.backend.resolve_enterprises([key], at).get(key) if key else None
         if node_id is None:
             raise NotFoundError(f"no enterprise with USCC or registration number {ref!r}")
         return node_id
 
-    def enterprise(self, ref: str) -> Neighbourhood:
-        """An enterprise's details by USCC or registration number."""
-        node_id = self.enterprise_id(ref)
-        return self.neighbourhoods([node_id])[node_id]
+    def neighbourhoods(self, ids: Sequence[str], at: Moment) -> dict[str, Neighbourhood]:
+        """Detail sections of each entity among `ids`, by id (batched for DataLoaders)."""
+        if not ids:
+            return {}
+        found = self.backend.relations(ids, at)
+        nodes = self.backend.entities(sorted(found), at)
+        wanted = {node_id: pledge_party_ids(node_id, rels) for node_id, rels in found.items()}
+        parties = self.backend.entities(sorted(set().union(*wanted.values())), at)
+        return {
+            node_id: neighbourhood(nodes[node_id], rels,
+                                   {p: parties[p] for p in wanted[node_id] if p in parties})
+            for node_id, rels in found.items() if node_id in nodes
+        }
 
-    def person(self, person_id: str) -> Entity:
+    def enterprise(self, ref: str, at: Moment) -> Neighbourhood:
+        """An enterprise's details by USCC or registration number."""
+        node_id = self.enterprise_id(ref, at)
+        return self.neighbourhoods([node_id], at)[node_id]
+
+    def person(self, person_id: str, at: Moment) -> Entity:
         """A person by person id (normalised like every lookup); NotFoundError otherwise."""
-        key = identifier(person_id) if person_id.strip() else person_id
-        found = self.entities([key]).get(key) if key else None
+        key = identifier(person_id) if person_id.strip() else ""
+        found = self.backend.entities([key], at).get(key) if key else None
         if found is None or found.label != "Person":
             raise NotFoundError(f"no person with id {person_id!r}")
         return found
 
     # --- links ---------------------------------------------------------------------
 
-    def blacklist_exposure(self, node_id: str, day: str, max_hops: int = 3,
+    def blacklist_exposure(self, node_id: str, at: Moment, max_hops: int = 3,
                            lists: Sequence[str] = ("serious_illegal",),
                            max_degree: int = 200) -> Exposure:
         """Listed subjects within max_hops of a node, each with its canonical shortest path."""
         check_range("maxHops", max_hops, 1, MAX_HOPS)
         check_range("maxDegree", max_degree, 0)
-        origin = self.entity(node_id)
+        origin = self.entity(node_id, at)
         reached = canonical_bfs(
             origin.id, max_hops, max_degree,
-            lambda ids: self._expand(ids, day), lambda ids: self._degrees(ids, day),
+            lambda ids: self.backend.links(ids, at), lambda ids: self.backend.degrees(ids, at),
         )
         others = sorted(n for n in reached if n != origin.id)
-        listed = self._listed(others, day, sorted(set(lists))) if others and lists else {}
+        listed = (self.backend.listed(others, at, sorted(set(lists)))
+                  if others and lists else {})
         routes = {node: path_to(node, reached) for node in listed}
         known = self.entities(sorted({n for hops in routes.values() for h in hops
-                                      for n in h[:2]}))
+                                      for n in h[:2]}), at)
         hits = [
             ExposureHit(known[node], entry, reached[node].distance,
                         _path(routes[node], known))
@@ -315,40 +286,40 @@ class LinkAnalysis(ABC):
                                  str(h.entry.get("listed_on")), str(h.entry["id"])))
         return Exposure(origin, tuple(hits))
 
-    def paths(self, from_id: str, to_id: str, day: str, max_hops: int = 4, first: int = 10,
+    def paths(self, from_id: str, to_id: str, at: Moment, max_hops: int = 4, first: int = 10,
               max_degree: int = 200) -> list[Path]:
-        """Simple paths between two nodes in canonical order (shortest first)."""
+        """Simple paths between two nodes in canonical order (shortest first).
+
+        The ball of links around both ends is fetched level by level, then walked
+        in order (credgraph.queries.links.traversal).
+        """
         check_range("maxHops", max_hops, 1, MAX_HOPS)
         check_range("first", first, 0, MAX_FIRST)
         check_range("maxDegree", max_degree, 0)
-        from_id, to_id = self.entity(from_id).id, self.entity(to_id).id
+        from_id, to_id = self.entity(from_id, at).id, self.entity(to_id, at).id
         if from_id == to_id:
             raise BadInputError("fromId and toId are the same node")
         if not first:
             return []
-        found = self._paths(from_id, to_id, day, max_hops, first, max_degree)
-        known = self.entities(sorted({n for hops in found for h in hops for n in h[:2]}))
-        return [_path(hops, known) for hops in found]
-
-    def _paths(self, from_id: str, to_id: str, day: str, max_hops: int, first: int,
-               max_degree: int) -> list[list[Hop]]:
-        """The first paths as hops: fetch the ball around both ends, walk it in order."""
         ball = fetch_ball((from_id, to_id), max_hops, max_degree,
-                          lambda ids: self._expand(ids, day), lambda ids: self._degrees(ids, day))
-        return list(islice(ordered_simple_paths(ball, from_id, to_id, max_hops, max_degree),
-                           first))
+                          lambda ids: self.backend.links(ids, at),
+                          lambda ids: self.backend.degrees(ids, at))
+        found = list(islice(ordered_simple_paths(ball, from_id, to_id, max_hops, max_degree),
+                            first))
+        known = self.entities(sorted({n for hops in found for h in hops for n in h[:2]}), at)
+        return [_path(hops, known) for hops in found]
 
     # --- ownership -----------------------------------------------------------------
 
-    def _fetch(self, day: str) -> Callable[[Sequence[str]], list[Holding]]:
-        return lambda ids: self._holdings(ids, day, upward=True)
+    def _fetch(self, at: Moment, upward: bool) -> Callable[[Sequence[str]], list[Holding]]:
+        return lambda ids: self.backend.holdings(ids, at, upward)
 
-    def ownership_chain(self, ref: str, day: str, direction: Direction = Direction.UP,
+    def ownership_chain(self, ref: str, at: Moment, direction: Direction = Direction.UP,
                         max_depth: int = 10, min_percent: float = 0.0) -> OwnershipChain:
         """Owners (UP) or investments (DOWN) of an enterprise to max_depth levels."""
         check_range("maxDepth", max_depth, 1, MAX_DEPTH)
         check_range("minPercent", min_percent, 0, 100)
-        root = self.enterprise_id(ref)
+        root = self.enterprise_id(ref, at)
         upward = direction is Direction.UP
 
         def follow(holding: Holding) -> bool:
@@ -356,11 +327,10 @@ class LinkAnalysis(ABC):
                 return min_percent == 0
             return holding.percent >= min_percent
 
-        closure = fetch_closure(root, lambda ids: self._holdings(ids, day, upward), upward,
-                                max_depth, follow)
+        closure = fetch_closure(root, self._fetch(at, upward), upward, max_depth, follow)
         integrated = Integrated(closure.holdings, closure.depth)
         shares = integrated.shares_into(root) if upward else integrated.shares_of(root)
-        known = self.entities(sorted(closure.depth))
+        known = self.entities(sorted(closure.depth), at)
         nodes = tuple(
             ChainNode(known[n], d, 100.0 if n == root else shares.get(n, 0.0))
             for n, d in sorted(closure.depth.items(), key=lambda item: (item[1], item[0]))
@@ -373,16 +343,17 @@ class LinkAnalysis(ABC):
         cyclic = bool(integrated.cyclic)
         return OwnershipChain(known[root], direction, nodes, edges, cyclic, closure.truncated)
 
-    def ultimate_owners(self, ref: str, day: str, threshold: float = 25.0) -> list[UltimateOwner]:
+    def ultimate_owners(self, ref: str, at: Moment,
+                        threshold: float = 25.0) -> list[UltimateOwner]:
         """Persons, other holders and holder-less enterprises whose effective share >= threshold."""
         check_range("threshold", threshold, 0, 100)
-        root = self.enterprise_id(ref)
-        closure = fetch_closure(root, self._fetch(day), True, MAX_DEPTH)
+        root = self.enterprise_id(ref, at)
+        closure = fetch_closure(root, self._fetch(at, True), True, MAX_DEPTH)
         integrated = Integrated(closure.holdings, closure.depth)
         shares = integrated.shares_into(root)
         circular = integrated.circular_into(root)
         held = {h.held for h in closure.holdings}
-        known = self.entities(sorted(closure.depth))
+        known = self.entities(sorted(closure.depth), at)
         owners: list[UltimateOwner] = []
         for node, percent in shares.items():
             found = known[node]
@@ -411,7 +382,7 @@ class LinkAnalysis(ABC):
                                    -(o.effective_percent or 0.0), o.owner.id))
         return owners
 
-    def person_firms(self, person_id: str, day: str,
+    def person_firms(self, person_id: str, at: Moment,
                      include_history: bool = False) -> list[PersonFirm]:
         """Firms the person holds or serves directly, and firms held through holding companies.
 
@@ -419,8 +390,9 @@ class LinkAnalysis(ABC):
         with include_history also those ended by then); indirect firms are all
         reached through in-force holdings, with the effective percent.
         """
-        person_id = self.person(person_id).id
-        around = self.neighbourhoods([person_id])[person_id]
+        day = at.day
+        person_id = self.person(person_id, at).id
+        around = self.neighbourhoods([person_id], at)[person_id]
         direct: dict[str, list[FirmLink]] = {}
         firms: dict[str, Entity] = {}
         for relation in (*around.holdings, *around.officers):
@@ -436,20 +408,25 @@ class LinkAnalysis(ABC):
                 relation.props.get("percent") if relation.type == OWNERSHIP else None,
                 start, end, current, relation.props,
             ))
-        closure = fetch_closure(person_id, lambda ids: self._holdings(ids, day, False), False,
-                                MAX_DEPTH)
+        closure = fetch_closure(person_id, self._fetch(at, False), False, MAX_DEPTH)
         integrated = Integrated(closure.holdings, closure.depth)
         shares = integrated.shares_of(person_id)
         circular = integrated.circular_from(person_id)
         indirect = sorted(n for n in closure.depth if n != person_id and n not in firms)
-        firms.update(self.entities(indirect))
+        firms.update(self.entities(indirect, at))
         result = []
         for node in firms:
-            share = shares.get(node, 0.0)
+            # A firm the person reaches by no holding has no effective percent (null), one
+            # reached only through holdings of unknown size has 0.
+            held = node in closure.depth
+            share = shares.get(node, 0.0) if held else None
             result.append(_firm(firms[node],
                                 tuple(sorted(direct.get(node, []), key=lambda f: f.key)),
-                                share, share is None or node in circular))
-        result.sort(key=lambda f: (not f.links, f.effective_percent is not None,
+                                share, held and (share is None or node in circular)))
+        # Direct links first; among them undefined (circular) shares, then by share, then the
+        # firms the person holds no share of.
+        result.sort(key=lambda f: (not f.links, f.effective_percent is None and not f.circular,
+                                   f.effective_percent is not None,
                                    -(f.effective_percent or 0.0), f.enterprise.id))
         return result
 

@@ -1,0 +1,148 @@
+"""Latency of each analysis on either store, called directly (no HTTP), p50/p95 per operation.
+
+    python benchmarks/bench_queries.py --store memory --enterprises 100000
+    python benchmarks/bench_queries.py --store neo4j --neo4j-uri bolt://127.0.0.1:7687
+
+It generates a registry (cached under --work), loads it into the store, draws
+inputs from the generated files with a fixed seed (enterprises, persons, and for
+`paths` pairs of a person and a firm two or three hops away, plus random pairs
+that may be far apart), then times every operation --requests times after a
+warm-up. The last line prints the ratios the structure issue asks for.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import random
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from credgraph.generate import generate
+from credgraph.graph.memory import MemoryStore
+from credgraph.graph.neo4j_store import Neo4jStore
+from credgraph.graph.store import GraphStore
+from credgraph.loaders.load import load_dataset
+from credgraph.queries.analyses import Analyses, analyses_for
+from credgraph.queries.time import Moment
+
+console = Console(width=130)
+AT = Moment("2024-06-01")
+
+
+def _column(path: Path, name: str, limit: int) -> list[str]:
+    with path.open(encoding="utf-8", newline="") as fh:
+        values = [row[name] for _, row in zip(range(limit), csv.DictReader(fh), strict=False)]
+    return [v for v in values if v]
+
+
+def _inputs(dataset: Path, analyses: Analyses, count: int,
+            seed: int) -> dict[str, list[tuple[Any, ...]]]:
+    rng = random.Random(seed)
+    firms = rng.sample(_column(dataset / "enterprises.csv", "uscc", 10**7), count)
+    people = rng.sample(sorted(set(_column(dataset / "officers.csv", "person_id", 10**7))), count)
+    near: list[tuple[Any, ...]] = []
+    for person in people:
+        view = analyses.explorer.neighbourhood(person, AT, hops=3, max_nodes=400)
+        far = [n.entity.id for n in view.nodes if (n.distance or 0) >= 2
+               and n.entity.label == "Enterprise"]
+        near.append((person, rng.choice(far) if far else rng.choice(firms)))
+    random_pairs = [(rng.choice(people), rng.choice(firms)) for _ in range(count)]
+    names = [analyses.links.entity(f, AT).name for f in firms]
+    texts = []
+    for name in names:
+        start = rng.randrange(0, max(1, len(name) - 2))
+        texts.append((name[start:start + 2],))
+    return {
+        "search": texts,
+        "enterprise": [(f,) for f in firms],
+        "personFirms": [(p,) for p in people],
+        "blacklistExposure": [(f,) for f in firms],
+        "paths (near)": near,
+        "paths (random)": random_pairs,
+        "ownershipChain": [(f,) for f in firms],
+        "ultimateOwners": [(f,) for f in firms],
+        "disqualificationCheck": [(p,) for p in people],
+    }
+
+
+def _operations(a: Analyses) -> dict[str, Callable[..., object]]:
+    return {
+        "search": lambda t: a.links.search(t, AT, 20),
+        "enterprise": lambda e: a.links.enterprise(e, AT),
+        "personFirms": lambda p: a.links.person_firms(p, AT),
+        "blacklistExposure": lambda e: a.links.blacklist_exposure(e, AT, 3),
+        "paths (near)": lambda p, e: a.links.paths(p, e, AT, 4),
+        "paths (random)": lambda p, e: a.links.paths(p, e, AT, 4),
+        "ownershipChain": lambda e: a.links.ownership_chain(e, AT),
+        "ultimateOwners": lambda e: a.links.ultimate_owners(e, AT),
+        "disqualificationCheck": lambda p: a.restrictions.check_person(p, AT),
+    }
+
+
+def _quantile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def _open(args: argparse.Namespace) -> GraphStore:
+    if args.store == "neo4j":
+        return Neo4jStore(args.neo4j_uri, password=os.environ.get("CREDGRAPH_NEO4J_PASSWORD", ""))
+    return MemoryStore(None)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--store", choices=("memory", "neo4j"), default="memory")
+    parser.add_argument("--neo4j-uri", default="bolt://127.0.0.1:7687")
+    parser.add_argument("--enterprises", type=int, default=100_000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--work", default="/tmp/credgraph-bench")
+    parser.add_argument("--requests", type=int, default=100)
+    parser.add_argument("--warmup", type=int, default=5)
+    parser.add_argument("--reuse", action="store_true", help="Neo4j: the graph is loaded")
+    args = parser.parse_args(argv)
+
+    dataset = Path(args.work) / f"e{args.enterprises}-s{args.seed}"
+    if not (dataset / "enterprises.csv").exists():
+        console.print(f"generating {args.enterprises:,} enterprises into {dataset} ...")
+        generate(dataset, enterprises=args.enterprises, seed=args.seed)
+    store = _open(args)
+    if not args.reuse:
+        if args.store == "neo4j":
+            store.clear()
+        started = time.perf_counter()
+        load_dataset(dataset, store, rejects_path=Path(args.work) / "rejects.csv")
+        console.print(f"loaded into {args.store} in {time.perf_counter() - started:.0f} s")
+    analyses = analyses_for(store)
+    inputs = _inputs(dataset, analyses, args.requests + args.warmup, args.seed)
+    table = Table(title=f"{args.store}, {args.enterprises:,} enterprises, "
+                        f"{args.requests} calls per operation, ms")
+    for column in ("operation", "p50", "p95", "max"):
+        table.add_column(column, justify="left" if column == "operation" else "right")
+    p95: dict[str, float] = {}
+    for name, call in _operations(analyses).items():
+        times = []
+        for i, arguments in enumerate(inputs[name]):
+            started = time.perf_counter()
+            call(*arguments)
+            if i >= args.warmup:
+                times.append((time.perf_counter() - started) * 1000)
+        p95[name] = _quantile(times, 0.95)
+        table.add_row(name, f"{_quantile(times, 0.5):.1f}", f"{p95[name]:.1f}",
+                      f"{max(times):.1f}")
+    console.print(table)
+    exposure = p95["blacklistExposure"]
+    console.print(f"paths p95 / blacklistExposure p95: near {p95['paths (near)'] / exposure:.2f}, "
+                  f"random {p95['paths (random)'] / exposure:.2f}")
+    store.close()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,152 @@
+"""What every analysis asks of a store, implemented once per store.
+
+Link analysis, the explorer and the restriction service are written against
+`Backend` alone; memory.py (networkx) and neo4j.py (Cypher) each implement it
+once. Every fetch takes the `Moment` it answers for and applies the same
+definitions, so both stores give identical answers:
+
+* In force on `at.day`: `credgraph.queries.time.in_force` on the relationship's
+  start and end.
+* Links: relationships of the model's link types (`GraphModel.link_types`), or the
+  `types` asked for, in force, self-loops left out; each once, in its stored
+  direction. A node's degree counts those links.
+* Search candidates: entities whose id, USCC or registration number equals the
+  text (tier 0), whose normalised name equals it (1), starts with it (2) or
+  contains it (3); ranked by tier, then name length, then id (`search_order`).
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from credgraph.graph.model import GraphModel
+from credgraph.queries.links.results import Entity, Holding, Link, RawRel
+from credgraph.queries.restrictions.facts import Appointment, Facts
+from credgraph.queries.time import Moment
+from credgraph.settings import StoreKind
+
+
+@dataclass(frozen=True, slots=True)
+class FactPlan:
+    """Which restriction triggers can matter, as the rule table works it out.
+
+    Each map gives a trigger kind and the earliest trigger date whose window can
+    still reach the days asked about ('' for no bound).
+    """
+
+    person_lists: Mapping[str, str]
+    """Lists that restrict the listed person."""
+    enterprise_lists: Mapping[str, str]
+    """Lists of an enterprise that restrict holders of its posts."""
+    events: Mapping[str, str]
+    """Enterprise events that restrict holders of its posts."""
+    holder_roles: frozenset[str]
+    """Posts whose holders an enterprise's trigger can restrict."""
+
+    @property
+    def lists(self) -> dict[str, str]:
+        """Every list kind with its bound (the earlier where both kinds of subject count)."""
+        merged = dict(self.enterprise_lists)
+        for kind, bound in self.person_lists.items():
+            merged[kind] = min(merged.get(kind, bound), bound)
+        return merged
+
+
+def search_tier(found: Entity, text_id: str, text_name: str) -> int | None:
+    """The ranking tier of an entity for a search text, None when it does not match."""
+    props = found.props
+    if text_id and text_id in (found.id, props.get("uscc"), props.get("reg_no")):
+        return 0
+    norm = props.get("name_norm") or ""
+    if not text_name or text_name not in norm:
+        return None
+    if norm == text_name:
+        return 1
+    return 2 if norm.startswith(text_name) else 3
+
+
+def search_order(hit: tuple[int, Entity]) -> tuple[int, int, str]:
+    tier, found = hit
+    return (tier, len(found.props.get("name_norm") or ""), found.id)
+
+
+class Backend(ABC):
+    """The fetches of one store. Implementations hold no per-request state."""
+
+    kind: StoreKind
+    model: GraphModel
+
+    # --- entities --------------------------------------------------------------------
+
+    @abstractmethod
+    def entities(self, ids: Sequence[str], at: Moment) -> dict[str, Entity]:
+        """The enterprises, persons and other holders among `ids`, by id."""
+
+    @abstractmethod
+    def entity_ids(self, at: Moment, batch: int = 10_000) -> Iterator[list[str]]:
+        """Every enterprise, person and other holder id, in id order, `batch` at a time:
+        what streams the whole register (exports, registry-wide checks)."""
+
+    @abstractmethod
+    def resolve_enterprises(self, refs: Sequence[str], at: Moment) -> dict[str, str]:
+        """Each reference (USCC, id or legacy registration number) that names an enterprise,
+        mapped to the enterprise's id."""
+
+    @abstractmethod
+    def search(self, text_id: str, text_name: str, first: int,
+               at: Moment) -> list[tuple[int, Entity]]:
+        """The first `first` (tier, entity) matches in `search_order` (module docstring)."""
+
+    @abstractmethod
+    def relations(self, ids: Sequence[str], at: Moment) -> dict[str, list[RawRel]]:
+        """Every relationship at each entity among `ids` (any valid time), with the node at its
+        other end; a self-loop once, outgoing. Entities that do not exist are left out."""
+
+    # --- links -------------------------------------------------------------------------
+
+    @abstractmethod
+    def links(self, ids: Sequence[str], at: Moment,
+              types: Sequence[str] | None = None) -> list[Link]:
+        """Links in force touching any of `ids` (module docstring), each once."""
+
+    @abstractmethod
+    def degrees(self, ids: Sequence[str], at: Moment,
+                types: Sequence[str] | None = None) -> dict[str, int]:
+        """Each node's number of links in force to other nodes."""
+
+    @abstractmethod
+    def link_page(self, node_id: str, at: Moment, types: Sequence[str] | None, offset: int,
+                  first: int) -> list[Link]:
+        """A node's links in force in (type, key) order, `first` of them from `offset`."""
+
+    @abstractmethod
+    def listed(self, ids: Sequence[str], at: Moment,
+               lists: Sequence[str] | None = None) -> dict[str, list[Mapping[str, Any]]]:
+        """The list entries in force of each node (of `lists`, or any), ordered by entry id;
+        nodes on no list are left out."""
+
+    @abstractmethod
+    def holdings(self, ids: Sequence[str], at: Moment, upward: bool) -> list[Holding]:
+        """Holdings in force into (upward) or out of the given nodes, self-holdings included."""
+
+    # --- restriction facts ---------------------------------------------------------------
+
+    @abstractmethod
+    def person_facts(self, person_ids: Sequence[str], plan: FactPlan, until: str,
+                     at: Moment) -> Facts:
+        """Facts for the hits of these persons that a trigger dated up to `until` can give:
+        every appointment they ever held, their own list entries (`plan.person_lists`), and
+        the list entries and events of the enterprises where they held a post in
+        `plan.holder_roles`."""
+
+    @abstractmethod
+    def registry_triggers(self, plan: FactPlan, until: str, at: Moment) -> Facts:
+        """Every trigger of the plan dated up to `until`, and every holder (ever) of the
+        triggering enterprises' posts in `plan.holder_roles`, as appointments."""
+
+    @abstractmethod
+    def current_posts(self, person_ids: Sequence[str], at: Moment) -> list[Appointment]:
+        """The appointments of these persons in force on `at.day`."""

@@ -1,0 +1,24 @@
+"""Backend fetches that no analysis test covers on its own, on both stores."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from credgraph.graph.store import GraphStore
+from credgraph.queries.backend import backend_for
+from credgraph.queries.time import Moment
+from tests.handmade import EXPECTED_COUNTS
+from tests.test_load import _load
+
+
+def test_entity_ids_stream_the_register_in_batches(store: GraphStore, handmade_dir: Path,
+                                                    tmp_path: Path) -> None:
+    _load(store, handmade_dir, tmp_path)
+    nodes = EXPECTED_COUNTS["nodes"]
+    entities = nodes["Enterprise"] + nodes["Person"] + nodes["OtherHolder"]
+    batches = list(backend_for(store).entity_ids(Moment("2024-01-01"), batch=3))
+    assert [len(b) for b in batches] == [3] * (entities // 3) + ([entities % 3]
+                                                                 if entities % 3 else [])
+    ids = [i for b in batches for i in b]
+    assert ids == sorted(ids) and len(set(ids)) == entities
+    assert "P1" in ids and "G1" in ids

@@ -1,0 +1,89 @@
+"""The embedded store's file: checked before use, never unpickled, every property kept."""
+
+from __future__ import annotations
+
+import os
+import pickle
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from credgraph.exc import StoreError
+from credgraph.graph.embedded_file import MAGIC
+from credgraph.graph.memory import MemoryStore
+from credgraph.loaders.load import load_dataset
+
+
+def _dump(store: MemoryStore) -> tuple[list[Any], list[Any]]:
+    """Every node and relationship with every property, in a stable order."""
+    graph = store.graph
+    nodes = sorted((n, sorted(a.items())) for n, a in graph.nodes(data=True))
+    edges = sorted((u, v, k, sorted(a.items())) for u, v, k, a in graph.edges(keys=True,
+                                                                             data=True))
+    return nodes, edges
+
+
+def _saved(handmade_dir: Path, tmp_path: Path) -> tuple[MemoryStore, Path]:
+    path = tmp_path / "data" / "graph.credgraph"
+    store = MemoryStore(path)
+    load_dataset(handmade_dir, store, rejects_path=tmp_path / "rejects.csv")
+    return store, path
+
+
+def test_reopened_store_has_every_property(handmade_dir: Path, tmp_path: Path) -> None:
+    store, path = _saved(handmade_dir, tmp_path)
+    nodes, edges = _dump(store)
+    assert any(isinstance(v, list) for _, attrs in nodes for _, v in attrs), \
+        "the dataset has a list property (liable persons) to carry"
+    assert any(isinstance(v, float) for *_, attrs in edges for _, v in attrs)
+    assert _dump(MemoryStore(path)) == (nodes, edges)
+
+
+class _Trap:
+    """Unpickling this creates a file: proof that a file was unpickled."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Path.touch, (self.marker,))
+
+
+def test_a_pickle_is_refused_and_never_unpickled(tmp_path: Path) -> None:
+    marker = tmp_path / "unpickled"
+    path = tmp_path / "graph.credgraph"
+    path.write_bytes(pickle.dumps({"format": 1, "graph": _Trap(marker)}))
+    with pytest.raises(StoreError, match="not a credgraph embedded store file"):
+        MemoryStore(path)
+    assert not marker.exists()
+
+
+@pytest.mark.parametrize(("damage", "message"), [
+    (lambda data: data[:-100], "checksum"),
+    (lambda data: data[:-50] + bytes([data[-50] ^ 1]) + data[-49:], "checksum"),
+    (lambda data: data.replace(b'"format": 2', b'"format": 9', 1), "format 9"),
+    (lambda data: MAGIC + b"{not json\n" + data.split(b"\n", 2)[2], "header is damaged"),
+    (lambda data: b"", "not a credgraph embedded store file"),
+])
+def test_a_damaged_file_is_refused(handmade_dir: Path, tmp_path: Path, damage: Any,
+                                   message: str) -> None:
+    _, path = _saved(handmade_dir, tmp_path)
+    path.write_bytes(damage(path.read_bytes()))
+    with pytest.raises(StoreError, match=message):
+        MemoryStore(path)
+
+
+def test_a_failed_write_leaves_the_old_file(handmade_dir: Path, tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    store, path = _saved(handmade_dir, tmp_path)
+    before = path.read_bytes()
+
+    def broken(*_: object) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(os, "replace", broken)
+    with pytest.raises(OSError, match="disk full"):
+        store.commit()
+    assert path.read_bytes() == before
+    assert [p.name for p in path.parent.iterdir()] == [path.name], "no temporary file left"
