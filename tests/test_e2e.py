@@ -263,6 +263,18 @@ def _map_subject(reg: Registry) -> dict[str, Any]:
     raise AssertionError("no map subject in the generated registry")
 
 
+def _crowded_subject(reg: Registry) -> dict[str, Any]:
+    """A firm with 100 to 250 subjects within two links (hubs not walked through): a map too
+    big to fit on screen with readable labels, too small for the large-map overview."""
+    for uscc in sorted(e for e, k in reg.kinds.items() if k == "ENTERPRISE"):
+        first = reg.neighbours.get(uscc, set())
+        around = set(first) | {n for f in first if len(reg.neighbours[f]) <= 50
+                               for n in reg.neighbours[f]}
+        if 100 <= len(around - {uscc}) <= 250:
+            return {"id": uscc, "name": reg.names[uscc], "within2": len(around - {uscc})}
+    raise AssertionError("no firm with 100 to 250 subjects within two links")
+
+
 def _path_subject(reg: Registry) -> dict[str, Any]:
     """A person holding a firm that holds another, with no direct link to the latter."""
     for person in sorted(p for p, k in reg.kinds.items() if k == "PERSON"):
@@ -411,6 +423,7 @@ def scenario(dataset: Path, server: str, tmp_path_factory: pytest.TempPathFactor
         "restriction": _restriction_subject(server),
         "hub": _hub_subject(reg, server),
         "wide": _wide_subject(reg),
+        "crowded": _crowded_subject(reg),
     }
     path = tmp_path_factory.mktemp("e2e-scenario") / "scenario.json"
     path.write_text(json.dumps(chosen, ensure_ascii=False, indent=1), encoding="utf-8")
