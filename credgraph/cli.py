@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import shutil
 import tempfile
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -16,7 +18,10 @@ from credgraph.graph import open_store
 from credgraph.graph.store import GraphStore
 from credgraph.loaders.load import LoadReport, load_dataset
 from credgraph.queries.restrictions.rules import Lang
-from credgraph.settings import get_settings
+from credgraph.settings import StoreKind, get_settings
+
+if TYPE_CHECKING:
+    from credgraph.graph.memory import MemoryStore
 
 app = typer.Typer(
     help="credgraph: enterprise relationship explorer for the credit publicity system.",
@@ -49,6 +54,14 @@ def _load(store: GraphStore, dataset: Path, rejects: Path, batch_size: int) -> L
     if report.warnings:
         console.print(f"{report.warnings:,} warning(s): see {report.warnings_path}")
     return report
+
+
+def _describe_store() -> str:
+    """Where the configured store lives, for messages that send the user to it."""
+    settings = get_settings()
+    if settings.store_kind is StoreKind.NEO4J:
+        return f"Neo4j at {settings.neo4j_uri}"
+    return f"embedded file {settings.graph_file}"
 
 
 def _open() -> GraphStore:
@@ -118,21 +131,55 @@ def serve(
         _serve(store, host, port)
 
 
-@app.command()
-def demo(
-    enterprises: Annotated[int, typer.Option(min=100)] = 2_000,
-    host: Annotated[str, typer.Option()] = "127.0.0.1",
-    port: Annotated[int, typer.Option()] = 8000,
-) -> None:
-    """Generate a small dataset, load it into an embedded store and serve it."""
+DEMO_SEED = 7
+"""The demo's registry is always the same one (the generator is deterministic per seed)."""
+
+
+def _demo_data(folder: Path, enterprises: int) -> MemoryStore:
+    """The demo's embedded store in `folder`: reused when an earlier run finished making the
+    same demo there, else generated and loaded afresh (an interrupted run is redone)."""
     from credgraph.generate import generate as run_generate
     from credgraph.graph.memory import MemoryStore
 
-    folder = Path(tempfile.mkdtemp(prefix="credgraph-demo-"))
-    run_generate(folder / "dataset", enterprises=enterprises, seed=7, progress=False)
-    store = MemoryStore(folder / "graph.credgraph")
+    marker, graph = folder / "demo.json", folder / "graph.credgraph"
+    wanted = {"enterprises": enterprises, "seed": DEMO_SEED}
+    try:
+        made = json.loads(marker.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        made = None
+    if made == wanted and graph.is_file():
+        console.print(f"credgraph demo: reusing the demo registry in {folder} "
+                      "(delete the folder to make it afresh)")
+        return MemoryStore(graph)
+    marker.unlink(missing_ok=True)
+    graph.unlink(missing_ok=True)
+    shutil.rmtree(folder / "dataset", ignore_errors=True)
+    console.print(f"credgraph demo: generating {enterprises:,} enterprises (seed {DEMO_SEED}) "
+                  f"into {folder / 'dataset'}")
+    run_generate(folder / "dataset", enterprises=enterprises, seed=DEMO_SEED,
+                 progress=console.is_terminal)
+    console.print(f"credgraph demo: loading them into the embedded store {graph}")
+    store = MemoryStore(graph)
     _load(store, folder / "dataset", folder / "rejects.csv", get_settings().batch_size)
+    marker.write_text(json.dumps(wanted), encoding="utf-8")
+    return store
+
+
+@app.command()
+def demo(
+    enterprises: Annotated[int, typer.Option(min=100)] = 2_000,
+    folder: Annotated[Path | None, typer.Option(
+        help="Where the demo keeps its dataset and graph, reused by the next run "
+             "(default: $CREDGRAPH_DATA_DIR/demo).")] = None,
+    host: Annotated[str, typer.Option()] = "127.0.0.1",
+    port: Annotated[int, typer.Option()] = 8000,
+) -> None:
+    """Generate a small registry, load it into an embedded store and serve it."""
+    folder = folder or get_settings().data_dir / "demo"
+    folder.mkdir(parents=True, exist_ok=True)
+    store = _demo_data(folder, enterprises)
     _serve(store, host, port)
+    console.print(f"credgraph demo: stopped; the demo registry stays in {folder} for next time")
 
 
 @app.command()
@@ -148,11 +195,11 @@ def screen(
     ] = Lang.EN,
 ) -> None:
     """Screen proposed appointments against the appointment restrictions (exit 2 if unreadable)."""
-    from credgraph.exc import BadInputError
+    from credgraph.exc import BadInputError, EmptyStoreError
     from credgraph.loaders.normalize import parse_date
     from credgraph.queries.analyses import analyses_for
     from credgraph.queries.time import today
-    from credgraph.screen import Decision, screen_file
+    from credgraph.screen import Decision, require_loaded, screen_file
 
     try:
         day = parse_date(as_of) if as_of else today()
@@ -161,10 +208,15 @@ def screen(
         raise typer.Exit(2) from e
     with _open() as store:
         try:
+            require_loaded(store)
             report = screen_file(file, analyses_for(store), as_of=day, out=out,
                                  progress=console.is_terminal, lang=lang)
         except (DatasetError, BadInputError) as e:
             typer.echo(f"credgraph: cannot screen {file}: {e}", err=True)
+            raise typer.Exit(2) from e
+        except EmptyStoreError as e:
+            typer.echo(f"credgraph: cannot screen {file}: {e} (store: {_describe_store()})",
+                       err=True)
             raise typer.Exit(2) from e
     table = Table(title=f"Screened {report.rows:,} row(s) ({report.seconds:.1f} s)")
     table.add_column("decision")

@@ -15,6 +15,10 @@ class StoreError(CredgraphError):
     """The graph store refused or failed an operation."""
 
 
+class EmptyStoreError(StoreError):
+    """The store holds no enterprise and no person: nothing was loaded into it yet."""
+
+
 class DatasetError(CredgraphError):
     """A dataset file cannot be read at all: nothing of the dataset is written."""
 

@@ -24,7 +24,8 @@ from typing import IO, Any
 import openpyxl
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from credgraph.exc import BadInputError, DatasetError
+from credgraph.exc import BadInputError, DatasetError, EmptyStoreError
+from credgraph.graph.store import GraphStore
 from credgraph.graph.vocabulary import load_vocabulary
 from credgraph.loaders.build import check_row
 from credgraph.loaders.reading import Row, inspect_file, read_chunks
@@ -221,6 +222,15 @@ def _progress(show: bool, total: int) -> Iterator[tuple[Progress, Any] | None]:
     columns = (TextColumn("screening"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns) as bar:
         yield bar, bar.add_task("screening", total=total)
+
+
+def require_loaded(store: GraphStore) -> None:
+    """Raise EmptyStoreError when the store holds no enterprise and no person: nothing was
+    loaded, and every row of a screening would only come out invalid."""
+    loaded = store.counts().nodes
+    if not loaded.get("Enterprise") and not loaded.get("Person"):
+        raise EmptyStoreError("the store holds no enterprise and no person: "
+                              "load a dataset first (credgraph load FOLDER)")
 
 
 def screen_file(

@@ -7,7 +7,8 @@ generated CSV files (holdings, posts, list entries: read independently of the
 server), completed where the rules engine is the only judge (restriction hits)
 by the GraphQL API. Each e2e/tests/*.test.mjs file is one pytest test; each
 saves screenshots under artifacts/e2e/. e2e/setup.sh installs Chromium, the
-CJK fonts and playwright-core when they are missing.
+CJK fonts and playwright-core when they are missing. The README's screenshots
+(docs/screenshots/) are only rewritten by scripts/screenshots.sh.
 """
 
 from __future__ import annotations
@@ -30,11 +31,14 @@ import pytest
 
 from credgraph.generate import AS_OF, generate
 from credgraph.queries.time import in_force
+from tests.handmade import make_uscc
 
 ROOT = Path(__file__).resolve().parent.parent
 E2E = ROOT / "e2e"
 ARTIFACTS = ROOT / "artifacts" / "e2e"
 SCREENSHOTS = ROOT / "docs" / "screenshots"
+"""Written only when CREDGRAPH_UPDATE_SCREENSHOTS=1 (scripts/screenshots.sh): a test run leaves
+the tracked tree as it was."""
 ENTERPRISES = 3_000
 SEED = 7
 DAY = AS_OF.isoformat()
@@ -145,6 +149,59 @@ def effective(edges: list[dict[str, Any]], root: str) -> dict[str, float]:
     return {k: v * 100.0 for k, v in share.items()}
 
 
+# --- an investor with 30 investments, written into the dataset as a registry would -------
+
+WIDE_INVESTMENTS = 30
+TRADES = ("恒达", "瑞丰", "嘉禾", "联创", "华信", "宏远", "汇通", "鼎盛", "安泰", "广源",
+          "金桥", "博雅", "东升", "锦程", "天成", "新元", "万通", "众合", "康宁", "远航",
+          "星河", "盛世", "佳和", "明德", "永信", "同舟", "润泽", "卓越", "中和", "启航")
+FIELDS = ("科技", "实业", "贸易", "物流", "文化传媒", "建设工程")
+
+
+def _append(folder: Path, section: str, rows: list[dict[str, str]]) -> None:
+    """Rows added at the end of a section file, in its own header's column order."""
+    path = folder / f"{section}.csv"
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        header = next(csv.reader(fh))
+    with path.open("a", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=header)
+        writer.writerows({k: row.get(k, "") for k in header} for row in rows)
+
+
+def add_wide_investor(folder: Path) -> None:
+    """宏图投资控股集团有限公司, held by two persons, holding 30 new firms: a level far wider
+    than the ownership chart can draw with readable labels (the generator makes none)."""
+    investor = make_uscc("91330100MA2HT0000")
+    firms = [make_uscc(f"91330100MA2HT{i + 1:04d}") for i in range(WIDE_INVESTMENTS)]
+    names = [f"杭州{TRADES[i]}{FIELDS[i % len(FIELDS)]}有限公司" for i in range(WIDE_INVESTMENTS)]
+    firm = {"type": "有限责任公司", "status": "存续", "established": "2012-03-01",
+            "registered_capital": "1000", "currency": "CNY", "authority": "杭州市市场监督管理局"}
+    _append(folder, "enterprises", [{**firm, "uscc": investor, "name": "宏图投资控股集团有限公司"},
+                                    *({**firm, "uscc": u, "name": n}
+                                      for u, n in zip(firms, names, strict=True))])
+    _append(folder, "persons", [{"person_id": "P7000000001", "name": "宋思远"},
+                                {"person_id": "P7000000002", "name": "林慧娟"}])
+    owners = [("P7000000001", "宋思远", "60"), ("P7000000002", "林慧娟", "40")]
+    _append(folder, "shareholdings", [
+        *({"enterprise": investor, "holder": p, "holder_type": "person", "holder_name": n,
+           "percent": pc, "start_date": "2012-03-01"} for p, n, pc in owners),
+        *({"enterprise": u, "holder": investor, "holder_type": "enterprise",
+           "holder_name": "宏图投资控股集团有限公司", "percent": f"{51 + i % 40}.{i % 7}5",
+           "start_date": "2015-06-01"} for i, u in enumerate(firms))])
+
+
+def _wide_subject(reg: Registry) -> dict[str, Any]:
+    """The wide investor, with its investments as the CSV files give them."""
+    investor = make_uscc("91330100MA2HT0000")
+    held = reg.holdings[investor]
+    assert len(held) == WIDE_INVESTMENTS
+    return {"id": investor, "name": reg.names[investor],
+            "investments": sorted(({"id": r["enterprise"], "name": reg.names[r["enterprise"]],
+                                    "percent": float(r["percent"])} for r in held),
+                                  key=lambda x: x["name"]),
+            "owners": sorted(reg.names[r["holder"]] for r in reg.holders[investor])}
+
+
 # --- choosing what each browser test looks at ---------------------------------------------
 
 def _ownership_subject(reg: Registry) -> dict[str, Any]:
@@ -204,6 +261,18 @@ def _map_subject(reg: Registry) -> dict[str, Any]:
                                "neighbours": sorted(reg.names.get(n, n)
                                                     for n in reg.neighbours[person])}}
     raise AssertionError("no map subject in the generated registry")
+
+
+def _crowded_subject(reg: Registry) -> dict[str, Any]:
+    """A firm with 100 to 250 subjects within two links (hubs not walked through): a map too
+    big to fit on screen with readable labels, too small for the large-map overview."""
+    for uscc in sorted(e for e, k in reg.kinds.items() if k == "ENTERPRISE"):
+        first = reg.neighbours.get(uscc, set())
+        around = set(first) | {n for f in first if len(reg.neighbours[f]) <= 50
+                               for n in reg.neighbours[f]}
+        if 100 <= len(around - {uscc}) <= 250:
+            return {"id": uscc, "name": reg.names[uscc], "within2": len(around - {uscc})}
+    raise AssertionError("no firm with 100 to 250 subjects within two links")
 
 
 def _path_subject(reg: Registry) -> dict[str, Any]:
@@ -292,6 +361,7 @@ def e2e_tools() -> None:
 def dataset(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("e2e") / "dataset"
     generate(folder, enterprises=ENTERPRISES, seed=SEED, progress=False)
+    add_wide_investor(folder)
     return folder
 
 
@@ -352,6 +422,8 @@ def scenario(dataset: Path, server: str, tmp_path_factory: pytest.TempPathFactor
         "exposure": _exposure_subject(reg),
         "restriction": _restriction_subject(server),
         "hub": _hub_subject(reg, server),
+        "wide": _wide_subject(reg),
+        "crowded": _crowded_subject(reg),
     }
     path = tmp_path_factory.mktemp("e2e-scenario") / "scenario.json"
     path.write_text(json.dumps(chosen, ensure_ascii=False, indent=1), encoding="utf-8")
@@ -362,7 +434,10 @@ def scenario(dataset: Path, server: str, tmp_path_factory: pytest.TempPathFactor
 
 def run_browser_test(name: str, server: str, scenario: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "CREDGRAPH_URL": server, "CREDGRAPH_SCENARIO": str(scenario),
-           "CREDGRAPH_ARTIFACTS": str(ARTIFACTS), "CREDGRAPH_SCREENSHOTS": str(SCREENSHOTS)}
+           "CREDGRAPH_ARTIFACTS": str(ARTIFACTS)}
+    env.pop("CREDGRAPH_SCREENSHOTS", None)
+    if os.environ.get("CREDGRAPH_UPDATE_SCREENSHOTS") == "1":
+        env["CREDGRAPH_SCREENSHOTS"] = str(SCREENSHOTS)
     return subprocess.run(
         ["node", "--test", "--test-reporter=spec", f"tests/{name}.test.mjs"],
         cwd=E2E, env=env, capture_output=True, text=True, timeout=600)
@@ -373,7 +448,7 @@ BROWSER_TESTS = sorted(p.name.removesuffix(".test.mjs") for p in (E2E / "tests")
 
 def test_every_browser_test_is_collected() -> None:
     assert {"search", "entity", "map", "hub", "ownership", "paths", "restrictions",
-            "exposure", "export", "large"} <= set(BROWSER_TESTS)
+            "exposure", "export", "large", "offline", "language"} <= set(BROWSER_TESTS)
 
 
 @pytest.mark.parametrize("name", BROWSER_TESTS)

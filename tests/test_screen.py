@@ -14,11 +14,11 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from credgraph.exc import BadInputError, DatasetError
+from credgraph.exc import BadInputError, DatasetError, EmptyStoreError
 from credgraph.graph.memory import MemoryStore
 from credgraph.graph.store import GraphStore
 from credgraph.loaders.normalize import parse_roles
-from credgraph.screen import OUTPUT_COLUMNS, Decision, screen_file
+from credgraph.screen import OUTPUT_COLUMNS, Decision, require_loaded, screen_file
 from tests.analyses import check_appointment, over
 from tests.test_restrictions import WORLD, uscc
 
@@ -195,3 +195,25 @@ def test_screen_command(tmp_path: Path) -> None:
     assert bad.returncode == 2 and ".csv or .xlsx" in bad.stderr
     missing = _run(["screen", str(tmp_path / "nope.csv"), "--out", str(out)], tmp_path)
     assert missing.returncode == 2 and "no such file" in missing.stderr
+
+
+def test_screen_refuses_an_empty_or_missing_store(tmp_path: Path) -> None:
+    """No store file (nothing loaded yet) and a store file with nothing in it: a clear
+    message and exit 2, not a decision file of invalid rows."""
+    source = tmp_path / "proposed.csv"
+    source.write_text(f"person_id,uscc,role,date\nEMB,{E['A']},director,2023-01-01\n",
+                      encoding="utf-8")
+    out = tmp_path / "decisions.csv"
+    missing = _run(["screen", str(source), "--as-of", AS_OF, "--out", str(out)], tmp_path)
+    assert missing.returncode == 2, missing.stdout
+    assert "no enterprise and no person" in missing.stderr
+    assert str(tmp_path / "data" / "graph.credgraph") in missing.stderr
+    assert not out.exists()
+    empty = MemoryStore(tmp_path / "data" / "graph.credgraph")
+    empty.commit()
+    assert (tmp_path / "data" / "graph.credgraph").is_file()
+    again = _run(["screen", str(source), "--as-of", AS_OF, "--out", str(out)], tmp_path)
+    assert again.returncode == 2 and "load a dataset first" in again.stderr
+    assert not out.exists()
+    with pytest.raises(EmptyStoreError):
+        require_loaded(MemoryStore())

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 from strawberry.asgi import GraphQL
@@ -36,6 +36,15 @@ class CredgraphGraphQL(GraphQL[Context, None]):
 
     async def get_context(self, request: Request | object, response: Response | object) -> Context:
         return make_context(self.analyses, self.settings)
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        """GraphiQL as built with the explorer (graphiql.html), never Strawberry's CDN page:
+        the console works offline and tells no third party that the API was opened."""
+        folder = static_dir()
+        page = folder / "graphiql.html" if folder is not None else None
+        if page is None or not page.is_file():
+            return PlainTextResponse("GraphiQL is not built here: POST queries to /graphql.", 404)
+        return HTMLResponse(page.read_text(encoding="utf-8"))
 
 
 def static_dir() -> Path | None:

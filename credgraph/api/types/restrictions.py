@@ -160,6 +160,7 @@ class RestrictionHit:
         description="The article of the version applied, in English, e.g. "
                     "\"Art.146(5), 2018 text\".")
     citation_zh: str = strawberry.field(description="The same in Chinese.")
+    citation_en: str
     law: LawCitation
     certainty: Certainty
     note: str | None = strawberry.field(description="Why a CANDIDATE needs review (English).")
@@ -182,6 +183,7 @@ class RestrictionHit:
         return cls(
             rule_id=hit.rule_id, title=hit.title.en, title_zh=hit.title.zh,
             title_en=hit.title.en, citation=hit.citation.en, citation_zh=hit.citation.zh,
+            citation_en=hit.citation.en,
             law=LawCitation.from_record(hit.citation), certainty=Certainty(hit.certainty.value),
             note=note.en if note else None, note_zh=note.zh if note else None,
             note_en=note.en if note else None, window_start=_required_day(hit.window_start),
