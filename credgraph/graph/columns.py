@@ -62,32 +62,33 @@ def from_numpy(typecode: str, values: np.ndarray) -> array:  # type: ignore[type
 class Codes:
     """Small non-negative codes in the narrowest array that holds them (0 often = absent)."""
 
-    __slots__ = ("codes",)
+    __slots__ = ("codes", "limit")
 
     def __init__(self, codes: array | None = None) -> None:  # type: ignore[type-arg]
         self.codes = codes if codes is not None else array("B")
+        self.limit = dict(_WIDTHS)[self.codes.typecode]
 
     def __len__(self) -> int:
         return len(self.codes)
 
-    def fit(self, code: int) -> None:
-        """Widen the array so that it can hold `code`."""
+    def widen(self, code: int) -> None:
+        """A wider array, that can hold `code`."""
         if code > _WIDTHS[-1][1]:
             raise StoreError("too many distinct values for one column")
-        limit = next(limit for typecode, limit in _WIDTHS if typecode == self.codes.typecode)
-        if code > limit:
-            typecode = next(t for t, limit in _WIDTHS if code <= limit)
-            self.codes = array(typecode, self.codes)
+        typecode, self.limit = next((t, limit) for t, limit in _WIDTHS if code <= limit)
+        self.codes = array(typecode, self.codes)
 
     def append(self, code: int) -> None:
-        self.fit(code)
+        if code > self.limit:
+            self.widen(code)
         self.codes.append(code)
 
     def __getitem__(self, row: int) -> int:
         return self.codes[row]
 
     def __setitem__(self, row: int, code: int) -> None:
-        self.fit(code)
+        if code > self.limit:
+            self.widen(code)
         self.codes[row] = code
 
     def view(self) -> np.ndarray:
@@ -104,6 +105,10 @@ class Column(ABC):
     """One property of every row of a table; None is an absent property."""
 
     kind: str
+    alias = False
+    """Holds only presence: values are the row's fact (`Alias`)."""
+    crowded = False
+    """Would be cheaper kept as text (`Words` whose values mostly differ)."""
 
     @abstractmethod
     def __len__(self) -> int: ...
@@ -145,6 +150,9 @@ class Words(Column):
         if found is None:
             found = self.index[value] = len(self.words)
             self.words.append(value)
+            distinct = len(self.words)
+            self.crowded = distinct > CODE_LIMIT or (
+                len(self) >= CODE_MIN_ROWS and distinct * 2 > len(self))
         return found
 
     def append(self, value: Any) -> bool:
@@ -153,7 +161,8 @@ class Words(Column):
             return True
         if type(value) is not str:
             return False
-        self.codes.append(self.code(value))
+        code = self.index.get(value)
+        self.codes.append(code if code is not None else self.code(value))
         return True
 
     def get(self, row: int) -> Any:
@@ -164,12 +173,6 @@ class Words(Column):
             return False
         self.codes[row] = 0 if value is None else self.code(value)
         return True
-
-    @property
-    def crowded(self) -> bool:
-        """Most values differ (or too many do): a text column keeps them cheaper."""
-        distinct = len(self.words)
-        return distinct > CODE_LIMIT or (len(self) >= CODE_MIN_ROWS and distinct * 2 > len(self))
 
     def arrow(self, rows: np.ndarray) -> pa.Array:
         codes = self.codes.view()[rows].astype(np.int32) - 1
@@ -269,6 +272,7 @@ class Alias(Column):
     flag is stored."""
 
     kind = "alias"
+    alias = True
 
     def __init__(self, fact_of_row: Callable[[int], str | None], absent: int = 0) -> None:
         self.fact_of_row = fact_of_row
@@ -500,20 +504,23 @@ class Table:
         """A row for the element (whose fact is already known) with these properties."""
         row = len(self.elements)
         self.elements.append(element)
-        fact = self.fact_of(element)
+        fact: str | None = None
         for name, column in self.columns.items():
             value = props.get(name)
-            if isinstance(column, Alias):
-                if column.take(value, fact):
+            if column.alias:
+                fact = fact if fact is not None else self.fact_of(element)
+                if column.take(value, fact):  # type: ignore[attr-defined]
                     continue
                 column = self._convert(name, column, value)
             if not column.append(value):
-                self._convert(name, column, value).append(value)
-            elif isinstance(column, Words) and column.crowded:
+                column = self._convert(name, column, value)
+                column.append(value)
+            if column.crowded:
                 self._convert(name, column, "")
         for name, value in props.items():
-            if name in self.columns or value is None:
+            if value is None or name in self.columns:
                 continue
+            fact = fact if fact is not None else self.fact_of(element)
             if type(value) is str and value == fact:
                 alias = self.columns[name] = Alias(self._fact_of_row, absent=row)
                 alias.take(value, fact)
@@ -529,7 +536,7 @@ class Table:
         for an alias the row being appended is left out (the caller appends it)."""
         rows = len(column)
         kept = [column.get(row) for row in range(rows)]
-        target: Column = Text() if isinstance(column, Words | Alias) and (
+        target: Column = Text() if column.kind in (Words.kind, Alias.kind) and (
             value is None or type(value) is str) else Objects()
         for item in kept:
             target.append(item)

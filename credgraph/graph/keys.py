@@ -46,10 +46,14 @@ class HashIndex:
 
     def find(self, key_hash: int) -> list[int]:
         """Every value added under this hash, oldest first."""
-        low = int(np.searchsorted(self.hashes, key_hash, "left"))
-        high = int(np.searchsorted(self.hashes, key_hash, "right"))
-        found = self.values[low:high].tolist() if high > low else []
-        return found + self.recent.get(key_hash, [])
+        hashes = self.hashes
+        at = int(hashes.searchsorted(key_hash))
+        found = []
+        while at < len(hashes) and hashes[at] == key_hash:
+            found.append(int(self.values[at]))
+            at += 1
+        recent = self.recent.get(key_hash)
+        return found + recent if recent else found
 
     def merge(self) -> None:
         """Fold the recent keys into the sorted arrays (values under one hash stay in order)."""
@@ -92,23 +96,26 @@ class Keys:
     def __len__(self) -> int:
         return len(self.space)
 
-    def find(self, space: int, text: str) -> int:
-        """The key of this text in this space, or -1."""
-        for key in self.index.find(text_hash(self.spaces[space], text)):
+    def find(self, space: int, text: str, key_hash: int | None = None) -> int:
+        """The key of this text in this space (whose hash may be given), or -1."""
+        if key_hash is None:
+            key_hash = text_hash(self.spaces[space], text)
+        for key in self.index.find(key_hash):
             if self.space[key] == space and self.texts.get(key) == text:
                 return key
         return -1
 
     def add(self, space: int, text: str) -> int:
         """The key of this text in this space, made if new."""
-        key = self.find(space, text)
+        key_hash = text_hash(self.spaces[space], text)
+        key = self.find(space, text, key_hash)
         if key < 0:
             key = len(self.space)
             self.space.append(space)
             self.texts.append(text)
             self.head.append(-1)
             self.tail.append(-1)
-            self.index.add(text_hash(self.spaces[space], text), key)
+            self.index.add(key_hash, key)
         return key
 
     def text(self, key: int) -> str:

@@ -397,8 +397,9 @@ class MemoryStore(GraphStore):
             for element in sorted(dropped, key=lambda e: self.kind_at(e).node):
                 if self.alive(element):
                     self._drop(element)
+        identities: dict[str, int] = {}
         for version in changes.create:
-            self._create(version)
+            self._create(version, identities)
         if changes.changes:
             self.version += 1
 
@@ -407,31 +408,47 @@ class MemoryStore(GraphStore):
         key = self.keys.find(self.spaces.index(section), fact) if section in self.spaces else -1
         return list(self.chain(key)) if key >= 0 else []
 
-    def _create(self, version: FactVersion) -> None:
-        """The version's elements; an absent value is no property, as in Neo4j."""
+    def _create(self, version: FactVersion, identities: dict[str, int]) -> None:
+        """The version's elements; an absent value is no property, as in Neo4j. Identities
+        its relationships end at are looked up through `identities` (a cache of found ones,
+        forgotten when a version of that identity is made)."""
         stamp = {k: v for k, v in version.stamp.items() if k not in _ON_ELEMENT and v is not None}
         if version.placeholder:
             stamp["placeholder"] = True
         made: dict[str, int] = {}
+        keys: dict[int, int] = {}
         for node in version.nodes:
             kind = self.kind_of[self.model.node(node.label).label]
             props = {k: v for k, v in node.props.items() if v is not None}
             if kind.record_of and props.get("of") != version.fact:
                 raise StoreError(f"{node.label} {node.id}: a record's `of` must be its fact key")
-            key = self.keys.add(kind.space, version.fact)
+            key = keys.get(kind.space)
+            if key is None:
+                key = keys[kind.space] = self.keys.add(kind.space, version.fact)
             element = made[node.id] = self._element(kind, key, version.rec, {**props, **stamp})
+            if kind.space == 0:
+                identities.pop(version.fact, None)
             if kind.in_graph:
                 self.graph.add_node(element)
         for edge in version.edges:
             kind = self.kind_of[self.model.edge(edge.type).type]
-            source, target = (made[end] if end in made else self.identity(end)
-                              for end in (edge.source, edge.target))
+            ends = []
+            for end in (edge.source, edge.target):
+                found = made.get(end, identities.get(end, -1))
+                if found < 0:
+                    found = self.identity(end)
+                    if found >= 0:
+                        identities[end] = found
+                ends.append(found)
+            source, target = ends
             if source < 0 or target < 0 or source not in self.graph or target not in self.graph:
                 raise StoreError(f"{edge.type} {edge.key}: endpoint missing")
             props = {"key": edge.key, **{k: v for k, v in edge.props.items() if v is not None},
                      **stamp}
-            element = self._element(kind, self.keys.add(kind.space, version.fact), version.rec,
-                                    props, source, target)
+            key = keys.get(kind.space)
+            if key is None:
+                key = keys[kind.space] = self.keys.add(kind.space, version.fact)
+            element = self._element(kind, key, version.rec, props, source, target)
             self.graph.add_edge(source, target, key=element)
 
     def visible_facts(self, section: str, source: str) -> Iterator[str]:
