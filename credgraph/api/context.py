@@ -5,6 +5,7 @@ DataLoaders built fresh for each request.
 from __future__ import annotations
 
 import asyncio
+import contextvars
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TypeVar
@@ -12,6 +13,10 @@ from typing import TypeVar
 import strawberry
 from strawberry.dataloader import DataLoader
 
+from credgraph import deadline
+from credgraph.api.access import RequestAccess
+from credgraph.api.limits import current_pool
+from credgraph.exc import DeadlineExceededError
 from credgraph.queries.analyses import Analyses
 from credgraph.queries.links.results import Neighbourhood
 from credgraph.queries.time import Moment
@@ -21,8 +26,24 @@ T = TypeVar("T")
 
 
 async def in_thread(call: Callable[[], T]) -> T:
-    """Run a blocking store call off the event loop, so one slow query does not stall others."""
-    return await asyncio.to_thread(call)
+    """Run a blocking store call off the event loop, so one slow query does not stall others.
+
+    It runs on the server's bounded worker pool with the request's context, so the call
+    sees the request's deadline (credgraph.deadline); past the deadline the caller gets
+    DeadlineExceededError at once and the call stops at its next check.
+    """
+    pool = current_pool()
+    budget = deadline.current()
+    running = asyncio.get_running_loop().run_in_executor(
+        pool.executor if pool is not None else None, contextvars.copy_context().run, call)
+    if budget is None:
+        return await running
+    try:
+        return await asyncio.wait_for(running, timeout=max(budget.remaining(), 0.0))
+    except TimeoutError:
+        budget.cancel(f"the request ran past its deadline of {budget.seconds:g} s and was "
+                      "stopped")
+        raise DeadlineExceededError(budget.reason) from None
 
 
 @dataclass
@@ -56,10 +77,12 @@ class Context:
     analyses: Analyses
     settings: Settings
     loaders: Loaders
+    access: RequestAccess
 
 
-def make_context(analyses: Analyses, settings: Settings) -> Context:
-    return Context(analyses=analyses, settings=settings, loaders=Loaders(analyses))
+def make_context(analyses: Analyses, settings: Settings, access: RequestAccess) -> Context:
+    return Context(analyses=analyses, settings=settings, loaders=Loaders(analyses),
+                   access=access)
 
 
 Info = strawberry.Info[Context, None]

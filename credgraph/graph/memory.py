@@ -172,6 +172,9 @@ class MemoryStore(GraphStore):
              for u, v, k, a in graph.edges(keys=True, data=True)},
         )
 
+    def ping(self) -> None:
+        """The graph lives in this process: it answers whenever the process does."""
+
     def commit(self) -> None:
         """Write the whole graph to its file (atomically: never half a file)."""
         if self.path is None:

@@ -6,10 +6,11 @@ from collections import defaultdict
 from collections.abc import Collection, Sequence
 from typing import Any
 
-from neo4j import GraphDatabase, Query, RoutingControl
-from neo4j.exceptions import Neo4jError, ServiceUnavailable
+from neo4j import GraphDatabase, NotificationMinimumSeverity, Query, RoutingControl
+from neo4j.exceptions import DriverError, Neo4jError, ServiceUnavailable
 
-from credgraph.exc import ConfigurationError, StoreError
+from credgraph import deadline
+from credgraph.exc import ConfigurationError, DeadlineExceededError, StoreError
 from credgraph.graph import cypher
 from credgraph.graph.model import ENTITY_LABEL
 from credgraph.graph.records import EdgeRecord, EnterpriseRef, GraphCounts, NodeRecord, Snapshot
@@ -28,13 +29,26 @@ class Neo4jStore(GraphStore):
         database: str = "neo4j",
         timeout_seconds: float = 30.0,
         write_timeout_seconds: float = 300.0,
+        connect_timeout_seconds: float = 3.0,
+        retry_seconds: float = 1.0,
     ) -> None:
         super().__init__()
         auth = (user, password) if password else None
         self.database = database
         self.timeout_seconds = timeout_seconds
         self.write_timeout_seconds = write_timeout_seconds
-        self.driver = GraphDatabase.driver(uri, auth=auth)
+        # Notifications off at the server: otherwise the driver logs a multi-kilobyte
+        # warning per query (e.g. "property key does not exist"), which is noise that can
+        # hold a server whose log is read slowly. Short connect and retry times make a
+        # request fail fast with SERVICE_UNAVAILABLE while Neo4j is down; the pool
+        # reconnects by itself once it is back.
+        self.driver = GraphDatabase.driver(
+            uri, auth=auth,
+            notifications_min_severity=NotificationMinimumSeverity.OFF,
+            connection_timeout=connect_timeout_seconds,
+            connection_acquisition_timeout=connect_timeout_seconds + retry_seconds,
+            max_transaction_retry_time=retry_seconds,
+        )
         try:
             self.driver.verify_connectivity()
         except (Neo4jError, ServiceUnavailable, OSError) as e:
@@ -52,23 +66,42 @@ class Neo4jStore(GraphStore):
             settings.neo4j_database,
             settings.query_timeout_seconds,
             settings.write_timeout_seconds,
+            settings.neo4j_connect_timeout_seconds,
+            settings.neo4j_retry_seconds,
         )
 
     def _execute(self, text: str, params: dict[str, Any], routing: RoutingControl) -> Any:
         """One auto-retried transaction with the server-side time limit for its kind.
 
-        Reads answer people and get the short limit; a load batch may queue behind
-        other writers on a busy server, so writes get the longer one.
+        Reads answer people and get the short limit, cut to what is left of the request's
+        deadline (credgraph.deadline) so the server stops the work with the request; a
+        load batch may queue behind other writers on a busy server, so writes get the
+        longer one.
         """
-        timeout = (
-            self.timeout_seconds if routing is RoutingControl.READ else self.write_timeout_seconds
-        )
+        if routing is RoutingControl.READ:
+            timeout = deadline.remaining(self.timeout_seconds)
+        else:
+            timeout = self.write_timeout_seconds
         try:
             return self.driver.execute_query(
                 Query(text, timeout=timeout), params, database_=self.database, routing_=routing
             )
         except Neo4jError as e:
+            if "TransactionTimedOut" in (e.code or ""):
+                raise DeadlineExceededError(
+                    f"the store query ran past its time limit of {timeout:.3g} s and was "
+                    "stopped") from e
             raise StoreError(f"Neo4j query failed: {e.message}") from e
+        except DriverError as e:
+            raise StoreError(f"Neo4j is unavailable: {e}") from e
+
+    def ping(self) -> None:
+        """One trivial read with a short limit: raises StoreError unless Neo4j answers."""
+        try:
+            self.driver.execute_query(Query("RETURN 1", timeout=2.0), database_=self.database,
+                                      routing_=RoutingControl.READ)
+        except (Neo4jError, DriverError) as e:
+            raise StoreError(f"Neo4j is unavailable: {e}") from e
 
     def read(self, text: str, **params: Any) -> list[dict[str, Any]]:
         """Run a read query routed to readers; records come back as dicts."""

@@ -179,6 +179,7 @@ class Person(Node):
     placeholder: bool
     provenance: Provenance | None
     at: strawberry.Private[Moment]
+    raw_id_number: strawberry.Private[str | None]
 
     @classmethod
     def from_record(cls, props: Mapping[str, Any], at: Moment) -> Person:
@@ -189,11 +190,17 @@ class Person(Node):
             name=props.get("name") or props["id"],
             kind=EntityKind(PERSON),
             masked_id_number=mask_id_number(props.get("id_number")),
+            raw_id_number=props.get("id_number"),
             nationality=props.get("nationality"),
             placeholder=bool(props.get("placeholder")),
             provenance=Provenance.from_record(props),
             at=at,
         )
+
+    @described("The whole id number with reveal: true, else masked. Only roles that may "
+               "reveal it see it (README.md, Roles), and every reveal is audited.")
+    def id_number(self, reveal: bool = False) -> str | None:
+        return self.raw_id_number if reveal else self.masked_id_number
 
     @described("Posts the person holds (in force on the day).")
     async def appointments(self, info: Info, include_history: bool = False) -> list[Appointment]:

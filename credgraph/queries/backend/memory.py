@@ -14,6 +14,7 @@ from typing import Any
 
 import networkx as nx
 
+from credgraph import deadline
 from credgraph.graph.memory import MemoryStore
 from credgraph.queries.backend.base import Backend, FactPlan, search_order, search_tier
 from credgraph.queries.links.results import (
@@ -96,6 +97,7 @@ class MemoryBackend(Backend):
                at: Moment) -> list[tuple[int, Entity]]:
         hits: list[tuple[int, Entity]] = []
         for node_id, attrs in self.graph.nodes(data=True):
+            deadline.check()
             if attrs.get("label") not in self.entity_labels:
                 continue
             found = entity(attrs["label"], _props(node_id, attrs))
@@ -118,6 +120,7 @@ class MemoryBackend(Backend):
         nodes = self.graph.nodes
         result: dict[str, list[RawRel]] = {}
         for node_id in ids:
+            deadline.check()
             if self._entity(node_id) is None:
                 continue
             result[node_id] = [
@@ -143,6 +146,7 @@ class MemoryBackend(Backend):
               types: Sequence[str] | None = None) -> list[Link]:
         found: dict[tuple[str, str], Link] = {}
         for node_id in ids:
+            deadline.check()
             for link in self._links(node_id, at.day, types):
                 found[link.order] = link
         return list(found.values())
@@ -163,6 +167,7 @@ class MemoryBackend(Backend):
         wanted = frozenset(lists) if lists is not None else None
         result: dict[str, list[Mapping[str, Any]]] = {}
         for node_id in ids:
+            deadline.check()
             if node_id not in graph:
                 continue
             for _, entry, attrs in graph.out_edges(node_id, data=True):
@@ -180,6 +185,7 @@ class MemoryBackend(Backend):
         graph = self.graph
         found: dict[str, Holding] = {}
         for node_id in ids:
+            deadline.check()
             if node_id not in graph:
                 continue
             edges = (graph.in_edges(node_id, keys=True, data=True) if upward
@@ -229,6 +235,7 @@ class MemoryBackend(Backend):
         facts = Facts()
         people = [p for p in person_ids if p in self.graph]
         for person in people:
+            deadline.check()
             facts.triggers.extend(self._triggers_of(person, plan.person_lists, {}, until))
             facts.appointments.extend(self._posts(person))
         enterprises = {a.enterprise_id for a in facts.appointments
@@ -240,8 +247,11 @@ class MemoryBackend(Backend):
 
     def registry_triggers(self, plan: FactPlan, until: str, at: Moment) -> Facts:
         lists = plan.lists
-        triggers = [self._trigger(node) for node, attrs in self.graph.nodes(data=True)
-                    if self._is_trigger(attrs, lists, plan.events, until)]
+        triggers: list[Trigger] = []
+        for node, attrs in self.graph.nodes(data=True):
+            deadline.check()
+            if self._is_trigger(attrs, lists, plan.events, until):
+                triggers.append(self._trigger(node))
         holders = [
             Appointment.from_record(person, enterprise, attrs["type"], attrs)
             for enterprise in sorted({t.subject_id for t in triggers

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
+from credgraph import deadline
 from credgraph.queries.restrictions.facts import Appointment, FactRef, Facts, Trigger
 from credgraph.queries.restrictions.rules import (
     Certainty,
@@ -206,11 +207,10 @@ def evaluate(facts: Facts, table: RuleTable) -> list[Hit]:
         posts_of[post.person_id].append(post)
         holders_at[post.enterprise_id].append(post)
     triggers = {(t.source, t.id): t for t in facts.triggers}
-    hits = [
-        hit
-        for trigger in triggers.values()
-        for rule, ground in table.grounds_for(trigger.source, trigger.kind, trigger.subject_type)
-        for hit in _hits(rule, ground, trigger, posts_of, holders_at)
-    ]
+    hits: list[Hit] = []
+    for trigger in triggers.values():
+        deadline.check()
+        for rule, ground in table.grounds_for(trigger.source, trigger.kind, trigger.subject_type):
+            hits.extend(_hits(rule, ground, trigger, posts_of, holders_at))
     hits.sort(key=lambda h: (h.person_id, h.window_start, h.rule_id, h.trigger.id))
     return hits
