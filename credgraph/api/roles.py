@@ -203,3 +203,8 @@ def table_source() -> Any:
 
 def load_roles(schema: GraphQLSchema) -> RoleTable:
     return build_table(table_source(), schema)
+
+
+def role_names() -> frozenset[str]:
+    """The roles the table defines, without building the schema (the CLI's keys commands)."""
+    return frozenset(table_source()["roles"])
