@@ -12,7 +12,7 @@ from typing import Any
 
 import strawberry
 
-from credgraph.api.context import Info
+from credgraph.api.context import Info, in_thread
 from credgraph.api.types.base import Node, described
 from credgraph.api.types.enums import EnterpriseStatus, EntityKind
 from credgraph.api.types.facts import (
@@ -179,7 +179,6 @@ class Person(Node):
     placeholder: bool
     provenance: Provenance | None
     at: strawberry.Private[Moment]
-    raw_id_number: strawberry.Private[str | None]
 
     @classmethod
     def from_record(cls, props: Mapping[str, Any], at: Moment) -> Person:
@@ -190,7 +189,6 @@ class Person(Node):
             name=props.get("name") or props["id"],
             kind=EntityKind(PERSON),
             masked_id_number=mask_id_number(props.get("id_number")),
-            raw_id_number=props.get("id_number"),
             nationality=props.get("nationality"),
             placeholder=bool(props.get("placeholder")),
             provenance=Provenance.from_record(props),
@@ -199,8 +197,11 @@ class Person(Node):
 
     @described("The whole id number with reveal: true, else masked. Only roles that may "
                "reveal it see it (README.md, Roles), and every reveal is audited.")
-    def id_number(self, reveal: bool = False) -> str | None:
-        return self.raw_id_number if reveal else self.masked_id_number
+    async def id_number(self, info: Info, reveal: bool = False) -> str | None:
+        if not reveal:
+            return self.masked_id_number
+        links, person_id, at = info.context.analyses.links, self.id, self.at
+        return await in_thread(lambda: links.revealed_id_number(person_id, at))
 
     @described("Posts the person holds (in force on the day).")
     async def appointments(self, info: Info, include_history: bool = False) -> list[Appointment]:

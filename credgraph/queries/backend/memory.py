@@ -84,6 +84,11 @@ class MemoryBackend(Backend):
         found = {node_id: self._entity(node_id) for node_id in ids}
         return {k: v for k, v in found.items() if v is not None}
 
+    def id_numbers(self, person_ids: Sequence[str], at: Moment) -> dict[str, str | None]:
+        nodes = self.graph.nodes
+        return {p: nodes[p].get("id_number") for p in person_ids
+                if p in nodes and nodes[p].get("label") == self.person}
+
     def entity_ids(self, at: Moment, batch: int = 10_000) -> Iterator[list[str]]:
         ids = sorted(n for n, label in self.graph.nodes(data="label")
                      if label in self.entity_labels)

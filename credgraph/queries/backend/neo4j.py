@@ -55,6 +55,7 @@ class Queries:
     """The backend's Cypher, built once from the model."""
 
     entities: str
+    id_numbers: str
     entity_ids: str
     resolve: str
     search_ids: str
@@ -229,6 +230,11 @@ MATCH (p:{person})-[r:{post}]->(:{entity_} {{id: id}})
 WHERE r.role IN $roles
 RETURN p.id AS person, id AS enterprise, type(r) AS relation, properties(r) AS props
 """,
+        id_numbers=f"""
+UNWIND $ids AS id
+MATCH (p:{person} {{id: id}})
+RETURN id, p.id_number AS number
+""",
         current_posts=f"""
 UNWIND $ids AS id
 MATCH (:{entity_} {{id: id}})-[r:{post}]->(e:{enterprise})
@@ -376,6 +382,10 @@ class Neo4jBackend(Backend):
         holders = _appointments(self._read(self.queries.post_holders, ids=enterprises,
                                            roles=sorted(plan.holder_roles)))
         return Facts(triggers, holders)
+
+    def id_numbers(self, person_ids: Sequence[str], at: Moment) -> dict[str, str | None]:
+        rows = self._read(self.queries.id_numbers, ids=list(person_ids))
+        return {r["id"]: r["number"] for r in rows}
 
     def current_posts(self, person_ids: Sequence[str], at: Moment) -> list[Appointment]:
         return _appointments(self._read(self.queries.current_posts, ids=sorted(person_ids),
