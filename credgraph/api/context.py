@@ -15,7 +15,7 @@ from strawberry.dataloader import DataLoader
 
 from credgraph import deadline
 from credgraph.api.access import RequestAccess
-from credgraph.api.limits import current_pool
+from credgraph.api.limits import current_lane
 from credgraph.exc import DeadlineExceededError
 from credgraph.queries.analyses import Analyses
 from credgraph.queries.links.results import Neighbourhood
@@ -28,18 +28,28 @@ T = TypeVar("T")
 async def in_thread(call: Callable[[], T]) -> T:
     """Run a blocking store call off the event loop, so one slow query does not stall others.
 
-    It runs on the server's bounded worker pool with the request's context, so the call
-    sees the request's deadline (credgraph.deadline); past the deadline the caller gets
-    DeadlineExceededError at once and the call stops at its next check.
+    It runs on the server's bounded worker pool, one call of a request at a time, with
+    the request's context, so the call sees the request's deadline (credgraph.deadline);
+    past the deadline the caller gets DeadlineExceededError at once and the call stops at
+    its next check.
     """
-    pool = current_pool()
+    lane = current_lane()
     budget = deadline.current()
-    running = asyncio.get_running_loop().run_in_executor(
-        pool.executor if pool is not None else None, contextvars.copy_context().run, call)
+    loop = asyncio.get_running_loop()
+    if lane is None:
+        return await loop.run_in_executor(None, contextvars.copy_context().run, call)
+
+    async def run() -> T:
+        async with lane.turn:
+            if budget is not None:
+                budget.check()
+            return await loop.run_in_executor(lane.pool.executor,
+                                              contextvars.copy_context().run, call)
+
     if budget is None:
-        return await running
+        return await run()
     try:
-        return await asyncio.wait_for(running, timeout=max(budget.remaining(), 0.0))
+        return await asyncio.wait_for(run(), timeout=max(budget.remaining(), 0.0))
     except TimeoutError:
         budget.cancel(f"the request ran past its deadline of {budget.seconds:g} s and was "
                       "stopped")

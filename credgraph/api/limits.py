@@ -7,18 +7,20 @@ a caller, and the threads that run store calls.
   anything runs (QUERY_TOO_COSTLY).
 * Rate: per key or token, and per client address without one (the `limits` library,
   sliding-window counters in memory).
-* Workers: one bounded thread pool runs every store call; the server admits at most
-  `api_max_requests` requests at once and answers one more with 503 and Retry-After
-  at once, so nothing queues without bound.
+* Workers: one bounded thread pool runs every store call, one call at a time per
+  request; the server admits at most `api_max_requests` requests at once and answers
+  one more with 503 and Retry-After at once, so nothing queues without bound.
 """
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass
 from typing import Any
 
 from graphql import (
@@ -153,21 +155,31 @@ class WorkerPool:
         self.executor.shutdown(wait=False, cancel_futures=True)
 
 
-_POOL: ContextVar[WorkerPool | None] = ContextVar("credgraph_pool", default=None)
+@dataclass(frozen=True)
+class Lane:
+    """One request's way to the pool: one store call at a time, so a request with many
+    aliases holds one worker, never all of them."""
+
+    pool: WorkerPool
+    turn: asyncio.Semaphore
 
 
-def current_pool() -> WorkerPool | None:
-    """The worker pool of the request being served (None outside one: the default pool)."""
-    return _POOL.get()
+_LANE: ContextVar[Lane | None] = ContextVar("credgraph_lane", default=None)
+
+
+def current_lane() -> Lane | None:
+    """The lane of the request being served (None outside one: the default executor)."""
+    return _LANE.get()
 
 
 @contextmanager
-def using(pool: WorkerPool) -> Iterator[WorkerPool]:
-    token = _POOL.set(pool)
+def using(pool: WorkerPool) -> Iterator[Lane]:
+    lane = Lane(pool, asyncio.Semaphore(1))
+    token = _LANE.set(lane)
     try:
-        yield pool
+        yield lane
     finally:
-        _POOL.reset(token)
+        _LANE.reset(token)
 
 
 class RateLimits:

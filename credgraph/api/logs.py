@@ -13,7 +13,7 @@ import sys
 import traceback
 from contextvars import ContextVar
 from logging.handlers import QueueHandler, QueueListener
-from typing import Any
+from typing import Any, TextIO
 
 import orjson
 
@@ -63,13 +63,35 @@ class DroppingQueueHandler(QueueHandler):
             self.dropped += 1
 
 
-def configure_logging(queue_size: int, level: int = logging.INFO) -> QueueListener:
+class LogWriter(QueueListener):
+    """The one thread that writes queued records as JSON lines to a stream."""
+
+    STOP_SECONDS = 5.0
+
+    def __init__(self, records: queue.Queue[logging.LogRecord], stream: TextIO) -> None:
+        handler = logging.StreamHandler(stream)
+        handler.setFormatter(JsonFormatter())
+        super().__init__(records, handler)
+        self.records: queue.Queue[Any] = records
+
+    def stop(self) -> None:
+        """Flush what is queued, but give up after STOP_SECONDS on a stream nobody reads."""
+        thread = self._thread
+        if thread is None:
+            return
+        try:
+            self.records.put(None, timeout=self.STOP_SECONDS)  # QueueListener's sentinel
+        except queue.Full:
+            return
+        thread.join(self.STOP_SECONDS)
+        self._thread = None
+
+
+def configure_logging(queue_size: int, level: int = logging.INFO) -> LogWriter:
     """Send every logger through the queue to JSON lines on stderr; returns the started
     writer (stop it at shutdown to flush)."""
     records: queue.Queue[logging.LogRecord] = queue.Queue(maxsize=queue_size)
-    writer = logging.StreamHandler(sys.stderr)
-    writer.setFormatter(JsonFormatter())
-    listener = QueueListener(records, writer, respect_handler_level=False)
+    listener = LogWriter(records, sys.stderr)
     root = logging.getLogger()
     for handler in list(root.handlers):
         root.removeHandler(handler)
