@@ -135,4 +135,6 @@ def create_app(store: GraphStore, settings: Settings, authenticator: Authenticat
         yield
         pool.close()
 
-    return Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
+    app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
+    app.state.pool = pool
+    return app

@@ -44,7 +44,8 @@ async def in_thread(call: Callable[[], T]) -> T:
             if budget is not None:
                 budget.check()
             return await loop.run_in_executor(lane.pool.executor,
-                                              contextvars.copy_context().run, call)
+                                              contextvars.copy_context().run,
+                                              lane.pool.tracked(call))
 
     if budget is None:
         return await run()

@@ -15,13 +15,14 @@ a caller, and the threads that run store calls.
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from graphql import (
     FieldNode,
@@ -46,6 +47,7 @@ from limits.strategies import SlidingWindowCounterRateLimiter
 
 from credgraph.api.errors import QUERY_TOO_COSTLY
 
+T = TypeVar("T")
 PAGE_ARGUMENTS = ("first", "maxNodes")
 """Arguments that bound how many items a field (or the lists inside it) brings."""
 
@@ -141,6 +143,23 @@ class WorkerPool:
                                            thread_name_prefix="credgraph-worker")
         self.max_requests = max_requests
         self.in_flight = 0
+        self.busy = 0
+        """Workers running a store call now (what a stopped request must bring back down)."""
+        self._busy_lock = threading.Lock()
+
+    def tracked(self, call: Callable[[], T]) -> Callable[[], T]:
+        """The call, counted in `busy` while it runs."""
+
+        def run() -> T:
+            with self._busy_lock:
+                self.busy += 1
+            try:
+                return call()
+            finally:
+                with self._busy_lock:
+                    self.busy -= 1
+
+        return run
 
     def admit(self) -> bool:
         if self.in_flight >= self.max_requests:
