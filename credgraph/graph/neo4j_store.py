@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections import defaultdict
 from collections.abc import Collection, Sequence
 from typing import Any
@@ -16,6 +17,11 @@ from credgraph.graph.model import ENTITY_LABEL
 from credgraph.graph.records import EdgeRecord, EnterpriseRef, GraphCounts, NodeRecord, Snapshot
 from credgraph.graph.store import OVERFULL_TOLERANCE, GraphStore
 from credgraph.settings import Settings, StoreKind
+
+UNREACHABLE_PAUSE_SECONDS = 1.0
+"""After Neo4j could not be reached, how long other queries fail at once instead of each
+waiting out the driver's connect and retry times; then the next query tries again, so
+the store recovers by itself within this pause of Neo4j coming back."""
 
 
 class Neo4jStore(GraphStore):
@@ -37,6 +43,7 @@ class Neo4jStore(GraphStore):
         self.database = database
         self.timeout_seconds = timeout_seconds
         self.write_timeout_seconds = write_timeout_seconds
+        self._unreachable_until = 0.0
         # Notifications off at the server: otherwise the driver logs a multi-kilobyte
         # warning per query (e.g. "property key does not exist"), which is noise that can
         # hold a server whose log is read slowly. Short connect and retry times make a
@@ -82,8 +89,10 @@ class Neo4jStore(GraphStore):
             timeout = deadline.remaining(self.timeout_seconds)
         else:
             timeout = self.write_timeout_seconds
+        if time.monotonic() < self._unreachable_until:
+            raise StoreError("Neo4j is unavailable (it did not answer a moment ago)")
         try:
-            return self.driver.execute_query(
+            result = self.driver.execute_query(
                 Query(text, timeout=timeout), params, database_=self.database, routing_=routing
             )
         except Neo4jError as e:
@@ -91,9 +100,14 @@ class Neo4jStore(GraphStore):
                 raise DeadlineExceededError(
                     f"the store query ran past its time limit of {timeout:.3g} s and was "
                     "stopped") from e
+            if e.code and e.code.startswith("Neo.TransientError"):
+                raise StoreError(f"Neo4j is unavailable: {e.message}") from e
             raise StoreError(f"Neo4j query failed: {e.message}") from e
         except DriverError as e:
+            self._unreachable_until = time.monotonic() + UNREACHABLE_PAUSE_SECONDS
             raise StoreError(f"Neo4j is unavailable: {e}") from e
+        self._unreachable_until = 0.0
+        return result
 
     def ping(self) -> None:
         """One trivial read with a short limit: raises StoreError unless Neo4j answers."""
@@ -102,6 +116,7 @@ class Neo4jStore(GraphStore):
                                       routing_=RoutingControl.READ)
         except (Neo4jError, DriverError) as e:
             raise StoreError(f"Neo4j is unavailable: {e}") from e
+        self._unreachable_until = 0.0
 
     def read(self, text: str, **params: Any) -> list[dict[str, Any]]:
         """Run a read query routed to readers; records come back as dicts."""
