@@ -12,6 +12,7 @@ import datetime
 import hashlib
 import hmac
 import json
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +25,8 @@ from typer.testing import CliRunner
 from credgraph.api.app import create_app
 from credgraph.api.auth import KeyStore
 from credgraph.cli import app as cli
+from credgraph.graph.memory import MemoryStore
+from credgraph.graph.neo4j_store import Neo4jStore
 from credgraph.graph.store import GraphStore
 from credgraph.settings import Settings
 from tests.oidc_provider import AUDIENCE, ISSUER, Provider
@@ -86,9 +89,29 @@ def _settings(tmp_path: Path, **extra: Any) -> Settings:
                     **extra)
 
 
+@pytest.fixture(scope="module", params=["memory", pytest.param("neo4j", marks=pytest.mark.neo4j)])
+def loaded(request: pytest.FixtureRequest,
+           tmp_path_factory: pytest.TempPathFactory) -> Iterator[GraphStore]:
+    """The scenario with two licence revocations, loaded once per store for the module
+    (its tests only read the graph)."""
+    folder = tmp_path_factory.mktemp("access")
+    store: GraphStore
+    if request.param == "memory":
+        store = MemoryStore(folder / "graph.credgraph")
+    else:
+        store = Neo4jStore(request.getfixturevalue("neo4j_uri"),
+                           password=os.environ.get("CREDGRAPH_TEST_NEO4J_PASSWORD", ""))
+        store.clear()
+    load_sections(store, folder / "scenario", {**SCENARIO, "enterprise_events": EVENTS})
+    try:
+        yield store
+    finally:
+        store.close()
+
+
 @pytest.fixture
-def server(store: GraphStore, tmp_path: Path) -> Iterator[Server]:
-    load_sections(store, tmp_path / "scenario", {**SCENARIO, "enterprise_events": EVENTS})
+def server(loaded: GraphStore, tmp_path: Path) -> Iterator[Server]:
+    store = loaded
     settings = _settings(tmp_path)
     keys = KeyStore(tmp_path / "keys.json")
     tokens: dict[str, str | None] = {"anonymous": None}
@@ -220,8 +243,8 @@ def _b64(part: dict[str, Any] | bytes) -> str:
 
 
 @pytest.fixture
-def oidc_server(store: GraphStore, tmp_path: Path) -> Iterator[tuple[Server, Provider]]:
-    load_sections(store, tmp_path / "scenario", SCENARIO)
+def oidc_server(loaded: GraphStore, tmp_path: Path) -> Iterator[tuple[Server, Provider]]:
+    store = loaded
     with Provider() as provider:
         settings = _settings(tmp_path, oidc_issuer=ISSUER, oidc_audience=AUDIENCE,
                              oidc_jwks_url=provider.jwks_url)
