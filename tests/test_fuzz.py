@@ -1,7 +1,7 @@
 """Schema-driven fuzzing: queries generated from the schema (hypothesis-graphql), sent by every
 role; none may get a 5xx, an INTERNAL_SERVER_ERROR or hang past its deadline.
 
-CREDGRAPH_FUZZ_EXAMPLES sets the queries per role (default 40 here; the benchmark run is
+CREDGRAPH_FUZZ_EXAMPLES sets the queries per role (default 25 here; the benchmark run is
 `CREDGRAPH_FUZZ_EXAMPLES=1000 python -m pytest -s tests/test_fuzz.py`).
 """
 
@@ -28,7 +28,7 @@ from credgraph.settings import Settings
 from tests.test_access import EVENTS
 from tests.test_api_dataset import A1, SCENARIO, load_sections
 
-EXAMPLES = int(os.environ.get("CREDGRAPH_FUZZ_EXAMPLES", "40"))
+EXAMPLES = int(os.environ.get("CREDGRAPH_FUZZ_EXAMPLES", "25"))
 DEADLINE = 5.0
 ROLES = ("anonymous", "public", "enterprise", "regulator", "admin")
 
