@@ -49,7 +49,7 @@ class Settings(BaseSettings):
     api_list_estimate: int = Field(
         default=20, gt=0, description="Items a list field without a page size is counted at")
     request_deadline_seconds: float = Field(
-        default=20.0, gt=0,
+        default=30.0, gt=0,
         description="Wall-clock limit of one request; past it the work stops and the client "
                     "gets DEADLINE_EXCEEDED")
     api_workers: int = Field(default=8, gt=0, description="Threads that run store calls")
