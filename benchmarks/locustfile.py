@@ -3,7 +3,8 @@
 Inputs (USCCs, person ids, search texts, tokens) come from the JSON file named by
 CREDGRAPH_BENCH_INPUTS, written by bench_serve.py from the registry under test. Each
 request is reported under its operation's name; an answer with GraphQL errors counts as
-a failure, and a 503 (the designed refusal of a full server) as a failure named so.
+a failure, and a 503 (the designed refusal of a full server) as a failure reported under
+`<operation> [503]`.
 """
 
 from __future__ import annotations
@@ -50,6 +51,8 @@ class Party(HttpUser):
         with self.client.post("/graphql", json={"query": query, "variables": variables},
                               headers=headers, name=name, catch_response=True) as response:
             if response.status_code == 503:
+                # Counted apart, so an operation's figures are those of answered requests.
+                response.request_meta["name"] = f"{name} [503]"
                 response.failure("503 server busy (designed)")
             elif response.status_code != 200:
                 response.failure(f"HTTP {response.status_code}")
