@@ -18,6 +18,7 @@ from credgraph.generate.bounds import MIN_ENTERPRISES
 from credgraph.graph import open_store
 from credgraph.graph.store import GraphStore
 from credgraph.loaders.load import LoadReport, load_dataset
+from credgraph.loaders.plan import Outcome
 from credgraph.queries.restrictions.rules import Lang
 from credgraph.settings import StoreKind, get_settings
 
@@ -34,12 +35,21 @@ console = Console()
 
 
 def _summary(report: LoadReport) -> Table:
-    table = Table(title=f"Load {report.batch_id} ({report.seconds:.1f} s)")
-    for column in ("section", "file", "rows", "loaded", "rejected", "warnings", "rows/s"):
+    """Per file: rows read and refused, and what its facts did (new, corrected, withdrawn)."""
+    m = report.manifest
+    table = Table(title=f"Load {report.batch_id} from {m.source} ({m.kind.value} extract "
+                        f"recorded {report.recorded_at}; {report.seconds:.1f} s)",
+                  caption=f"data version {report.data_version}")
+    columns = ("section", "file", "rows", "rejected", "warnings", "new", "corrected",
+               "retracted", "unchanged", "rows/s")
+    for column in columns:
         table.add_column(column, justify="left" if column in ("section", "file") else "right")
     for s in report.sections:
-        table.add_row(s.section, s.file, f"{s.rows:,}", f"{s.loaded:,}", f"{s.rejected:,}",
-                      f"{s.warnings:,}", f"{s.rows_per_second:,.0f}")
+        facts = [s.outcomes[o] for o in (Outcome.CREATED, Outcome.CORRECTED, Outcome.RETRACTED,
+                                         Outcome.UNCHANGED)]
+        facts[2] += report.withdrawn.get(s.section, 0)
+        table.add_row(s.section, s.file, f"{s.rows:,}", f"{s.rejected:,}", f"{s.warnings:,}",
+                      *(f"{n:,}" for n in facts), f"{s.rows_per_second:,.0f}")
     return table
 
 
@@ -51,6 +61,10 @@ def _load(store: GraphStore, dataset: Path, rejects: Path, batch_size: int) -> L
         typer.echo(f"credgraph: cannot load {dataset}: {e}", err=True)
         raise typer.Exit(2) from e
     console.print(_summary(report))
+    withdrawn = sum(report.withdrawn.values())
+    if withdrawn:
+        console.print(f"{withdrawn:,} fact(s) {report.manifest.source} no longer supplies were "
+                      "retracted (counted under retracted): this was a full extract")
     if report.rejected:
         console.print(f"{report.rejected:,} row(s) refused: see {report.rejects_path}")
     if report.warnings:
