@@ -524,8 +524,10 @@ FEED_SCENARIO: dict[str, Any] = {
                 "corrected": "2026-03-02 09:00", "reason": "更正：出资比例登记错误",
                 "row": "shareholdings.csv:2"},
     "withdrawn": {"holder": "李示二", "percent": 10},
-    "listed": {"id": "EXP3", "name": "王示三", "objection": "YY2026-001",
-               "filed": "2026-03-03", "resolved": "2026-03-05"},
+    # A director (officers.csv) listed as a dishonest debtor (list_entries.csv): barred from
+    # the post (docs/restriction-rules.md), as a candidate only while the objection is pending.
+    "listed": {"id": "EXP3", "name": "王示三", "post": "示例丙科技有限公司",
+               "objection": "YY2026-001", "filed": "2026-03-03", "resolved": "2026-03-05"},
     "authority": {"before": "北京市市场监督管理局", "after": "上海市市场监督管理局",
                   "moved": "2026-03-04"},
 }

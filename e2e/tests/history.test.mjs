@@ -137,6 +137,27 @@ test("corrections struck through, knownAt, the disputed badge and links that rep
     assert.ok(!badge.includes("处理 2026"), `not resolved yet: ${badge}`);
     assert.equal(await page.locator(`${ENTRIES} tr.fact.disputed`).count(), 1);
     await shot(page, "history-disputed");
+    // The restriction check asks as the register showed it then: the post rests on a listing
+    // under objection, so the hits are candidates naming the objection, not a verdict.
+    const check = async () => {
+      await page.click("#tab-risk");
+      await page.click("#run-check");
+      await page.waitForSelector("#verdict");
+      const hits = await page.locator("article.hit").evaluateAll((cards) => cards.map((card) => ({
+        certainty: card.className, text: card.textContent,
+        posts: [...card.querySelectorAll("table.affected tr")].map((tr) => tr.querySelector("td").textContent),
+      })));
+      // The person's one post (officers.csv) is the one the listing bars them from.
+      assert.deepEqual([...new Set(hits.flatMap((hit) => hit.posts))], [listed.post]);
+      return { verdict: await page.getAttribute("#verdict", "class"), hits };
+    };
+    const pending = await check();
+    assert.equal(pending.verdict, "verdict verdict-needsReview");
+    for (const hit of pending.hits) {
+      assert.equal(hit.certainty, "hit certainty-candidate");
+      assert.ok(hit.text.includes(listed.objection), `the hit names the objection: ${hit.text}`);
+    }
+    await page.click("#tab-map");
     expectTimes("2026-03-04");
 
     // The address reproduces the view in a page of its own.
@@ -164,6 +185,13 @@ test("corrections struck through, knownAt, the disputed badge and links that rep
     await objections.click();
     const kept = await page.locator(`${ENTRIES} li.objection`).textContent();
     for (const part of [listed.objection, "不成立", `提出 ${listed.filed}`, `处理 ${listed.resolved}`]) assert.ok(kept.includes(part), `${part} in ${kept}`);
+    // The objection rejected, the listing stands: the same check now disqualifies.
+    const decided = await check();
+    assert.equal(decided.verdict, "verdict verdict-disqualified");
+    for (const hit of decided.hits) {
+      assert.equal(hit.certainty, "hit certainty-confirmed");
+      assert.ok(!hit.text.includes(listed.objection), hit.text);
+    }
     expectTimes(null);
   } finally {
     await close();
