@@ -563,6 +563,9 @@ class MemoryStore(GraphStore):
                     self.ident(source), self.ident(target), attrs)
         return Snapshot(nodes, edges)
 
+    def ping(self) -> None:
+        """The graph lives in this process: it answers whenever the process does."""
+
     def clear(self) -> None:
         self._empty()
 

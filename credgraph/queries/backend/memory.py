@@ -19,6 +19,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from credgraph import deadline
 from credgraph.graph.memory import MemoryStore
 from credgraph.queries.backend.base import (
     Backend,
@@ -62,6 +63,7 @@ class MemoryBackend(Backend):
         model = self.model
         self.entity_labels = frozenset(model.entity_labels)
         self.link_types = tuple(model.link_types)
+        self.person = model.node("Person").label
         self.list_entry = model.node("ListEntry").label
         self.event = model.node("Event").label
         self.listed_rel = model.edge("LISTED").type
@@ -108,6 +110,17 @@ class MemoryBackend(Backend):
         found = {node_id: self._entity(node_id, at.known) for node_id in ids}
         return {k: v for k, v in found.items() if v is not None}
 
+    def id_numbers(self, person_ids: Sequence[str], at: Moment) -> dict[str, str | None]:
+        store = self.store
+        found: dict[str, str | None] = {}
+        for person in person_ids:
+            element = store.identity(person)
+            if element >= 0 and store.label(element) == self.person:
+                record = store.record_element(person, at.known, self.person)
+                if record >= 0:
+                    found[person] = store.value(record, "id_number")
+        return found
+
     def entity_ids(self, at: Moment, batch: int = 10_000) -> Iterator[list[str]]:
         store = self.store
         recorded, identities = [], []
@@ -144,6 +157,7 @@ class MemoryBackend(Backend):
         hits: dict[str, tuple[int, Entity]] = {}
 
         def consider(element: int) -> int | None:
+            deadline.check()
             found = self._entity_at(element, at.known)
             if found.props.get("unrecorded") or found.id in hits:
                 return None
@@ -161,6 +175,7 @@ class MemoryBackend(Backend):
         if text_name:
             index = store.names()
             for record in range(index.covers, len(store)):
+                deadline.check()
                 if store.alive(record) and store.kind_at(record).record_of \
                         and store.visible(record, at.known):
                     self._consider_record(record, consider)
@@ -208,6 +223,7 @@ class MemoryBackend(Backend):
         result: dict[str, list[RawRel]] = {}
         store = self.store
         for node_id in ids:
+            deadline.check()
             node = self._entity_element(node_id)
             if node < 0 or self._entity_at(node, at.known).props.get("unrecorded"):
                 continue
@@ -272,6 +288,7 @@ class MemoryBackend(Backend):
               types: Sequence[str] | None = None) -> list[Link]:
         found: dict[tuple[str, str], Link] = {}
         for node_id in ids:
+            deadline.check()
             for link in self._links(node_id, at, types):
                 found[link.order] = link
         return list(found.values())
@@ -292,6 +309,7 @@ class MemoryBackend(Backend):
         wanted = frozenset(lists) if lists is not None else None
         result: dict[str, list[Mapping[str, Any]]] = {}
         for node_id in ids:
+            deadline.check()
             node = store.identity(node_id)
             if node < 0:
                 continue
@@ -311,6 +329,7 @@ class MemoryBackend(Backend):
         store = self.store
         found: dict[str, Holding] = {}
         for node_id in ids:
+            deadline.check()
             node = store.identity(node_id)
             if node < 0:
                 continue
@@ -374,6 +393,7 @@ class MemoryBackend(Backend):
                      at: Moment) -> Facts:
         facts = Facts()
         for person_id in person_ids:
+            deadline.check()
             person = self.store.identity(person_id)
             if person < 0:
                 continue
@@ -391,10 +411,11 @@ class MemoryBackend(Backend):
     def registry_triggers(self, plan: FactPlan, until: str, at: Moment) -> Facts:
         store = self.store
         lists = plan.lists
-        triggers = []
+        triggers: list[Trigger] = []
         for rel_type in self.triggering:
             links = store.of_kind(rel_type)
             for link in links[store.visible_mask(links, at.known)].tolist():
+                deadline.check()
                 target = store.ends(link)[1]
                 if self._is_trigger(target, lists, plan.events, until):
                     triggers.append(self._trigger(target, link))
