@@ -390,6 +390,9 @@ class MemoryStore(GraphStore):
             for element in self._primary_and_rest(retirement.section, retirement.fact):
                 if self._ret.get(element) is None:
                     self._ret.set(element, retirement.at)
+                    if retirement.reason is not None:
+                        self.tables[self._kind[element]].set(self._row[element], "ret_reason",
+                                                             retirement.reason)
         for section, fact, rec in changes.drop:
             dropped = [e for e in self._primary_and_rest(section, fact)
                        if self._rec.get(e) == rec]
