@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 from functools import partial
+from typing import Annotated
 
 import strawberry
 from graphql import GraphQLError
@@ -23,7 +24,7 @@ from credgraph.api.restrictions import RestrictionQuery
 from credgraph.api.types.base import described
 from credgraph.api.types.entities import ENTITY_TYPES, Enterprise, Person
 from credgraph.api.types.enums import ListType
-from credgraph.api.types.links import Exposure, Path, PersonFirm, SearchHit
+from credgraph.api.types.links import SUSPECTED_ARG, Exposure, Path, PersonFirm, SearchHit
 from credgraph.api.types.ownership import OwnershipChain, OwnershipDirection, UltimateOwner
 from credgraph.api.types.scalars import DATE_SCALAR, Date, DateTime, moment
 from credgraph.queries.links.results import Direction
@@ -76,11 +77,12 @@ class LinkQuery:
         max_degree: int = 200,
         as_of: Date | None = None,
         known_at: DateTime | None = None,
+        suspected: Annotated[bool, SUSPECTED_ARG] = False,
     ) -> Exposure:
         links, at = info.context.analyses.links, moment(as_of, known_at)
         wanted = [item.value for item in lists]
         found = await in_thread(
-            lambda: links.blacklist_exposure(id, at, max_hops, wanted, max_degree)
+            lambda: links.blacklist_exposure(id, at, max_hops, wanted, max_degree, suspected)
         )
         return Exposure.from_record(found, at)
 
@@ -95,10 +97,11 @@ class LinkQuery:
         max_degree: int = 200,
         as_of: Date | None = None,
         known_at: DateTime | None = None,
+        suspected: Annotated[bool, SUSPECTED_ARG] = False,
     ) -> list[Path]:
         links, at = info.context.analyses.links, moment(as_of, known_at)
         found = await in_thread(
-            lambda: links.paths(from_id, to_id, at, max_hops, first, max_degree)
+            lambda: links.paths(from_id, to_id, at, max_hops, first, max_degree, suspected)
         )
         return [Path.from_record(p, at) for p in found]
 

@@ -121,6 +121,7 @@ class MemoryStore(GraphStore):
         self._facts: dict[tuple[str, str], list[Element]] = defaultdict(list)
         self.records_of: dict[str, list[str]] = defaultdict(list)
         self._labelled: dict[str, list[str]] = defaultdict(list)
+        self._lookups: dict[tuple[str, str, Any], list[str]] = defaultdict(list)
         for key, attrs in self.graph.nodes(data=True):
             if attrs.get("reg_no") and "rec" not in attrs:
                 self._reg_no[attrs["reg_no"]] = key
@@ -136,6 +137,17 @@ class MemoryStore(GraphStore):
         self._facts[(schema.section or "", attrs["fact"])].append((key,))
         if schema.record_of:
             self.records_of[attrs["of"]].append(key)
+        for prop in schema.lookups:
+            if attrs.get(prop) is not None:
+                self._lookups[(attrs["label"], prop, attrs[prop])].append(key)
+
+    def _unindex_node(self, key: str, attrs: dict[str, Any]) -> None:
+        if "of" in attrs:
+            self.records_of[attrs["of"]].remove(key)
+        self._labelled[attrs["label"]].remove(key)
+        for prop in self.model.node(attrs["label"]).lookups:
+            if attrs.get(prop) is not None:
+                self._lookups[(attrs["label"], prop, attrs[prop])].remove(key)
 
     def element(self, element: Element) -> dict[str, Any]:
         """The attributes of a fact node or relationship."""
@@ -146,6 +158,14 @@ class MemoryStore(GraphStore):
     def nodes_labelled(self, label: str) -> Iterator[dict[str, Any]]:
         """The attributes of every node with this label (every version)."""
         for key in self._labelled.get(label, ()):
+            yield self.graph.nodes[key]
+
+    def nodes_where(self, label: str, prop: str, value: Any) -> Iterator[dict[str, Any]]:
+        """The attributes of every node version with this label whose `prop` (one of the
+        label's `lookups`) has this value."""
+        if prop not in self.model.node(label).lookups:
+            raise ValueError(f"{label}.{prop} is not a lookup of the model")
+        for key in self._lookups.get((label, prop, value), ()):
             yield self.graph.nodes[key]
 
     def primary(self, section: str, fact: str) -> list[dict[str, Any]]:
@@ -195,10 +215,7 @@ class MemoryStore(GraphStore):
             dropped = [e for e in elements if self.element(e)["rec"] == rec]
             for element in sorted(dropped, key=len, reverse=True):  # relationships first
                 if len(element) == 1:
-                    attrs = graph.nodes[element[0]]
-                    if "of" in attrs:
-                        self.records_of[attrs["of"]].remove(element[0])
-                    self._labelled[attrs["label"]].remove(element[0])
+                    self._unindex_node(element[0], graph.nodes[element[0]])
                     graph.remove_node(element[0])
                 else:
                     graph.remove_edge(*element)

@@ -15,12 +15,16 @@ from typing import Any
 
 import networkx as nx
 
+from credgraph.graph.contacts import norm_property
 from credgraph.graph.memory import MemoryStore, visible
 from credgraph.queries.backend.base import (
     Backend,
     FactPlan,
+    Sharing,
+    capped,
     entity_props,
     one_per_version,
+    report_in_force,
     search_order,
     search_tier,
 )
@@ -62,6 +66,8 @@ class MemoryBackend(Backend):
         self.listed_rel = model.edge("LISTED").type
         self.owns = model.edge(OWNERSHIP).type
         self.posts = frozenset(model.edge(t).type for t in POSTS)
+        self.report = model.node("AnnualReport").label
+        self.filed = model.edge("FILED").type
 
     @property
     def graph(self) -> nx.MultiDiGraph:
@@ -241,6 +247,40 @@ class MemoryBackend(Backend):
                     found[attrs["key"]] = Holding(holder, held, attrs["key"],
                                                   attrs.get("percent"), _link_props(attrs))
         return list(found.values())
+
+    # --- annual reports, shared contact details ------------------------------------------
+
+    def _reports(self, node_id: str, known: str | None) -> list[dict[str, Any]]:
+        graph = self.graph
+        if node_id not in graph:
+            return []
+        found = [{k: v for k, v in graph.nodes[report].items() if k != "label"}
+                 for _, report, attrs in graph.out_edges(node_id, data=True)
+                 if attrs["type"] == self.filed and visible(attrs, known)]
+        return sorted(found, key=lambda r: (r["year"], r["id"]))
+
+    def annual_reports(self, ids: Sequence[str],
+                       at: Moment) -> dict[str, list[Mapping[str, Any]]]:
+        found = {node_id: self._reports(node_id, at.known) for node_id in ids}
+        return {k: list(v) for k, v in found.items() if v}
+
+    def reports_in_force(self, ids: Sequence[str], at: Moment) -> dict[str, Mapping[str, Any]]:
+        found = {node_id: report_in_force(self._reports(node_id, at.known), at.day)
+                 for node_id in ids}
+        return {k: v for k, v in found.items() if v is not None}
+
+    def sharing(self, values: Sequence[tuple[str, str]], at: Moment,
+                cap: int) -> dict[tuple[str, str], Sharing]:
+        result: dict[tuple[str, str], Sharing] = {}
+        for kind, value in values:
+            stating = {str(attrs["enterprise"]) for attrs in
+                       self.store.nodes_where(self.report, norm_property(kind), value)
+                       if visible(attrs, at.known) and attrs.get("filed_on") is not None
+                       and attrs["filed_on"] <= at.day}
+            current = self.reports_in_force(sorted(stating), at)
+            result[(kind, value)] = capped(
+                [r for r in current.values() if r.get(norm_property(kind)) == value], cap)
+        return result
 
     # --- restriction facts ---------------------------------------------------------------
 
