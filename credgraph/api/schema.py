@@ -21,6 +21,7 @@ from credgraph.api.context import Info, in_thread
 from credgraph.api.errors import CLIENT_ERRORS, ErrorCodes, error_code
 from credgraph.api.explore import ExploreQuery
 from credgraph.api.restrictions import RestrictionQuery
+from credgraph.api.risk import RiskQuery
 from credgraph.api.types.base import described
 from credgraph.api.types.entities import ENTITY_TYPES, Enterprise, Person
 from credgraph.api.types.enums import ListType
@@ -141,9 +142,10 @@ class RegisterQuery:
         return await in_thread(backend.data_version)
 
 
-QUERY_TYPES: tuple[type, ...] = (LinkQuery, RestrictionQuery, ExploreQuery, RegisterQuery)
+QUERY_TYPES: tuple[type, ...] = (LinkQuery, RestrictionQuery, ExploreQuery, RegisterQuery,
+                                 RiskQuery)
 """The parts merged into the root Query: links, appointment restrictions, the explorer map,
-the register's own state."""
+the register's own state, risk."""
 
 
 class CredgraphSchema(strawberry.Schema):

@@ -150,6 +150,11 @@ class Backend(ABC):
         what streams the whole register (exports, registry-wide checks)."""
 
     @abstractmethod
+    def enterprise_ids(self, at: Moment, batch: int = 10_000) -> Iterator[list[str]]:
+        """Every enterprise id with a record visible at `at.known`, in id order, `batch` at a
+        time (the registry-wide risk ranking)."""
+
+    @abstractmethod
     def resolve_enterprises(self, refs: Sequence[str], at: Moment) -> dict[str, str]:
         """Each reference (USCC, id or legacy registration number) that names an enterprise,
         mapped to the enterprise's id."""

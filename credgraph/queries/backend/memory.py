@@ -105,6 +105,13 @@ class MemoryBackend(Backend):
         for start in range(0, len(ids), batch):
             yield ids[start:start + batch]
 
+    def enterprise_ids(self, at: Moment, batch: int = 10_000) -> Iterator[list[str]]:
+        enterprise = self.model.node("Enterprise").label
+        ids = sorted(n for n, label in self.graph.nodes(data="label")
+                     if label == enterprise and self.store.record(n, at.known))
+        for start in range(0, len(ids), batch):
+            yield ids[start:start + batch]
+
     def resolve_enterprises(self, refs: Sequence[str], at: Moment) -> dict[str, str]:
         enterprise = self.model.node("Enterprise").label
         found: dict[str, str] = {}

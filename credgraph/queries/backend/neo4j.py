@@ -66,6 +66,7 @@ class Queries:
 
     entities: str
     entity_ids: str
+    enterprise_ids: str
     resolve: str
     search_ids: str
     search_fulltext: str
@@ -223,6 +224,11 @@ RETURN id, {entity_row}
         entity_ids=f"""
 MATCH (n:{entity_}) WHERE n.id > $after
   AND EXISTS {{ MATCH (r:{record_} {{of: n.id}}) WHERE {visible("r")} }}
+RETURN n.id AS id ORDER BY n.id LIMIT $batch
+""",
+        enterprise_ids=f"""
+MATCH (n:{enterprise}) WHERE n.id > $after
+  AND EXISTS {{ MATCH (r:{enterprise_record} {{of: n.id}}) WHERE {visible("r")} }}
 RETURN n.id AS id ORDER BY n.id LIMIT $batch
 """,
         resolve=f"""
@@ -399,10 +405,15 @@ class Neo4jBackend(Backend):
         return {r["id"]: _entity(r, r["id"]) for r in rows}
 
     def entity_ids(self, at: Moment, batch: int = 10_000) -> Iterator[list[str]]:
+        return self._id_pages(self.queries.entity_ids, at, batch)
+
+    def enterprise_ids(self, at: Moment, batch: int = 10_000) -> Iterator[list[str]]:
+        return self._id_pages(self.queries.enterprise_ids, at, batch)
+
+    def _id_pages(self, text: str, at: Moment, batch: int) -> Iterator[list[str]]:
         after = ""
         while True:
-            ids = [r["id"] for r in self._read(self.queries.entity_ids, at, after=after,
-                                                batch=batch)]
+            ids = [r["id"] for r in self._read(text, at, after=after, batch=batch)]
             if not ids:
                 return
             yield ids
