@@ -227,5 +227,51 @@ def screen(
     console.print(f"decisions written to {out}")
 
 
+@app.command()
+def risk(
+    out: Annotated[Path, typer.Option(help="The file to write (.csv or .xlsx).")],
+    as_of: Annotated[str | None, typer.Option(
+        "--as-of", help="The day the risk is judged on (default: today).")] = None,
+    level: Annotated[str | None, typer.Option(
+        help="Only enterprises of this level: low, medium or high.")] = None,
+    lang: Annotated[Lang, typer.Option(
+        help="Language of the indicator titles and evidence (zh 中文, en English).")] = Lang.EN,
+) -> None:
+    """Export every enterprise's risk score, level and evidence (docs/risk.md)."""
+    from credgraph.exc import BadInputError, EmptyStoreError
+    from credgraph.graph.vocabulary import load_vocabulary
+    from credgraph.loaders.normalize import parse_date
+    from credgraph.queries.analyses import analyses_for
+    from credgraph.queries.time import Moment
+    from credgraph.risk_export import export_ranking
+    from credgraph.screen import require_loaded
+
+    levels = load_vocabulary().risk_levels
+    if level is not None and level not in levels:
+        typer.echo(f"credgraph: --level {level}: one of {', '.join(levels)}", err=True)
+        raise typer.Exit(2)
+    try:
+        at = Moment.on(parse_date(as_of) if as_of else None)
+    except ValueError as e:
+        typer.echo(f"credgraph: --as-of {as_of}: {e}", err=True)
+        raise typer.Exit(2) from e
+    with _open() as store:
+        try:
+            require_loaded(store)
+            report = export_ranking(analyses_for(store), at, out, level, lang)
+        except (BadInputError, EmptyStoreError) as e:
+            typer.echo(f"credgraph: cannot export the risk ranking: {e} "
+                       f"(store: {_describe_store()})", err=True)
+            raise typer.Exit(2) from e
+    table = Table(title=f"Risk on {at.day}: {report.rows:,} enterprise(s) "
+                        f"({report.seconds:.1f} s)")
+    table.add_column("level")
+    table.add_column("enterprises", justify="right")
+    for name in levels:
+        table.add_row(name, f"{report.levels[name]:,}")
+    console.print(table)
+    console.print(f"written to {out}")
+
+
 if __name__ == "__main__":
     app()

@@ -8,10 +8,14 @@ the rows below (DAY is 2024-09-01; the last report year due by then is 2023).
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import textwrap
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 import pytest
 
 from credgraph.exc import ConfigurationError
@@ -274,3 +278,30 @@ def test_a_malformed_table_names_file_and_key() -> None:
     with pytest.raises(ConfigurationError, match=r"levels: give medium, high"):
         parse_indicators(table.replace("{medium: 20, high: 50}", "{high: 50}")
                          .replace(" {nope}", ""))
+
+
+def test_the_risk_command_exports_the_ranking(tmp_path: Path) -> None:
+    folder = tmp_path / "registry"
+    folder.mkdir()
+    for name, text in SECTIONS.items():
+        (folder / ("manifest.yaml" if name == "manifest" else f"{name}.csv")).write_text(
+            text, encoding="utf-8")
+    env = {**os.environ, "CREDGRAPH_STORE": "memory", "CREDGRAPH_DATA_DIR": str(tmp_path / "d")}
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "credgraph.cli", *args], env=env,
+                              cwd=tmp_path, capture_output=True, text=True, timeout=600)
+
+    assert run("load", str(folder)).returncode == 0
+    out = tmp_path / "risk.xlsx"
+    result = run("risk", "--as-of", DAY, "--out", str(out), "--level", "high", "--lang", "zh")
+    assert result.returncode == 0, result.stderr
+    sheet = openpyxl.load_workbook(out).worksheets
+    rows = list(sheet[0].iter_rows(values_only=True))
+    assert rows[0][:5] == ("uscc", "name", "as_of", "score", "level")
+    assert [r[:5] for r in rows[1:]] == [(F["HIGHF"], "HIGHF公司", DAY, 50, "高风险")]
+    assert rows[1][6] == "当前在经营异常名录或失信名单中；存在有效动产抵押；近两年受到行政处罚"
+    assert list(sheet[1].iter_rows(values_only=True)) == [
+        ("level", "enterprises"), ("low", 0), ("medium", 0), ("high", 1)]
+    refused = run("risk", "--out", str(tmp_path / "x.csv"), "--level", "extreme")
+    assert refused.returncode == 2 and "one of low, medium, high" in refused.stderr
