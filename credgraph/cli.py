@@ -83,9 +83,29 @@ def load(
         int | None, typer.Option(min=1, help="Rows per write batch (default from settings).")
     ] = None,
 ) -> None:
-    """Load a dataset folder into the configured store (exit 2 if a file is unreadable)."""
+    """Load a dataset folder into the configured store (exit 2 if a file is unreadable), then
+    check the watchlists for what the load changed around watched entities."""
     with _open() as store:
         _load(store, dataset, rejects, batch_size or get_settings().batch_size)
+        _check_watchlists(store)
+
+
+def _check_watchlists(store: GraphStore) -> None:
+    """Alerts for what changed around watched entities (only where watchlists are kept)."""
+    settings = get_settings()
+    if not settings.user_data_path.is_file():
+        return
+    from credgraph.queries.analyses import analyses_for
+    from credgraph.watch.service import watch_for
+
+    watch = watch_for(analyses_for(store), settings)
+    try:
+        report = watch.check()
+    finally:
+        watch.data.close()
+    if not report.skipped:
+        console.print(f"watchlists: {report.checked:,} watched subject(s) checked, "
+                      f"{len(report.alerts):,} new alert(s)")
 
 
 @app.command()

@@ -12,11 +12,12 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 from strawberry.asgi import GraphQL
 
-from credgraph.api.context import Context, make_context
+from credgraph.api.context import Context, make_context, owner_for
 from credgraph.api.schema import build_schema
 from credgraph.graph.store import GraphStore
 from credgraph.queries.analyses import Analyses, analyses_for
 from credgraph.settings import Settings
+from credgraph.watch.service import Watch, watch_for
 
 LANDING = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>credgraph</title></head>
@@ -30,12 +31,12 @@ LANDING = """<!doctype html>
 class CredgraphGraphQL(GraphQL[Context, None]):
     """Strawberry's ASGI app with a fresh context (and DataLoaders) per request."""
 
-    def __init__(self, analyses: Analyses, settings: Settings) -> None:
+    def __init__(self, analyses: Analyses, settings: Settings, watch: Watch) -> None:
         super().__init__(build_schema(settings), graphql_ide="graphiql")
-        self.analyses, self.settings = analyses, settings
+        self.analyses, self.settings, self.watch = analyses, settings, watch
 
     async def get_context(self, request: Request | object, response: Response | object) -> Context:
-        return make_context(self.analyses, self.settings)
+        return make_context(self.analyses, self.settings, self.watch, owner_for(request))
 
     async def render_graphql_ide(self, request: Request) -> Response:
         """GraphiQL as built with the explorer (graphiql.html), never Strawberry's CDN page:
@@ -62,8 +63,10 @@ async def _health(_: Request) -> Response:
 
 
 def create_app(store: GraphStore, settings: Settings) -> Starlette:
-    """The credgraph web application over an open store: one set of analyses for every request."""
-    graphql = CredgraphGraphQL(analyses_for(store), settings)
+    """The credgraph web application over an open store: one set of analyses for every request,
+    the watchlists in the settings' user-data file."""
+    analyses = analyses_for(store)
+    graphql = CredgraphGraphQL(analyses, settings, watch_for(analyses, settings))
     routes: list[BaseRoute] = [
         Route("/graphql", graphql, methods=["GET", "POST"]),
         Route("/healthz", _health, methods=["GET"]),

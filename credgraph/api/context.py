@@ -16,6 +16,7 @@ from credgraph.queries.analyses import Analyses
 from credgraph.queries.links.results import Neighbourhood
 from credgraph.queries.time import Moment
 from credgraph.settings import Settings
+from credgraph.watch.service import Watch
 
 T = TypeVar("T")
 
@@ -84,15 +85,29 @@ class Loaders:
         return loader
 
 
+DEFAULT_OWNER = "default"
+"""The owner of every watchlist while the API has no notion of callers."""
+
+
+def owner_for(request: object) -> str:
+    """Whose watchlists and alerts a request acts on (credgraph.watch.userdata). The one hook
+    access control needs: map the request's API key or role to an owner string here."""
+    return DEFAULT_OWNER
+
+
 @dataclass
 class Context:
     analyses: Analyses
     settings: Settings
     loaders: Loaders
+    watch: Watch
+    owner: str = DEFAULT_OWNER
 
 
-def make_context(analyses: Analyses, settings: Settings) -> Context:
-    return Context(analyses=analyses, settings=settings, loaders=Loaders(analyses))
+def make_context(analyses: Analyses, settings: Settings, watch: Watch,
+                 owner: str = DEFAULT_OWNER) -> Context:
+    return Context(analyses=analyses, settings=settings, loaders=Loaders(analyses), watch=watch,
+                   owner=owner)
 
 
 Info = strawberry.Info[Context, None]

@@ -28,6 +28,7 @@ from credgraph.api.types.enums import ListType
 from credgraph.api.types.links import SUSPECTED_ARG, Exposure, Path, PersonFirm, SearchHit
 from credgraph.api.types.ownership import OwnershipChain, OwnershipDirection, UltimateOwner
 from credgraph.api.types.scalars import DATE_SCALAR, Date, DateTime, moment
+from credgraph.api.watch import WatchMutation, WatchQuery
 from credgraph.queries.links.results import Direction
 from credgraph.settings import Settings
 
@@ -143,9 +144,11 @@ class RegisterQuery:
 
 
 QUERY_TYPES: tuple[type, ...] = (LinkQuery, RestrictionQuery, ExploreQuery, RegisterQuery,
-                                 RiskQuery)
+                                 RiskQuery, WatchQuery)
 """The parts merged into the root Query: links, appointment restrictions, the explorer map,
-the register's own state, risk."""
+the register's own state, risk, watchlists and alerts."""
+MUTATION_TYPES: tuple[type, ...] = (WatchMutation,)
+"""The parts merged into the root Mutation: only user data (watchlists), never facts."""
 
 
 class CredgraphSchema(strawberry.Schema):
@@ -163,6 +166,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
     query = merge_types("Query", QUERY_TYPES)
     return CredgraphSchema(
         query=query,
+        mutation=merge_types("Mutation", MUTATION_TYPES),
         types=list(ENTITY_TYPES),
         scalar_overrides={datetime.date: DATE_SCALAR},
         extensions=[

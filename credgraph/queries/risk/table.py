@@ -67,23 +67,27 @@ class Indicator(_Model):
 
     def explanation(self, evidence: Evidence) -> Text:
         """The explanation of one piece of evidence, in both languages."""
-        return Text(zh=self.explain.zh.format_map(_shown(evidence.fields, Lang.ZH)),
-                    en=self.explain.en.format_map(_shown(evidence.fields, Lang.EN)))
+        return fill(self.explain, evidence.fields, LABELLED)
 
 
-def _shown(fields: Mapping[str, Any], lang: Lang) -> dict[str, str]:
-    """Fields as words: vocabulary values by their labels, absent values as a dash."""
+def fill(template: Text, fields: Mapping[str, Any], labelled: Mapping[str, str]) -> Text:
+    """A template filled in both languages: fields naming vocabulary values (`labelled`:
+    field -> vocabulary group) by their labels, absent values as a dash."""
     vocabulary = load_vocabulary()
-    shown: dict[str, str] = {}
-    for name, value in fields.items():
-        if value is None or value == "":
-            shown[name] = "—"
-        elif name in LABELLED:
-            term = getattr(vocabulary, LABELLED[name]).get(value)
-            shown[name] = (term.zh if lang is Lang.ZH else term.en) if term else str(value)
-        else:
-            shown[name] = f"{value:g}" if isinstance(value, float) else str(value)
-    return shown
+
+    def shown(lang: Lang) -> dict[str, str]:
+        words: dict[str, str] = {}
+        for name, value in fields.items():
+            if value is None or value == "":
+                words[name] = "—"
+            elif name in labelled and (term := getattr(vocabulary, labelled[name]).get(value)):
+                words[name] = term.zh if lang is Lang.ZH else term.en
+            else:
+                words[name] = f"{value:g}" if isinstance(value, float) else str(value)
+        return words
+
+    return Text(zh=template.zh.format_map(shown(Lang.ZH)),
+                en=template.en.format_map(shown(Lang.EN)))
 
 
 class IndicatorTable(_Model):
