@@ -16,8 +16,10 @@ import {
 } from "./api";
 import { clear, h } from "./dom";
 import type { Exportable } from "./exporter";
+import { watchButton } from "./alerts";
 import { amount, pct, pctCell, source, span } from "./format";
 import { label, t, type Key } from "./i18n";
+import { enterpriseRisk } from "./riskview";
 import { state } from "./state";
 
 const SHOWN = 100;
@@ -202,13 +204,17 @@ export class EntityView implements Exportable {
 
   private async load(node: NodeRef): Promise<HTMLElement[]> {
     const d = state.asOf;
-    const title = (extra: string) =>
-      h("header", { class: "entity-title" }, h("span", { class: `kind kind-${node.kind.toLowerCase()}` }, label(node.kind)), h("h2", { id: "entity-name" }, node.name), h("code", {}, extra));
+    const watch = watchButton(node, this.onError);
+    const title = async (extra: string) =>
+      h("header", { class: "entity-title" }, h("span", { class: `kind kind-${node.kind.toLowerCase()}` }, label(node.kind)), h("h2", { id: "entity-name" }, node.name), h("code", {}, extra), await watch);
     if (node.kind === "ENTERPRISE") {
+      const risk = enterpriseRisk(node.id, d);
       const { enterprise: e } = await gql<{ enterprise: EnterpriseDetail }>(ENTERPRISE, { id: node.id, d });
       this.sections = enterpriseSections(e);
+      const [profile, reports] = await risk;
       return [
-        title(e.uscc ?? e.regNo ?? e.id),
+        await title(e.uscc ?? e.regNo ?? e.id),
+        profile,
         h("section", { class: "record" }, h("h3", {}, t("registration")), facts([
           ["uscc", e.uscc], ["regNo", e.regNo], ["status", e.status], ["type", e.type],
           ["legalRep", e.legalRepresentative ? nodeLink(e.legalRepresentative) : null],
@@ -218,6 +224,7 @@ export class EntityView implements Exportable {
           ["source", source(e.provenance)],
         ])),
         ...this.sections.map(renderSection),
+        reports,
       ];
     }
     if (node.kind === "PERSON") {
@@ -228,7 +235,7 @@ export class EntityView implements Exportable {
         { key: "listEntries", rows: entryRows(p.listEntries) },
       ];
       return [
-        title(p.personId),
+        await title(p.personId),
         h("section", { class: "record" }, h("h3", {}, t("registration")), facts([
           ["personId", p.personId], ["idNumber", p.maskedIdNumber], ["nationality", p.nationality], ["source", source(p.provenance)],
         ])),
@@ -239,7 +246,7 @@ export class EntityView implements Exportable {
     const o = search[0].node;
     this.sections = [{ key: "holdings", rows: holdingRows(o.holdings, (x) => x.enterprise) }];
     return [
-      title(o.id),
+      await title(o.id),
       h("section", { class: "record" }, h("h3", {}, t("registration")), facts([["category", o.category], ["source", source(o.provenance)]])),
       ...this.sections.map(renderSection),
     ];

@@ -110,6 +110,19 @@ const zh = {
   evidence: "证据",
   error: "出错了：{msg}",
   until: "至今",
+  suspectedLinks: "疑似关系",
+  suspectedHint: "年报中电话、邮箱、地址或网站相同的企业（非登记关系）",
+  legendSuspected: "疑似关系（年报联系方式相同）",
+  riskProfile: "风险画像",
+  riskScore: "风险分",
+  noRisk: "未命中风险指标",
+  weight: "分值",
+  annualReports: "年度报告",
+  alerts: "动态提醒",
+  noAlerts: "暂无提醒",
+  markRead: "全部标为已读",
+  watch: "加入关注",
+  watching: "已关注（点击取消）",
 } as const;
 
 export type Key = keyof typeof zh;
@@ -222,6 +235,19 @@ const en: Record<Key, string> = {
   evidence: "Evidence",
   error: "Error: {msg}",
   until: "open",
+  suspectedLinks: "Suspected links",
+  suspectedHint: "Firms whose annual reports give the same phone, e-mail, address or website (not a registered link)",
+  legendSuspected: "Suspected link (same contact details)",
+  riskProfile: "Risk profile",
+  riskScore: "Score",
+  noRisk: "No risk indicator fires",
+  weight: "Weight",
+  annualReports: "Annual reports",
+  alerts: "Alerts",
+  noAlerts: "No alerts",
+  markRead: "Mark all read",
+  watch: "Watch",
+  watching: "Watching (click to stop)",
 };
 
 const ENUMS: Record<Lang, Record<string, string>> = {
@@ -239,6 +265,9 @@ const ENUMS: Record<Lang, Record<string, string>> = {
     BANKRUPTCY_LIQUIDATED: "破产清算完结", REGISTRATION_REVOKED: "撤销登记", DEREGISTERED: "注销",
     CONFIRMED: "确定", CANDIDATE: "待复核", VOID: "任命无效", MUST_REMOVE: "应当解除",
     UP: "上游股东", DOWN: "下游投资",
+    SUSPECTED: "疑似关系", PHONE: "电话", EMAIL: "邮箱", ADDRESS: "地址", WEBSITE: "网站",
+    LOW: "低风险", MEDIUM: "中风险", HIGH: "高风险",
+    ON_TIME: "按时公示", LATE: "逾期公示", NOT_FILED: "未公示",
   },
   en: {
     ENTERPRISE: "Enterprise", PERSON: "Person", OTHER: "Other",
@@ -255,6 +284,9 @@ const ENUMS: Record<Lang, Record<string, string>> = {
     DEREGISTERED: "Deregistered",
     CONFIRMED: "Confirmed", CANDIDATE: "Candidate", VOID: "Void", MUST_REMOVE: "Must remove",
     UP: "Owners", DOWN: "Investments",
+    SUSPECTED: "Suspected link", PHONE: "Phone", EMAIL: "E-mail", ADDRESS: "Address", WEBSITE: "Website",
+    LOW: "Low", MEDIUM: "Medium", HIGH: "High",
+    ON_TIME: "On time", LATE: "Late", NOT_FILED: "Not filed",
   },
 };
 

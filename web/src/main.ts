@@ -2,6 +2,7 @@
 
 import "./style.css";
 import type { ExposureHit, NodeRef } from "./api";
+import { AlertsPanel } from "./alerts";
 import { byId, h } from "./dom";
 import { EntityView } from "./entity";
 import { exportCsv, exportPng, type Exportable } from "./exporter";
@@ -46,6 +47,7 @@ dateInput.addEventListener("change", () => {
   state.setAsOf(dateInput.value);
 });
 const langButton = h("button", { id: "lang", class: "lang" }, t("language"));
+const alerts = new AlertsPanel(showError);
 langButton.addEventListener("click", () => setLang(lang() === "zh" ? "en" : "zh"));
 
 const tabButtons = new Map<Tab, HTMLButtonElement>();
@@ -76,7 +78,7 @@ const legendItem = (cls: string, key: Key) => h("li", {}, h("span", { class: `sw
 const legend = h("ul", { class: "legend", id: "legend" },
   legendItem("enterprise", "legendEnterprise"), legendItem("person", "legendPerson"), legendItem("other", "legendOther"),
   legendItem("blacklisted", "legendBlacklist"), legendItem("restricted", "legendRestricted"), legendItem("hub", "legendHub"),
-  legendItem("exposure", "legendExposure"));
+  legendItem("exposure", "legendExposure"), legendItem("suspected", "legendSuspected"));
 
 const pathFrom = h("b", { id: "path-from" });
 let pathTarget: NodeRef | null = null;
@@ -103,6 +105,7 @@ byId("app").append(
     h("div", { class: "brand" }, h("b", {}, "credgraph"), " ", tx("brand")),
     search.root,
     h("label", { class: "asof" }, tx("asOf"), range, dateInput),
+    alerts.root,
     langButton),
   h("main", {},
     sidebar,
@@ -206,6 +209,7 @@ onLangChange(() => {
   targetBox.setPlaceholder(t("pickTarget"));
   void entity.show(state.selected);
   map.relabel();
+  alerts.render();
   shown.clear();
   if (active !== "map") reload();
 });
@@ -213,3 +217,4 @@ onLangChange(() => {
 document.documentElement.lang = lang() === "zh" ? "zh-CN" : "en";
 activate("map");
 void entity.show(null);
+void alerts.refreshCount();
