@@ -2,9 +2,8 @@
 kept apart from the register's fact versions in one SQLite file (Settings.user_data_path)
 for either store (docs/risk.md, Watchlists).
 
-Every watchlist belongs to an owner string. Until API keys and roles are in place the API
-uses one owner for everyone (credgraph.api.context.owner_for); mapping a key or role to an
-owner there is the only change access control needs.
+Every watchlist belongs to an owner string: in the API the signed-in caller
+(credgraph.api.auth.Principal.owner), so one caller never reads another's watchlists.
 """
 
 from __future__ import annotations

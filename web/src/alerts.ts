@@ -1,7 +1,7 @@
 /** Watchlists and alerts (docs/risk.md): a header button with the number of unread alerts
 that opens their list, and the watch switch of the entity view. */
 
-import { ALERTS, gql, MARK_READ, UNREAD_ALERTS, UNWATCH, WATCH, WATCHLIST, type Alert, type NodeRef } from "./api";
+import { ALERTS, gql, gqlIfAllowed, MARK_READ, UNREAD_ALERTS, UNWATCH, WATCH, WATCHLIST, type Alert, type NodeRef } from "./api";
 import { clear, h } from "./dom";
 import { inLang, t } from "./i18n";
 
@@ -22,9 +22,12 @@ export class AlertsPanel {
     window.setInterval(() => void this.refreshCount(), POLL_MS);
   }
 
+  /** The unread count; the panel is left out for a role without watchlists. */
   async refreshCount(): Promise<void> {
     try {
-      this.showCount((await gql<{ unreadAlerts: number }>(UNREAD_ALERTS, {})).unreadAlerts);
+      const answer = await gqlIfAllowed<{ unreadAlerts: number }>(UNREAD_ALERTS, {});
+      this.root.hidden = answer === null;
+      if (answer) this.showCount(answer.unreadAlerts);
     } catch (e) {
       this.onError(e);
     }
@@ -81,8 +84,9 @@ export class AlertsPanel {
   }
 }
 
-/** The switch that puts a subject on (or takes it off) the caller's watchlist. */
-export async function watchButton(node: NodeRef, onError: (e: unknown) => void): Promise<HTMLElement> {
+/** The switch that puts a subject on (or takes it off) the caller's watchlist; null for a
+role without watchlists. */
+export async function watchButton(node: NodeRef, onError: (e: unknown) => void): Promise<HTMLElement | null> {
   const button = h("button", { id: "watch-toggle", class: "watch" });
   let watched = false;
   const show = () => {
@@ -90,8 +94,9 @@ export async function watchButton(node: NodeRef, onError: (e: unknown) => void):
     button.classList.toggle("on", watched);
   };
   try {
-    const list = (await gql<{ watchlist: { entityId: string }[] }>(WATCHLIST, {})).watchlist;
-    watched = list.some((entry) => entry.entityId === node.id);
+    const answer = await gqlIfAllowed<{ watchlist: { entityId: string }[] }>(WATCHLIST, {});
+    if (answer === null) return null;
+    watched = answer.watchlist.some((entry) => entry.entityId === node.id);
   } catch (e) {
     onError(e);
   }

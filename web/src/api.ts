@@ -74,6 +74,17 @@ export async function gql<T>(query: string, variables: Record<string, unknown>):
   return body.data;
 }
 
+/** The answer, or null when the caller's role may not ask it (FORBIDDEN): the parts of the
+explorer a role does not get (risk, watchlists) are left out instead of failing the view. */
+export async function gqlIfAllowed<T>(query: string, variables: Record<string, unknown>): Promise<T | null> {
+  try {
+    return await gql<T>(query, variables);
+  } catch (e) {
+    if (e instanceof ApiError && e.code === "FORBIDDEN") return null;
+    throw e;
+  }
+}
+
 const PROV = "provenance { srcFile srcRow }";
 const REF = "id name kind";
 

@@ -214,7 +214,7 @@ export class EntityView implements Exportable {
       const [profile, reports] = await risk;
       return [
         await title(e.uscc ?? e.regNo ?? e.id),
-        profile,
+        ...(profile ? [profile] : []),
         h("section", { class: "record" }, h("h3", {}, t("registration")), facts([
           ["uscc", e.uscc], ["regNo", e.regNo], ["status", e.status], ["type", e.type],
           ["legalRep", e.legalRepresentative ? nodeLink(e.legalRepresentative) : null],

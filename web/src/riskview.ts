@@ -1,7 +1,7 @@
 /** An enterprise's risk profile and annual reports in the entity view (docs/risk.md): the
 indicators that fire with their evidence, each line with its source file and row. */
 
-import { ANNUAL_REPORTS, gql, RISK_PROFILE, type AnnualReport, type RiskProfile } from "./api";
+import { ANNUAL_REPORTS, gql, gqlIfAllowed, RISK_PROFILE, type AnnualReport, type RiskProfile } from "./api";
 import { h } from "./dom";
 import { source } from "./format";
 import { inLang, label, t } from "./i18n";
@@ -42,11 +42,12 @@ function reportsSection(reports: AnnualReport[]): HTMLElement {
   );
 }
 
-/** The risk profile and the annual reports of an enterprise on a day. */
-export async function enterpriseRisk(id: string, day: string): Promise<[HTMLElement, HTMLElement]> {
+/** The risk profile (null when the caller's role may not see it) and the annual reports of
+an enterprise on a day. */
+export async function enterpriseRisk(id: string, day: string): Promise<[HTMLElement | null, HTMLElement]> {
   const [risk, reports] = await Promise.all([
-    gql<{ riskProfile: RiskProfile }>(RISK_PROFILE, { id, d: day }),
+    gqlIfAllowed<{ riskProfile: RiskProfile }>(RISK_PROFILE, { id, d: day }),
     gql<{ enterprise: { annualReports: AnnualReport[] } }>(ANNUAL_REPORTS, { id, d: day }),
   ]);
-  return [riskSection(risk.riskProfile), reportsSection(reports.enterprise.annualReports)];
+  return [risk ? riskSection(risk.riskProfile) : null, reportsSection(reports.enterprise.annualReports)];
 }

@@ -15,6 +15,7 @@ from typing import Any
 
 import networkx as nx
 
+from credgraph import deadline
 from credgraph.graph.contacts import norm_property
 from credgraph.graph.memory import MemoryStore, visible
 from credgraph.queries.backend.base import (
@@ -61,6 +62,7 @@ class MemoryBackend(Backend):
         model = self.model
         self.entity_labels = frozenset(model.entity_labels)
         self.link_types = tuple(model.link_types)
+        self.person = model.node("Person").label
         self.list_entry = model.node("ListEntry").label
         self.event = model.node("Event").label
         self.listed_rel = model.edge("LISTED").type
@@ -99,6 +101,16 @@ class MemoryBackend(Backend):
         found = {node_id: self._entity(node_id, at.known) for node_id in ids}
         return {k: v for k, v in found.items() if v is not None}
 
+    def id_numbers(self, person_ids: Sequence[str], at: Moment) -> dict[str, str | None]:
+        nodes = self.graph.nodes
+        found: dict[str, str | None] = {}
+        for person in person_ids:
+            if person in nodes and nodes[person].get("label") == self.person:
+                record = self.store.record(person, at.known)
+                if record is not None:
+                    found[person] = record.get("id_number")
+        return found
+
     def entity_ids(self, at: Moment, batch: int = 10_000) -> Iterator[list[str]]:
         ids = sorted(n for n, label in self.graph.nodes(data="label")
                      if label in self.entity_labels and self.store.record(n, at.known))
@@ -127,6 +139,7 @@ class MemoryBackend(Backend):
                at: Moment) -> list[tuple[int, Entity]]:
         hits: list[tuple[int, Entity]] = []
         for node_id, label in self.graph.nodes(data="label"):
+            deadline.check()
             if label not in self.entity_labels:
                 continue
             found = self._entity(node_id, at.known)
@@ -151,6 +164,7 @@ class MemoryBackend(Backend):
     def relations(self, ids: Sequence[str], at: Moment) -> dict[str, list[RawRel]]:
         result: dict[str, list[RawRel]] = {}
         for node_id in ids:
+            deadline.check()
             here = self._entity(node_id, at.known)
             if here is None or here.props.get("unrecorded"):
                 continue
@@ -207,6 +221,7 @@ class MemoryBackend(Backend):
               types: Sequence[str] | None = None) -> list[Link]:
         found: dict[tuple[str, str], Link] = {}
         for node_id in ids:
+            deadline.check()
             for link in self._links(node_id, at, types):
                 found[link.order] = link
         return list(found.values())
@@ -227,6 +242,7 @@ class MemoryBackend(Backend):
         wanted = frozenset(lists) if lists is not None else None
         result: dict[str, list[Mapping[str, Any]]] = {}
         for node_id in ids:
+            deadline.check()
             if node_id not in graph:
                 continue
             for _, entry, attrs in graph.out_edges(node_id, data=True):
@@ -244,6 +260,7 @@ class MemoryBackend(Backend):
         graph = self.graph
         found: dict[str, Holding] = {}
         for node_id in ids:
+            deadline.check()
             if node_id not in graph:
                 continue
             edges = (graph.in_edges(node_id, data=True) if upward
@@ -332,6 +349,7 @@ class MemoryBackend(Backend):
                      at: Moment) -> Facts:
         facts = Facts()
         for person in (p for p in person_ids if p in self.graph):
+            deadline.check()
             facts.triggers.extend(self._triggers_of(person, plan.person_lists, {}, until,
                                                     at.known))
             facts.appointments.extend(self._posts(person, at.known))
@@ -344,12 +362,12 @@ class MemoryBackend(Backend):
 
     def registry_triggers(self, plan: FactPlan, until: str, at: Moment) -> Facts:
         lists = plan.lists
-        triggers = [
-            self._trigger(subject, node, link)
-            for subject, node, link in self.graph.edges(data=True)
-            if visible(link, at.known)
-            and self._is_trigger(self.graph.nodes[node], lists, plan.events, until)
-        ]
+        triggers: list[Trigger] = []
+        for subject, node, link in self.graph.edges(data=True):
+            deadline.check()
+            if visible(link, at.known) and self._is_trigger(self.graph.nodes[node], lists,
+                                                              plan.events, until):
+                triggers.append(self._trigger(subject, node, link))
         holders = [
             self._appointment(person, enterprise, attrs, at.known)
             for enterprise in sorted({t.subject_id for t in triggers

@@ -13,6 +13,7 @@ from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from credgraph import deadline
 from credgraph.exc import BadInputError
 from credgraph.queries.backend.base import Backend
 from credgraph.queries.links.analysis import LinkAnalysis
@@ -23,7 +24,7 @@ from credgraph.queries.restrictions.service import (
     decode_cursor,
     encode_cursor,
 )
-from credgraph.queries.risk.compute import COMPUTATIONS, Batch, Evidence
+from credgraph.queries.risk.compute import COMPUTATIONS, Batch, Evidence, Found
 from credgraph.queries.risk.table import Indicator, IndicatorTable, load_indicators
 from credgraph.queries.time import Moment
 
@@ -79,8 +80,11 @@ class RiskAnalysis:
     def profiles(self, ids: Sequence[str], at: Moment) -> dict[str, RiskProfile]:
         """The profile of each enterprise among `ids` (by id), computed as one batch."""
         batch = Batch(self.backend, self.links, self.restrictions, ids, at)
-        found = {indicator.id: COMPUTATIONS[indicator.compute].run(batch, indicator.parameters)
-                 for indicator in self.table.indicators}
+        found: dict[str, Found] = {}
+        for indicator in self.table.indicators:
+            deadline.check()
+            found[indicator.id] = COMPUTATIONS[indicator.compute].run(batch,
+                                                                      indicator.parameters)
         profiles: dict[str, RiskProfile] = {}
         for node in ids:
             entity = batch.entities.get(node)
@@ -105,8 +109,11 @@ class RiskAnalysis:
         with self._lock:
             ranked = self._rankings.get(key)
         if ranked is None:
-            ranked = sorted((p for ids in self.backend.enterprise_ids(at, BATCH)
-                             for p in self.profiles(ids, at).values()), key=lambda p: p.key)
+            profiles: list[RiskProfile] = []
+            for ids in self.backend.enterprise_ids(at, BATCH):
+                deadline.check()
+                profiles.extend(self.profiles(ids, at).values())
+            ranked = sorted(profiles, key=lambda p: p.key)
             with self._lock:
                 self._rankings[key] = ranked
                 while len(self._rankings) > RANKING_CACHE:
