@@ -274,14 +274,20 @@ export interface NeighbourPage {
 }
 const MAP_ENTITY = `${REF} status distance degree hub lists restriction`;
 const SUSPECTED_LINK = "suspected { kind value reports { id enterpriseId year filedOn stated provenance { srcFile srcRow } } }";
-const MAP_LINK = `key relation source target role percent start end ${PROV} ${SUSPECTED_LINK}`;
+// The map draws a suspected link's kind and value only; its reports would make a map of
+// 1,000 nodes too costly a query (docs/api-contract.md, limits).
+const MAP_LINK = `key relation source target role percent start end ${PROV} suspected { kind value }`;
 
-export const NEIGHBOURHOOD = `query Map($id: ID!, $hops: Int!, $rel: [Relation!], $max: Int!, $hub: Int!, $d: Date, $sus: Boolean! = false) {
+/** The map's query; the collapsed hub values only with suspected links on, as they are
+costed at maxNodes hubs of 20 firms each (a map of 1,000 nodes stays within the limits). */
+export function neighbourhoodQuery(suspected: boolean): string {
+  return `query Map($id: ID!, $hops: Int!, $rel: [Relation!], $max: Int!, $hub: Int!, $d: Date, $sus: Boolean! = false) {
   neighbourhood(id: $id, hops: $hops, relations: $rel, maxNodes: $max, hubDegree: $hub, asOf: $d, suspected: $sus) {
     origin { ${MAP_ENTITY} } nodes { ${MAP_ENTITY} } links { ${MAP_LINK} } truncated
-    suspectedHubs { kind value count enterprises }
+    ${suspected ? "suspectedHubs { kind value count enterprises }" : ""}
   }
 }`;
+}
 
 export const NEIGHBOURS = `query Page($id: ID!, $rel: [Relation!], $offset: Int!, $first: Int!, $hub: Int!, $d: Date, $sus: Boolean! = false) {
   neighbours(id: $id, relations: $rel, offset: $offset, first: $first, hubDegree: $hub, asOf: $d, suspected: $sus) {

@@ -9,7 +9,7 @@ import cytoscape from "cytoscape";
 import type { Core, ElementDefinition, NodeSingular } from "cytoscape";
 import {
   gql,
-  NEIGHBOURHOOD,
+  neighbourhoodQuery,
   NEIGHBOURS,
   RELATIONS,
   type ExposureHit,
@@ -168,7 +168,7 @@ export class RelationshipMap implements Exportable {
     let answer: Neighbourhood;
     try {
       answer = (
-        await gql<{ neighbourhood: Neighbourhood }>(NEIGHBOURHOOD, {
+        await gql<{ neighbourhood: Neighbourhood }>(neighbourhoodQuery(opts.suspected), {
           id: subject.id, hops: opts.hops, rel: this.relationArg(), max: opts.maxNodes, hub: opts.hubDegree, d: state.asOf,
           sus: opts.suspected,
         })

@@ -7,6 +7,7 @@ from typing import Any
 
 import strawberry
 
+from credgraph.api.limits import MAX_ITEMS
 from credgraph.api.types.base import Node
 from credgraph.api.types.entities import Enterprise, node_from_entity
 from credgraph.api.types.enums import ContactKind, EntityKind, ListType, MatchKind, Relation, Role
@@ -58,7 +59,8 @@ class SuspectedLink:
     kind: ContactKind
     value: str = strawberry.field(description="The shared value, normalised (docs/risk.md).")
     reports: list[SuspectedReport] = strawberry.field(
-        description="The report of each end, in the link's direction.")
+        description="The report of each end, in the link's direction.",
+        metadata={MAX_ITEMS: 2})
 
     @classmethod
     def from_link(cls, link: results.Link) -> SuspectedLink | None:
@@ -115,7 +117,7 @@ class Step:
 
 @strawberry.type(description="A path of link relationships, first node to last.")
 class Path:
-    steps: list[Step]
+    steps: list[Step] = strawberry.field(metadata={MAX_ITEMS: results.MAX_HOPS})
     length: int
 
     @classmethod

@@ -7,6 +7,7 @@ import datetime
 
 import strawberry
 
+from credgraph.api.limits import MAX_ITEMS
 from credgraph.api.types.entities import Enterprise
 from credgraph.api.types.enums import RiskLevel
 from credgraph.api.types.links import Path
@@ -14,6 +15,7 @@ from credgraph.api.types.recorded import Provenance
 from credgraph.api.types.restrictions import PageInfo
 from credgraph.api.types.scalars import Date
 from credgraph.queries.risk import compute, service
+from credgraph.queries.risk.table import load_indicators
 from credgraph.queries.time import Moment
 
 
@@ -69,7 +71,9 @@ class RiskProfile:
     as_of: Date
     score: float
     level: RiskLevel
-    indicators: list[RiskIndicatorHit]
+    indicators: list[RiskIndicatorHit] = strawberry.field(
+        description="The indicators that fire, at most every one of the table.",
+        metadata={MAX_ITEMS: len(load_indicators().indicators)})
 
     @classmethod
     def from_record(cls, profile: service.RiskProfile, at: Moment) -> RiskProfile:

@@ -24,6 +24,7 @@ from credgraph.graph.contacts import norm_property
 from credgraph.queries.backend.base import Backend, report_in_force
 from credgraph.queries.links.analysis import LinkAnalysis, neighbourhood
 from credgraph.queries.links.results import (
+    MAX_HOPS,
     OWNERSHIP,
     Entity,
     Holding,
@@ -227,7 +228,7 @@ def listed(batch: Batch, params: Listed) -> Found:
 
 class Exposure(_Params):
     lists: tuple[str, ...]
-    hops: int = Field(ge=1, le=6)
+    hops: int = Field(ge=1, le=MAX_HOPS)
     max_degree: int = Field(ge=0)
 
 
@@ -258,7 +259,7 @@ def exposure(batch: Batch, params: Exposure) -> Found:
 
 
 class BarredNearby(_Params):
-    hops: int = Field(ge=1, le=6)
+    hops: int = Field(ge=1, le=MAX_HOPS)
     max_degree: int = Field(ge=0)
 
 
