@@ -252,6 +252,17 @@ def demo(
     console.print(f"credgraph demo: stopped; the demo registry stays in {folder} for next time")
 
 
+def _as_of_day(as_of: str | None) -> str | None:
+    """The --as-of option's day (None when not given); exit 2 with the reason when unreadable."""
+    from credgraph.loaders.normalize import parse_date
+
+    try:
+        return parse_date(as_of) if as_of else None
+    except ValueError as e:
+        typer.echo(f"credgraph: --as-of {as_of}: {e}", err=True)
+        raise typer.Exit(2) from e
+
+
 @app.command()
 def screen(
     file: Annotated[Path, typer.Argument(
@@ -266,16 +277,11 @@ def screen(
 ) -> None:
     """Screen proposed appointments against the appointment restrictions (exit 2 if unreadable)."""
     from credgraph.exc import BadInputError, EmptyStoreError
-    from credgraph.loaders.normalize import parse_date
     from credgraph.queries.analyses import analyses_for
     from credgraph.queries.time import today
     from credgraph.screen import Decision, require_loaded, screen_file
 
-    try:
-        day = parse_date(as_of) if as_of else today()
-    except ValueError as e:
-        typer.echo(f"credgraph: --as-of {as_of}: {e}", err=True)
-        raise typer.Exit(2) from e
+    day = _as_of_day(as_of) or today()
     with _open() as store:
         try:
             require_loaded(store)
@@ -310,7 +316,6 @@ def risk(
     """Export every enterprise's risk score, level and evidence (docs/risk.md)."""
     from credgraph.exc import BadInputError, EmptyStoreError
     from credgraph.graph.vocabulary import load_vocabulary
-    from credgraph.loaders.normalize import parse_date
     from credgraph.queries.analyses import analyses_for
     from credgraph.queries.time import Moment
     from credgraph.risk_export import export_ranking
@@ -320,11 +325,7 @@ def risk(
     if level is not None and level not in levels:
         typer.echo(f"credgraph: --level {level}: one of {', '.join(levels)}", err=True)
         raise typer.Exit(2)
-    try:
-        at = Moment.on(parse_date(as_of) if as_of else None)
-    except ValueError as e:
-        typer.echo(f"credgraph: --as-of {as_of}: {e}", err=True)
-        raise typer.Exit(2) from e
+    at = Moment.on(_as_of_day(as_of))
     with _open() as store:
         try:
             require_loaded(store)
