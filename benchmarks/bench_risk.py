@@ -27,7 +27,6 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Callable
-from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -87,17 +86,17 @@ def write_delta(dataset: Path, folder: Path, rng: random.Random, day: str) -> se
     representatives and shareholders of firms drawn at random; the firms it touches."""
     enterprises = [r["uscc"] for r in _rows(dataset, "enterprises")]
     persons = [r["person_id"] for r in _rows(dataset, "persons")]
-    banks = sorted({r["mortgagee"] for r in _rows(dataset, "chattel_mortgages")})
+    banks = sorted({r["mortgagee"] for r in _rows(dataset, "chattel_mortgages")
+                    if r["mortgagee_type"] == "enterprise"})
     holders = [r for r in _rows(dataset, "shareholdings")
                if r["holder_type"] == "person" and not r["end_date"]]
     reps = [r for r in _rows(dataset, "officers")
             if r["role"] == "legal_representative" and not r["end_date"]]
     touched: set[str] = set()
     folder.mkdir(parents=True, exist_ok=True)
-    extracted = (date.fromisoformat(day) + timedelta(days=1)).isoformat()
-    (folder / "manifest.yaml").write_text(
-        f"source: bench-delta\nextracted_at: {extracted}T08:00:00+08:00\nkind: delta\n",
-        encoding="utf-8")
+    # No extracted_at: recorded at the time of the load, after the registry's own load (an
+    # earlier time would have its changes to recorded facts refused as out of date).
+    (folder / "manifest.yaml").write_text("source: bench-delta\nkind: delta\n", encoding="utf-8")
 
     def write(section: str, rows: list[dict[str, str]]) -> None:
         with (folder / f"{section}.csv").open("w", encoding="utf-8", newline="") as fh:
