@@ -10,7 +10,7 @@ const POLL_MS = 60_000;
 
 export class AlertsPanel {
   readonly root: HTMLElement;
-  private readonly badge = h("span", { id: "alerts-unread", class: "badge", hidden: true });
+  private readonly badge = h("span", { id: "alerts-unread", class: "alerts-count", hidden: true });
   private readonly panel = h("div", { id: "alerts-panel", class: "alerts-panel", hidden: true });
   private alerts: Alert[] = [];
 

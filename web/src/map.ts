@@ -28,7 +28,7 @@ import { pct, pctCell } from "./format";
 import { LABEL_PX, makeGraph, nodeClasses, readableFit, shortName } from "./graphstyle";
 import { label, t } from "./i18n";
 import type { LayoutAnswer, LayoutRequest } from "./layout.worker";
-import { state } from "./state";
+import { state, times } from "./state";
 
 cytoscape.use(fcose);
 
@@ -169,7 +169,7 @@ export class RelationshipMap implements Exportable {
     try {
       answer = (
         await gql<{ neighbourhood: Neighbourhood }>(neighbourhoodQuery(opts.suspected), {
-          id: subject.id, hops: opts.hops, rel: this.relationArg(), max: opts.maxNodes, hub: opts.hubDegree, d: state.asOf,
+          id: subject.id, hops: opts.hops, rel: this.relationArg(), max: opts.maxNodes, hub: opts.hubDegree, ...times(),
           sus: opts.suspected,
         })
       ).neighbourhood;
@@ -263,7 +263,7 @@ export class RelationshipMap implements Exportable {
     try {
       const page = (
         await gql<{ neighbours: NeighbourPage }>(NEIGHBOURS, {
-          id, rel: this.relationArg(), offset, first: PAGE, hub: this.options().hubDegree, d: state.asOf,
+          id, rel: this.relationArg(), offset, first: PAGE, hub: this.options().hubDegree, ...times(),
           sus: this.options().suspected,
         })
       ).neighbours;

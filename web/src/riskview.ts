@@ -43,11 +43,11 @@ function reportsSection(reports: AnnualReport[]): HTMLElement {
 }
 
 /** The risk profile (null when the caller's role may not see it) and the annual reports of
-an enterprise on a day. */
-export async function enterpriseRisk(id: string, day: string): Promise<[HTMLElement | null, HTMLElement]> {
+an enterprise on a day, as the register stood at knownAt. */
+export async function enterpriseRisk(id: string, at: { d: string; k: string | null }): Promise<[HTMLElement | null, HTMLElement]> {
   const [risk, reports] = await Promise.all([
-    gqlIfAllowed<{ riskProfile: RiskProfile }>(RISK_PROFILE, { id, d: day }),
-    gql<{ enterprise: { annualReports: AnnualReport[] } }>(ANNUAL_REPORTS, { id, d: day }),
+    gqlIfAllowed<{ riskProfile: RiskProfile }>(RISK_PROFILE, { id, ...at }),
+    gql<{ enterprise: { annualReports: AnnualReport[] } }>(ANNUAL_REPORTS, { id, ...at }),
   ]);
   return [risk ? riskSection(risk.riskProfile) : null, reportsSection(reports.enterprise.annualReports)];
 }
