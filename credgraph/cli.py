@@ -99,9 +99,29 @@ def load(
         int | None, typer.Option(min=1, help="Rows per write batch (default from settings).")
     ] = None,
 ) -> None:
-    """Load a dataset folder into the configured store (exit 2 if a file is unreadable)."""
+    """Load a dataset folder into the configured store (exit 2 if a file is unreadable), then
+    check the watchlists for what the load changed around watched entities."""
     with _open() as store:
         _load(store, dataset, rejects, batch_size or get_settings().batch_size)
+        _check_watchlists(store)
+
+
+def _check_watchlists(store: GraphStore) -> None:
+    """Alerts for what changed around watched entities (only where watchlists are kept)."""
+    settings = get_settings()
+    if not settings.user_data_path.is_file():
+        return
+    from credgraph.queries.analyses import analyses_for
+    from credgraph.watch.service import watch_for
+
+    watch = watch_for(analyses_for(store), settings)
+    try:
+        report = watch.check()
+    finally:
+        watch.data.close()
+    if not report.skipped:
+        console.print(f"watchlists: {report.checked:,} watched subject(s) checked, "
+                      f"{len(report.alerts):,} new alert(s)")
 
 
 @app.command()
@@ -232,6 +252,17 @@ def demo(
     console.print(f"credgraph demo: stopped; the demo registry stays in {folder} for next time")
 
 
+def _as_of_day(as_of: str | None) -> str | None:
+    """The --as-of option's day (None when not given); exit 2 with the reason when unreadable."""
+    from credgraph.loaders.normalize import parse_date
+
+    try:
+        return parse_date(as_of) if as_of else None
+    except ValueError as e:
+        typer.echo(f"credgraph: --as-of {as_of}: {e}", err=True)
+        raise typer.Exit(2) from e
+
+
 @app.command()
 def screen(
     file: Annotated[Path, typer.Argument(
@@ -246,16 +277,11 @@ def screen(
 ) -> None:
     """Screen proposed appointments against the appointment restrictions (exit 2 if unreadable)."""
     from credgraph.exc import BadInputError, EmptyStoreError
-    from credgraph.loaders.normalize import parse_date
     from credgraph.queries.analyses import analyses_for
     from credgraph.queries.time import today
     from credgraph.screen import Decision, require_loaded, screen_file
 
-    try:
-        day = parse_date(as_of) if as_of else today()
-    except ValueError as e:
-        typer.echo(f"credgraph: --as-of {as_of}: {e}", err=True)
-        raise typer.Exit(2) from e
+    day = _as_of_day(as_of) or today()
     with _open() as store:
         try:
             require_loaded(store)
@@ -275,6 +301,47 @@ def screen(
         table.add_row(decision.value, f"{report.counts[decision]:,}")
     console.print(table)
     console.print(f"decisions written to {out}")
+
+
+@app.command()
+def risk(
+    out: Annotated[Path, typer.Option(help="The file to write (.csv or .xlsx).")],
+    as_of: Annotated[str | None, typer.Option(
+        "--as-of", help="The day the risk is judged on (default: today).")] = None,
+    level: Annotated[str | None, typer.Option(
+        help="Only enterprises of this level: low, medium or high.")] = None,
+    lang: Annotated[Lang, typer.Option(
+        help="Language of the indicator titles and evidence (zh 中文, en English).")] = Lang.EN,
+) -> None:
+    """Export every enterprise's risk score, level and evidence (docs/risk.md)."""
+    from credgraph.exc import BadInputError, EmptyStoreError
+    from credgraph.graph.vocabulary import load_vocabulary
+    from credgraph.queries.analyses import analyses_for
+    from credgraph.queries.time import Moment
+    from credgraph.risk_export import export_ranking
+    from credgraph.screen import require_loaded
+
+    levels = load_vocabulary().risk_levels
+    if level is not None and level not in levels:
+        typer.echo(f"credgraph: --level {level}: one of {', '.join(levels)}", err=True)
+        raise typer.Exit(2)
+    at = Moment.on(_as_of_day(as_of))
+    with _open() as store:
+        try:
+            require_loaded(store)
+            report = export_ranking(analyses_for(store), at, out, level, lang)
+        except (BadInputError, EmptyStoreError) as e:
+            typer.echo(f"credgraph: cannot export the risk ranking: {e} "
+                       f"(store: {_describe_store()})", err=True)
+            raise typer.Exit(2) from e
+    table = Table(title=f"Risk on {at.day}: {report.rows:,} enterprise(s) "
+                        f"({report.seconds:.1f} s)")
+    table.add_column("level")
+    table.add_column("enterprises", justify="right")
+    for name in levels:
+        table.add_row(name, f"{report.levels[name]:,}")
+    console.print(table)
+    console.print(f"written to {out}")
 
 
 keys_app = typer.Typer(help="API keys of the server (the keys file, CREDGRAPH_KEYS_FILE).",

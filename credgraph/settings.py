@@ -39,6 +39,15 @@ class Settings(BaseSettings):
     write_timeout_seconds: float = Field(default=300.0, gt=0)
     batch_size: int = Field(default=5000, gt=0)
 
+    user_data_file: Path | None = Field(
+        default=None,
+        description="SQLite file of watchlists and alerts; default user-data.sqlite in the "
+                    "data dir",
+    )
+    alert_webhook_url: str | None = Field(
+        default=None, description="new alerts are POSTed here as JSON after each check")
+    alert_webhook_timeout_seconds: float = Field(default=10.0, gt=0)
+
     api_max_depth: int = Field(default=12, gt=0)
     api_max_aliases: int = Field(default=30, gt=0)
     api_max_tokens: int = Field(default=2000, gt=0)
@@ -106,6 +115,11 @@ class Settings(BaseSettings):
     def graph_file(self) -> Path:
         """Where the embedded store keeps its graph between runs."""
         return self.data_dir / "graph.credgraph"
+
+    @property
+    def user_data_path(self) -> Path:
+        """Where watchlists and alerts are kept (user data, never register facts)."""
+        return self.user_data_file or self.data_dir / "user-data.sqlite"
 
 
 @lru_cache(maxsize=1)

@@ -61,6 +61,15 @@ OPERATIONS: dict[str, tuple[str, frozenset[str]]] = {
     "neighbours": (f'{{ neighbours(id: "{A1}") {{ totalCount }} }}', EVERYONE),
     "auditLog": ("{ auditLog { seq } }", frozenset({"admin"})),
     "dataVersion": ("{ dataVersion }", EVERYONE),
+    # The enterprise may see its own risk profile (its key carries A1).
+    "riskProfile": (f'{{ riskProfile(uscc: "{A1}") {{ level }} }}', REGULATORS | {"enterprise"}),
+    "riskRanking": ("{ riskRanking { totalCount } }", REGULATORS),
+    "watchlist": ("{ watchlist { entityId } }", REGULATORS),
+    "alerts": ("{ alerts { id } }", REGULATORS),
+    "unreadAlerts": ("{ unreadAlerts }", REGULATORS),
+    "watch": (f'mutation {{ watch(id: "{A1}") {{ entityId }} }}', REGULATORS),
+    "unwatch": (f'mutation {{ unwatch(id: "{A1}") }}', REGULATORS),
+    "markAlertsRead": ("mutation { markAlertsRead(ids: []) }", REGULATORS),
 }
 
 
@@ -86,6 +95,7 @@ class Server:
 
 def _settings(tmp_path: Path, **extra: Any) -> Settings:
     return Settings(keys_file=tmp_path / "keys.json", audit_file=tmp_path / "audit.log",
+                    user_data_file=tmp_path / "user-data.sqlite",
                     rate_limit_per_key="10000/minute", rate_limit_per_ip="10000/minute",
                     **extra)
 
@@ -130,8 +140,11 @@ def _code(body: dict[str, Any]) -> str | None:
 
 def test_the_matrix_names_every_operation(server: Server) -> None:
     """A new operation must be given its roles here (and in roles.yaml) before it ships."""
-    body = server.ask("admin", "{ __schema { queryType { fields { name } } } }")
-    assert {f["name"] for f in body["data"]["__schema"]["queryType"]["fields"]} == set(OPERATIONS)
+    body = server.ask("admin", "{ __schema { queryType { fields { name } } "
+                               "mutationType { fields { name } } } }")
+    schema = body["data"]["__schema"]
+    names = {f["name"] for root in ("queryType", "mutationType") for f in schema[root]["fields"]}
+    assert names == set(OPERATIONS)
 
 
 def test_role_matrix_of_operations(server: Server) -> None:
@@ -152,6 +165,22 @@ def test_own_operations_only_about_the_own_enterprise(server: Server) -> None:
     body = server.ask("enterprise", f'{{ appointmentCheck(personId: "PO", uscc: "{H1}", '
                                     "role: DIRECTOR) { allowed } }")
     assert _code(body) == "FORBIDDEN" and body["data"] is None
+    body = server.ask("enterprise", f'{{ riskProfile(uscc: "{H1}") {{ level }} }}')
+    assert _code(body) == "FORBIDDEN" and body["data"] is None
+
+
+def test_watchlists_belong_to_the_signed_in_caller(server: Server) -> None:
+    """Each key's owner has a watchlist of their own; nothing a client sends picks another."""
+    server.tokens["colleague"] = server.keys.add("regulator", "colleague")[1]
+    assert server.ask("regulator", f'mutation {{ watch(id: "{A1}", hops: 2) {{ entityId }} }}'
+                      )["data"] == {"watch": {"entityId": A1}}
+    watched = "{ watchlist { entityId hops } }"
+    assert server.ask("regulator", watched)["data"]["watchlist"] == [{"entityId": A1, "hops": 2}]
+    for caller in ("colleague", "admin"):
+        assert server.ask(caller, watched)["data"]["watchlist"] == [], caller
+    assert server.ask("colleague", f'mutation {{ unwatch(id: "{A1}") }}')["data"] == {
+        "unwatch": False}
+    assert server.ask("regulator", watched)["data"]["watchlist"] == [{"entityId": A1, "hops": 2}]
 
 
 MASKED_PA, MASKED_PO = "110101********1234", "110101********4567"

@@ -14,12 +14,14 @@ from typing import Any
 
 import httpx
 import pytest
+from graphql import parse, validate
 from starlette.testclient import TestClient
 
 from credgraph.api.app import create_app
 from credgraph.api.auth import KeyStore
-from credgraph.api.limits import WorkerPool
+from credgraph.api.limits import WorkerPool, cost_rule
 from credgraph.api.logs import DroppingQueueHandler, LogWriter
+from credgraph.api.schema import build_schema
 from credgraph.graph.memory import MemoryStore
 from credgraph.graph.records import EdgeRecord, NodeRecord
 from credgraph.settings import Settings
@@ -186,6 +188,19 @@ def test_query_cost_limit(small: MemoryStore, tmp_path: Path) -> None:
         assert "data" not in body or body["data"] is None
         body = client.post("/graphql", json={"query": nested, "variables": {"n": 20}}).json()
         assert "errors" not in body
+
+
+def _refused(document: str, max_cost: int) -> bool:
+    schema = build_schema(Settings())._schema
+    return bool(validate(schema, parse(document), [cost_rule(max_cost, 20, {})]))
+
+
+def test_a_list_with_a_declared_bound_costs_its_bound() -> None:
+    """A path has at most six steps (maxHops), so `paths(first: 1) { steps { relation } }`
+    costs 1 x (1 + 6 x 2) = 13, not 1 x (1 + 20 x 2) = 41 at the list estimate."""
+    document = '{ paths(fromId: "a", toId: "b", first: 1) { steps { relation } } }'
+    assert not _refused(document, 13)
+    assert _refused(document, 12)
 
 
 def test_cross_site_requests_and_headers(small: MemoryStore, tmp_path: Path) -> None:

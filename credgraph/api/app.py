@@ -36,6 +36,7 @@ from credgraph.exc import StoreError
 from credgraph.graph.store import GraphStore
 from credgraph.queries.analyses import Analyses, analyses_for
 from credgraph.settings import Settings
+from credgraph.watch.service import Watch, watch_for
 
 READY_TIMEOUT_SECONDS = 3.0
 
@@ -55,10 +56,10 @@ class CredgraphGraphQL(GraphQL[Context, None]):
     web page, a JSON POST only after the browser's CORS check.
     """
 
-    def __init__(self, analyses: Analyses, settings: Settings) -> None:
+    def __init__(self, analyses: Analyses, settings: Settings, watch: Watch) -> None:
         schema = build_schema(settings)
         super().__init__(schema, graphql_ide="graphiql", allow_queries_via_get=False)
-        self.analyses, self.settings = analyses, settings
+        self.analyses, self.settings, self.watch = analyses, settings, watch
         self.roles: RoleTable = load_roles(schema._schema)
         self.audit = AuditLog(settings.audit_path)
 
@@ -68,7 +69,7 @@ class CredgraphGraphQL(GraphQL[Context, None]):
         event = AuditEvent(request=REQUEST_ID.get() or "", who=principal.subject,
                            role=principal.role)
         access = RequestAccess(principal, self.roles[principal.role], self.audit, event)
-        return make_context(self.analyses, self.settings, access)
+        return make_context(self.analyses, self.settings, access, self.watch)
 
     async def render_graphql_ide(self, request: Request) -> Response:
         """GraphiQL as built with the explorer (graphiql.html), never Strawberry's CDN page:
@@ -108,13 +109,15 @@ def _readiness(store: GraphStore) -> Route:
 
 def create_app(store: GraphStore, settings: Settings, authenticator: Authenticator | None = None,
                allowed_hosts: Sequence[str] | None = None) -> Starlette:
-    """The credgraph web application over an open store: one set of analyses for every request.
+    """The credgraph web application over an open store: one set of analyses for every request,
+    the watchlists in the settings' user-data file.
 
     `authenticator` defaults to the settings' sign-in for a loopback server (everyone the
     local admin when none is configured); `allowed_hosts` limits the Host header (the
     CLI sets it for the local admin mode, against DNS rebinding).
     """
-    graphql = CredgraphGraphQL(analyses_for(store), settings)
+    analyses = analyses_for(store)
+    graphql = CredgraphGraphQL(analyses, settings, watch_for(analyses, settings))
     pool = WorkerPool(settings.api_workers, settings.api_max_requests)
     routes: list[BaseRoute] = [
         Route("/graphql", graphql, methods=["GET", "POST"]),

@@ -17,6 +17,7 @@ from typing import Any
 
 import yaml
 from graphql import (
+    GraphQLField,
     GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
@@ -93,19 +94,19 @@ class RoleTable:
         return self.roles[name]
 
 
-def _operations(spec: _RoleSpec, query: GraphQLObjectType) -> dict[str, Grant]:
+def _operations(spec: _RoleSpec, roots: Mapping[str, GraphQLField]) -> dict[str, Grant]:
     raw = spec.operations
     if raw == ALL:
-        return {name: Grant() for name in query.fields}
+        return {name: Grant() for name in roots}
     if isinstance(raw, str):
         raise ConfigurationError(f"operations: {raw!r} (a list, a mapping or '{ALL}')")
     items = {name: None for name in raw} if isinstance(raw, list) else raw
     grants: dict[str, Grant] = {}
     for name, grant in items.items():
-        if name not in query.fields:
-            raise ConfigurationError(f"operation {name} is not a field of Query")
+        if name not in roots:
+            raise ConfigurationError(f"operation {name} is not a field of Query or Mutation")
         own = grant.own if grant is not None else None
-        if own is not None and own not in query.fields[name].args:
+        if own is not None and own not in roots[name].args:
             raise ConfigurationError(f"operation {name} has no argument {own}")
         grants[name] = Grant(own)
     return grants
@@ -183,11 +184,13 @@ def build_table(raw: Any, schema: GraphQLSchema) -> RoleTable:
     query = schema.query_type
     if query is None:
         raise ConfigurationError("the schema has no Query type")
+    mutation = schema.mutation_type
+    roots = {**query.fields, **(mutation.fields if mutation is not None else {})}
     roles: dict[str, Role] = {}
     for name in specs:
         spec = _flatten(name, specs)
         try:
-            roles[name] = Role(name, bool(spec.audited), _operations(spec, query),
+            roles[name] = Role(name, bool(spec.audited), _operations(spec, roots),
                                _fields(spec, schema))
         except ConfigurationError as e:
             raise ConfigurationError(f"roles.yaml, role {name}: {e}") from e

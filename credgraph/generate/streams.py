@@ -28,6 +28,10 @@ class Stream(IntEnum):
     """Court and criminal list entries about persons (no index)."""
     BRANDS = 7
     """The order of the brand characters of enterprise names (no index)."""
+    CONTACTS = 8
+    """The contact details of annual reports and their planted sharing (no index)."""
+    ANNUAL_REPORTS = 9
+    """Rows of the annual reports of one block of enterprises (index: block number)."""
 
 
 def stream(seed: int, which: Stream, *index: int) -> np.random.Generator:

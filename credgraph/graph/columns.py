@@ -558,6 +558,22 @@ class Table:
         if not column.set(row, value) and not self._convert(name, column, value).set(row, value):
             raise StoreError(f"property {name}: cannot hold {value!r}")
 
+    def rows_where(self, name: str, value: Any) -> np.ndarray:
+        """The rows whose property `name` equals `value` (not None), in order."""
+        column = self.columns.get(name)
+        if column is None:
+            return np.zeros(0, np.int64)
+        if isinstance(column, Words):
+            code = column.index.get(value) if type(value) is str else None
+            if code is None:
+                return np.zeros(0, np.int64)
+            return np.flatnonzero(column.codes.view() == code)
+        if isinstance(column, Text) and not column.changed and type(value) is str:
+            equal = pc.fill_null(pc.equal(column.whole(), value), False)
+            return np.flatnonzero(equal.to_numpy(zero_copy_only=False))
+        return np.array([row for row in range(len(column)) if column.get(row) == value],
+                        np.int64)
+
     def props(self, row: int) -> dict[str, Any]:
         """The row's present properties, by name."""
         found = {}

@@ -44,7 +44,7 @@ def schema_statements(model: GraphModel) -> list[str]:
                 f"REQUIRE (n.{quote(node.key)}, n.rec) IS UNIQUE",
                 f"CREATE INDEX {name}_fact IF NOT EXISTS FOR (n:{label}) ON (n.fact)",
             ]
-        for prop in node.indexes:
+        for prop in (*node.indexes, *node.lookups):
             statements.append(f"CREATE INDEX {name}_{prop} IF NOT EXISTS "
                               f"FOR (n:{label}) ON (n.{quote(prop)})")
     for edge in model.edges.values():

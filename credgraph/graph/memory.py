@@ -281,6 +281,23 @@ class MemoryStore(GraphStore):
                 return element
         return -1
 
+    def nodes_labelled(self, label: str) -> Iterator[dict[str, Any]]:
+        """The properties of every node with this label (every version)."""
+        for element in self.of_kind(label).tolist():
+            yield self.attrs(element)
+
+    def nodes_where(self, label: str, prop: str, value: Any) -> np.ndarray:
+        """Every live node (version) with this label whose `prop` (one of the label's
+        `lookups`) has this value, oldest first: one pass over that column's codes, no
+        index kept."""
+        if prop not in self.model.node(label).lookups:
+            raise ValueError(f"{label}.{prop} is not a lookup of the model")
+        kind = self.kind_of[label]
+        table = self.tables[kind.code]
+        elements = numpy_view(table.elements)[table.rows_where(prop, value)].astype(np.int64)
+        found: np.ndarray = elements[self.alive_mask(elements)]
+        return found
+
     def names(self) -> NameIndex:
         """The search's name index, rebuilt when many elements were written since."""
         if self._names is None or len(self) - self._names.covers > STALE_NAMES:

@@ -45,7 +45,7 @@ class _Schema(BaseModel):
     primary: bool = True
     """For versioned elements: carries the fact's head (a fact's other elements follow it)."""
 
-    @field_validator("properties", "indexes", "fulltext", "key", "source", "target",
+    @field_validator("properties", "indexes", "lookups", "fulltext", "key", "source", "target",
                      check_fields=False)
     @classmethod
     def _names(cls, names: tuple[str, ...]) -> tuple[str, ...]:
@@ -69,6 +69,9 @@ class NodeSchema(_Schema):
     """For records: the entity label whose facts they hold (`of` is the entity's id)."""
     key: str
     indexes: tuple[str, ...] = ()
+    lookups: tuple[str, ...] = ()
+    """Properties nodes are found by value in both stores: an index in Neo4j, a dictionary in
+    the embedded store (which keeps none for `indexes`)."""
     fulltext: tuple[str, ...] = ()
 
     @property

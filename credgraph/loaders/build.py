@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from credgraph.graph.contacts import CONTACT_KINDS, norm_property, normalise_contact
 from credgraph.graph.ids import enterprise_key, identifier, name_key, uscc_notes
 from credgraph.graph.records import EdgeRecord, EnterpriseRef, FactVersion, Identity, NodeRecord
 from credgraph.graph.vocabulary import LEGAL_REPRESENTATIVE
@@ -247,6 +248,7 @@ FACT_KEYS: dict[str, Callable[[Builder], list[str]]] = {
     "penalties": lambda b: [identifier(b.values["doc_no"])],
     "enterprise_events": lambda b: [_joined(b.enterprise_id("enterprise"), b.values["event"],
                                             b.values["date"])],
+    "annual_reports": lambda b: [_joined(b.enterprise_id("enterprise"), b.values["year"])],
     "objections": lambda b: [b.values["objection_id"]],
 }
 """Each section's fact keys from a row's values: the key columns (docs/data-format.md, Keys)
@@ -416,6 +418,46 @@ def _enterprise_events(b: Builder) -> None:
     }),), (EdgeRecord("HAS_EVENT", event_id, target.id, event_id, {"start": v["date"]}),))
 
 
+def filing_deadline(year: int) -> str:
+    """The last day to publish a year's annual report: 30 June of the next year
+    (企业信息公示暂行条例 Art.8)."""
+    return f"{year + 1}-06-30"
+
+
+def _filing_status(b: Builder) -> str:
+    """The status a row gives, or the one its filing date shows; a contradiction is refused
+    (not filed, yet dated) or loaded with a warning (on time or late against the date)."""
+    v = b.values
+    year, filed_on, given = v["year"], v.get("filed_on"), v.get("status")
+    if filed_on is not None and filed_on <= f"{year}-12-31":
+        raise RowRejected("filed_on", filed_on, f"before the end of the report year {year}")
+    shown = None if filed_on is None else (
+        "on_time" if filed_on <= filing_deadline(year) else "late")
+    if given is None:
+        return shown or "not_filed"
+    if given == "not_filed" and filed_on is not None:
+        raise RowRejected("status", given, "not_filed, yet the report has a filing date")
+    if shown is not None and given != shown:
+        b.out.warnings.append(("status", given, f"filed on {filed_on}, the deadline was "
+                               f"{filing_deadline(year)}: {shown}; loaded as given"))
+    return str(given)
+
+
+def _annual_reports(b: Builder) -> None:
+    v = b.values
+    target = b.enterprise("enterprise")
+    report_id = _joined(target.id, v["year"])
+    contacts = {kind: v.get(kind) for kind in CONTACT_KINDS}
+    b.version(report_id, (NodeRecord("AnnualReport", report_id, {
+        "id": report_id, "enterprise": target.id, "year": v["year"],
+        "filed_on": v.get("filed_on"), "status": _filing_status(b),
+        **contacts, "employees": v.get("employees"),
+        **{norm_property(kind): normalise_contact(kind, value)
+           for kind, value in contacts.items()},
+    }),), (EdgeRecord("FILED", report_id, target.id, report_id,
+                      {"start": v.get("filed_on")}),))
+
+
 BUILDERS: dict[str, Callable[[Builder], None]] = {
     "enterprises": _enterprises,
     "persons": _persons,
@@ -426,5 +468,6 @@ BUILDERS: dict[str, Callable[[Builder], None]] = {
     "list_entries": _list_entries,
     "penalties": _penalties,
     "enterprise_events": _enterprise_events,
+    "annual_reports": _annual_reports,
 }
 """The upsert builders; objections are built by the load (they need the facts they name)."""

@@ -14,6 +14,8 @@ from credgraph.queries.explore import Explorer
 from credgraph.queries.links.analysis import LinkAnalysis
 from credgraph.queries.restrictions.rules import RuleTable
 from credgraph.queries.restrictions.service import Restrictions
+from credgraph.queries.risk.service import RiskAnalysis
+from credgraph.queries.risk.table import IndicatorTable
 
 
 @dataclass(frozen=True)
@@ -22,17 +24,21 @@ class Analyses:
     links: LinkAnalysis
     restrictions: Restrictions
     explorer: Explorer
+    risk: RiskAnalysis
 
     @classmethod
-    def over(cls, backend: Backend, table: RuleTable | None = None) -> Analyses:
+    def over(cls, backend: Backend, table: RuleTable | None = None,
+             indicators: IndicatorTable | None = None) -> Analyses:
         links = LinkAnalysis(backend)
         restrictions = Restrictions(backend, links, table)
-        return cls(backend, links, restrictions, Explorer(backend, links, restrictions))
+        return cls(backend, links, restrictions, Explorer(backend, links, restrictions),
+                   RiskAnalysis(backend, links, restrictions, indicators))
 
 
-def analyses_for(store: GraphStore, table: RuleTable | None = None) -> Analyses:
+def analyses_for(store: GraphStore, table: RuleTable | None = None,
+                 indicators: IndicatorTable | None = None) -> Analyses:
     """Every analysis over an open store."""
-    return Analyses.over(backend_for(store), table)
+    return Analyses.over(backend_for(store), table, indicators)
 
 
 __all__ = ["Analyses", "analyses_for"]

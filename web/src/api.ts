@@ -6,7 +6,8 @@ export type RelationType =
   | "OFFICER"
   | "LEGAL_REPRESENTATIVE"
   | "EQUITY_PLEDGE"
-  | "CHATTEL_MORTGAGE";
+  | "CHATTEL_MORTGAGE"
+  | "SUSPECTED";
 export type ListType =
   | "ABNORMAL_OPERATIONS"
   | "SERIOUS_ILLEGAL"
@@ -15,6 +16,7 @@ export type ListType =
   | "CRIMINAL_SENTENCE";
 export type Certainty = "CONFIRMED" | "CANDIDATE";
 
+/** The registered relations (the map's filter); SUSPECTED links come with their own switch. */
 export const RELATIONS: RelationType[] = [
   "SHAREHOLDER",
   "OFFICER",
@@ -106,6 +108,17 @@ export async function gql<T>(query: string, variables: Record<string, unknown>):
   }
   if (!body.data) throw new ApiError(`HTTP ${response.status}`, undefined);
   return body.data;
+}
+
+/** The answer, or null when the caller's role may not ask it (FORBIDDEN): the parts of the
+explorer a role does not get (risk, watchlists) are left out instead of failing the view. */
+export async function gqlIfAllowed<T>(query: string, variables: Record<string, unknown>): Promise<T | null> {
+  try {
+    return await gql<T>(query, variables);
+  } catch (e) {
+    if (e instanceof ApiError && e.code === "FORBIDDEN") return null;
+    throw e;
+  }
 }
 
 const PROV = "provenance { srcFile srcRow }";
@@ -318,12 +331,14 @@ export interface MapLink {
   start: string | null;
   end: string | null;
   provenance: Provenance | null;
+  suspected?: SuspectedLink | null;
 }
 export interface Neighbourhood {
   origin: MapEntity;
   nodes: MapEntity[];
   links: MapLink[];
   truncated: boolean;
+  suspectedHubs?: SuspectedHub[];
 }
 export interface NeighbourPage {
   node: MapEntity;
@@ -334,16 +349,24 @@ export interface NeighbourPage {
   links: MapLink[];
 }
 const MAP_ENTITY = `${REF} status distance degree hub lists restriction`;
-const MAP_LINK = `key relation source target role percent start end ${PROV}`;
+const SUSPECTED_LINK = "suspected { kind value reports { id enterpriseId year filedOn stated provenance { srcFile srcRow } } }";
+// The map draws a suspected link's kind and value only; its reports would make a map of
+// 1,000 nodes too costly a query (docs/api-contract.md, limits).
+const MAP_LINK = `key relation source target role percent start end ${PROV} suspected { kind value }`;
 
-export const NEIGHBOURHOOD = `query Map($id: ID!, $hops: Int!, $rel: [Relation!], $max: Int!, $hub: Int!, $d: Date, $k: DateTime) {
-  neighbourhood(id: $id, hops: $hops, relations: $rel, maxNodes: $max, hubDegree: $hub, asOf: $d, knownAt: $k) {
+/** The map's query; the collapsed hub values only with suspected links on, as they are
+costed at maxNodes hubs of 20 firms each (a map of 1,000 nodes stays within the limits). */
+export function neighbourhoodQuery(suspected: boolean): string {
+  return `query Map($id: ID!, $hops: Int!, $rel: [Relation!], $max: Int!, $hub: Int!, $d: Date, $k: DateTime, $sus: Boolean! = false) {
+  neighbourhood(id: $id, hops: $hops, relations: $rel, maxNodes: $max, hubDegree: $hub, asOf: $d, knownAt: $k, suspected: $sus) {
     origin { ${MAP_ENTITY} } nodes { ${MAP_ENTITY} } links { ${MAP_LINK} } truncated
+    ${suspected ? "suspectedHubs { kind value count enterprises }" : ""}
   }
 }`;
+}
 
-export const NEIGHBOURS = `query Page($id: ID!, $rel: [Relation!], $offset: Int!, $first: Int!, $hub: Int!, $d: Date, $k: DateTime) {
-  neighbours(id: $id, relations: $rel, offset: $offset, first: $first, hubDegree: $hub, asOf: $d, knownAt: $k) {
+export const NEIGHBOURS = `query Page($id: ID!, $rel: [Relation!], $offset: Int!, $first: Int!, $hub: Int!, $d: Date, $k: DateTime, $sus: Boolean! = false) {
+  neighbours(id: $id, relations: $rel, offset: $offset, first: $first, hubDegree: $hub, asOf: $d, knownAt: $k, suspected: $sus) {
     node { ${MAP_ENTITY} } totalCount offset hasMore nodes { ${MAP_ENTITY} } links { ${MAP_LINK} }
   }
 }`;
@@ -395,12 +418,13 @@ export interface Step {
   end: string | null;
   key: string;
   provenance: Provenance | null;
+  suspected?: SuspectedLink | null;
 }
 export interface Path {
   steps: Step[];
   length: number;
 }
-const STEP = `from { ${REF} } to { ${REF} } relation forward role percent start end key ${PROV}`;
+const STEP = `from { ${REF} } to { ${REF} } relation forward role percent start end key ${PROV} ${SUSPECTED_LINK}`;
 
 export const PATHS = `query Paths($a: ID!, $b: ID!, $hops: Int!, $first: Int!, $deg: Int!, $d: Date, $k: DateTime) {
   paths(fromId: $a, toId: $b, maxHops: $hops, first: $first, maxDegree: $deg, asOf: $d, knownAt: $k) {
@@ -473,3 +497,81 @@ export const DISQUALIFICATION = `query Check($id: ID!, $d: Date, $k: DateTime) {
       evidence { fact id summary ${PROV} } }
   }
 }`;
+
+// --- suspected links, risk, watchlists and alerts (docs/risk.md) ----------------------
+
+export type ContactKind = "PHONE" | "EMAIL" | "ADDRESS" | "WEBSITE";
+export interface SuspectedLink {
+  kind: ContactKind;
+  value: string;
+  reports: { id: string; enterpriseId: string; year: number; filedOn: string | null; stated: string | null; provenance: Provenance | null }[];
+}
+export interface SuspectedHub {
+  kind: ContactKind;
+  value: string;
+  count: number;
+  enterprises: string[];
+}
+
+export type RiskLevel = "LOW" | "MEDIUM" | "HIGH";
+export interface RiskFact {
+  section: string;
+  key: string;
+  provenance: Provenance | null;
+}
+export interface RiskProfile {
+  score: number;
+  level: RiskLevel;
+  indicators: {
+    id: string;
+    title: string;
+    titleZh: string;
+    titleEn: string;
+    weight: number;
+    evidence: { text: string; textZh: string; textEn: string; facts: RiskFact[] }[];
+  }[];
+}
+export const RISK_PROFILE = `query Risk($id: ID!, $d: Date, $k: DateTime) {
+  riskProfile(uscc: $id, asOf: $d, knownAt: $k) {
+    score level
+    indicators { id title titleZh titleEn weight
+      evidence { text textZh textEn facts { section key ${PROV} } } }
+  }
+}`;
+
+export interface AnnualReport {
+  year: number;
+  filedOn: string | null;
+  status: "ON_TIME" | "LATE" | "NOT_FILED";
+  phone: string | null;
+  email: string | null;
+  address: string | null;
+  website: string | null;
+  provenance: Provenance | null;
+}
+export const ANNUAL_REPORTS = `query Reports($id: ID!, $d: Date, $k: DateTime) {
+  enterprise(uscc: $id, asOf: $d, knownAt: $k) { annualReports { year filedOn status phone email address website ${PROV} } }
+}`;
+
+export type AlertKind = "LISTING" | "PLEDGE" | "MORTGAGE" | "LEGAL_REPRESENTATIVE" | "SHAREHOLDER" | "RESTRICTION" | "LEVEL";
+export interface Alert {
+  id: string;
+  kind: AlertKind;
+  entityId: string;
+  subjectId: string;
+  text: string;
+  textZh: string;
+  textEn: string;
+  createdAt: string;
+  read: boolean;
+  facts: RiskFact[];
+}
+export const ALERTS = `query Alerts($first: Int!) {
+  unreadAlerts
+  alerts(first: $first) { id kind entityId subjectId text textZh textEn createdAt read facts { section key ${PROV} } }
+}`;
+export const UNREAD_ALERTS = "query Unread { unreadAlerts }";
+export const MARK_READ = "mutation Read($ids: [ID!]!) { markAlertsRead(ids: $ids) }";
+export const WATCH = "mutation Watch($id: ID!, $hops: Int!) { watch(id: $id, hops: $hops) { entityId hops } }";
+export const UNWATCH = "mutation Unwatch($id: ID!) { unwatch(id: $id) }";
+export const WATCHLIST = "query Watched { watchlist { list entityId hops } }";

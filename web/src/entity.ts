@@ -17,9 +17,11 @@ import {
 } from "./api";
 import { clear, h } from "./dom";
 import type { Exportable } from "./exporter";
+import { watchButton } from "./alerts";
 import { amount, pct, pctCell, source, span } from "./format";
 import { authorityTrail, factHistory, HistorySource } from "./history";
 import { label, t, type Key } from "./i18n";
+import { enterpriseRisk } from "./riskview";
 import { state, times } from "./state";
 
 const SHOWN = 100;
@@ -231,13 +233,16 @@ export class EntityView implements Exportable {
     const record = (r: Recorded) => factHistory(r, () => histories.of(null, ""), this.onError);
     const historyOf: HistoryOf = (row, section) => factHistory(row.recorded, () => histories.of(section, row.fact), this.onError);
     const sections = () => this.sections.map((s) => renderSection(s, historyOf));
-    const title = (extra: string) =>
-      h("header", { class: "entity-title" }, h("span", { class: `kind kind-${node.kind.toLowerCase()}` }, label(node.kind)), h("h2", { id: "entity-name" }, node.name), h("code", {}, extra));
+    const watch = watchButton(node, this.onError);
+    const title = async (extra: string) =>
+      h("header", { class: "entity-title" }, h("span", { class: `kind kind-${node.kind.toLowerCase()}` }, label(node.kind)), h("h2", { id: "entity-name" }, node.name), h("code", {}, extra), await watch);
     if (node.kind === "ENTERPRISE") {
       const { enterprise: e } = await gql<{ enterprise: EnterpriseDetail }>(ENTERPRISE, { id: node.id, ...at });
       this.sections = enterpriseSections(e);
+      const [profile, reports] = await enterpriseRisk(node.id, at);
       return [
-        title(e.uscc ?? e.regNo ?? e.id),
+        await title(e.uscc ?? e.regNo ?? e.id),
+        ...(profile ? [profile] : []),
         h("section", { class: "record" }, h("h3", {}, t("registration")), facts([
           ["uscc", e.uscc], ["regNo", e.regNo], ["status", e.status], ["type", e.type],
           ["legalRep", e.legalRepresentative ? nodeLink(e.legalRepresentative) : null],
@@ -248,6 +253,7 @@ export class EntityView implements Exportable {
           ["source", source(e.provenance)],
         ]), record(e)),
         ...sections(),
+        reports,
       ];
     }
     if (node.kind === "PERSON") {
@@ -258,7 +264,7 @@ export class EntityView implements Exportable {
         { key: "listEntries", rows: entryRows(p.listEntries) },
       ];
       return [
-        title(p.personId),
+        await title(p.personId),
         h("section", { class: "record" }, h("h3", {}, t("registration")), facts([
           ["personId", p.personId], ["idNumber", p.maskedIdNumber], ["nationality", p.nationality], ["source", source(p.provenance)],
         ]), record(p)),
@@ -269,7 +275,7 @@ export class EntityView implements Exportable {
     const o = search[0].node;
     this.sections = [{ key: "holdings", rows: holdingRows(o.holdings, (x) => x.enterprise) }];
     return [
-      title(o.id),
+      await title(o.id),
       h("section", { class: "record" }, h("h3", {}, t("registration")), facts([["category", o.category], ["source", source(o.provenance)]]), record(o)),
       ...sections(),
     ];

@@ -143,6 +143,19 @@ const zh = {
   fieldContent: "内容",
   fieldCollateral: "抵押物",
   fieldCurrency: "币种",
+  suspectedLinks: "疑似关系",
+  suspectedHint: "年报中电话、邮箱、地址或网站相同的企业（非登记关系）",
+  legendSuspected: "疑似关系（年报联系方式相同）",
+  riskProfile: "风险画像",
+  riskScore: "风险分",
+  noRisk: "未命中风险指标",
+  weight: "分值",
+  annualReports: "年度报告",
+  alerts: "动态提醒",
+  noAlerts: "暂无提醒",
+  markRead: "全部标为已读",
+  watch: "加入关注",
+  watching: "已关注（点击取消）",
 } as const;
 
 export type Key = keyof typeof zh;
@@ -288,6 +301,19 @@ const en: Record<Key, string> = {
   fieldContent: "Content",
   fieldCollateral: "Collateral",
   fieldCurrency: "Currency",
+  suspectedLinks: "Suspected links",
+  suspectedHint: "Firms whose annual reports give the same phone, e-mail, address or website (not a registered link)",
+  legendSuspected: "Suspected link (same contact details)",
+  riskProfile: "Risk profile",
+  riskScore: "Score",
+  noRisk: "No risk indicator fires",
+  weight: "Weight",
+  annualReports: "Annual reports",
+  alerts: "Alerts",
+  noAlerts: "No alerts",
+  markRead: "Mark all read",
+  watch: "Watch",
+  watching: "Watching (click to stop)",
 };
 
 const ENUMS: Record<Lang, Record<string, string>> = {
@@ -307,6 +333,9 @@ const ENUMS: Record<Lang, Record<string, string>> = {
     UP: "上游股东", DOWN: "下游投资",
     MIGRATED_OUT: "迁出", MIGRATED_IN: "迁入",
     PENDING: "待处理", UPHELD: "成立", REJECTED: "不成立", WITHDRAWN: "已撤回",
+    SUSPECTED: "疑似关系", PHONE: "电话", EMAIL: "邮箱", ADDRESS: "地址", WEBSITE: "网站",
+    LOW: "低风险", MEDIUM: "中风险", HIGH: "高风险",
+    ON_TIME: "按时公示", LATE: "逾期公示", NOT_FILED: "未公示",
   },
   en: {
     ENTERPRISE: "Enterprise", PERSON: "Person", OTHER: "Other",
@@ -325,6 +354,9 @@ const ENUMS: Record<Lang, Record<string, string>> = {
     UP: "Owners", DOWN: "Investments",
     MIGRATED_OUT: "Moved out", MIGRATED_IN: "Moved in",
     PENDING: "Pending", UPHELD: "Upheld", REJECTED: "Rejected", WITHDRAWN: "Withdrawn",
+    SUSPECTED: "Suspected link", PHONE: "Phone", EMAIL: "E-mail", ADDRESS: "Address", WEBSITE: "Website",
+    LOW: "Low", MEDIUM: "Medium", HIGH: "High",
+    ON_TIME: "On time", LATE: "Late", NOT_FILED: "Not filed",
   },
 };
 

@@ -2,6 +2,7 @@
 
 import "./style.css";
 import { gql, SEARCH, type ExposureHit, type NodeRef, type SearchHit } from "./api";
+import { AlertsPanel } from "./alerts";
 import { byId, h } from "./dom";
 import { EntityView } from "./entity";
 import { exportCsv, exportPng, type Exportable } from "./exporter";
@@ -47,6 +48,7 @@ dateInput.addEventListener("change", () => {
   state.setAsOf(dateInput.value);
 });
 const langButton = h("button", { id: "lang", class: "lang" }, t("language"));
+const alerts = new AlertsPanel(showError);
 langButton.addEventListener("click", () => setLang(lang() === "zh" ? "en" : "zh"));
 
 const tabButtons = new Map<Tab, HTMLButtonElement>();
@@ -77,7 +79,7 @@ const legendItem = (cls: string, key: Key) => h("li", {}, h("span", { class: `sw
 const legend = h("ul", { class: "legend", id: "legend" },
   legendItem("enterprise", "legendEnterprise"), legendItem("person", "legendPerson"), legendItem("other", "legendOther"),
   legendItem("blacklisted", "legendBlacklist"), legendItem("restricted", "legendRestricted"), legendItem("hub", "legendHub"),
-  legendItem("exposure", "legendExposure"));
+  legendItem("exposure", "legendExposure"), legendItem("suspected", "legendSuspected"));
 
 const pathFrom = h("b", { id: "path-from" });
 let pathTarget: NodeRef | null = null;
@@ -105,6 +107,7 @@ byId("app").append(
     search.root,
     h("label", { class: "asof" }, tx("asOf"), range, dateInput),
     knownAtControl(),
+    alerts.root,
     langButton),
   h("main", {},
     sidebar,
@@ -211,6 +214,7 @@ onLangChange(() => {
   targetBox.setPlaceholder(t("pickTarget"));
   void entity.show(state.selected);
   map.relabel();
+  alerts.render();
   shown.clear();
   if (active !== "map") reload();
 });
@@ -234,3 +238,4 @@ document.documentElement.lang = lang() === "zh" ? "zh-CN" : "en";
 activate(TABS.find(([tab]) => tab === state.tabAsked)?.[0] ?? "map");
 void entity.show(null);
 if (state.subjectAsked) void openAsked(state.subjectAsked);
+void alerts.refreshCount();

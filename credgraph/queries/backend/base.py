@@ -13,6 +13,11 @@ definitions, so both stores give identical answers:
 * Search candidates: entities whose id, USCC or registration number equals the
   text (tier 0), whose normalised name equals it (1), starts with it (2) or
   contains it (3); ranked by tier, then name length, then id (`search_order`).
+* Report in force: of an enterprise on `at.day`, the annual report visible at
+  `at.known` that was published (filed_on) on or before the day, the latest by
+  (filed_on, year) (`report_order`); its contact details hold until the next one.
+  A value is shared by the enterprises whose report in force states it in the
+  compared form (`<kind>_norm`, credgraph.graph.contacts).
 """
 
 from __future__ import annotations
@@ -72,6 +77,34 @@ def entity_props(node_id: str, identity: Mapping[str, Any],
     return props
 
 
+@dataclass(frozen=True, slots=True)
+class Sharing:
+    """The enterprises whose report in force states one compared contact value."""
+
+    count: int
+    reports: tuple[Mapping[str, Any], ...]
+    """Those reports in enterprise id order; empty when more than the cap asked for share it
+    (a hub value, such as a registered agent's address)."""
+
+
+def report_order(report: Mapping[str, Any]) -> tuple[str, int]:
+    """Which of an enterprise's published reports is the later one."""
+    return (str(report["filed_on"]), int(report["year"]))
+
+
+def report_in_force(reports: Sequence[Mapping[str, Any]], day: str) -> Mapping[str, Any] | None:
+    """The report in force on `day` among one enterprise's reports (module docstring)."""
+    published = [r for r in reports if r.get("filed_on") is not None and r["filed_on"] <= day]
+    return max(published, key=report_order) if published else None
+
+
+def capped(found: Sequence[Mapping[str, Any]], cap: int) -> Sharing:
+    """What a value's reports in force come to, capped (a count alone above `cap`)."""
+    if len(found) > cap:
+        return Sharing(len(found), ())
+    return Sharing(len(found), tuple(sorted(found, key=lambda r: str(r["enterprise"]))))
+
+
 def one_per_version(elements: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
     """A fact's versions from its head elements, oldest first: of a version with several
     elements (a pledge's links) the one with the least key stands for it."""
@@ -120,6 +153,11 @@ class Backend(ABC):
     def entity_ids(self, at: Moment, batch: int = 10_000) -> Iterator[list[str]]:
         """Every enterprise, person and other holder id, in id order, `batch` at a time:
         what streams the whole register (exports, registry-wide checks)."""
+
+    @abstractmethod
+    def enterprise_ids(self, at: Moment, batch: int = 10_000) -> Iterator[list[str]]:
+        """Every enterprise id with a record visible at `at.known`, in id order, `batch` at a
+        time (the registry-wide risk ranking)."""
 
     @abstractmethod
     def resolve_enterprises(self, refs: Sequence[str], at: Moment) -> dict[str, str]:
@@ -180,6 +218,25 @@ class Backend(ABC):
     @abstractmethod
     def holdings(self, ids: Sequence[str], at: Moment, upward: bool) -> list[Holding]:
         """Holdings in force into (upward) or out of the given nodes, self-holdings included."""
+
+    # --- annual reports, shared contact details ------------------------------------------
+
+    @abstractmethod
+    def annual_reports(self, ids: Sequence[str],
+                       at: Moment) -> dict[str, list[Mapping[str, Any]]]:
+        """Every annual report of each enterprise visible at `at.known`, filed or not, in
+        (year, id) order; enterprises with none are left out."""
+
+    @abstractmethod
+    def reports_in_force(self, ids: Sequence[str], at: Moment) -> dict[str, Mapping[str, Any]]:
+        """The report in force on `at.day` of each enterprise that has one (module
+        docstring)."""
+
+    @abstractmethod
+    def sharing(self, values: Sequence[tuple[str, str]], at: Moment,
+                cap: int) -> dict[tuple[str, str], Sharing]:
+        """For each (contact kind, compared value): the enterprises whose report in force
+        states it (module docstring), their reports left out above `cap` of them."""
 
     # --- restriction facts ---------------------------------------------------------------
 

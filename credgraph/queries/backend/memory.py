@@ -10,7 +10,7 @@ so an undeclared one fails here and not in the middle of a query.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from itertools import islice
 from typing import Any
 
@@ -20,12 +20,16 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from credgraph import deadline
+from credgraph.graph.contacts import norm_property
 from credgraph.graph.memory import MemoryStore
 from credgraph.queries.backend.base import (
     Backend,
     FactPlan,
+    Sharing,
+    capped,
     entity_props,
     one_per_version,
+    report_in_force,
     search_order,
     search_tier,
 )
@@ -72,6 +76,8 @@ class MemoryBackend(Backend):
         self.triggering = tuple(t for t, e in model.edges.items()
                                 if {self.list_entry, self.event} & set(e.target))
         """The relationship types that can end at a trigger (a list entry or an event)."""
+        self.report = model.node("AnnualReport").label
+        self.filed = model.edge("FILED").type
 
     @property
     def graph(self) -> nx.MultiDiGraph:
@@ -121,11 +127,13 @@ class MemoryBackend(Backend):
                     found[person] = store.value(record, "id_number")
         return found
 
-    def entity_ids(self, at: Moment, batch: int = 10_000) -> Iterator[list[str]]:
+    def _ids(self, labels: Collection[str], at: Moment, batch: int) -> Iterator[list[str]]:
+        """The ids of the entities of these labels with a record visible at `at.known`, in
+        id order, `batch` at a time."""
         store = self.store
         recorded, identities = [], []
         for kind in store.kinds:
-            if kind.record_of in self.entity_labels:
+            if kind.record_of in labels:
                 records = store.of_kind(kind.name)
                 recorded.append(store.key_texts(records[store.visible_mask(records, at.known)]))
                 identities.append(store.key_texts(store.of_kind(kind.record_of or "")))
@@ -135,6 +143,12 @@ class MemoryBackend(Backend):
         ids = ids.take(pc.sort_indices(ids))
         for start in range(0, len(ids), batch):
             yield ids.slice(start, batch).to_pylist()
+
+    def entity_ids(self, at: Moment, batch: int = 10_000) -> Iterator[list[str]]:
+        return self._ids(self.entity_labels, at, batch)
+
+    def enterprise_ids(self, at: Moment, batch: int = 10_000) -> Iterator[list[str]]:
+        return self._ids({self.model.node("Enterprise").label}, at, batch)
 
     def resolve_enterprises(self, refs: Sequence[str], at: Moment) -> dict[str, str]:
         found: dict[str, str] = {}
@@ -353,6 +367,45 @@ class MemoryBackend(Backend):
                     found[key] = Holding(store.ident(holder), store.ident(held), key,
                                          store.value(edge, "percent"), self._link_props(edge))
         return list(found.values())
+
+    # --- annual reports, shared contact details ------------------------------------------
+
+    def _reports(self, node_id: str, known: str | None) -> list[dict[str, Any]]:
+        store = self.store
+        node = store.identity(node_id)
+        if node < 0:
+            return []
+        found = [_node_props(store.attrs(report))
+                 for _, report, edge in self.graph.out_edges(node, keys=True)
+                 if store.label(edge) == self.filed and store.visible(edge, known)]
+        return sorted(found, key=lambda r: (r["year"], r["id"]))
+
+    def annual_reports(self, ids: Sequence[str],
+                       at: Moment) -> dict[str, list[Mapping[str, Any]]]:
+        found = {node_id: self._reports(node_id, at.known) for node_id in ids}
+        return {k: list(v) for k, v in found.items() if v}
+
+    def reports_in_force(self, ids: Sequence[str], at: Moment) -> dict[str, Mapping[str, Any]]:
+        found = {node_id: report_in_force(self._reports(node_id, at.known), at.day)
+                 for node_id in ids}
+        return {k: v for k, v in found.items() if v is not None}
+
+    def sharing(self, values: Sequence[tuple[str, str]], at: Moment,
+                cap: int) -> dict[tuple[str, str], Sharing]:
+        result: dict[tuple[str, str], Sharing] = {}
+        store = self.store
+        for kind, value in values:
+            deadline.check()
+            stating = set()
+            for report in store.nodes_where(self.report, norm_property(kind), value).tolist():
+                filed_on = store.value(report, "filed_on")
+                if store.visible(report, at.known) and filed_on is not None \
+                        and filed_on <= at.day:
+                    stating.add(str(store.value(report, "enterprise")))
+            current = self.reports_in_force(sorted(stating), at)
+            result[(kind, value)] = capped(
+                [r for r in current.values() if r.get(norm_property(kind)) == value], cap)
+        return result
 
     # --- restriction facts ---------------------------------------------------------------
 

@@ -14,12 +14,15 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from credgraph.graph.contacts import CONTACT_KINDS, norm_property
 from credgraph.graph.cypher import FULLTEXT_INDEX
 from credgraph.graph.model import ENTITY_LABEL, RECORD_LABEL, GraphModel, NodeSchema, quote
 from credgraph.graph.neo4j_store import Neo4jStore
 from credgraph.queries.backend.base import (
     Backend,
     FactPlan,
+    Sharing,
+    capped,
     entity_props,
     one_per_version,
     search_order,
@@ -64,6 +67,7 @@ class Queries:
     entities: str
     id_numbers: str
     entity_ids: str
+    enterprise_ids: str
     resolve: str
     search_ids: str
     search_fulltext: str
@@ -83,6 +87,10 @@ class Queries:
     objections: str
     fact_versions: dict[str, str]
     """Per section: every version of each of `$facts` recorded by `$known`."""
+    annual_reports: str
+    reports_in_force: str
+    sharing: dict[str, str]
+    """Per contact kind: the reports in force stating each of `$values`."""
 
 
 LATEST = "9999-12-31T23:59:59Z"
@@ -113,6 +121,41 @@ def version_query(model: GraphModel, section: str) -> str:
         parts.append(f"UNWIND $facts AS f MATCH {element} WHERE x.rec <= $known "
                      "RETURN f AS fact, properties(x) AS version")
     return " UNION ALL ".join(parts)
+
+
+def report_queries(model: GraphModel) -> tuple[str, str, dict[str, str]]:
+    """Every report of `$ids`, the report in force on `$day` of each, and per contact kind the
+    reports in force stating each of `$values` (base.py: report in force)."""
+    entity_ = quote(ENTITY_LABEL)
+    report = quote(model.node("AnnualReport").label)
+    filed = quote(model.edge("FILED").type)
+    published = "{var}.filed_on IS NOT NULL AND {var}.filed_on <= $day"
+    later = (f"NOT EXISTS {{ MATCH (e)-[g:{filed}]->(s:{report}) WHERE {visible('g')} "
+             f"AND {published.format(var='s')} AND (s.filed_on > r.filed_on OR "
+             "(s.filed_on = r.filed_on AND s.year > r.year)) }")
+    every = f"""
+UNWIND $ids AS id
+MATCH (:{entity_} {{id: id}})-[f:{filed}]->(r:{report})
+WHERE {visible("f")}
+RETURN id, properties(r) AS report
+ORDER BY id, report.year, report.id
+"""
+    in_force = f"""
+UNWIND $ids AS id
+MATCH (e:{entity_} {{id: id}})-[f:{filed}]->(r:{report})
+WHERE {visible("f")} AND {published.format(var="r")} AND {later}
+RETURN id, properties(r) AS report
+"""
+    stating = {kind: f"""
+UNWIND $values AS value
+MATCH (r:{report} {{{quote(norm_property(kind))}: value}})
+WHERE {visible("r")} AND {published.format(var="r")}
+MATCH (e:{entity_})-[f:{filed}]->(r) WHERE {visible("f")} AND {later}
+WITH value, collect(properties(r)) AS reports
+RETURN value, size(reports) AS count,
+       CASE WHEN size(reports) <= $cap THEN reports ELSE [] END AS reports
+""" for kind in CONTACT_KINDS}
+    return every, in_force, stating
 
 
 def build_queries(model: GraphModel) -> Queries:
@@ -168,7 +211,11 @@ RETURN h.id AS holder, e.id AS held, r.key AS key, r.percent AS percent,
        {link_projection("r")} AS props
 """
 
+    every_report, report_in_force, stating = report_queries(model)
     return Queries(
+        annual_reports=every_report,
+        reports_in_force=report_in_force,
+        sharing=stating,
         entities=f"""
 UNWIND $ids AS id
 MATCH (n:{entity_} {{id: id}})
@@ -178,6 +225,11 @@ RETURN id, {entity_row}
         entity_ids=f"""
 MATCH (n:{entity_}) WHERE n.id > $after
   AND EXISTS {{ MATCH (r:{record_} {{of: n.id}}) WHERE {visible("r")} }}
+RETURN n.id AS id ORDER BY n.id LIMIT $batch
+""",
+        enterprise_ids=f"""
+MATCH (n:{enterprise}) WHERE n.id > $after
+  AND EXISTS {{ MATCH (r:{enterprise_record} {{of: n.id}}) WHERE {visible("r")} }}
 RETURN n.id AS id ORDER BY n.id LIMIT $batch
 """,
         resolve=f"""
@@ -361,10 +413,15 @@ class Neo4jBackend(Backend):
         return {r["id"]: _entity(r, r["id"]) for r in rows}
 
     def entity_ids(self, at: Moment, batch: int = 10_000) -> Iterator[list[str]]:
+        return self._id_pages(self.queries.entity_ids, at, batch)
+
+    def enterprise_ids(self, at: Moment, batch: int = 10_000) -> Iterator[list[str]]:
+        return self._id_pages(self.queries.enterprise_ids, at, batch)
+
+    def _id_pages(self, text: str, at: Moment, batch: int) -> Iterator[list[str]]:
         after = ""
         while True:
-            ids = [r["id"] for r in self._read(self.queries.entity_ids, at, after=after,
-                                                batch=batch)]
+            ids = [r["id"] for r in self._read(text, at, after=after, batch=batch)]
             if not ids:
                 return
             yield ids
@@ -469,6 +526,33 @@ class Neo4jBackend(Backend):
         text = self.queries.holders if upward else self.queries.holdings
         rows = self._read(text, at, ids=list(ids), day=at.day)
         return [Holding(r["holder"], r["held"], r["key"], r["percent"], r["props"]) for r in rows]
+
+    # --- annual reports, shared contact details ------------------------------------------
+
+    def annual_reports(self, ids: Sequence[str],
+                       at: Moment) -> dict[str, list[Mapping[str, Any]]]:
+        result: dict[str, list[Mapping[str, Any]]] = {}
+        for row in self._read(self.queries.annual_reports, at, ids=list(ids)):
+            result.setdefault(row["id"], []).append(row["report"])
+        return result
+
+    def reports_in_force(self, ids: Sequence[str], at: Moment) -> dict[str, Mapping[str, Any]]:
+        rows = self._read(self.queries.reports_in_force, at, ids=list(ids), day=at.day)
+        return {row["id"]: row["report"] for row in rows}
+
+    def sharing(self, values: Sequence[tuple[str, str]], at: Moment,
+                cap: int) -> dict[tuple[str, str], Sharing]:
+        wanted: dict[str, list[str]] = {}
+        for kind, value in values:
+            wanted.setdefault(kind, []).append(value)
+        found = {pair: Sharing(0, ()) for pair in values}
+        for kind, kind_values in wanted.items():
+            for row in self._read(self.queries.sharing[kind], at, values=kind_values,
+                                  day=at.day, cap=cap):
+                found[(kind, row["value"])] = (capped(row["reports"], cap)
+                                               if row["count"] <= cap
+                                               else Sharing(row["count"], ()))
+        return found
 
     # --- restriction facts ---------------------------------------------------------------
 
