@@ -22,6 +22,7 @@ from credgraph.settings import StoreKind, get_settings
 
 if TYPE_CHECKING:
     from credgraph.graph.memory import MemoryStore
+    from credgraph.queries.quality import QualityReport
 
 app = typer.Typer(
     help="credgraph: enterprise relationship explorer for the credit publicity system.",
@@ -225,6 +226,96 @@ def screen(
         table.add_row(decision.value, f"{report.counts[decision]:,}")
     console.print(table)
     console.print(f"decisions written to {out}")
+
+
+def _quality_tables(report: QualityReport) -> list[Table]:
+    from credgraph.tables import percent_text
+
+    sources = Table(title="Conformance per source (数据标准执行率)")
+    for column in ("source", "loads", "rows", "loaded", "refused", "warnings", "conformance %"):
+        sources.add_column(column, justify="left" if column == "source" else "right")
+    for each in report.sources:
+        t = each.totals
+        sources.add_row(each.source, str(len(each.loads)), f"{t.rows:,}", f"{t.loaded:,}",
+                        f"{t.refused:,}", f"{t.warnings:,}", percent_text(t.rate))
+    t = report.totals
+    sources.add_row("(all)", str(len(report.loads)), f"{t.rows:,}", f"{t.loaded:,}",
+                    f"{t.refused:,}", f"{t.warnings:,}", percent_text(t.rate), style="bold")
+    trend = Table(title="Loads over time")
+    for column in ("recorded at", "source", "kind", "rows", "refused", "conformance %"):
+        trend.add_column(column, justify="right" if column in ("rows", "refused",
+                                                               "conformance %") else "left")
+    for load in report.loads:
+        t = load.totals
+        trend.add_row(load.recorded_at, load.source, load.kind, f"{t.rows:,}", f"{t.refused:,}",
+                      percent_text(t.rate))
+    tables = [sources, trend]
+    for source in report.sources:
+        columns = Table(title=f"{source.source}: sections and columns with findings")
+        for column in ("section", "column", "seen", "valid", "refused", "warned",
+                       "conformance %", "top reason"):
+            columns.add_column(column, justify="right" if column in (
+                "seen", "valid", "refused", "warned", "conformance %") else "left")
+        for section in source.sections:
+            columns.add_row(section.section, "(rows)", f"{section.rows:,}",
+                            f"{section.loaded:,}", f"{section.refused:,}",
+                            f"{section.warnings:,}", percent_text(section.rate),
+                            section.reasons[0].reason if section.reasons else "", style="bold")
+            for c in section.columns:
+                if c.refused or c.warned:
+                    top = next((r for r in section.reasons
+                                if c.column in r.column.split("/")), None)
+                    columns.add_row("", c.column or "(row)", f"{c.seen:,}", f"{c.valid:,}",
+                                    f"{c.refused:,}", f"{c.warned:,}", percent_text(c.rate),
+                                    top.reason if top else "")
+        tables.append(columns)
+    return tables
+
+
+@app.command()
+def quality(
+    dataset: Annotated[Path | None, typer.Argument(
+        help="Check this dataset folder instead (loaded into a scratch store, never the "
+             "configured one: references to enterprises only the register holds count as "
+             "refused).")] = None,
+    out: Annotated[Path | None, typer.Option(
+        help="Also write the report (.csv, with .reasons/.loads/.sources CSVs beside it, or "
+             ".xlsx).")] = None,
+    source: Annotated[str | None, typer.Option(help="Only this supplying department.")] = None,
+) -> None:
+    """The data-quality report: conformance per load, per source and over time."""
+    from credgraph.exc import BadInputError
+    from credgraph.graph.memory import MemoryStore
+    from credgraph.queries.backend import backend_for
+    from credgraph.queries.quality import quality_report
+    from credgraph.queries.time import Moment
+    from credgraph.tables import check_output, quality_sheets, write_tables
+
+    try:
+        if out is not None:
+            check_output(out)
+    except BadInputError as e:
+        typer.echo(f"credgraph: {e}", err=True)
+        raise typer.Exit(2) from e
+    if dataset is not None:
+        scratch = MemoryStore()
+        with tempfile.TemporaryDirectory() as folder:
+            try:
+                load_dataset(dataset, scratch, rejects_path=Path(folder) / "rejects.csv")
+            except DatasetError as e:
+                typer.echo(f"credgraph: cannot check {dataset}: {e}", err=True)
+                raise typer.Exit(2) from e
+        report = quality_report(backend_for(scratch), Moment.on(), source)
+    else:
+        with _open() as store:
+            report = quality_report(backend_for(store), Moment.on(), source)
+    if not report.loads:
+        console.print("no load recorded" + (f" from {source}" if source else ""))
+    for table in _quality_tables(report):
+        console.print(table)
+    if out is not None:
+        for path in write_tables(out, quality_sheets(report)):
+            console.print(f"written {path}")
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ from credgraph.api.context import Info, in_thread
 from credgraph.api.errors import CLIENT_ERRORS, ErrorCodes, error_code
 from credgraph.api.explore import ExploreQuery
 from credgraph.api.restrictions import RestrictionQuery
+from credgraph.api.supervision import SupervisionQuery
 from credgraph.api.types.base import described
 from credgraph.api.types.entities import ENTITY_TYPES, Enterprise, Person
 from credgraph.api.types.enums import ListType
@@ -138,9 +139,10 @@ class RegisterQuery:
         return await in_thread(backend.data_version)
 
 
-QUERY_TYPES: tuple[type, ...] = (LinkQuery, RestrictionQuery, ExploreQuery, RegisterQuery)
+QUERY_TYPES: tuple[type, ...] = (LinkQuery, RestrictionQuery, ExploreQuery, RegisterQuery,
+                                 SupervisionQuery)
 """The parts merged into the root Query: links, appointment restrictions, the explorer map,
-the register's own state."""
+the register's own state, supervision (data quality, cross-checks, approval notices)."""
 
 
 class CredgraphSchema(strawberry.Schema):

@@ -38,6 +38,9 @@ FORMAT = 3
 _NODES = pa.schema([("key", pa.string()), ("props", pa.string())])
 _EDGES = pa.schema([("source", pa.string()), ("target", pa.string()), ("key", pa.string()),
                     ("props", pa.string())])
+_LOG = pa.schema([("label", pa.string()), ("id", pa.string()), ("props", pa.string())])
+"""The store's log (load runs): a table of its own, so the graph holds only entities and facts.
+A file written before the log existed has no such table and opens with an empty log."""
 
 Element = tuple[str, ...]
 """A fact node (its graph key) or a relationship (source, target, graph key)."""
@@ -73,6 +76,8 @@ class MemoryStore(GraphStore):
         self.path = path
         self.graph: nx.MultiDiGraph = nx.MultiDiGraph()
         self.version = 0
+        self.log: dict[str, dict[str, dict[str, Any]]] = {}
+        """Log label -> entry id -> properties."""
         if path is not None and path.exists():
             self._read(path)
         self._reindex()
@@ -94,6 +99,11 @@ class MemoryStore(GraphStore):
                 for source, target, key, props in zip(
                     *(edges.column(c).to_pylist() for c in _EDGES.names), strict=True))
             self.version = int(stored.meta["data_version"])
+            log = stored.tables.get("log")
+            if log is not None:
+                for label, entry, props in zip(*(log.column(c).to_pylist() for c in _LOG.names),
+                                               strict=True):
+                    self.log.setdefault(label, {})[entry] = orjson.loads(props)
         except (KeyError, ValueError, TypeError) as e:
             raise StoreError(f"cannot open the embedded graph {path}: malformed tables "
                              f"({e})") from e
@@ -107,9 +117,13 @@ class MemoryStore(GraphStore):
         nodes = ((key, orjson.dumps(attrs).decode()) for key, attrs in graph.nodes(data=True))
         edges = ((u, v, key, orjson.dumps(attrs).decode())
                  for u, v, key, attrs in graph.edges(keys=True, data=True))
+        log = ((label, entry, orjson.dumps(props).decode())
+               for label, entries in sorted(self.log.items())
+               for entry, props in sorted(entries.items()))
         write_file(self.path, FORMAT, [
             Table("nodes", _NODES, batched(nodes, tuple(_NODES.names))),
             Table("edges", _EDGES, batched(edges, tuple(_EDGES.names))),
+            Table("log", _LOG, batched(log, tuple(_LOG.names))),
         ], {"nodes": graph.number_of_nodes(), "edges": graph.number_of_edges(),
             "data_version": self.version})
 
@@ -205,6 +219,12 @@ class MemoryStore(GraphStore):
             self._facts[(section, fact)] = [e for e in elements if e not in dropped]
         for version in changes.create:
             self._create(version)
+        for entry in changes.log:
+            node = self.model.node(entry.label)
+            if not node.log:
+                raise StoreError(f"{entry.label} is not a log label")
+            self.log.setdefault(entry.label, {})[entry.id] = _present(
+                {**entry.props, node.key: entry.id})
         if changes.changes:
             self.version += 1
 
@@ -306,6 +326,10 @@ class MemoryStore(GraphStore):
         """The id an element's end is known by (a fact node's own id, not its graph key)."""
         return str(self.graph.nodes[node].get("id", node))
 
+    def log_entries(self, label: str) -> list[dict[str, Any]]:
+        entries = self.log.get(label, {})
+        return [dict(entries[entry]) for entry in sorted(entries)]
+
     def counts(self) -> GraphCounts:
         nodes = Counter(label for _, label in self.graph.nodes(data="label"))
         edges = Counter(t for _, _, t in self.graph.edges(data="type"))
@@ -329,6 +353,7 @@ class MemoryStore(GraphStore):
     def clear(self) -> None:
         self.graph = nx.MultiDiGraph()
         self.version = 0
+        self.log = {}
         self._reindex()
 
     def close(self) -> None:

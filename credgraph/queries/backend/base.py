@@ -149,6 +149,11 @@ class Backend(ABC):
     def data_version(self) -> int:
         """The store's data version (grows with every load that changes facts)."""
 
+    @abstractmethod
+    def load_runs(self, at: Moment) -> list[Mapping[str, Any]]:
+        """The loads of dataset folders the store keeps (LoadRun log entries) whose facts were
+        recorded by `at.known`, in id order: the data-quality report's counts."""
+
     # --- links -------------------------------------------------------------------------
 
     @abstractmethod

@@ -16,6 +16,7 @@ from typing import Any
 import networkx as nx
 
 from credgraph.graph.memory import MemoryStore, visible
+from credgraph.graph.model import LOAD_RUN
 from credgraph.queries.backend.base import (
     Backend,
     FactPlan,
@@ -178,6 +179,10 @@ class MemoryBackend(Backend):
 
     def data_version(self) -> int:
         return self.store.data_version()
+
+    def load_runs(self, at: Moment) -> list[Mapping[str, Any]]:
+        return [run for run in self.store.log_entries(self.model.node(LOAD_RUN).label)
+                if at.known is None or run["recorded_at"] <= at.known]
 
     # --- links -------------------------------------------------------------------------
 

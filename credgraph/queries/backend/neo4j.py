@@ -15,7 +15,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from credgraph.graph.cypher import FULLTEXT_INDEX
-from credgraph.graph.model import ENTITY_LABEL, RECORD_LABEL, GraphModel, NodeSchema, quote
+from credgraph.graph.model import (
+    ENTITY_LABEL,
+    LOAD_RUN,
+    RECORD_LABEL,
+    GraphModel,
+    NodeSchema,
+    quote,
+)
 from credgraph.graph.neo4j_store import Neo4jStore
 from credgraph.queries.backend.base import (
     Backend,
@@ -80,6 +87,7 @@ class Queries:
     post_holders: str
     current_posts: str
     objections: str
+    load_runs: str
     fact_versions: dict[str, str]
     """Per section: every version of each of `$facts` recorded by `$known`."""
 
@@ -302,6 +310,10 @@ WHERE {visible("o")}
 RETURN about, properties(o) AS objection
 ORDER BY about, objection.id
 """,
+        load_runs=f"""
+MATCH (n:{quote(model.node(LOAD_RUN).label)}) WHERE n.recorded_at <= $known
+RETURN properties(n) AS run ORDER BY n.id
+""",
         fact_versions={section: version_query(model, section)
                        for section in {s.section for s in model.versioned if s.section}},
         current_posts=f"""
@@ -427,6 +439,9 @@ class Neo4jBackend(Backend):
 
     def data_version(self) -> int:
         return self.store.data_version()
+
+    def load_runs(self, at: Moment) -> list[Mapping[str, Any]]:
+        return [row["run"] for row in self._read(self.queries.load_runs, at)]
 
     # --- links -------------------------------------------------------------------------
 
