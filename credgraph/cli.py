@@ -23,6 +23,7 @@ from credgraph.settings import StoreKind, get_settings
 if TYPE_CHECKING:
     from credgraph.graph.memory import MemoryStore
     from credgraph.queries.quality import QualityReport
+    from credgraph.queries.time import Moment
 
 app = typer.Typer(
     help="credgraph: enterprise relationship explorer for the credit publicity system.",
@@ -315,6 +316,70 @@ def quality(
         console.print(table)
     if out is not None:
         for path in write_tables(out, quality_sheets(report)):
+            console.print(f"written {path}")
+
+
+def _moment(as_of: str | None, known_at: str | None) -> Moment:
+    """--as-of and --known-at as a Moment (exit 2 naming the option when malformed)."""
+    from credgraph.loaders.normalize import parse_date
+    from credgraph.queries.time import Moment, recorded_time
+
+    try:
+        day = parse_date(as_of) if as_of else None
+    except ValueError as e:
+        typer.echo(f"credgraph: --as-of {as_of}: {e}", err=True)
+        raise typer.Exit(2) from e
+    try:
+        known = recorded_time(known_at) if known_at else None
+    except ValueError as e:
+        typer.echo(f"credgraph: --known-at {known_at}: {e}", err=True)
+        raise typer.Exit(2) from e
+    return Moment.on(day, known)
+
+
+AsOf = Annotated[str | None, typer.Option(
+    "--as-of", help="The day asked about (valid time; default: today).")]
+KnownAt = Annotated[str | None, typer.Option(
+    "--known-at", help="What the register had recorded by then (a date-time, or a date: its "
+                       "end, China time; default: now).")]
+
+
+@app.command()
+def checks(
+    as_of: AsOf = None,
+    known_at: KnownAt = None,
+    rule: Annotated[str | None, typer.Option(help="Only this rule (its id).")] = None,
+    out: Annotated[Path | None, typer.Option(
+        help="Write the clues (.csv, with .rules.csv beside it, or .xlsx).")] = None,
+    lang: Annotated[Lang, typer.Option(help="Language of titles and explanations.")] = Lang.EN,
+) -> None:
+    """Run the cross-checks over the whole register: the clues per rule, and their facts."""
+    from credgraph.exc import BadInputError
+    from credgraph.queries.analyses import analyses_for
+    from credgraph.tables import check_output, clue_sheets, write_tables
+
+    at = _moment(as_of, known_at)
+    with _open() as store:
+        try:
+            if out is not None:
+                check_output(out)
+            analyses = analyses_for(store)
+            run = analyses.checks.run(at, rule)
+        except BadInputError as e:
+            typer.echo(f"credgraph: {e}", err=True)
+            raise typer.Exit(2) from e
+        subjects = sorted({c.subject for c in run.clues})
+        names = {i: e.name for i, e in analyses.links.entities(subjects, at).items()}
+    table = Table(title=f"Cross-checks on {at.day} ({run.seconds:.1f} s)")
+    for column in ("rule", "severity", "title", "clues", "seconds"):
+        table.add_column(column, justify="right" if column in ("clues", "seconds") else "left")
+    for r in run.rules:
+        table.add_row(r.rule.id, r.rule.severity.value, r.rule.title.in_(lang), f"{r.clues:,}",
+                      f"{r.seconds:.2f}")
+    table.add_row("(all)", "", "", f"{len(run.clues):,}", f"{run.seconds:.2f}", style="bold")
+    console.print(table)
+    if out is not None:
+        for path in write_tables(out, clue_sheets(run, names, lang)):
             console.print(f"written {path}")
 
 

@@ -15,7 +15,10 @@ from openpyxl.cell.rich_text import CellRichText, TextBlock
 from openpyxl.cell.text import InlineFont
 
 from credgraph.exc import BadInputError
+from credgraph.queries.checks.definitions import Evidence
+from credgraph.queries.checks.service import CheckRun
 from credgraph.queries.quality import QualityReport, SectionQuality
+from credgraph.queries.restrictions.rules import Lang
 
 
 @dataclass(frozen=True)
@@ -142,3 +145,24 @@ def quality_sheets(report: QualityReport) -> list[Sheet]:
         Sheet("sources", ("source", "loads", "rows", "loaded", "refused", "warnings",
                           "conformance_percent"), sources),
     ]
+
+
+def _fact_text(fact: Evidence) -> str:
+    """One fact of a clue in one cell: what it is, who supplied it when, and where from."""
+    prov = fact.provenance
+    where = f"{prov.get('src_file')}:{prov.get('src_row')}" if prov.get("src_file") else ""
+    return (f"{fact.fact} {fact.id} [{fact.source or ''} {fact.recorded_at or ''}"
+            f"{' ' + where if where else ''}]")
+
+
+def clue_sheets(run: CheckRun, names: dict[str, str], lang: Lang) -> list[Sheet]:
+    """The clues of a run (rule, severity, subject, explanation, facts) and each rule's count
+    and time."""
+    clues = [[c.rule.id, c.rule.severity.value, c.rule.title.in_(lang), c.subject,
+              names.get(c.subject, ""), c.explanation.in_(lang),
+              " | ".join(_fact_text(f) for f in c.evidence)] for c in run.clues]
+    rules = [[r.rule.id, r.rule.severity.value, r.rule.title.in_(lang), r.clues,
+              round(r.seconds, 3)] for r in run.rules]
+    return [Sheet("clues", ("rule", "severity", "title", "subject_id", "subject_name",
+                            "explanation", "facts"), clues),
+            Sheet("rules", ("rule", "severity", "title", "clues", "seconds"), rules)]

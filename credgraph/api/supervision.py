@@ -12,8 +12,9 @@ import strawberry
 
 from credgraph.api.context import Info, in_thread
 from credgraph.api.types.base import described
+from credgraph.api.types.checks import CrossCheckConnection
 from credgraph.api.types.quality import DataQuality
-from credgraph.api.types.scalars import DateTime, moment
+from credgraph.api.types.scalars import Date, DateTime, moment
 from credgraph.queries.quality import quality_report
 
 FOR_REGULATORS = "For regulators (role: regulator)."
@@ -30,3 +31,27 @@ class SupervisionQuery:
         backend, at = info.context.analyses.backend, moment(None, known_at)
         report = await in_thread(lambda: quality_report(backend, at, source))
         return DataQuality.from_record(report)
+
+    @described("The registry-wide cross-checks (比对核查, docs/cross-checks.md): every clue of "
+               "every rule (or of `rule`) on asOf as recorded at knownAt, each with the facts "
+               "that show it and their provenance, in a stable order (rule, subject, detail). "
+               f"The whole run is kept per data version, day and knownAt. {FOR_REGULATORS}")
+    async def cross_checks(
+        self,
+        info: Info,
+        as_of: Date | None = None,
+        known_at: DateTime | None = None,
+        rule: str | None = None,
+        first: int = 100,
+        after: str | None = None,
+    ) -> CrossCheckConnection:
+        analyses, at = info.context.analyses, moment(as_of, known_at)
+
+        def run() -> CrossCheckConnection:
+            checks = analyses.checks
+            found = checks.page(at, rule, first, after)
+            nodes = analyses.links.entities(
+                sorted({c.subject for c in found.items}), at)
+            return CrossCheckConnection.from_record(checks.run(at, rule), found, nodes, at)
+
+        return await in_thread(run)

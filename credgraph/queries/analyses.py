@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from credgraph.graph.store import GraphStore
 from credgraph.queries.backend import Backend, backend_for
+from credgraph.queries.checks.service import CrossChecks
 from credgraph.queries.explore import Explorer
 from credgraph.queries.links.analysis import LinkAnalysis
 from credgraph.queries.restrictions.rules import RuleTable
@@ -22,12 +23,14 @@ class Analyses:
     links: LinkAnalysis
     restrictions: Restrictions
     explorer: Explorer
+    checks: CrossChecks
 
     @classmethod
     def over(cls, backend: Backend, table: RuleTable | None = None) -> Analyses:
         links = LinkAnalysis(backend)
         restrictions = Restrictions(backend, links, table)
-        return cls(backend, links, restrictions, Explorer(backend, links, restrictions))
+        return cls(backend, links, restrictions, Explorer(backend, links, restrictions),
+                   CrossChecks(backend))
 
 
 def analyses_for(store: GraphStore, table: RuleTable | None = None) -> Analyses:

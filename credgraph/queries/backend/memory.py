@@ -9,8 +9,8 @@ of a query.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
-from itertools import islice
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from itertools import islice, pairwise
 from typing import Any
 
 import networkx as nx
@@ -40,6 +40,10 @@ from credgraph.settings import StoreKind
 
 _Edge = tuple[str, str, str, dict[str, Any]]
 """(source, target, graph key, attributes) of a stored relationship version."""
+
+def _without_label(attrs: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in attrs.items() if k != "label"}
+
 
 def _rel_props(attrs: Mapping[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in attrs.items() if k != "type"}
@@ -321,3 +325,80 @@ class MemoryBackend(Backend):
     def current_posts(self, person_ids: Sequence[str], at: Moment) -> list[Appointment]:
         return [post for person in person_ids if person in self.graph
                 for post in self._posts(person, at.known) if post.in_force(at.day)]
+
+    # --- registry-wide checks and notices ------------------------------------------------
+
+    def relationships(self, types: Sequence[str], at: Moment, ids: Sequence[str] | None = None,
+                      any_day: bool = False) -> list[Link]:
+        wanted = frozenset(self.model.edge(t).type for t in types)
+        graph = self.graph
+        edges: Iterable[tuple[str, str, str, dict[str, Any]]]
+        if ids is None:
+            edges = graph.edges(keys=True, data=True)
+        else:
+            edges = (edge for node in dict.fromkeys(ids) if node in graph
+                     for edge in self._edges(node, at.known))
+        found: dict[tuple[str, str], Link] = {}
+        for source, target, _, attrs in edges:
+            if (attrs["type"] in wanted and visible(attrs, at.known)
+                    and (any_day or in_force(attrs.get("start"), attrs.get("end"), at.day))):
+                found[(attrs["type"], attrs["key"])] = Link(
+                    attrs["type"], attrs["key"], source, target, _rel_props(attrs))
+        return [found[key] for key in sorted(found)]
+
+    def fact_nodes(self, label: str, prop: str, values: Sequence[str],
+                   at: Moment) -> list[Mapping[str, Any]]:
+        wanted = frozenset(values)
+        found = [{k: v for k, v in attrs.items() if k != "label"}
+                 for attrs in self.store.nodes_labelled(self.model.node(label).label)
+                 if attrs.get(prop) in wanted and visible(attrs, at.known)]
+        return sorted(found, key=lambda node: str(node["id"]))
+
+    def enterprises_without(self, types: Sequence[str], at: Moment) -> list[str]:
+        wanted = frozenset(self.model.edge(t).type for t in types)
+        enterprise = self.model.node("Enterprise").label
+        graph = self.graph
+        return sorted(
+            node for node, label in graph.nodes(data="label")
+            if label == enterprise and self.store.record(node, at.known) is not None
+            and not any(attrs["type"] in wanted and visible(attrs, at.known)
+                        and in_force(attrs.get("start"), attrs.get("end"), at.day)
+                        for _, _, attrs in graph.in_edges(node, data=True)))
+
+    def _recorded(self, entity_id: str, known: str | None) -> list[Mapping[str, Any]]:
+        """An entity's record versions recorded by `known`, oldest first, with their label."""
+        graph = self.graph
+        return sorted((dict(graph.nodes[key])
+                       for key in self.store.records_of.get(entity_id, ())
+                       if known is None or graph.nodes[key]["rec"] <= known),
+                      key=lambda version: str(version["rec"]))
+
+    def multi_source_records(self, at: Moment) -> dict[str, list[Mapping[str, Any]]]:
+        found: dict[str, list[Mapping[str, Any]]] = {}
+        for entity_id in sorted(self.store.records_of):
+            versions = self._recorded(entity_id, at.known)
+            if len({v["source"] for v in versions if v.get("source") is not None}) > 1:
+                found[entity_id] = versions
+        return found
+
+    def enterprises_established(self, first: str, last: str, at: Moment) -> list[Entity]:
+        enterprise = self.model.node("Enterprise").label
+        found = []
+        for node, label in self.graph.nodes(data="label"):
+            if label != enterprise:
+                continue
+            record = self.store.record(node, at.known)
+            if record is not None and first <= (record.get("established") or "") <= last:
+                found.append(entity(label, entity_props(node, self.graph.nodes[node], record)))
+        return sorted(found, key=lambda e: e.id)
+
+    def record_changes(self, since: str, until: str, at: Moment
+                       ) -> list[tuple[Mapping[str, Any], Mapping[str, Any]]]:
+        enterprise = self.model.node("Enterprise").label
+        changes: list[tuple[Mapping[str, Any], Mapping[str, Any]]] = []
+        for node in sorted(n for n, label in self.graph.nodes(data="label")
+                           if label == enterprise):
+            versions = self._recorded(node, at.known)
+            changes += [(_without_label(before), _without_label(after))
+                        for before, after in pairwise(versions) if since <= after["rec"] < until]
+        return changes

@@ -10,7 +10,7 @@ limit and wraps driver errors.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -348,6 +348,7 @@ class Neo4jBackend(Backend):
         self.model = store.model
         self.queries = build_queries(self.model)
         self.link_types = list(self.model.link_types)
+        self._built: dict[str, str] = {}
 
     def _read(self, text: str, at: Moment, **params: Any) -> list[dict[str, Any]]:
         """A read at the question's recorded time (`$known`)."""
@@ -509,3 +510,82 @@ class Neo4jBackend(Backend):
     def current_posts(self, person_ids: Sequence[str], at: Moment) -> list[Appointment]:
         return _appointments(self._read(self.queries.current_posts, at, ids=sorted(person_ids),
                                         day=at.day))
+
+    # --- registry-wide checks and notices ------------------------------------------------
+
+    def _query(self, name: str, build: Callable[[], str]) -> str:
+        """A query built from model names on first use (the text depends on the arguments)."""
+        text = self._built.get(name)
+        if text is None:
+            text = self._built[name] = build()
+        return text
+
+    def relationships(self, types: Sequence[str], at: Moment, ids: Sequence[str] | None = None,
+                      any_day: bool = False) -> list[Link]:
+        rel = "|".join(quote(self.model.edge(t).type) for t in sorted(set(types)))
+        wanted = f"{visible('r')} AND ($anyDay OR {in_force_cypher('r', 'day')})"
+        row = ("type(r) AS type, r.key AS key, startNode(r).id AS source, "
+               "endNode(r).id AS target, properties(r) AS props")
+        if ids is None:
+            text = self._query(f"relationships:{rel}", lambda: (
+                f"MATCH ()-[r:{rel}]->() WHERE {wanted} RETURN {row}"))
+            rows = self._read(text, at, day=at.day, anyDay=any_day)
+        else:
+            text = self._query(f"relationships-of:{rel}", lambda: (
+                f"UNWIND $ids AS id MATCH (:{quote(ENTITY_LABEL)} {{id: id}})-[r:{rel}]-() "
+                f"WHERE {wanted} RETURN DISTINCT {row}"))
+            rows = self._read(text, at, ids=list(dict.fromkeys(ids)), day=at.day,
+                              anyDay=any_day)
+        found = {(r["type"], r["key"]): _link(r) for r in rows}
+        return [found[key] for key in sorted(found)]
+
+    def fact_nodes(self, label: str, prop: str, values: Sequence[str],
+                   at: Moment) -> list[Mapping[str, Any]]:
+        node = self.model.node(label)
+        text = self._query(f"fact-nodes:{node.label}:{prop}", lambda: (
+            f"MATCH (x:{quote(node.label)}) WHERE x.{quote(prop)} IN $values "
+            f"AND {visible('x')} RETURN properties(x) AS node ORDER BY x.id"))
+        return [r["node"] for r in self._read(text, at, values=list(values))]
+
+    def enterprises_without(self, types: Sequence[str], at: Moment) -> list[str]:
+        rel = "|".join(quote(self.model.edge(t).type) for t in sorted(set(types)))
+        enterprise = quote(self.model.node("Enterprise").label)
+        record = quote(self.model.node(self.model.record_labels["Enterprise"]).label)
+        text = self._query(f"enterprises-without:{rel}", lambda: f"""
+MATCH (r:{record}) WHERE {visible("r")}
+MATCH (e:{enterprise} {{id: r.of}})
+WHERE NOT EXISTS {{ MATCH ()-[l:{rel}]->(e) WHERE {visible("l")}
+                   AND {in_force_cypher("l", "day")} }}
+RETURN DISTINCT e.id AS id ORDER BY id""")
+        return [r["id"] for r in self._read(text, at, day=at.day)]
+
+    def multi_source_records(self, at: Moment) -> dict[str, list[Mapping[str, Any]]]:
+        text = self._query("multi-source-records", lambda: f"""
+MATCH (r:{quote(RECORD_LABEL)}) WHERE r.rec <= $known
+WITH r.of AS of, count(DISTINCT r.source) AS sources,
+     collect(r {{.*, label: [l IN labels(r) WHERE l <> '{RECORD_LABEL}'][0]}}) AS versions
+WHERE sources > 1
+RETURN of, versions ORDER BY of""")
+        return {r["of"]: sorted(r["versions"], key=lambda v: str(v["rec"]))
+                for r in self._read(text, at)}
+
+    def enterprises_established(self, first: str, last: str, at: Moment) -> list[Entity]:
+        record = quote(self.model.node(self.model.record_labels["Enterprise"]).label)
+        text = self._query("enterprises-established", lambda: f"""
+MATCH (rec:{record}) WHERE {visible("rec")} AND rec.established >= $first
+  AND rec.established <= $last
+MATCH (n:{quote(ENTITY_LABEL)} {{id: rec.of}})
+RETURN n.id AS id, {label_of("n")} AS label, properties(n) AS identity,
+       properties(rec) AS record ORDER BY id""")
+        return [_entity(r, r["id"]) for r in self._read(text, at, first=first, last=last)]
+
+    def record_changes(self, since: str, until: str, at: Moment
+                       ) -> list[tuple[Mapping[str, Any], Mapping[str, Any]]]:
+        record = quote(self.model.node(self.model.record_labels["Enterprise"]).label)
+        text = self._query("record-changes", lambda: f"""
+MATCH (r:{record}) WHERE r.rec >= $since AND r.rec < $until AND r.rec <= $known
+CALL (r) {{ MATCH (p:{record} {{of: r.of}}) WHERE p.rec < r.rec
+           RETURN p ORDER BY p.rec DESC LIMIT 1 }}
+RETURN properties(p) AS before, properties(r) AS after ORDER BY r.of, r.rec""")
+        return [(r["before"], r["after"])
+                for r in self._read(text, at, since=since, until=until)]

@@ -555,7 +555,7 @@ class RuleTable(_Model):
         return self.notes[name].format(**{**dict.fromkeys(PLACEHOLDERS, ""), **fields})
 
 
-def _key(loc: Sequence[int | str], raw: Any) -> str:
+def error_key(loc: Sequence[int | str], raw: Any) -> str:
     """A pydantic location as a key path, naming each rule it passes through by its id."""
     parts, node = [], raw
     for part in loc:
@@ -578,7 +578,7 @@ def parse_rules(text: str, where: str = RULES_FILE) -> RuleTable:
         return RuleTable.model_validate(raw)
     except ValidationError as e:
         first = e.errors()[0]
-        key = _key(first["loc"], raw)
+        key = error_key(first["loc"], raw)
         message = first["msg"].removeprefix("Value error, ")
         raise RuleTableError(f"{where}: {key + ': ' if key else ''}{message}") from e
 
