@@ -383,5 +383,53 @@ def checks(
             console.print(f"written {path}")
 
 
+@app.command()
+def notices(
+    since: Annotated[str, typer.Option(help="First day of the period (registrations and "
+                                            "changes).")],
+    out: Annotated[Path, typer.Option(help="Folder to write one file per department into.")],
+    until: Annotated[str | None, typer.Option(help="Last day of the period (default: "
+                                                   "today).")] = None,
+    known_at: KnownAt = None,
+    department: Annotated[str | None, typer.Option(help="Only this department (its id).")
+                          ] = None,
+    file_format: Annotated[str, typer.Option(
+        "--format", help="xlsx (matched wording in red) or csv (in 【】).")] = "xlsx",
+) -> None:
+    """双告知: the departments to notify of enterprises registered or changed in a period whose
+    business scope needs a post-approval licence; one file per department."""
+    from credgraph.exc import BadInputError
+    from credgraph.queries.analyses import analyses_for
+    from credgraph.queries.notices.catalogue import load_catalogue
+    from credgraph.tables import notice_sheet, write_tables
+
+    if file_format not in ("xlsx", "csv"):
+        typer.echo(f"credgraph: --format {file_format}: xlsx or csv", err=True)
+        raise typer.Exit(2)
+    first = _moment(since, None).day
+    at = _moment(until, known_at)
+    with _open() as store:
+        try:
+            found = analyses_for(store).notices.notices(first, at.day, at, department)
+        except BadInputError as e:
+            typer.echo(f"credgraph: {e}", err=True)
+            raise typer.Exit(2) from e
+    catalogue = load_catalogue()
+    table = Table(title=f"双告知 {first} – {at.day}: {len(found):,} enterprise(s)")
+    for column in ("department", "部门", "notices", "file"):
+        table.add_column(column, justify="right" if column == "notices" else "left")
+    out.mkdir(parents=True, exist_ok=True)
+    for key in catalogue.departments:
+        if department is not None and key != department:
+            continue
+        mine = [n.for_department(key) for n in found if key in n.departments]
+        if not mine:
+            continue
+        path = out / f"{key}.{file_format}"
+        write_tables(path, [notice_sheet(key, mine, catalogue)])
+        table.add_row(key, catalogue.department(key).zh, f"{len(mine):,}", str(path))
+    console.print(table)
+
+
 if __name__ == "__main__":
     app()

@@ -17,6 +17,8 @@ from openpyxl.cell.text import InlineFont
 from credgraph.exc import BadInputError
 from credgraph.queries.checks.definitions import Evidence
 from credgraph.queries.checks.service import CheckRun
+from credgraph.queries.notices.catalogue import Catalogue, marked
+from credgraph.queries.notices.service import REASONS, Notice
 from credgraph.queries.quality import QualityReport, SectionQuality
 from credgraph.queries.restrictions.rules import Lang
 
@@ -38,17 +40,15 @@ class Marked:
     spans: tuple[tuple[int, int], ...]
 
     def bracketed(self) -> str:
-        out, at = [], 0
-        for start, end in sorted(self.spans):
-            out += [self.text[at:start], "【", self.text[start:end], "】"]
-            at = end
-        return "".join([*out, self.text[at:]])
+        return marked(self.text, self.spans)
 
     def rich(self) -> CellRichText:
         highlight = InlineFont(b=True, color="C00000")
         parts: list[str | TextBlock] = []
         at = 0
         for start, end in sorted(self.spans):
+            if start < at:
+                continue
             if start > at:
                 parts.append(self.text[at:start])
             parts.append(TextBlock(highlight, self.text[start:end]))
@@ -166,3 +166,25 @@ def clue_sheets(run: CheckRun, names: dict[str, str], lang: Lang) -> list[Sheet]
     return [Sheet("clues", ("rule", "severity", "title", "subject_id", "subject_name",
                             "explanation", "facts"), clues),
             Sheet("rules", ("rule", "severity", "title", "clues", "seconds"), rules)]
+
+
+def notice_sheet(department: str, notices: Sequence[Notice], catalogue: Catalogue) -> Sheet:
+    """One department's notices: the enterprise, why and when, the approvals and the wording
+    that needs them, highlighted in the business scope."""
+    rows = []
+    for n in notices:
+        props = n.enterprise.props
+        prov = n.provenance
+        rows.append([
+            n.enterprise.id, n.enterprise.name, REASONS[n.reason].zh, n.day,
+            props.get("authority") or "", props.get("address") or "",
+            "；".join(dict.fromkeys(m.item.approval.zh for m in n.matches)),
+            "；".join(dict.fromkeys(m.wording for m in n.matches)),
+            Marked(n.scope, tuple((m.start, m.end) for m in n.matches)),
+            "；".join(dict.fromkeys(m.item.source.zh for m in n.matches)),
+            n.source or "", n.recorded_at or "",
+            f"{prov.get('src_file')}:{prov.get('src_row')}" if prov.get("src_file") else ""])
+    name = catalogue.department(department)
+    return Sheet(department, (
+        f"统一社会信用代码（{name.zh}）", "企业名称", "登记类型", "日期", "登记机关", "住所",
+        "审批事项", "匹配表述", "经营范围", "审批依据", "来源", "记录时间", "来源文件"), rows)

@@ -13,9 +13,13 @@ import strawberry
 from credgraph.api.context import Info, in_thread
 from credgraph.api.types.base import described
 from credgraph.api.types.checks import CrossCheckConnection
+from credgraph.api.types.notices import ApprovalDepartment, ApprovalNoticeConnection
 from credgraph.api.types.quality import DataQuality
 from credgraph.api.types.scalars import Date, DateTime, moment
+from credgraph.queries.notices.catalogue import load_catalogue
+from credgraph.queries.paging import keyset_page
 from credgraph.queries.quality import quality_report
+from credgraph.queries.restrictions.service import page_key
 
 FOR_REGULATORS = "For regulators (role: regulator)."
 
@@ -55,3 +59,33 @@ class SupervisionQuery:
             return CrossCheckConnection.from_record(checks.run(at, rule), found, nodes, at)
 
         return await in_thread(run)
+
+    @described("双告知 (docs/approval-notices.md): every enterprise registered (established) or "
+               "changed (a new registration version recorded) from `since` to `until` (China "
+               "time; default today) whose business scope needs a post-approval licence, with "
+               "the departments to notify and the matched wording; of one department when "
+               "named. From a starter catalogue of approval items kept as data. "
+               f"{FOR_REGULATORS}")
+    async def approval_notices(
+        self,
+        info: Info,
+        since: Date,
+        until: Date | None = None,
+        department: str | None = None,
+        known_at: DateTime | None = None,
+        first: int = 100,
+        after: str | None = None,
+    ) -> ApprovalNoticeConnection:
+        analyses, at = info.context.analyses, moment(until, known_at)
+
+        def run() -> ApprovalNoticeConnection:
+            page_key(first, after)
+            found = analyses.notices.notices(since.isoformat(), at.day, at, department)
+            return ApprovalNoticeConnection.from_record(
+                keyset_page(found, lambda n: n.key, first, after), at)
+
+        return await in_thread(run)
+
+    @described(f"The departments of the 双告知 catalogue (a starter). {FOR_REGULATORS}")
+    def approval_departments(self) -> list[ApprovalDepartment]:
+        return [ApprovalDepartment.of(key) for key in load_catalogue().departments]

@@ -7,10 +7,11 @@ name that is not declared can never reach a query text.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from typing import Literal
+from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
@@ -28,6 +29,13 @@ LOAD_RUN = "LoadRun"
 
 PROVENANCE = ("src_file", "src_row", "batch_id", "loaded_at")
 """Properties every loaded node and relationship carries."""
+
+
+
+def provenance_of(props: Mapping[str, Any]) -> dict[str, Any]:
+    """The provenance properties of a stored element (None where one is absent)."""
+    return {name: props.get(name) for name in PROVENANCE}
+
 
 VERSION = ("fact", "rec", "ret", "source", "h", "op_reason")
 """Properties every version of a fact carries: the fact's key, when it was recorded and

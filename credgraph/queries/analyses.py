@@ -13,6 +13,7 @@ from credgraph.queries.backend import Backend, backend_for
 from credgraph.queries.checks.service import CrossChecks
 from credgraph.queries.explore import Explorer
 from credgraph.queries.links.analysis import LinkAnalysis
+from credgraph.queries.notices.service import ApprovalNotices
 from credgraph.queries.restrictions.rules import RuleTable
 from credgraph.queries.restrictions.service import Restrictions
 
@@ -24,13 +25,14 @@ class Analyses:
     restrictions: Restrictions
     explorer: Explorer
     checks: CrossChecks
+    notices: ApprovalNotices
 
     @classmethod
     def over(cls, backend: Backend, table: RuleTable | None = None) -> Analyses:
         links = LinkAnalysis(backend)
         restrictions = Restrictions(backend, links, table)
         return cls(backend, links, restrictions, Explorer(backend, links, restrictions),
-                   CrossChecks(backend))
+                   CrossChecks(backend), ApprovalNotices(backend))
 
 
 def analyses_for(store: GraphStore, table: RuleTable | None = None) -> Analyses:

@@ -16,6 +16,7 @@ from credgraph.api.types.restrictions import PageInfo
 from credgraph.api.types.scalars import Date, DateTime, to_date
 from credgraph.queries.checks import definitions, service, table
 from credgraph.queries.links.results import Entity
+from credgraph.queries.paging import Page
 from credgraph.queries.time import Moment
 
 Nodes = Mapping[str, Entity]
@@ -124,7 +125,7 @@ class CrossCheckConnection:
     page_info: PageInfo
 
     @classmethod
-    def from_record(cls, run: service.CheckRun, found: service.CluePage, nodes: Nodes,
+    def from_record(cls, run: service.CheckRun, found: Page[service.Clue], nodes: Nodes,
                     at: Moment) -> CrossCheckConnection:
         edges = [CrossCheckEdge(cursor=c.cursor, node=CrossCheckClue.from_record(c, nodes, at))
                  for c in found.items]

@@ -19,7 +19,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict
 
-from credgraph.graph.model import PROVENANCE, VERSION, GraphModel, load_model
+from credgraph.graph.model import PROVENANCE, VERSION, GraphModel, load_model, provenance_of
 from credgraph.graph.vocabulary import LEGAL_REPRESENTATIVE, Vocabulary, load_vocabulary
 from credgraph.queries.backend.base import Backend
 from credgraph.queries.links.results import OWNERSHIP, Entity, Link
@@ -125,13 +125,13 @@ class CheckContext:
         props = link.props
         return Evidence(link.type, link.key, schema.section or "", _values(props),
                         props.get("source"), props.get("rec"), props.get("ret"),
-                        _provenance(props), (link.source, link.target))
+                        provenance_of(props), (link.source, link.target))
 
     def node_evidence(self, label: str, props: Mapping[str, Any]) -> Evidence:
         schema = self.model.node(label)
         return Evidence(label, str(props.get("id") or props.get("of")), schema.section or "",
                         _values(props), props.get("source"), props.get("rec"),
-                        props.get("ret"), _provenance(props))
+                        props.get("ret"), provenance_of(props))
 
     def record_evidence(self, entity: Entity) -> Evidence:
         """An entity's record version as the entity carries it (entity_props)."""
@@ -141,15 +141,11 @@ class CheckContext:
                   if k not in ("id", "recorded_at", "source", "unrecorded")}
         return Evidence(label, entity.id, self.model.node(label).section or "", values,
                         props.get("source"), props.get("recorded_at"), None,
-                        _provenance(props))
+                        provenance_of(props))
 
 
 def _values(props: Mapping[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in sorted(props.items()) if k not in _STAMP}
-
-
-def _provenance(props: Mapping[str, Any]) -> dict[str, Any]:
-    return {name: props.get(name) for name in PROVENANCE}
 
 
 # --- the registry of definitions ----------------------------------------------------------

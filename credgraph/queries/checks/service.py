@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import threading
 import time
-from bisect import bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -28,6 +27,7 @@ from credgraph.queries.checks.definitions import (
 )
 from credgraph.queries.checks.table import CheckRule, CheckTable, load_checks
 from credgraph.queries.links.results import Entity
+from credgraph.queries.paging import Page, keyset_page
 from credgraph.queries.restrictions.rules import Lang, Text
 from credgraph.queries.restrictions.service import encode_cursor, page_key
 from credgraph.queries.time import Moment
@@ -81,22 +81,6 @@ class CheckRun:
     @property
     def seconds(self) -> float:
         return sum(r.seconds for r in self.rules)
-
-
-@dataclass(frozen=True)
-class CluePage:
-    items: list[Clue]
-    total: int
-    has_next: bool
-    has_previous: bool
-
-
-def page(clues: Sequence[Clue], first: int, after: str | None) -> CluePage:
-    """Keyset pagination: the clues after the cursor's key."""
-    key = page_key(first, after)
-    start = 0 if key is None else bisect_right([c.key for c in clues], key)
-    return CluePage(list(clues[start:start + first]), len(clues), start + first < len(clues),
-                    start > 0)
 
 
 def _write(kind: str, value: Any, names: Mapping[str, Entity], lang: Lang) -> str:
@@ -186,7 +170,9 @@ class CrossChecks:
                         for rule, f in raw), key=lambda c: c.key)
         return CheckRun(at, tuple(clues), tuple(timings))
 
-    def page(self, at: Moment, rule_id: str | None, first: int, after: str | None) -> CluePage:
+    def page(self, at: Moment, rule_id: str | None, first: int,
+             after: str | None) -> Page[Clue]:
+        """A page of the run's clues (the arguments checked before the run)."""
         page_key(first, after)
-        return page(self.run(at, rule_id).clues, first, after)
+        return keyset_page(self.run(at, rule_id).clues, lambda c: c.key, first, after)
 
