@@ -76,18 +76,23 @@ def _open() -> GraphStore:
 
 @app.command()
 def load(
-    dataset: Annotated[Path, typer.Argument(
-        help="A dataset folder in the layout of docs/data-format.md.")],
-    rejects: Annotated[Path, typer.Option(help="Where refused rows are reported.")] = Path(
-        "rejects.csv"
-    ),
+    datasets: Annotated[list[Path], typer.Argument(
+        help="Dataset folders in the layout of docs/data-format.md, loaded one after the "
+             "other (a registry's extract, then its feeds).")],
+    rejects: Annotated[Path, typer.Option(
+        help="Where refused rows are reported (for the second folder on, REJECTS.FOLDER.csv "
+             "beside it).")] = Path("rejects.csv"),
     batch_size: Annotated[
         int | None, typer.Option(min=1, help="Rows per write batch (default from settings).")
     ] = None,
 ) -> None:
-    """Load a dataset folder into the configured store (exit 2 if a file is unreadable)."""
+    """Load dataset folders into the configured store (exit 2 at the first folder with an
+    unreadable file: the folders before it stay loaded, nothing of it is written)."""
     with _open() as store:
-        _load(store, dataset, rejects, batch_size or get_settings().batch_size)
+        for number, dataset in enumerate(datasets):
+            report = rejects if number == 0 else rejects.with_name(
+                f"{rejects.stem}.{dataset.name}{rejects.suffix}")
+            _load(store, dataset, report, batch_size or get_settings().batch_size)
 
 
 @app.command()
@@ -120,15 +125,17 @@ def _serve(store: GraphStore, host: str, port: int) -> None:
 @app.command()
 def serve(
     dataset: Annotated[
-        Path | None, typer.Option(help="Load this dataset folder before serving.")
+        list[Path] | None, typer.Option(
+            help="Load this dataset folder before serving (repeat the option for feeds to "
+                 "load after it, in order).")
     ] = None,
     host: Annotated[str, typer.Option()] = "127.0.0.1",
     port: Annotated[int, typer.Option()] = 8000,
 ) -> None:
     """Serve the GraphQL API and the web explorer over the configured store."""
     with _open() as store:
-        if dataset is not None:
-            _load(store, dataset, Path(tempfile.gettempdir()) / "credgraph-rejects.csv",
+        for folder in dataset or []:
+            _load(store, folder, Path(tempfile.gettempdir()) / "credgraph-rejects.csv",
                   get_settings().batch_size)
         _serve(store, host, port)
 

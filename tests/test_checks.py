@@ -12,9 +12,7 @@ from typing import Any
 
 import openpyxl
 import pytest
-from typer.testing import CliRunner
 
-from credgraph.cli import app
 from credgraph.exc import BadInputError, ConfigurationError
 from credgraph.graph.memory import MemoryStore
 from credgraph.graph.neo4j_store import Neo4jStore
@@ -24,6 +22,7 @@ from credgraph.queries.checks.service import CheckRun, Clue, CrossChecks
 from credgraph.queries.checks.table import load_checks, parse_checks
 from credgraph.queries.time import Moment
 from tests import checks_registry as reg
+from tests.cli_runner import invoke, memory_env
 from tests.test_api_dataset import client_for, post
 
 DISTINGUISH = {
@@ -242,12 +241,11 @@ def test_the_query_pages_through_every_clue(loaded: GraphStore) -> None:
 
 
 def test_the_command_prints_each_rule_and_writes_the_clues(tmp_path: Path) -> None:
-    env = {"CREDGRAPH_STORE": "memory", "CREDGRAPH_DATA_DIR": str(tmp_path / "data")}
-    runner = CliRunner()
+    env = memory_env(tmp_path / "data")
     store = MemoryStore(tmp_path / "data" / "graph.credgraph")
     reg.load_registry(store, tmp_path)
     out = tmp_path / "clues.csv"
-    result = runner.invoke(app, ["checks", "--as-of", reg.DAY, "--out", str(out), "--lang",
+    result = invoke(["checks", "--as-of", reg.DAY, "--out", str(out), "--lang",
                                  "zh"], env=env)
     assert result.exit_code == 0, result.output
     assert f"Cross-checks on {reg.DAY}" in result.output and "(all)" in result.output
@@ -262,10 +260,10 @@ def test_the_command_prints_each_rule_and_writes_the_clues(tmp_path: Path) -> No
         counts = {r["rule"]: int(r["clues"]) for r in csv.DictReader(fh)}
     assert counts == {rule: len(clues) for rule, clues in reg.EXPECTED.items()}
     book = tmp_path / "names.xlsx"
-    earlier = runner.invoke(app, ["checks", "--as-of", reg.DAY, "--known-at", "2025-06-16",
+    earlier = invoke(["checks", "--as-of", reg.DAY, "--known-at", "2025-06-16",
                                   "--rule", "NAME-CONFLICT", "--out", str(book)], env=env)
     assert earlier.exit_code == 0, earlier.output
     sheet = openpyxl.load_workbook(book, read_only=True)["clues"]
     assert [r[3] for r in sheet.iter_rows(min_row=2, values_only=True)] == ["PX"]
-    bad = runner.invoke(app, ["checks", "--rule", "NOPE"], env=env)
+    bad = invoke(["checks", "--rule", "NOPE"], env=env)
     assert bad.exit_code == 2 and "no cross-check rule" in bad.output

@@ -12,9 +12,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from typer.testing import CliRunner
 
-from credgraph.cli import app
 from credgraph.exc import BadInputError, ConfigurationError
 from credgraph.graph.memory import MemoryStore
 from credgraph.graph.store import GraphStore
@@ -22,6 +20,7 @@ from credgraph.queries.backend import backend_for
 from credgraph.queries.notices.catalogue import load_catalogue, marked, parse_catalogue
 from credgraph.queries.notices.service import ApprovalNotices, Notice
 from credgraph.queries.time import Moment, recorded_time
+from tests.cli_runner import invoke, memory_env
 from tests.handmade import make_uscc
 from tests.test_api_dataset import client_for, data, load_sections, post
 
@@ -186,12 +185,12 @@ def test_the_query_pages_through_the_notices(loaded: GraphStore) -> None:
 
 
 def test_the_command_writes_one_file_per_department(tmp_path: Path) -> None:
-    env = {"CREDGRAPH_STORE": "memory", "CREDGRAPH_DATA_DIR": str(tmp_path / "data")}
+    env = memory_env(tmp_path / "data")
     store = MemoryStore(tmp_path / "data" / "graph.credgraph")
     for number, feed in enumerate(FEEDS):
         load_sections(store, tmp_path / f"feed{number}", feed)
     out = tmp_path / "notices"
-    result = CliRunner().invoke(app, ["notices", "--since", "2025-06-01", "--until",
+    result = invoke(["notices", "--since", "2025-06-01", "--until",
                                       "2025-06-30", "--out", str(out)], env=env)
     assert result.exit_code == 0, result.output
     departments = {d for *_, found in EXPECTED for d in found}
@@ -205,7 +204,7 @@ def test_the_command_writes_one_file_per_department(tmp_path: Path) -> None:
     assert str(scope) == SCOPE_X1
 
     csv_out = tmp_path / "csv"
-    result = CliRunner().invoke(app, ["notices", "--since", "2025-06-01", "--until",
+    result = invoke(["notices", "--since", "2025-06-01", "--until",
                                       "2025-06-30", "--out", str(csv_out), "--format", "csv",
                                       "--department", "transport"], env=env)
     assert result.exit_code == 0, result.output

@@ -9,15 +9,14 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from typer.testing import CliRunner
 
-from credgraph.cli import app
 from credgraph.graph.memory import MemoryStore
 from credgraph.graph.store import GraphStore
 from credgraph.loaders.load import load_dataset
 from credgraph.queries.backend import backend_for
 from credgraph.queries.quality import QualityReport, quality_report
 from credgraph.queries.time import Moment
+from tests.cli_runner import invoke, memory_env
 from tests.handmade import (
     E1,
     EXPECTED_CONFORMANCE,
@@ -150,10 +149,9 @@ def test_the_command_checks_a_folder_and_writes_the_report(handmade_dir: Path,
                                                            tmp_path: Path) -> None:
     """`credgraph quality DIR` checks a folder in a scratch store: the configured one is left
     empty; the CSV and the workbook carry the hand-counted rates."""
-    env = {"CREDGRAPH_STORE": "memory", "CREDGRAPH_DATA_DIR": str(tmp_path / "data")}
-    runner = CliRunner()
+    env = memory_env(tmp_path / "data")
     out = tmp_path / "quality.csv"
-    result = runner.invoke(app, ["quality", str(handmade_dir), "--out", str(out)], env=env)
+    result = invoke(["quality", str(handmade_dir), "--out", str(out)], env=env)
     assert result.exit_code == 0, result.output
     assert "71.88" in result.output and "SAMR-registration" in result.output
     with (tmp_path / "quality.sources.csv").open(encoding="utf-8-sig") as fh:
@@ -170,20 +168,20 @@ def test_the_command_checks_a_folder_and_writes_the_report(handmade_dir: Path,
     assert (tmp_path / "quality.reasons.csv").exists()
 
     book = tmp_path / "quality.xlsx"
-    result = runner.invoke(app, ["quality", str(handmade_dir), "--out", str(book)], env=env)
+    result = invoke(["quality", str(handmade_dir), "--out", str(book)], env=env)
     assert result.exit_code == 0, result.output
     sheets = openpyxl.load_workbook(book, read_only=True)
     assert sheets.sheetnames == ["columns", "reasons", "loads", "sources"]
     rows = list(sheets["sources"].iter_rows(values_only=True))
     assert rows[-1][0] == "(all)" and rows[-1][-1] == "71.88"
 
-    empty = runner.invoke(app, ["quality"], env=env)
+    empty = invoke(["quality"], env=env)
     assert empty.exit_code == 0 and "no load recorded" in empty.output
 
 
 def test_the_command_refuses_an_unknown_output(handmade_dir: Path, tmp_path: Path) -> None:
-    env = {"CREDGRAPH_STORE": "memory", "CREDGRAPH_DATA_DIR": str(tmp_path / "data")}
-    result = CliRunner().invoke(app, ["quality", str(handmade_dir), "--out",
+    env = memory_env(tmp_path / "data")
+    result = invoke(["quality", str(handmade_dir), "--out",
                                       str(tmp_path / "q.txt")], env=env)
     assert result.exit_code == 2
 

@@ -135,6 +135,7 @@ class MemoryStore(GraphStore):
         self._facts: dict[tuple[str, str], list[Element]] = defaultdict(list)
         self.records_of: dict[str, list[str]] = defaultdict(list)
         self._labelled: dict[str, list[str]] = defaultdict(list)
+        self._typed: dict[str, dict[Element, None]] = defaultdict(dict)
         for key, attrs in self.graph.nodes(data=True):
             if attrs.get("reg_no") and "rec" not in attrs:
                 self._reg_no[attrs["reg_no"]] = key
@@ -143,6 +144,7 @@ class MemoryStore(GraphStore):
         for u, v, key, attrs in self.graph.edges(keys=True, data=True):
             self._facts[(self.model.edge(attrs["type"]).section or "", attrs["fact"])].append(
                 (u, v, key))
+            self._typed[attrs["type"]][(u, v, key)] = None
 
     def _index_node(self, key: str, attrs: dict[str, Any]) -> None:
         schema = self.model.node(attrs["label"])
@@ -161,6 +163,12 @@ class MemoryStore(GraphStore):
         """The attributes of every node with this label (every version)."""
         for key in self._labelled.get(label, ()):
             yield self.graph.nodes[key]
+
+    def edges_typed(self, rel_type: str) -> Iterator[tuple[str, str, dict[str, Any]]]:
+        """(source, target, attributes) of every relationship of a type (every version)."""
+        edges = self.graph.edges
+        for element in self._typed.get(rel_type, ()):
+            yield element[0], element[1], edges[element]
 
     def primary(self, section: str, fact: str) -> list[dict[str, Any]]:
         """The head elements of every version of a fact (its node, or its relationships)."""
@@ -215,6 +223,7 @@ class MemoryStore(GraphStore):
                     self._labelled[attrs["label"]].remove(element[0])
                     graph.remove_node(element[0])
                 else:
+                    self._typed[graph.edges[element]["type"]].pop(element, None)
                     graph.remove_edge(*element)
             self._facts[(section, fact)] = [e for e in elements if e not in dropped]
         for version in changes.create:
@@ -247,6 +256,7 @@ class MemoryStore(GraphStore):
             graph.add_edges_from([(source, target, key, {
                 "type": edge.type, "key": edge.key, **_present(edge.props), **stamp})])
             self._facts[(version.section, version.fact)].append((source, target, key))
+            self._typed[edge.type][(source, target, key)] = None
 
     def visible_facts(self, section: str, source: str) -> Iterator[str]:
         for (fact_section, fact), _ in list(self._facts.items()):
@@ -294,9 +304,8 @@ class MemoryStore(GraphStore):
 
     def overfull_enterprises(self) -> list[tuple[str, float]]:
         totals: Counter[str] = Counter()
-        owns = self.model.edge("SHAREHOLDER").type
-        for _, target, attrs in self.graph.edges(data=True):
-            if attrs["type"] == owns and attrs.get("end") is None and visible(attrs, None):
+        for _, target, attrs in self.edges_typed(self.model.edge("SHAREHOLDER").type):
+            if attrs.get("end") is None and visible(attrs, None):
                 percent = attrs.get("percent")
                 if percent is not None:
                     totals[target] += percent

@@ -210,6 +210,19 @@ class Backend(ABC):
         included, in (type, key) order, with every property (stamp and provenance too)."""
 
     @abstractmethod
+    def link_counts(self, types: Sequence[str], at: Moment, role: str | None,
+                    more_than: int) -> dict[str, int]:
+        """Each source of relationships of `types` (with `role` when given) visible at
+        `at.known` and in force on `at.day` into more than `more_than` distinct targets, with
+        that number of targets."""
+
+    @abstractmethod
+    def holding_totals(self, at: Moment, more_than: float) -> dict[str, float]:
+        """Each enterprise whose holdings with a known percent, visible at `at.known` and in
+        force on `at.day`, add up to more than `more_than` percent, with the total (rounded to
+        6 decimals, so both stores' sums agree)."""
+
+    @abstractmethod
     def fact_nodes(self, label: str, prop: str, values: Sequence[str],
                    at: Moment) -> list[Mapping[str, Any]]:
         """The version visible at `at.known` of every fact node of `label` (a list entry, an

@@ -332,19 +332,42 @@ class MemoryBackend(Backend):
                       any_day: bool = False) -> list[Link]:
         wanted = frozenset(self.model.edge(t).type for t in types)
         graph = self.graph
-        edges: Iterable[tuple[str, str, str, dict[str, Any]]]
+        edges: Iterable[tuple[str, str, dict[str, Any]]]
         if ids is None:
-            edges = graph.edges(keys=True, data=True)
+            edges = (edge for t in sorted(wanted) for edge in self.store.edges_typed(t))
         else:
-            edges = (edge for node in dict.fromkeys(ids) if node in graph
-                     for edge in self._edges(node, at.known))
+            edges = ((u, v, attrs) for node in dict.fromkeys(ids) if node in graph
+                     for u, v, _, attrs in self._edges(node, at.known))
         found: dict[tuple[str, str], Link] = {}
-        for source, target, _, attrs in edges:
+        for source, target, attrs in edges:
             if (attrs["type"] in wanted and visible(attrs, at.known)
                     and (any_day or in_force(attrs.get("start"), attrs.get("end"), at.day))):
                 found[(attrs["type"], attrs["key"])] = Link(
                     attrs["type"], attrs["key"], source, target, _rel_props(attrs))
         return [found[key] for key in sorted(found)]
+
+    def _in_force(self, rel_type: str, at: Moment) -> Iterator[tuple[str, str, dict[str, Any]]]:
+        """Every relationship of a type visible at `at.known` and in force on `at.day`."""
+        for source, target, attrs in self.store.edges_typed(self.model.edge(rel_type).type):
+            if visible(attrs, at.known) and in_force(attrs.get("start"), attrs.get("end"),
+                                                     at.day):
+                yield source, target, attrs
+
+    def link_counts(self, types: Sequence[str], at: Moment, role: str | None,
+                    more_than: int) -> dict[str, int]:
+        targets: dict[str, set[str]] = {}
+        for rel_type in types:
+            for source, target, attrs in self._in_force(rel_type, at):
+                if role is None or attrs.get("role") == role:
+                    targets.setdefault(source, set()).add(target)
+        return {s: len(t) for s, t in sorted(targets.items()) if len(t) > more_than}
+
+    def holding_totals(self, at: Moment, more_than: float) -> dict[str, float]:
+        totals: dict[str, float] = {}
+        for _, target, attrs in self._in_force(OWNERSHIP, at):
+            if attrs.get("percent") is not None:
+                totals[target] = totals.get(target, 0.0) + float(attrs["percent"])
+        return {e: round(t, 6) for e, t in sorted(totals.items()) if round(t, 6) > more_than}
 
     def fact_nodes(self, label: str, prop: str, values: Sequence[str],
                    at: Moment) -> list[Mapping[str, Any]]:
@@ -354,16 +377,14 @@ class MemoryBackend(Backend):
                  if attrs.get(prop) in wanted and visible(attrs, at.known)]
         return sorted(found, key=lambda node: str(node["id"]))
 
+    def _enterprise_records(self, known: str | None) -> Iterator[dict[str, Any]]:
+        """The enterprise record versions visible at `known`."""
+        label = self.model.node(self.model.record_labels["Enterprise"]).label
+        return (attrs for attrs in self.store.nodes_labelled(label) if visible(attrs, known))
+
     def enterprises_without(self, types: Sequence[str], at: Moment) -> list[str]:
-        wanted = frozenset(self.model.edge(t).type for t in types)
-        enterprise = self.model.node("Enterprise").label
-        graph = self.graph
-        return sorted(
-            node for node, label in graph.nodes(data="label")
-            if label == enterprise and self.store.record(node, at.known) is not None
-            and not any(attrs["type"] in wanted and visible(attrs, at.known)
-                        and in_force(attrs.get("start"), attrs.get("end"), at.day)
-                        for _, _, attrs in graph.in_edges(node, data=True)))
+        covered = {target for t in types for _, target, _ in self._in_force(t, at)}
+        return sorted({str(r["of"]) for r in self._enterprise_records(at.known)} - covered)
 
     def _recorded(self, entity_id: str, known: str | None) -> list[Mapping[str, Any]]:
         """An entity's record versions recorded by `known`, oldest first, with their label."""
@@ -374,30 +395,31 @@ class MemoryBackend(Backend):
                       key=lambda version: str(version["rec"]))
 
     def multi_source_records(self, at: Moment) -> dict[str, list[Mapping[str, Any]]]:
+        nodes = self.graph.nodes
         found: dict[str, list[Mapping[str, Any]]] = {}
-        for entity_id in sorted(self.store.records_of):
-            versions = self._recorded(entity_id, at.known)
-            if len({v["source"] for v in versions if v.get("source") is not None}) > 1:
-                found[entity_id] = versions
+        for entity_id, keys in sorted(self.store.records_of.items()):
+            if len(keys) < 2 or len({source for key in keys
+                                     if (at.known is None or nodes[key]["rec"] <= at.known)
+                                     and (source := nodes[key].get("source")) is not None}) < 2:
+                continue
+            found[entity_id] = self._recorded(entity_id, at.known)
         return found
 
     def enterprises_established(self, first: str, last: str, at: Moment) -> list[Entity]:
-        enterprise = self.model.node("Enterprise").label
-        found = []
-        for node, label in self.graph.nodes(data="label"):
-            if label != enterprise:
-                continue
-            record = self.store.record(node, at.known)
-            if record is not None and first <= (record.get("established") or "") <= last:
-                found.append(entity(label, entity_props(node, self.graph.nodes[node], record)))
-        return sorted(found, key=lambda e: e.id)
+        nodes = self.graph.nodes
+        return sorted((entity(nodes[r["of"]]["label"],
+                              entity_props(r["of"], nodes[r["of"]], r))
+                       for r in self._enterprise_records(at.known)
+                       if first <= (r.get("established") or "") <= last),
+                      key=lambda e: e.id)
 
     def record_changes(self, since: str, until: str, at: Moment
                        ) -> list[tuple[Mapping[str, Any], Mapping[str, Any]]]:
-        enterprise = self.model.node("Enterprise").label
+        label = self.model.node(self.model.record_labels["Enterprise"]).label
+        changed = sorted({attrs["of"] for attrs in self.store.nodes_labelled(label)
+                          if since <= attrs["rec"] < until})
         changes: list[tuple[Mapping[str, Any], Mapping[str, Any]]] = []
-        for node in sorted(n for n, label in self.graph.nodes(data="label")
-                           if label == enterprise):
+        for node in changed:
             versions = self._recorded(node, at.known)
             changes += [(_without_label(before), _without_label(after))
                         for before, after in pairwise(versions) if since <= after["rec"] < until]

@@ -539,6 +539,27 @@ class Neo4jBackend(Backend):
         found = {(r["type"], r["key"]): _link(r) for r in rows}
         return [found[key] for key in sorted(found)]
 
+    def link_counts(self, types: Sequence[str], at: Moment, role: str | None,
+                    more_than: int) -> dict[str, int]:
+        rel = "|".join(quote(self.model.edge(t).type) for t in sorted(set(types)))
+        text = self._query(f"link-counts:{rel}", lambda: f"""
+MATCH (s)-[r:{rel}]->(t)
+WHERE ($role IS NULL OR r.role = $role) AND {visible("r")} AND {in_force_cypher("r", "day")}
+WITH s.id AS source, count(DISTINCT t) AS targets WHERE targets > $moreThan
+RETURN source, targets ORDER BY source""")
+        return {r["source"]: int(r["targets"]) for r in self._read(
+            text, at, role=role, moreThan=more_than, day=at.day)}
+
+    def holding_totals(self, at: Moment, more_than: float) -> dict[str, float]:
+        text = self._query("holding-totals", lambda: f"""
+MATCH ()-[r:{quote(self.model.edge(OWNERSHIP).type)}]->(e)
+WHERE r.percent IS NOT NULL AND {visible("r")} AND {in_force_cypher("r", "day")}
+WITH e.id AS enterprise, sum(r.percent) AS total WHERE total > $moreThan - 0.000001
+RETURN enterprise, total ORDER BY enterprise""")
+        totals = {r["enterprise"]: round(float(r["total"]), 6)
+                  for r in self._read(text, at, day=at.day, moreThan=more_than)}
+        return {e: t for e, t in totals.items() if t > more_than}
+
     def fact_nodes(self, label: str, prop: str, values: Sequence[str],
                    at: Moment) -> list[Mapping[str, Any]]:
         node = self.model.node(label)

@@ -244,16 +244,16 @@ class Overfull(Params):
             day=DATE)
 def overfull_holdings(ctx: CheckContext, p: Overfull) -> Iterator[Found]:
     """Holdings into one enterprise in force on the day that add up to more than 100%."""
+    totals = ctx.backend.holding_totals(ctx.at, 100.0 + p.tolerance)
     into: dict[str, list[Link]] = defaultdict(list)
-    for link in ctx.backend.relationships([OWNERSHIP], ctx.at):
-        if link.props.get("percent") is not None:
+    for link in ctx.backend.relationships([OWNERSHIP], ctx.at, ids=sorted(totals)):
+        if link.target in totals and link.props.get("percent") is not None:
             into[link.target].append(link)
-    for enterprise, links in sorted(into.items()):
-        total = sum(float(link.props["percent"]) for link in links)
-        if total > 100.0 + p.tolerance:
-            yield Found(enterprise, "", {"enterprise": enterprise, "total": total,
-                                         "holders": len(links), "day": ctx.at.day},
-                        tuple(ctx.link_evidence(link) for link in links))
+    for enterprise, total in totals.items():
+        links = into[enterprise]
+        yield Found(enterprise, "", {"enterprise": enterprise, "total": total,
+                                     "holders": len(links), "day": ctx.at.day},
+                    tuple(ctx.link_evidence(link) for link in links))
 
 
 class MissingPost(Params):
@@ -377,16 +377,16 @@ class TooManyPosts(Params):
             post=POST, day=DATE)
 def too_many_posts(ctx: CheckContext, p: TooManyPosts) -> Iterator[Found]:
     """A person holding the role in more enterprises than the threshold on the day."""
+    counts = ctx.backend.link_counts(POSTS, ctx.at, p.role, p.threshold)
     posts: dict[str, dict[str, Link]] = defaultdict(dict)
-    for link in ctx.backend.relationships(POSTS, ctx.at):
-        if link.props.get("role") == p.role:
+    for link in ctx.backend.relationships(POSTS, ctx.at, ids=sorted(counts)):
+        if link.source in counts and link.props.get("role") == p.role:
             posts[link.source].setdefault(link.target, link)
-    for person, held in sorted(posts.items()):
-        if len(held) > p.threshold:
-            yield Found(person, "", {"person": person, "count": len(held),
-                                     "threshold": p.threshold, "post": p.role,
-                                     "day": ctx.at.day},
-                        tuple(ctx.link_evidence(held[e]) for e in sorted(held)))
+    for person, count in counts.items():
+        held = posts[person]
+        yield Found(person, "", {"person": person, "count": count, "threshold": p.threshold,
+                                 "post": p.role, "day": ctx.at.day},
+                    tuple(ctx.link_evidence(held[e]) for e in sorted(held)))
 
 
 class StaleListing(Params):
