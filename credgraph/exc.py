@@ -38,3 +38,16 @@ class BadInputError(QueryError):
 
 class NotFoundError(QueryError):
     """The id asked for is not in the graph (GraphQL code NOT_FOUND)."""
+
+
+class DeadlineExceededError(QueryError):
+    """The request ran past its wall-clock deadline, or its client went away: its work stopped
+    (GraphQL code DEADLINE_EXCEEDED)."""
+
+
+class ForbiddenError(QueryError):
+    """The caller's role may not ask this (GraphQL code FORBIDDEN)."""
+
+
+class AuthenticationError(CredgraphError):
+    """A bearer token was given but does not prove who the caller is (HTTP 401)."""

@@ -84,6 +84,9 @@ server.https.enabled=false
 dbms.security.auth_enabled=$auth
 server.memory.pagecache.size=${CREDGRAPH_NEO4J_PAGECACHE:-512m}
 db.transaction.timeout=${CREDGRAPH_NEO4J_TX_TIMEOUT:-60s}
+# How often transaction time limits are enforced (default 2 s): a request's deadline is
+# its queries' time limit, so a query past it should stop within a fraction of a second.
+db.transaction.monitor.check.interval=200ms
 dbms.usage_report.enabled=false
 # Bolt otherwise waits 2 x 5 s for idle threads on shutdown, which slows every test run.
 internal.server.bolt.connection_shutdown_wait_time=1s

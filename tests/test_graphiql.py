@@ -29,6 +29,9 @@ def test_graphiql_is_the_bundled_page_and_names_only_local_files() -> None:
     for asset in assets:
         assert asset.startswith("./assets/"), asset
         assert client.get(asset.removeprefix(".")).status_code == 200, asset
-    # A client asking for JSON still gets the API, not the page.
-    assert client.get("/graphql", params={"query": "{ __typename }"}).json() == {
+    # A client posting JSON still gets the API, not the page; a query sent by GET is
+    # refused (a cross-site link must not run queries), not answered with the page.
+    assert client.post("/graphql", json={"query": "{ __typename }"}).json() == {
         "data": {"__typename": "Query"}}
+    refused = client.get("/graphql", params={"query": "{ __typename }"})
+    assert refused.status_code >= 400 and "<html" not in refused.text.lower()

@@ -5,6 +5,7 @@ DataLoaders built fresh for each request.
 from __future__ import annotations
 
 import asyncio
+import contextvars
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -12,6 +13,10 @@ from typing import Any, TypeVar
 import strawberry
 from strawberry.dataloader import DataLoader
 
+from credgraph import deadline
+from credgraph.api.access import RequestAccess
+from credgraph.api.limits import current_lane
+from credgraph.exc import DeadlineExceededError
 from credgraph.queries.analyses import Analyses
 from credgraph.queries.links.results import Neighbourhood
 from credgraph.queries.time import Moment
@@ -21,8 +26,35 @@ T = TypeVar("T")
 
 
 async def in_thread(call: Callable[[], T]) -> T:
-    """Run a blocking store call off the event loop, so one slow query does not stall others."""
-    return await asyncio.to_thread(call)
+    """Run a blocking store call off the event loop, so one slow query does not stall others.
+
+    It runs on the server's bounded worker pool, one call of a request at a time, with
+    the request's context, so the call sees the request's deadline (credgraph.deadline);
+    past the deadline the caller gets DeadlineExceededError at once and the call stops at
+    its next check.
+    """
+    lane = current_lane()
+    budget = deadline.current()
+    loop = asyncio.get_running_loop()
+    if lane is None:
+        return await loop.run_in_executor(None, contextvars.copy_context().run, call)
+
+    async def run() -> T:
+        async with lane.turn:
+            if budget is not None:
+                budget.check()
+            return await loop.run_in_executor(lane.pool.executor,
+                                              contextvars.copy_context().run,
+                                              lane.pool.tracked(call))
+
+    if budget is None:
+        return await run()
+    try:
+        return await asyncio.wait_for(run(), timeout=max(budget.remaining(), 0.0))
+    except TimeoutError:
+        budget.cancel(f"the request ran past its deadline of {budget.seconds:g} s and was "
+                      "stopped")
+        raise DeadlineExceededError(budget.reason) from None
 
 
 Version = Mapping[str, Any]
@@ -89,10 +121,12 @@ class Context:
     analyses: Analyses
     settings: Settings
     loaders: Loaders
+    access: RequestAccess
 
 
-def make_context(analyses: Analyses, settings: Settings) -> Context:
-    return Context(analyses=analyses, settings=settings, loaders=Loaders(analyses))
+def make_context(analyses: Analyses, settings: Settings, access: RequestAccess) -> Context:
+    return Context(analyses=analyses, settings=settings, loaders=Loaders(analyses),
+                   access=access)
 
 
 Info = strawberry.Info[Context, None]

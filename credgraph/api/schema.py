@@ -16,6 +16,8 @@ from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDept
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
+from credgraph.api.access import AccessControl
+from credgraph.api.audit_query import AuditQuery
 from credgraph.api.context import Info, in_thread
 from credgraph.api.errors import CLIENT_ERRORS, ErrorCodes, error_code
 from credgraph.api.explore import ExploreQuery
@@ -140,9 +142,10 @@ class RegisterQuery:
 
 
 QUERY_TYPES: tuple[type, ...] = (LinkQuery, RestrictionQuery, ExploreQuery, RegisterQuery,
-                                 SupervisionQuery)
+                                 SupervisionQuery, AuditQuery)
 """The parts merged into the root Query: links, appointment restrictions, the explorer map,
-the register's own state, supervision (data quality, cross-checks, approval notices)."""
+the register's own state, supervision (data quality, cross-checks, approval notices), the
+audit log. Who may call which is the role table's (credgraph.api.roles)."""
 
 
 class CredgraphSchema(strawberry.Schema):
@@ -164,6 +167,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         scalar_overrides={datetime.date: DATE_SCALAR},
         extensions=[
             ErrorCodes,
+            AccessControl,
             partial(QueryDepthLimiter, max_depth=settings.api_max_depth),
             partial(MaxAliasesLimiter, max_alias_count=settings.api_max_aliases),
             partial(MaxTokensLimiter, max_token_count=settings.api_max_tokens),

@@ -359,6 +359,9 @@ class MemoryStore(GraphStore):
                  for u, v, attrs in graph.edges(data=True)}
         return Snapshot(nodes, edges)
 
+    def ping(self) -> None:
+        """The graph lives in this process: it answers whenever the process does."""
+
     def clear(self) -> None:
         self.graph = nx.MultiDiGraph()
         self.version = 0

@@ -2,19 +2,32 @@
 
 from __future__ import annotations
 
+import time
 from collections import defaultdict
 from collections.abc import Collection, Iterator, Mapping
 from typing import Any
 
-from neo4j import GraphDatabase, ManagedTransaction, Query, RoutingControl
-from neo4j.exceptions import Neo4jError, ServiceUnavailable
+from neo4j import (
+    GraphDatabase,
+    ManagedTransaction,
+    NotificationMinimumSeverity,
+    Query,
+    RoutingControl,
+)
+from neo4j.exceptions import DriverError, Neo4jError, ServiceUnavailable
 
-from credgraph.exc import ConfigurationError, StoreError
+from credgraph import deadline
+from credgraph.exc import ConfigurationError, DeadlineExceededError, StoreError
 from credgraph.graph import cypher
 from credgraph.graph.model import ENTITY_LABEL, RECORD_LABEL
 from credgraph.graph.records import ChangeSet, EnterpriseRef, GraphCounts, Head, Snapshot
 from credgraph.graph.store import OVERFULL_TOLERANCE, GraphStore
 from credgraph.settings import Settings, StoreKind
+
+UNREACHABLE_PAUSE_SECONDS = 1.0
+"""After Neo4j could not be reached, how long other queries fail at once instead of each
+waiting out the driver's connect and retry times; then the next query tries again, so
+the store recovers by itself within this pause of Neo4j coming back."""
 
 
 def _present(props: Mapping[str, Any]) -> dict[str, Any]:
@@ -33,13 +46,27 @@ class Neo4jStore(GraphStore):
         database: str = "neo4j",
         timeout_seconds: float = 30.0,
         write_timeout_seconds: float = 300.0,
+        connect_timeout_seconds: float = 3.0,
+        retry_seconds: float = 1.0,
     ) -> None:
         super().__init__()
         auth = (user, password) if password else None
         self.database = database
         self.timeout_seconds = timeout_seconds
         self.write_timeout_seconds = write_timeout_seconds
-        self.driver = GraphDatabase.driver(uri, auth=auth)
+        self._unreachable_until = 0.0
+        # Notifications off at the server: otherwise the driver logs a multi-kilobyte
+        # warning per query (e.g. "property key does not exist"), which is noise that can
+        # hold a server whose log is read slowly. Short connect and retry times make a
+        # request fail fast with SERVICE_UNAVAILABLE while Neo4j is down; the pool
+        # reconnects by itself once it is back.
+        self.driver = GraphDatabase.driver(
+            uri, auth=auth,
+            notifications_min_severity=NotificationMinimumSeverity.OFF,
+            connection_timeout=connect_timeout_seconds,
+            connection_acquisition_timeout=connect_timeout_seconds + retry_seconds,
+            max_transaction_retry_time=retry_seconds,
+        )
         try:
             self.driver.verify_connectivity()
         except (Neo4jError, ServiceUnavailable, OSError) as e:
@@ -57,23 +84,50 @@ class Neo4jStore(GraphStore):
             settings.neo4j_database,
             settings.query_timeout_seconds,
             settings.write_timeout_seconds,
+            settings.neo4j_connect_timeout_seconds,
+            settings.neo4j_retry_seconds,
         )
 
     def _execute(self, text: str, params: dict[str, Any], routing: RoutingControl) -> Any:
         """One auto-retried transaction with the server-side time limit for its kind.
 
-        Reads answer people and get the short limit; a load batch may queue behind
-        other writers on a busy server, so writes get the longer one.
+        Reads answer people and get the short limit, cut to what is left of the request's
+        deadline (credgraph.deadline) so the server stops the work with the request; a
+        load batch may queue behind other writers on a busy server, so writes get the
+        longer one.
         """
-        timeout = (
-            self.timeout_seconds if routing is RoutingControl.READ else self.write_timeout_seconds
-        )
+        if routing is RoutingControl.READ:
+            timeout = deadline.remaining(self.timeout_seconds)
+        else:
+            timeout = self.write_timeout_seconds
+        if time.monotonic() < self._unreachable_until:
+            raise StoreError("Neo4j is unavailable (it did not answer a moment ago)")
         try:
-            return self.driver.execute_query(
+            result = self.driver.execute_query(
                 Query(text, timeout=timeout), params, database_=self.database, routing_=routing
             )
         except Neo4jError as e:
+            if "TransactionTimedOut" in (e.code or ""):
+                raise DeadlineExceededError(
+                    f"the store query ran past its time limit of {timeout:.3g} s and was "
+                    "stopped") from e
+            if e.code and e.code.startswith("Neo.TransientError"):
+                raise StoreError(f"Neo4j is unavailable: {e.message}") from e
             raise StoreError(f"Neo4j query failed: {e.message}") from e
+        except DriverError as e:
+            self._unreachable_until = time.monotonic() + UNREACHABLE_PAUSE_SECONDS
+            raise StoreError(f"Neo4j is unavailable: {e}") from e
+        self._unreachable_until = 0.0
+        return result
+
+    def ping(self) -> None:
+        """One trivial read with a short limit: raises StoreError unless Neo4j answers."""
+        try:
+            self.driver.execute_query(Query("RETURN 1", timeout=2.0), database_=self.database,
+                                      routing_=RoutingControl.READ)
+        except (Neo4jError, DriverError) as e:
+            raise StoreError(f"Neo4j is unavailable: {e}") from e
+        self._unreachable_until = 0.0
 
     def read(self, text: str, **params: Any) -> list[dict[str, Any]]:
         """Run a read query routed to readers; records come back as dicts."""

@@ -95,6 +95,10 @@ class GraphStore(ABC):
         """Make what was written durable (the embedded store saves its file)."""
 
     @abstractmethod
+    def ping(self) -> None:
+        """Raise StoreError unless the store answers now (the readiness probe)."""
+
+    @abstractmethod
     def clear(self) -> None:
         """Delete every node and relationship (tests and benchmarks start from nothing)."""
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import strawberry
 
-from credgraph.api.context import Info
+from credgraph.api.context import Info, in_thread
 from credgraph.api.types.base import Node, described
 from credgraph.api.types.enums import EnterpriseStatus, EntityKind
 from credgraph.api.types.facts import (
@@ -226,6 +226,14 @@ class Person(Recorded, Node):
             provenance=Provenance.from_record(props),
             **recorded(props, "persons", at),
         )
+
+    @described("The whole id number with reveal: true, else masked. Only roles that may "
+               "reveal it see it (README.md, Roles), and every reveal is audited.")
+    async def id_number(self, info: Info, reveal: bool = False) -> str | None:
+        if not reveal:
+            return self.masked_id_number
+        links, person_id, at = info.context.analyses.links, self.id, self.at
+        return await in_thread(lambda: links.revealed_id_number(person_id, at))
 
     @described("Posts the person holds (in force on the day).")
     async def appointments(self, info: Info, include_history: bool = False) -> list[Appointment]:

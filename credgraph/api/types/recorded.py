@@ -18,8 +18,9 @@ from credgraph.graph.model import PROVENANCE, VERSION
 from credgraph.queries.objections import about, disputing
 from credgraph.queries.time import Moment
 
-_STAMP = frozenset({*PROVENANCE, *VERSION, "key", "placeholder"})
-"""Properties that describe the recording, not the fact: left out of a version's values."""
+_LEFT_OUT = frozenset({*PROVENANCE, *VERSION, "key", "placeholder", "id_number"})
+"""Left out of a version's values: what describes the recording, not the fact, and ID
+numbers (Person.idNumber shows those, under the role rules)."""
 
 
 @strawberry.type(description="Where a fact was loaded from.")
@@ -61,7 +62,7 @@ class FactVersion:
             op_reason=props.get("op_reason"),
             current=ret is None or (at.known is not None and ret > at.known),
             provenance=Provenance.from_record(props),
-            values=JSON({k: v for k, v in sorted(props.items()) if k not in _STAMP}),
+            values=JSON({k: v for k, v in sorted(props.items()) if k not in _LEFT_OUT}),
         )
 
 

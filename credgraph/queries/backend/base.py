@@ -112,6 +112,11 @@ class Backend(ABC):
         """The enterprises, persons and other holders among `ids`, by id."""
 
     @abstractmethod
+    def id_numbers(self, person_ids: Sequence[str], at: Moment) -> dict[str, str | None]:
+        """The whole id number of each person among the ids: the one fetch that returns it
+        unmasked (`entities` masks it); only an audited reveal asks for it."""
+
+    @abstractmethod
     def entity_ids(self, at: Moment, batch: int = 10_000) -> Iterator[list[str]]:
         """Every enterprise, person and other holder id, in id order, `batch` at a time:
         what streams the whole register (exports, registry-wide checks)."""

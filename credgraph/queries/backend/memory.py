@@ -15,6 +15,7 @@ from typing import Any
 
 import networkx as nx
 
+from credgraph import deadline
 from credgraph.graph.memory import MemoryStore, visible
 from credgraph.graph.model import LOAD_RUN
 from credgraph.queries.backend.base import (
@@ -62,6 +63,7 @@ class MemoryBackend(Backend):
         model = self.model
         self.entity_labels = frozenset(model.entity_labels)
         self.link_types = tuple(model.link_types)
+        self.person = model.node("Person").label
         self.list_entry = model.node("ListEntry").label
         self.event = model.node("Event").label
         self.listed_rel = model.edge("LISTED").type
@@ -98,6 +100,16 @@ class MemoryBackend(Backend):
         found = {node_id: self._entity(node_id, at.known) for node_id in ids}
         return {k: v for k, v in found.items() if v is not None}
 
+    def id_numbers(self, person_ids: Sequence[str], at: Moment) -> dict[str, str | None]:
+        nodes = self.graph.nodes
+        found: dict[str, str | None] = {}
+        for person in person_ids:
+            if person in nodes and nodes[person].get("label") == self.person:
+                record = self.store.record(person, at.known)
+                if record is not None:
+                    found[person] = record.get("id_number")
+        return found
+
     def entity_ids(self, at: Moment, batch: int = 10_000) -> Iterator[list[str]]:
         ids = sorted(n for n, label in self.graph.nodes(data="label")
                      if label in self.entity_labels and self.store.record(n, at.known))
@@ -119,6 +131,7 @@ class MemoryBackend(Backend):
                at: Moment) -> list[tuple[int, Entity]]:
         hits: list[tuple[int, Entity]] = []
         for node_id, label in self.graph.nodes(data="label"):
+            deadline.check()
             if label not in self.entity_labels:
                 continue
             found = self._entity(node_id, at.known)
@@ -143,6 +156,7 @@ class MemoryBackend(Backend):
     def relations(self, ids: Sequence[str], at: Moment) -> dict[str, list[RawRel]]:
         result: dict[str, list[RawRel]] = {}
         for node_id in ids:
+            deadline.check()
             here = self._entity(node_id, at.known)
             if here is None or here.props.get("unrecorded"):
                 continue
@@ -203,6 +217,7 @@ class MemoryBackend(Backend):
               types: Sequence[str] | None = None) -> list[Link]:
         found: dict[tuple[str, str], Link] = {}
         for node_id in ids:
+            deadline.check()
             for link in self._links(node_id, at, types):
                 found[link.order] = link
         return list(found.values())
@@ -223,6 +238,7 @@ class MemoryBackend(Backend):
         wanted = frozenset(lists) if lists is not None else None
         result: dict[str, list[Mapping[str, Any]]] = {}
         for node_id in ids:
+            deadline.check()
             if node_id not in graph:
                 continue
             for _, entry, attrs in graph.out_edges(node_id, data=True):
@@ -240,6 +256,7 @@ class MemoryBackend(Backend):
         graph = self.graph
         found: dict[str, Holding] = {}
         for node_id in ids:
+            deadline.check()
             if node_id not in graph:
                 continue
             edges = (graph.in_edges(node_id, data=True) if upward
@@ -294,6 +311,7 @@ class MemoryBackend(Backend):
                      at: Moment) -> Facts:
         facts = Facts()
         for person in (p for p in person_ids if p in self.graph):
+            deadline.check()
             facts.triggers.extend(self._triggers_of(person, plan.person_lists, {}, until,
                                                     at.known))
             facts.appointments.extend(self._posts(person, at.known))
@@ -306,12 +324,12 @@ class MemoryBackend(Backend):
 
     def registry_triggers(self, plan: FactPlan, until: str, at: Moment) -> Facts:
         lists = plan.lists
-        triggers = [
-            self._trigger(subject, node, link)
-            for subject, node, link in self.graph.edges(data=True)
-            if visible(link, at.known)
-            and self._is_trigger(self.graph.nodes[node], lists, plan.events, until)
-        ]
+        triggers: list[Trigger] = []
+        for subject, node, link in self.graph.edges(data=True):
+            deadline.check()
+            if visible(link, at.known) and self._is_trigger(self.graph.nodes[node], lists,
+                                                              plan.events, until):
+                triggers.append(self._trigger(subject, node, link))
         holders = [
             self._appointment(person, enterprise, attrs, at.known)
             for enterprise in sorted({t.subject_id for t in triggers
@@ -340,6 +358,7 @@ class MemoryBackend(Backend):
                      for u, v, _, attrs in self._edges(node, at.known))
         found: dict[tuple[str, str], Link] = {}
         for source, target, attrs in edges:
+            deadline.check()
             if (attrs["type"] in wanted and visible(attrs, at.known)
                     and (any_day or in_force(attrs.get("start"), attrs.get("end"), at.day))):
                 found[(attrs["type"], attrs["key"])] = Link(
@@ -349,6 +368,7 @@ class MemoryBackend(Backend):
     def _in_force(self, rel_type: str, at: Moment) -> Iterator[tuple[str, str, dict[str, Any]]]:
         """Every relationship of a type visible at `at.known` and in force on `at.day`."""
         for source, target, attrs in self.store.edges_typed(self.model.edge(rel_type).type):
+            deadline.check()
             if visible(attrs, at.known) and in_force(attrs.get("start"), attrs.get("end"),
                                                      at.day):
                 yield source, target, attrs
@@ -380,7 +400,10 @@ class MemoryBackend(Backend):
     def _enterprise_records(self, known: str | None) -> Iterator[dict[str, Any]]:
         """The enterprise record versions visible at `known`."""
         label = self.model.node(self.model.record_labels["Enterprise"]).label
-        return (attrs for attrs in self.store.nodes_labelled(label) if visible(attrs, known))
+        for attrs in self.store.nodes_labelled(label):
+            deadline.check()
+            if visible(attrs, known):
+                yield attrs
 
     def enterprises_without(self, types: Sequence[str], at: Moment) -> list[str]:
         covered = {target for t in types for _, target, _ in self._in_force(t, at)}
@@ -398,6 +421,7 @@ class MemoryBackend(Backend):
         nodes = self.graph.nodes
         found: dict[str, list[Mapping[str, Any]]] = {}
         for entity_id, keys in sorted(self.store.records_of.items()):
+            deadline.check()
             if len(keys) < 2 or len({source for key in keys
                                      if (at.known is None or nodes[key]["rec"] <= at.known)
                                      and (source := nodes[key].get("source")) is not None}) < 2:

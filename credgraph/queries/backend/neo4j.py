@@ -69,6 +69,7 @@ class Queries:
     """The backend's Cypher, built once from the model."""
 
     entities: str
+    id_numbers: str
     entity_ids: str
     resolve: str
     search_ids: str
@@ -316,6 +317,13 @@ RETURN properties(n) AS run ORDER BY n.id
 """,
         fact_versions={section: version_query(model, section)
                        for section in {s.section for s in model.versioned if s.section}},
+        id_numbers=f"""
+UNWIND $ids AS id
+MATCH (p:{person} {{id: id}})
+{with_record("p", "rec")}
+WITH id, rec WHERE rec IS NOT NULL
+RETURN id, rec.id_number AS number
+""",
         current_posts=f"""
 UNWIND $ids AS id
 MATCH (:{entity_} {{id: id}})-[r:{post}]->(e:{enterprise})
@@ -506,6 +514,10 @@ class Neo4jBackend(Backend):
         holders = _appointments(self._read(self.queries.post_holders, at, ids=enterprises,
                                            roles=sorted(plan.holder_roles)))
         return Facts(triggers, holders)
+
+    def id_numbers(self, person_ids: Sequence[str], at: Moment) -> dict[str, str | None]:
+        rows = self._read(self.queries.id_numbers, at, ids=list(person_ids))
+        return {r["id"]: r["number"] for r in rows}
 
     def current_posts(self, person_ids: Sequence[str], at: Moment) -> list[Appointment]:
         return _appointments(self._read(self.queries.current_posts, at, ids=sorted(person_ids),

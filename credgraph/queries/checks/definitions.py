@@ -38,7 +38,9 @@ PLEDGOR_LINK = "pledgor-enterprise"
 """The part of an equity pledge that links the pledgor to the pledged enterprise (the loader
 writes one EQUITY_PLEDGE relationship per part)."""
 
-_STAMP = frozenset({*VERSION, *PROVENANCE, "key", "placeholder", "label", "type"})
+_STAMP = frozenset({*VERSION, *PROVENANCE, "key", "placeholder", "label", "type", "id_number"})
+"""Left out of a fact's values: what describes the recording, not the fact, and ID numbers
+(a clue's subject shows those as Person.idNumber does, under the role rules)."""
 
 
 # --- what a check returns ----------------------------------------------------------------

@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from credgraph import deadline
 from credgraph.exc import BadInputError
 from credgraph.graph.vocabulary import load_vocabulary
 from credgraph.queries.backend.base import Backend
@@ -153,6 +154,7 @@ class CrossChecks:
         raw: list[tuple[CheckRule, Found]] = []
         timings = []
         for rule in rules:
+            deadline.check()
             started = time.perf_counter()
             found = list(rule.definition.run(ctx, rule.settings))
             timings.append(RuleRun(rule, len(found), time.perf_counter() - started))

@@ -257,6 +257,11 @@ class LinkAnalysis:
             raise NotFoundError(f"no person with id {person_id!r}")
         return found
 
+    def revealed_id_number(self, person_id: str, at: Moment) -> str | None:
+        """A person's whole id number, unmasked: for the API's audited reveal only."""
+        found = self.person(person_id, at)
+        return self.backend.id_numbers([found.id], at).get(found.id)
+
     # --- links ---------------------------------------------------------------------
 
     def blacklist_exposure(self, node_id: str, at: Moment, max_hops: int = 3,

@@ -18,6 +18,7 @@ from datetime import time as clock_time
 from enum import StrEnum
 from typing import Any
 
+from credgraph import deadline
 from credgraph.exc import BadInputError
 from credgraph.graph.clock import timestamp
 from credgraph.graph.model import provenance_of
@@ -94,6 +95,7 @@ class ApprovalNotices:
         found: dict[tuple[str, str], Notice] = {}
         registered_ids: set[str] = set()
         for registered in self.backend.enterprises_established(since, until, at):
+            deadline.check()
             registered_ids.add(registered.id)
             props = registered.props
             scope = str(props.get("business_scope") or "")
@@ -108,6 +110,7 @@ class ApprovalNotices:
         changed_ids = sorted({after["of"] for _, after in changes})
         entities = self.backend.entities(changed_ids, at) if changed_ids else {}
         for before, after in changes:
+            deadline.check()
             enterprise = entities.get(str(after["of"]))
             if enterprise is None or enterprise.id in registered_ids:
                 continue

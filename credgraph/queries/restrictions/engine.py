@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import NamedTuple
 
+from credgraph import deadline
 from credgraph.queries.restrictions.facts import Appointment, FactRef, Facts, Trigger
 from credgraph.queries.restrictions.rules import (
     Case,
@@ -312,6 +313,7 @@ def evaluate(facts: Facts, table: RuleTable) -> list[Hit]:
         posts.sort(key=_post_order)
     hits: list[Hit] = []
     for trigger in {(t.source, t.id): t for t in facts.triggers}.values():
+        deadline.check()
         by_person: dict[str, list[Hit]] = defaultdict(list)
         for rule, ground in table.grounds_for(trigger.source, trigger.kind, trigger.subject_type):
             for hit in _hits(table, rule, ground, trigger, holders_at):
