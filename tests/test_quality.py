@@ -186,10 +186,10 @@ def test_the_command_refuses_an_unknown_output(handmade_dir: Path, tmp_path: Pat
     assert result.exit_code == 2
 
 
-QUALITY = """query($s: String) { dataQuality(source: $s) {
+QUALITY = """query($s: String, $name: String!) { dataQuality(source: $s) {
   rows loaded refused warnings conformance
-  sources { source conformance loads { id recordedAt conformance }
-            sections { section conformance
+  sources { source conformance loads { id recordedAt conformance } }
+  source(name: $name) { source sections { section conformance
                        columns { column seen valid refused conformance }
                        reasons { kind column reason count examples { file row value } } } } } }"""
 
@@ -197,14 +197,22 @@ QUALITY = """query($s: String) { dataQuality(source: $s) {
 def test_the_query_returns_the_report(store: GraphStore, handmade_dir: Path,
                                       tmp_path: Path) -> None:
     load_dataset(handmade_dir, store, rejects_path=tmp_path / "rejects.csv")
-    found = data(client_for(store), QUALITY)["dataQuality"]
+    found = data(client_for(store), QUALITY, name="SAMR-registration")["dataQuality"]
     assert (found["rows"], found["loaded"], found["refused"], found["warnings"]) == (32, 23, 9, 2)
     assert found["conformance"] == 71.88
     (source,) = found["sources"]
     assert source["source"] == "SAMR-registration" and source["loads"][0]["conformance"] == 71.88
-    sections = {s["section"]: s for s in source["sections"]}
+    sections = {s["section"]: s for s in found["source"]["sections"]}
     shareholdings = {c["column"]: c for c in sections["shareholdings"]["columns"]}
     assert shareholdings["percent"] == {"column": "percent", "seen": 8, "valid": 7, "refused": 1,
                                         "conformance": 87.5}
     assert sections["penalties"]["conformance"] == 50.0
-    assert data(client_for(store), QUALITY, s="court")["dataQuality"]["sources"] == []
+    reasons = sections["enterprises"]["reasons"]
+    assert sorted(e["row"] for r in reasons if r["kind"] == "REFUSED"
+                  for e in r["examples"]) == [7, 8]  # a bad USCC, 30 February
+    one = data(client_for(store), """{ dataQuality { source(name: "SAMR-registration") {
+        sections { section reasons(first: 1) { examples(first: 0) { row } } } } } }""")
+    assert all(len(s["reasons"]) <= 1 and s["reasons"][0]["examples"] == []
+               for s in one["dataQuality"]["source"]["sections"] if s["reasons"])
+    court = data(client_for(store), QUALITY, s="court", name="court")["dataQuality"]
+    assert court["sources"] == [] and court["source"] is None

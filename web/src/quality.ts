@@ -15,17 +15,20 @@ interface Section {
   conformance: number | null; columns: Column[]; reasons: Reason[]; unknownColumns: string[];
 }
 interface Load { id: string; source: string; kind: string; recordedAt: string; loadedAt: string; rows: number; refused: number; conformance: number | null }
-interface Source { source: string; rows: number; loaded: number; refused: number; warnings: number; conformance: number | null; sections: Section[]; loads: Load[] }
+interface Source { source: string; rows: number; loaded: number; refused: number; warnings: number; conformance: number | null; loads: Load[] }
 export interface DataQuality { rows: number; loaded: number; refused: number; warnings: number; conformance: number | null; sources: Source[] }
 
-const COLUMN = "column seen filled valid refused warned conformance";
+/** The overview: every source's totals and loads. A source's sections come with `details`, one
+ * source at a time (asked for every source at once, the query would cost too much). */
 export const DATA_QUALITY = `query Quality { dataQuality {
   rows loaded refused warnings conformance
   sources { source rows loaded refused warnings conformance
-    loads { id source kind recordedAt loadedAt rows refused conformance }
-    sections { section files rows loaded refused warnings conformance unknownColumns
-      columns { ${COLUMN} }
-      reasons { kind column reason count examples { file row value reason } } } } } }`;
+    loads { id source kind recordedAt loadedAt rows refused conformance } } } }`;
+const COLUMN = "column seen filled valid refused warned conformance";
+export const SOURCE_DETAILS = `query QualitySource($name: String!) { dataQuality { source(name: $name) {
+  source sections { section files rows loaded refused warnings conformance unknownColumns
+    columns { ${COLUMN} }
+    reasons { kind column reason count examples { file row value reason } } } } } }`;
 
 const WORDS = {
   zh: {
@@ -96,6 +99,8 @@ export function trendChart(sources: Source[]): SVGSVGElement {
 export class QualityPage implements Exportable {
   private report: DataQuality | null = null;
   private picked: string | null = null;
+  /** The picked source's sections, once fetched. */
+  private sections: { source: string; sections: Section[] } | null = null;
 
   constructor(private readonly root: HTMLElement, private readonly onError: (e: unknown) => void) {
     onLangChange(() => this.render());
@@ -113,7 +118,8 @@ export class QualityPage implements Exportable {
     const rows: unknown[][] = [];
     for (const s of this.report?.sources ?? []) {
       rows.push([s.source, "", "", s.rows, s.loaded, s.refused, s.warnings, s.conformance ?? ""]);
-      for (const section of s.sections) {
+      if (this.sections?.source !== s.source) continue;
+      for (const section of this.sections.sections) {
         rows.push([s.source, section.section, "", section.rows, section.loaded, section.refused, section.warnings, section.conformance ?? ""]);
         for (const c of section.columns) rows.push([s.source, section.section, c.column, c.seen, c.valid, c.refused, c.warned, c.conformance ?? ""]);
       }
@@ -135,7 +141,25 @@ export class QualityPage implements Exportable {
     if (this.picked === null || !this.report.sources.some((s) => s.source === this.picked)) {
       this.picked = this.report.sources.reduce<Source | null>((worst, s) => (worst === null || (s.conformance ?? 100) < (worst.conformance ?? 100) ? s : worst), null)?.source ?? null;
     }
+    this.sections = null;
     this.render();
+    await this.pick(this.picked);
+  }
+
+  /** Show a source's sections, columns and reasons (fetched for it alone). */
+  private async pick(source: string | null): Promise<void> {
+    this.picked = source;
+    this.render();
+    if (source === null) return;
+    try {
+      const found = (await gql<{ dataQuality: { source: { source: string; sections: Section[] } | null } }>(SOURCE_DETAILS, { name: source })).dataQuality.source;
+      if (found && this.picked === source) {
+        this.sections = found;
+        this.render();
+      }
+    } catch (e) {
+      this.onError(e);
+    }
   }
 
   private render(): void {
@@ -154,8 +178,7 @@ export class QualityPage implements Exportable {
         h("section", { class: "quality-sources" }, h("h3", {}, w("sources"), h("span", { class: "muted" }, ` · ${w("pick")}`)), this.sourceTable(report)),
         h("section", { class: "quality-trend" }, h("h3", {}, w("trend")), trendChart(report.sources))),
     );
-    const picked = report.sources.find((s) => s.source === this.picked);
-    if (picked) this.root.append(this.details(picked));
+    if (this.sections && this.sections.source === this.picked) this.root.append(this.details(this.sections.source, this.sections.sections));
   }
 
   private sourceTable(report: DataQuality): HTMLTableElement {
@@ -170,17 +193,16 @@ export class QualityPage implements Exportable {
           h("td", { class: "num rate" }, h("span", { class: "bar", style: `width:${Math.max(2, s.conformance ?? 0)}%` }), h("span", { class: "rate-text" }, rate(s.conformance))));
         tr.addEventListener("click", (event) => {
           event.preventDefault();
-          this.picked = s.source;
-          this.render();
+          void this.pick(s.source);
         });
         return tr;
       })));
   }
 
-  private details(source: Source): HTMLElement {
+  private details(source: string, sourceSections: Section[]): HTMLElement {
     const sections = h("table", { class: "hits", id: "quality-sections" },
       h("thead", {}, h("tr", {}, [w("section"), w("column"), w("seen"), w("valid"), w("refused"), w("warned"), w("rate")].map((c) => h("th", {}, c)))),
-      h("tbody", {}, source.sections.flatMap((s) => [
+      h("tbody", {}, sourceSections.flatMap((s) => [
         h("tr", { class: "section-row", "data-section": s.section },
           h("td", {}, h("b", {}, s.section), h("div", { class: "src" }, s.files.join(", ")),
             s.unknownColumns.length ? h("div", { class: "muted" }, `${w("unknown")}: ${s.unknownColumns.join(", ")}`) : null), h("td", {}),
@@ -191,9 +213,9 @@ export class QualityPage implements Exportable {
             h("td", {}), h("td", {}, c.column || w("row")), h("td", { class: "num" }, num(c.seen)), h("td", { class: "num" }, num(c.valid)),
             h("td", { class: "num" }, num(c.refused)), h("td", { class: "num" }, num(c.warned)), h("td", { class: "num" }, rate(c.conformance)))),
       ])));
-    const reasons = source.sections.flatMap((s) => s.reasons.map((r) => ({ section: s.section, ...r }))).sort((a, b) => b.count - a.count).slice(0, 12);
-    return h("section", { class: "quality-details", id: "quality-details", "data-source": source.source },
-      h("h3", {}, `${source.source} · ${w("sections")}`), sections,
+    const reasons = sourceSections.flatMap((s) => s.reasons.map((r) => ({ section: s.section, ...r }))).sort((a, b) => b.count - a.count).slice(0, 12);
+    return h("section", { class: "quality-details", id: "quality-details", "data-source": source },
+      h("h3", {}, `${source} · ${w("sections")}`), sections,
       h("h3", {}, w("reasons")),
       h("table", { class: "hits", id: "quality-reasons" },
         h("thead", {}, h("tr", {}, [w("section"), w("column"), w("kind"), w("reason"), w("count"), w("examples")].map((c) => h("th", {}, c)))),

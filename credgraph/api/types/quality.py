@@ -10,6 +10,7 @@ from strawberry.scalars import JSON
 
 from credgraph.api.types.scalars import DateTime, round_percent
 from credgraph.queries import quality
+from credgraph.queries.restrictions.service import page_key
 
 
 def percent(share: float | None) -> float | None:
@@ -43,13 +44,19 @@ class QualityReason:
                                                "when the finding is about the whole row.")
     reason: str = strawberry.field(description="The reason without its particulars.")
     count: int
-    examples: list[FindingExample]
+    kept_examples: strawberry.Private[list[FindingExample]]
+
+    @strawberry.field(description=f"Up to `first` examples (at most {quality.EXAMPLES} are "
+                                  "kept).")
+    def examples(self, first: int = quality.EXAMPLES) -> list[FindingExample]:
+        page_key(first, None)
+        return self.kept_examples[:first]
 
     @classmethod
     def from_record(cls, r: quality.Reason) -> QualityReason:
         return cls(kind=FindingKind(r.kind), column=r.column, reason=r.reason, count=r.count,
-                   examples=[FindingExample(file=e.file, row=e.row, value=e.value,
-                                            reason=e.reason) for e in r.examples])
+                   kept_examples=[FindingExample(file=e.file, row=e.row, value=e.value,
+                                                 reason=e.reason) for e in r.examples])
 
 
 @strawberry.type(description="What one column's cells did.")
@@ -79,8 +86,7 @@ class SectionQuality:
     warnings: int
     conformance: float | None = strawberry.field(description=CONFORMANCE)
     columns: list[ColumnQuality]
-    reasons: list[QualityReason] = strawberry.field(
-        description="The most frequent reasons first, with examples.")
+    kept_reasons: strawberry.Private[list[QualityReason]]
     unknown_columns: list[str] = strawberry.field(description="Headers the standard lacks.")
     outcomes: JSON = strawberry.field(
         description="Facts created, corrected, retracted and unchanged by the rows.")
@@ -90,8 +96,14 @@ class SectionQuality:
         return cls(section=s.section, files=list(s.files), rows=s.rows, loaded=s.loaded,
                    refused=s.refused, warnings=s.warnings, conformance=percent(s.rate),
                    columns=[ColumnQuality.from_record(c) for c in s.columns],
-                   reasons=[QualityReason.from_record(r) for r in s.reasons],
+                   kept_reasons=[QualityReason.from_record(r) for r in s.reasons],
                    unknown_columns=list(s.unknown_columns), outcomes=JSON(dict(s.outcomes)))
+
+    @strawberry.field(description=f"The `first` most frequent reasons, with examples (the "
+                                  f"{quality.TOP_REASONS} most frequent are kept).")
+    def reasons(self, first: int = quality.TOP_REASONS) -> list[QualityReason]:
+        page_key(first, None)
+        return self.kept_reasons[:first]
 
 
 @strawberry.type(description="One load of a dataset folder.")
@@ -156,6 +168,13 @@ class DataQuality:
     conformance: float | None = strawberry.field(description=CONFORMANCE)
     sources: list[SourceQuality]
     loads: list[LoadQuality] = strawberry.field(description="Every load, in recorded order.")
+
+    @strawberry.field(description="One supplying department, null when it supplied nothing. "
+                                  "Ask for a department's sections here: through `sources`, "
+                                  "a list of unknown length, the query's cost would count them "
+                                  "for many departments and may refuse it.")
+    def source(self, name: str) -> SourceQuality | None:
+        return next((s for s in self.sources if s.source == name), None)
 
     @classmethod
     def from_record(cls, report: quality.QualityReport) -> DataQuality:
