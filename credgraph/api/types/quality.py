@@ -8,6 +8,7 @@ from enum import Enum
 import strawberry
 from strawberry.scalars import JSON
 
+from credgraph.api.types.base import described
 from credgraph.api.types.scalars import DateTime, round_percent
 from credgraph.queries import quality
 from credgraph.queries.restrictions.service import page_key
@@ -46,8 +47,7 @@ class QualityReason:
     count: int
     kept_examples: strawberry.Private[list[FindingExample]]
 
-    @strawberry.field(description=f"Up to `first` examples (at most {quality.EXAMPLES} are "
-                                  "kept).")
+    @described(f"Up to `first` examples (at most {quality.EXAMPLES} are kept).")
     def examples(self, first: int = quality.EXAMPLES) -> list[FindingExample]:
         page_key(first, None)
         return self.kept_examples[:first]
@@ -99,8 +99,8 @@ class SectionQuality:
                    kept_reasons=[QualityReason.from_record(r) for r in s.reasons],
                    unknown_columns=list(s.unknown_columns), outcomes=JSON(dict(s.outcomes)))
 
-    @strawberry.field(description=f"The `first` most frequent reasons, with examples (the "
-                                  f"{quality.TOP_REASONS} most frequent are kept).")
+    @described(f"The `first` most frequent reasons, with examples (the "
+               f"{quality.TOP_REASONS} most frequent are kept).")
     def reasons(self, first: int = quality.TOP_REASONS) -> list[QualityReason]:
         page_key(first, None)
         return self.kept_reasons[:first]
@@ -169,10 +169,9 @@ class DataQuality:
     sources: list[SourceQuality]
     loads: list[LoadQuality] = strawberry.field(description="Every load, in recorded order.")
 
-    @strawberry.field(description="One supplying department, null when it supplied nothing. "
-                                  "Ask for a department's sections here: through `sources`, "
-                                  "a list of unknown length, the query's cost would count them "
-                                  "for many departments and may refuse it.")
+    @described("One supplying department, null when it supplied nothing. Ask for a "
+               "department's sections here: through `sources`, a list of unknown length, the "
+               "query's cost would count them for many departments and may refuse it.")
     def source(self, name: str) -> SourceQuality | None:
         return next((s for s in self.sources if s.source == name), None)
 
