@@ -4,6 +4,7 @@ supplying department and over time."""
 from __future__ import annotations
 
 from enum import Enum
+from typing import Any
 
 import strawberry
 from strawberry.scalars import JSON
@@ -17,6 +18,12 @@ from credgraph.queries.restrictions.service import page_key
 def percent(share: float | None) -> float | None:
     """A share (0 to 1) as the percent the API shows."""
     return round_percent(share * 100.0) if share is not None else None
+
+
+def _totals(totals: quality.Totals) -> dict[str, Any]:
+    """The figures of a load, a source and the whole report."""
+    return {"rows": totals.rows, "loaded": totals.loaded, "refused": totals.refused,
+            "warnings": totals.warnings, "conformance": percent(totals.rate)}
 
 
 CONFORMANCE = ("Percent of the rows seen that conform to the data standard (数据标准执行率), "
@@ -126,13 +133,10 @@ class LoadQuality:
 
     @classmethod
     def from_record(cls, load: quality.LoadQuality) -> LoadQuality:
-        totals = load.totals
         return cls(id=strawberry.ID(load.id), batch_id=load.batch_id, source=load.source,
                    kind=load.kind, folder=load.folder, recorded_at=load.recorded_at,
                    loaded_at=load.loaded_at, data_version=load.data_version,
-                   seconds=load.seconds, rows=totals.rows, loaded=totals.loaded,
-                   refused=totals.refused, warnings=totals.warnings,
-                   conformance=percent(totals.rate),
+                   seconds=load.seconds, **_totals(load.totals),
                    sections=[SectionQuality.from_record(s) for s in load.sections])
 
 
@@ -150,10 +154,7 @@ class SourceQuality:
 
     @classmethod
     def from_record(cls, s: quality.SourceQuality) -> SourceQuality:
-        totals = s.totals
-        return cls(source=s.source, rows=totals.rows, loaded=totals.loaded,
-                   refused=totals.refused, warnings=totals.warnings,
-                   conformance=percent(totals.rate),
+        return cls(source=s.source, **_totals(s.totals),
                    sections=[SectionQuality.from_record(x) for x in s.sections],
                    loads=[LoadQuality.from_record(x) for x in s.loads])
 
@@ -177,8 +178,6 @@ class DataQuality:
 
     @classmethod
     def from_record(cls, report: quality.QualityReport) -> DataQuality:
-        totals = report.totals
-        return cls(rows=totals.rows, loaded=totals.loaded, refused=totals.refused,
-                   warnings=totals.warnings, conformance=percent(totals.rate),
+        return cls(**_totals(report.totals),
                    sources=[SourceQuality.from_record(s) for s in report.sources],
                    loads=[LoadQuality.from_record(x) for x in report.loads])

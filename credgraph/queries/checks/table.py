@@ -17,12 +17,10 @@ from functools import cached_property, lru_cache
 from importlib import resources
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from credgraph.exc import ConfigurationError
 from credgraph.queries.checks.definitions import DEFINITIONS, Definition
-from credgraph.queries.restrictions.rules import Text, error_key
+from credgraph.queries.restrictions.rules import Text, parse_table
 
 RULES_FILE = "rules.yaml"
 
@@ -102,17 +100,7 @@ class CheckTable(_Model):
 
 def parse_checks(text: str, where: str = RULES_FILE) -> CheckTable:
     """A check table from YAML text (tests feed variants; the product reads rules.yaml)."""
-    try:
-        raw = yaml.safe_load(text)
-    except yaml.YAMLError as e:
-        raise ConfigurationError(f"checks/{where}: not YAML: {e}") from e
-    try:
-        return CheckTable.model_validate(raw)
-    except ValidationError as e:
-        first = e.errors()[0]
-        key = error_key(first["loc"], raw)
-        message = first["msg"].removeprefix("Value error, ")
-        raise ConfigurationError(f"checks/{where}: {key + ': ' if key else ''}{message}") from e
+    return parse_table(text, CheckTable, f"checks/{where}")
 
 
 @lru_cache(maxsize=1)

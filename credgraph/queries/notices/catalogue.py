@@ -13,11 +13,9 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from importlib import resources
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from credgraph.exc import ConfigurationError
-from credgraph.queries.restrictions.rules import Text, error_key
+from credgraph.queries.restrictions.rules import Text, parse_table
 
 CATALOGUE_FILE = "catalogue.yaml"
 
@@ -126,17 +124,7 @@ def marked(text: str, spans: Sequence[tuple[int, int]]) -> str:
 
 def parse_catalogue(text: str, where: str = CATALOGUE_FILE) -> Catalogue:
     """A catalogue from YAML text (tests feed variants; the product reads catalogue.yaml)."""
-    try:
-        raw = yaml.safe_load(text)
-    except yaml.YAMLError as e:
-        raise ConfigurationError(f"notices/{where}: not YAML: {e}") from e
-    try:
-        return Catalogue.model_validate(raw)
-    except ValidationError as e:
-        first = e.errors()[0]
-        key = error_key(first["loc"], raw)
-        message = first["msg"].removeprefix("Value error, ")
-        raise ConfigurationError(f"notices/{where}: {key + ': ' if key else ''}{message}") from e
+    return parse_table(text, Catalogue, f"notices/{where}")
 
 
 @lru_cache(maxsize=1)
