@@ -127,6 +127,9 @@ def test_clues_carry_their_values_facts_and_provenance(loaded: GraphStore) -> No
     assert {(f.fact, f.source, f.provenance["src_file"]) for f in names.evidence} == {
         ("PersonRecord", "SAMR-registration", "persons.csv"),
         ("PersonRecord", "court-enforcement", "persons.csv")}
+    # the names, never the ID numbers both persons.csv files carry (Person.idNumber's rules)
+    assert sorted((f.values["name"], "id_number" in f.values) for f in names.evidence) == [
+        ("李小明", False), ("李晓明", False)]
     renamed = clue(checked, "NAME-CONFLICT", "PZ")
     assert renamed.values["names"] == "陈晶 (SAMR-registration) / 陈静 (court-enforcement)"
 
