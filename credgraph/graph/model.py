@@ -31,13 +31,12 @@ PROVENANCE = ("src_file", "src_row", "batch_id", "loaded_at")
 """Properties every loaded node and relationship carries."""
 
 
-
 def provenance_of(props: Mapping[str, Any]) -> dict[str, Any]:
     """The provenance properties of a stored element (None where one is absent)."""
     return {name: props.get(name) for name in PROVENANCE}
 
 
-VERSION = ("fact", "rec", "ret", "source", "h", "op_reason")
+VERSION = ("fact", "rec", "ret", "source", "h", "op_reason", "ret_reason")
 """Properties every version of a fact carries: the fact's key, when it was recorded and
 retracted (superseded or withdrawn), who supplied it, a digest of its values, and why."""
 
