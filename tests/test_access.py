@@ -70,6 +70,10 @@ OPERATIONS: dict[str, tuple[str, frozenset[str]]] = {
     "watch": (f'mutation {{ watch(id: "{A1}") {{ entityId }} }}', REGULATORS),
     "unwatch": (f'mutation {{ unwatch(id: "{A1}") }}', REGULATORS),
     "markAlertsRead": ("mutation { markAlertsRead(ids: []) }", REGULATORS),
+    "dataQuality": ("{ dataQuality { rows } }", REGULATORS),
+    "crossChecks": ("{ crossChecks { totalCount } }", REGULATORS),
+    "approvalNotices": ('{ approvalNotices(since: "2020-01-01") { totalCount } }', REGULATORS),
+    "approvalDepartments": ("{ approvalDepartments { id } }", REGULATORS),
 }
 
 

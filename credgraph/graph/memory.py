@@ -38,6 +38,9 @@ FORMAT = 3
 _NODES = pa.schema([("key", pa.string()), ("props", pa.string())])
 _EDGES = pa.schema([("source", pa.string()), ("target", pa.string()), ("key", pa.string()),
                     ("props", pa.string())])
+_LOG = pa.schema([("label", pa.string()), ("id", pa.string()), ("props", pa.string())])
+"""The store's log (load runs): a table of its own, so the graph holds only entities and facts.
+A file written before the log existed has no such table and opens with an empty log."""
 
 Element = tuple[str, ...]
 """A fact node (its graph key) or a relationship (source, target, graph key)."""
@@ -73,6 +76,8 @@ class MemoryStore(GraphStore):
         self.path = path
         self.graph: nx.MultiDiGraph = nx.MultiDiGraph()
         self.version = 0
+        self.log: dict[str, dict[str, dict[str, Any]]] = {}
+        """Log label -> entry id -> properties."""
         if path is not None and path.exists():
             self._read(path)
         self._reindex()
@@ -94,6 +99,11 @@ class MemoryStore(GraphStore):
                 for source, target, key, props in zip(
                     *(edges.column(c).to_pylist() for c in _EDGES.names), strict=True))
             self.version = int(stored.meta["data_version"])
+            log = stored.tables.get("log")
+            if log is not None:
+                for label, entry, props in zip(*(log.column(c).to_pylist() for c in _LOG.names),
+                                               strict=True):
+                    self.log.setdefault(label, {})[entry] = orjson.loads(props)
         except (KeyError, ValueError, TypeError) as e:
             raise StoreError(f"cannot open the embedded graph {path}: malformed tables "
                              f"({e})") from e
@@ -107,9 +117,13 @@ class MemoryStore(GraphStore):
         nodes = ((key, orjson.dumps(attrs).decode()) for key, attrs in graph.nodes(data=True))
         edges = ((u, v, key, orjson.dumps(attrs).decode())
                  for u, v, key, attrs in graph.edges(keys=True, data=True))
+        log = ((label, entry, orjson.dumps(props).decode())
+               for label, entries in sorted(self.log.items())
+               for entry, props in sorted(entries.items()))
         write_file(self.path, FORMAT, [
             Table("nodes", _NODES, batched(nodes, tuple(_NODES.names))),
             Table("edges", _EDGES, batched(edges, tuple(_EDGES.names))),
+            Table("log", _LOG, batched(log, tuple(_LOG.names))),
         ], {"nodes": graph.number_of_nodes(), "edges": graph.number_of_edges(),
             "data_version": self.version})
 
@@ -122,6 +136,7 @@ class MemoryStore(GraphStore):
         self.records_of: dict[str, list[str]] = defaultdict(list)
         self._labelled: dict[str, list[str]] = defaultdict(list)
         self._lookups: dict[tuple[str, str, Any], list[str]] = defaultdict(list)
+        self._typed: dict[str, dict[Element, None]] = defaultdict(dict)
         for key, attrs in self.graph.nodes(data=True):
             if attrs.get("reg_no") and "rec" not in attrs:
                 self._reg_no[attrs["reg_no"]] = key
@@ -130,6 +145,7 @@ class MemoryStore(GraphStore):
         for u, v, key, attrs in self.graph.edges(keys=True, data=True):
             self._facts[(self.model.edge(attrs["type"]).section or "", attrs["fact"])].append(
                 (u, v, key))
+            self._typed[attrs["type"]][(u, v, key)] = None
 
     def _index_node(self, key: str, attrs: dict[str, Any]) -> None:
         schema = self.model.node(attrs["label"])
@@ -167,6 +183,11 @@ class MemoryStore(GraphStore):
             raise ValueError(f"{label}.{prop} is not a lookup of the model")
         for key in self._lookups.get((label, prop, value), ()):
             yield self.graph.nodes[key]
+    def edges_typed(self, rel_type: str) -> Iterator[tuple[str, str, dict[str, Any]]]:
+        """(source, target, attributes) of every relationship of a type (every version)."""
+        edges = self.graph.edges
+        for element in self._typed.get(rel_type, ()):
+            yield element[0], element[1], edges[element]
 
     def primary(self, section: str, fact: str) -> list[dict[str, Any]]:
         """The head elements of every version of a fact (its node, or its relationships)."""
@@ -220,10 +241,17 @@ class MemoryStore(GraphStore):
                     self._unindex_node(element[0], graph.nodes[element[0]])
                     graph.remove_node(element[0])
                 else:
+                    self._typed[graph.edges[element]["type"]].pop(element, None)
                     graph.remove_edge(*element)
             self._facts[(section, fact)] = [e for e in elements if e not in dropped]
         for version in changes.create:
             self._create(version)
+        for entry in changes.log:
+            node = self.model.node(entry.label)
+            if not node.log:
+                raise StoreError(f"{entry.label} is not a log label")
+            self.log.setdefault(entry.label, {})[entry.id] = _present(
+                {**entry.props, node.key: entry.id})
         if changes.changes:
             self.version += 1
 
@@ -246,6 +274,7 @@ class MemoryStore(GraphStore):
             graph.add_edges_from([(source, target, key, {
                 "type": edge.type, "key": edge.key, **_present(edge.props), **stamp})])
             self._facts[(version.section, version.fact)].append((source, target, key))
+            self._typed[edge.type][(source, target, key)] = None
 
     def visible_facts(self, section: str, source: str) -> Iterator[str]:
         for (fact_section, fact), _ in list(self._facts.items()):
@@ -293,9 +322,8 @@ class MemoryStore(GraphStore):
 
     def overfull_enterprises(self) -> list[tuple[str, float]]:
         totals: Counter[str] = Counter()
-        owns = self.model.edge("SHAREHOLDER").type
-        for _, target, attrs in self.graph.edges(data=True):
-            if attrs["type"] == owns and attrs.get("end") is None and visible(attrs, None):
+        for _, target, attrs in self.edges_typed(self.model.edge("SHAREHOLDER").type):
+            if attrs.get("end") is None and visible(attrs, None):
                 percent = attrs.get("percent")
                 if percent is not None:
                     totals[target] += percent
@@ -325,6 +353,10 @@ class MemoryStore(GraphStore):
         """The id an element's end is known by (a fact node's own id, not its graph key)."""
         return str(self.graph.nodes[node].get("id", node))
 
+    def log_entries(self, label: str) -> list[dict[str, Any]]:
+        entries = self.log.get(label, {})
+        return [dict(entries[entry]) for entry in sorted(entries)]
+
     def counts(self) -> GraphCounts:
         nodes = Counter(label for _, label in self.graph.nodes(data="label"))
         edges = Counter(t for _, _, t in self.graph.edges(data="type"))
@@ -351,6 +383,7 @@ class MemoryStore(GraphStore):
     def clear(self) -> None:
         self.graph = nx.MultiDiGraph()
         self.version = 0
+        self.log = {}
         self._reindex()
 
     def close(self) -> None:

@@ -10,6 +10,8 @@ sections that it no longer supplies.
 from __future__ import annotations
 
 import hashlib
+import json
+import re
 import time
 from collections import Counter, defaultdict
 from collections.abc import Iterator
@@ -22,7 +24,8 @@ from typing import Any
 
 from rich.progress import Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
 
-from credgraph.graph.records import ChangeSet, Head, Retirement
+from credgraph.graph.model import LOAD_RUN
+from credgraph.graph.records import ChangeSet, Head, NodeRecord, Retirement
 from credgraph.graph.store import GraphStore
 from credgraph.loaders.build import (
     BUILDERS,
@@ -43,6 +46,40 @@ from credgraph.loaders.plan import Outcome, Planner, Refused
 from credgraph.loaders.reading import SourceFile, find_sources, read_chunks
 from credgraph.loaders.report import Finding, FindingsWriter
 
+ROW = ""
+"""The column of a finding that names none: a row refused as a whole (a stale version, a
+retraction of an unknown fact)."""
+
+EXAMPLES = 3
+"""Findings kept as examples of each reason."""
+
+_REASON_END = re.compile(r"[;:(（]")
+
+
+def reason_class(reason: str) -> str:
+    """What a finding's reason says without its particulars (the values in parentheses, the
+    detail after a colon or semicolon): the findings a report counts together."""
+    return _REASON_END.split(reason, maxsplit=1)[0].strip() or reason
+
+
+@dataclass
+class ColumnStats:
+    """What one column's cells did in a file: cells with a value, rows refused for the column,
+    warnings about it."""
+
+    filled: int = 0
+    refused: int = 0
+    warned: int = 0
+
+
+@dataclass
+class ReasonStats:
+    """Findings of one kind (refused or warned), column and reason class, with examples."""
+
+    count: int = 0
+    examples: list[dict[str, Any]] = field(default_factory=list)
+    """Up to EXAMPLES findings: row, value and the reason as written."""
+
 
 @dataclass
 class SectionStats:
@@ -55,10 +92,61 @@ class SectionStats:
     seconds: float = 0.0
     outcomes: Counter[str] = field(default_factory=Counter)
     """Facts created, corrected, retracted and unchanged by the file's rows."""
+    supplied: tuple[str, ...] = ()
+    """The section's columns the file has (docs/data-format.md names)."""
+    columns: dict[str, ColumnStats] = field(default_factory=lambda: defaultdict(ColumnStats))
+    reasons: dict[tuple[str, str, str], ReasonStats] = field(
+        default_factory=lambda: defaultdict(ReasonStats))
+    """(kind, column, reason class) -> findings."""
+    unknown_columns: list[str] = field(default_factory=list)
 
     @property
     def rows_per_second(self) -> float:
         return self.rows / self.seconds if self.seconds else 0.0
+
+    def fill(self, values: Iterator[dict[str, str]]) -> None:
+        """Count the cells with a value, per column."""
+        filled: Counter[str] = Counter()
+        for row in values:
+            filled.update(row.keys())
+        for column, count in filled.items():
+            self.columns[column].filled += count
+
+    def finding(self, kind: str, row: int, columns: str, value: str, reason: str,
+                standard: bool = True) -> None:
+        """Count one finding (kind `refused` or `warned`) under its reason class and, for a
+        `standard` column (docs/data-format.md; not an unknown header), under the column(s) it
+        names (`uscc/reg_no` names both)."""
+        for column in (columns.split("/") if columns else [ROW]) if standard else ():
+            stats = self.columns[column]
+            if kind == REFUSED:
+                stats.refused += 1
+            else:
+                stats.warned += 1
+        found = self.reasons[(kind, columns, reason_class(reason))]
+        found.count += 1
+        if len(found.examples) < EXAMPLES:
+            found.examples.append({"row": row, "value": value, "reason": reason})
+
+    def as_report(self) -> dict[str, Any]:
+        """The section's counts as the store keeps them (JSON-ready)."""
+        return {
+            "section": self.section, "file": self.file, "rows": self.rows,
+            "loaded": self.loaded, "refused": self.rejected, "warnings": self.warnings,
+            "seconds": round(self.seconds, 3), "outcomes": dict(sorted(self.outcomes.items())),
+            "supplied": list(self.supplied),
+            "columns": {c: {"filled": s.filled, "refused": s.refused, "warned": s.warned}
+                        for c, s in sorted(self.columns.items())},
+            "reasons": [{"kind": kind, "column": column, "reason": reason, "count": r.count,
+                         "examples": r.examples}
+                        for (kind, column, reason), r in sorted(
+                            self.reasons.items(), key=lambda item: (-item[1].count, item[0]))],
+            "unknown_columns": list(self.unknown_columns),
+        }
+
+
+REFUSED, WARNED = "refused", "warned"
+"""The kinds of finding a report counts."""
 
 
 @dataclass
@@ -88,6 +176,18 @@ class LoadReport:
         return sum(n for s in self.sections for o, n in s.outcomes.items()
                    if o != Outcome.UNCHANGED) + sum(self.withdrawn.values())
 
+    def log_entry(self, run_id: str, folder: str, loaded_at: str) -> NodeRecord:
+        """The load as the store keeps it (a LoadRun): the data-quality report's raw counts."""
+        report = {"sections": [s.as_report() for s in self.sections],
+                  "withdrawn": dict(sorted(self.withdrawn.items())), "changed": self.changed}
+        return NodeRecord(LOAD_RUN, run_id, {
+            "batch_id": self.batch_id, "source": self.manifest.source,
+            "kind": self.manifest.kind.value, "folder": folder,
+            "recorded_at": self.recorded_at, "loaded_at": loaded_at,
+            "data_version": self.data_version, "seconds": round(self.seconds, 3),
+            "report": json.dumps(report, ensure_ascii=False, sort_keys=True),
+        })
+
 
 def batch_id_for(sources: list[SourceFile], manifest: Manifest) -> str:
     """The same files give the same batch id, so a re-load writes identical provenance."""
@@ -113,17 +213,24 @@ class _SectionLoader:
                  rejects: FindingsWriter, warnings: FindingsWriter) -> None:
         self.store, self.source, self.stamp = store, source, stamp
         self.rejects, self.warnings = rejects, warnings
-        self.stats = SectionStats(source.section.name, source.name)
+        self.stats = SectionStats(source.section.name, source.name,
+                                  supplied=tuple(sorted(set(source.columns.values()))),
+                                  unknown_columns=list(source.unknown_columns))
         self.created: set[str] = set()
         self.seen: set[str] = set()
 
-    def _warn(self, row: int, column: str, value: str, message: str) -> None:
+    def _warn(self, row: int, column: str, value: str, message: str,
+              standard: bool = True) -> None:
         self.warnings.add(Finding(self.source.name, row, column, value, message))
         self.stats.warnings += 1
+        self.stats.finding(WARNED, row, column, value, message, standard)
 
     def _reject(self, row: int, problems: list[RowRejected]) -> None:
         for p in problems:
             self.rejects.add(Finding(self.source.name, row, p.column, p.value, p.reason))
+        for column in sorted({p.column for p in problems}):
+            first = next(p for p in problems if p.column == column)
+            self.stats.finding(REFUSED, row, column, first.value, first.reason)
         self.stats.rejected += 1
 
     def prepare(self, rows: list[Any]) -> _Prepared:
@@ -131,6 +238,7 @@ class _SectionLoader:
         section = self.source.section
         checked: list[Checked] = []
         prepared = _Prepared()
+        self.stats.fill(row.values for row in rows)
         for row in rows:
             values, problems = check_row(section, row)
             if problems:
@@ -304,7 +412,7 @@ def load_dataset(
             loader = _SectionLoader(store, source, stamp, rejects, warnings)
             loaders.append(loader)
             for header in source.unknown_columns:
-                loader._warn(1, header, "", "unknown column: ignored")
+                loader._warn(1, header, "", "unknown column: ignored", standard=False)
             task: TaskID | None = (
                 bar.add_task(source.section.name, total=None, rate="") if bar else None
             )
@@ -336,10 +444,13 @@ def load_dataset(
         for stats in report.sections:
             if stats.section == "shareholdings":
                 for enterprise, total in store.overfull_enterprises():
-                    warnings.add(Finding(stats.file, 0, "percent", enterprise,
-                                         f"open holdings add up to {total:.2f}% (over 100%)"))
+                    message = f"open holdings add up to more than 100% ({total:.2f}%)"
+                    warnings.add(Finding(stats.file, 0, "percent", enterprise, message))
                     stats.warnings += 1
-    store.commit()
+                    stats.finding(WARNED, 0, "percent", enterprise, message)
     report.data_version = store.data_version()
     report.seconds = time.perf_counter() - started
+    run_id = f"{now:%Y%m%dT%H%M%S.%fZ}-{report.batch_id}"
+    store.apply(ChangeSet(log=[report.log_entry(run_id, folder.name, provenance["loaded_at"])]))
+    store.commit()
     return report

@@ -9,8 +9,8 @@ of a query.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
-from itertools import islice
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from itertools import islice, pairwise
 from typing import Any
 
 import networkx as nx
@@ -18,6 +18,7 @@ import networkx as nx
 from credgraph import deadline
 from credgraph.graph.contacts import norm_property
 from credgraph.graph.memory import MemoryStore, visible
+from credgraph.graph.model import LOAD_RUN
 from credgraph.queries.backend.base import (
     Backend,
     FactPlan,
@@ -44,6 +45,10 @@ from credgraph.settings import StoreKind
 
 _Edge = tuple[str, str, str, dict[str, Any]]
 """(source, target, graph key, attributes) of a stored relationship version."""
+
+def _without_label(attrs: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in attrs.items() if k != "label"}
+
 
 def _rel_props(attrs: Mapping[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in attrs.items() if k != "type"}
@@ -205,6 +210,10 @@ class MemoryBackend(Backend):
 
     def data_version(self) -> int:
         return self.store.data_version()
+
+    def load_runs(self, at: Moment) -> list[Mapping[str, Any]]:
+        return [run for run in self.store.log_entries(self.model.node(LOAD_RUN).label)
+                if at.known is None or run["recorded_at"] <= at.known]
 
     # --- links -------------------------------------------------------------------------
 
@@ -381,3 +390,108 @@ class MemoryBackend(Backend):
     def current_posts(self, person_ids: Sequence[str], at: Moment) -> list[Appointment]:
         return [post for person in person_ids if person in self.graph
                 for post in self._posts(person, at.known) if post.in_force(at.day)]
+
+    # --- registry-wide checks and notices ------------------------------------------------
+
+    def relationships(self, types: Sequence[str], at: Moment, ids: Sequence[str] | None = None,
+                      any_day: bool = False) -> list[Link]:
+        wanted = frozenset(self.model.edge(t).type for t in types)
+        graph = self.graph
+        edges: Iterable[tuple[str, str, dict[str, Any]]]
+        if ids is None:
+            edges = (edge for t in sorted(wanted) for edge in self.store.edges_typed(t))
+        else:
+            edges = ((u, v, attrs) for node in dict.fromkeys(ids) if node in graph
+                     for u, v, _, attrs in self._edges(node, at.known))
+        found: dict[tuple[str, str], Link] = {}
+        for source, target, attrs in edges:
+            deadline.check()
+            if (attrs["type"] in wanted and visible(attrs, at.known)
+                    and (any_day or in_force(attrs.get("start"), attrs.get("end"), at.day))):
+                found[(attrs["type"], attrs["key"])] = Link(
+                    attrs["type"], attrs["key"], source, target, _rel_props(attrs))
+        return [found[key] for key in sorted(found)]
+
+    def _in_force(self, rel_type: str, at: Moment) -> Iterator[tuple[str, str, dict[str, Any]]]:
+        """Every relationship of a type visible at `at.known` and in force on `at.day`."""
+        for source, target, attrs in self.store.edges_typed(self.model.edge(rel_type).type):
+            deadline.check()
+            if visible(attrs, at.known) and in_force(attrs.get("start"), attrs.get("end"),
+                                                     at.day):
+                yield source, target, attrs
+
+    def link_counts(self, types: Sequence[str], at: Moment, role: str | None,
+                    more_than: int) -> dict[str, int]:
+        targets: dict[str, set[str]] = {}
+        for rel_type in types:
+            for source, target, attrs in self._in_force(rel_type, at):
+                if role is None or attrs.get("role") == role:
+                    targets.setdefault(source, set()).add(target)
+        return {s: len(t) for s, t in sorted(targets.items()) if len(t) > more_than}
+
+    def holding_totals(self, at: Moment, more_than: float) -> dict[str, float]:
+        totals: dict[str, float] = {}
+        for _, target, attrs in self._in_force(OWNERSHIP, at):
+            if attrs.get("percent") is not None:
+                totals[target] = totals.get(target, 0.0) + float(attrs["percent"])
+        return {e: round(t, 6) for e, t in sorted(totals.items()) if round(t, 6) > more_than}
+
+    def fact_nodes(self, label: str, prop: str, values: Sequence[str],
+                   at: Moment) -> list[Mapping[str, Any]]:
+        wanted = frozenset(values)
+        found = [{k: v for k, v in attrs.items() if k != "label"}
+                 for attrs in self.store.nodes_labelled(self.model.node(label).label)
+                 if attrs.get(prop) in wanted and visible(attrs, at.known)]
+        return sorted(found, key=lambda node: str(node["id"]))
+
+    def _enterprise_records(self, known: str | None) -> Iterator[dict[str, Any]]:
+        """The enterprise record versions visible at `known`."""
+        label = self.model.node(self.model.record_labels["Enterprise"]).label
+        for attrs in self.store.nodes_labelled(label):
+            deadline.check()
+            if visible(attrs, known):
+                yield attrs
+
+    def enterprises_without(self, types: Sequence[str], at: Moment) -> list[str]:
+        covered = {target for t in types for _, target, _ in self._in_force(t, at)}
+        return sorted({str(r["of"]) for r in self._enterprise_records(at.known)} - covered)
+
+    def _recorded(self, entity_id: str, known: str | None) -> list[Mapping[str, Any]]:
+        """An entity's record versions recorded by `known`, oldest first, with their label."""
+        graph = self.graph
+        return sorted((dict(graph.nodes[key])
+                       for key in self.store.records_of.get(entity_id, ())
+                       if known is None or graph.nodes[key]["rec"] <= known),
+                      key=lambda version: str(version["rec"]))
+
+    def multi_source_records(self, at: Moment) -> dict[str, list[Mapping[str, Any]]]:
+        nodes = self.graph.nodes
+        found: dict[str, list[Mapping[str, Any]]] = {}
+        for entity_id, keys in sorted(self.store.records_of.items()):
+            deadline.check()
+            if len(keys) < 2 or len({source for key in keys
+                                     if (at.known is None or nodes[key]["rec"] <= at.known)
+                                     and (source := nodes[key].get("source")) is not None}) < 2:
+                continue
+            found[entity_id] = self._recorded(entity_id, at.known)
+        return found
+
+    def enterprises_established(self, first: str, last: str, at: Moment) -> list[Entity]:
+        nodes = self.graph.nodes
+        return sorted((entity(nodes[r["of"]]["label"],
+                              entity_props(r["of"], nodes[r["of"]], r))
+                       for r in self._enterprise_records(at.known)
+                       if first <= (r.get("established") or "") <= last),
+                      key=lambda e: e.id)
+
+    def record_changes(self, since: str, until: str, at: Moment
+                       ) -> list[tuple[Mapping[str, Any], Mapping[str, Any]]]:
+        label = self.model.node(self.model.record_labels["Enterprise"]).label
+        changed = sorted({attrs["of"] for attrs in self.store.nodes_labelled(label)
+                          if since <= attrs["rec"] < until})
+        changes: list[tuple[Mapping[str, Any], Mapping[str, Any]]] = []
+        for node in changed:
+            versions = self._recorded(node, at.known)
+            changes += [(_without_label(before), _without_label(after))
+                        for before, after in pairwise(versions) if since <= after["rec"] < until]
+        return changes
