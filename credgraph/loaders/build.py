@@ -7,11 +7,11 @@ chunk costs two store look-ups, not one per row.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from credgraph.graph.ids import enterprise_key, identifier, name_key
+from credgraph.graph.ids import identifier, name_key
 from credgraph.graph.records import EdgeRecord, EnterpriseRef, NodeRecord
 from credgraph.graph.vocabulary import LEGAL_REPRESENTATIVE
 from credgraph.loaders.normalize import PARSERS, holder_category
@@ -41,8 +41,14 @@ class Built:
     """(column, value, message) for the row being built."""
 
 
-def check_row(section: SectionSpec, row: Row) -> tuple[dict[str, Any], list[RowRejected]]:
-    """Parse every cell; a row with any finding is refused whole, with all of them."""
+def check_row(
+    section: SectionSpec, row: Row, parsers: Mapping[str, Callable[[str], Any]] = PARSERS,
+) -> tuple[dict[str, Any], list[RowRejected]]:
+    """Parse every cell; a row with any finding is refused whole, with all of them.
+
+    `parsers` gives each column type's parser (a load of another format may accept more
+    enterprise keys, credgraph.interop); an enterprise party is read as an `enterprise`.
+    """
     values: dict[str, Any] = {}
     problems: list[RowRejected] = []
     for column in section.columns.values():
@@ -52,7 +58,7 @@ def check_row(section: SectionSpec, row: Row) -> tuple[dict[str, Any], list[RowR
                 problems.append(RowRejected(column.name, "", "required value missing"))
             continue
         try:
-            values[column.name] = PARSERS[column.type](raw)
+            values[column.name] = parsers[column.type](raw)
         except ValueError as e:
             problems.append(RowRejected(column.name, raw, str(e)))
     if section.one_of_required and not any(c in row.values for c in section.one_of_required):
@@ -65,7 +71,7 @@ def check_row(section: SectionSpec, row: Row) -> tuple[dict[str, Any], list[RowR
             "enterprise"
         ):
             try:
-                values[column.name] = enterprise_key(raw)
+                values[column.name] = parsers["enterprise"](raw)
             except ValueError as e:
                 problems.append(RowRejected(column.name, raw, str(e)))
         after = values.get(column.after) if column.after else None

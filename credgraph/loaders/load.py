@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -26,8 +26,8 @@ from credgraph.loaders.build import (
     enterprise_refs,
     entity_refs,
 )
-from credgraph.loaders.reading import SourceFile, find_sources, read_chunks
 from credgraph.loaders.report import Finding, FindingsWriter
+from credgraph.loaders.rows import Rows, RowSource, folder_rows
 
 
 @dataclass
@@ -62,7 +62,7 @@ class LoadReport:
         return sum(s.warnings for s in self.sections)
 
 
-def batch_id_for(sources: list[SourceFile]) -> str:
+def batch_id_for(sources: Sequence[RowSource]) -> str:
     """The same files give the same batch id, so a re-load writes identical provenance."""
     digest = hashlib.sha256()
     for source in sources:
@@ -76,13 +76,14 @@ class _SectionLoader:
     def __init__(
         self,
         store: GraphStore,
-        source: SourceFile,
+        source: RowSource,
         provenance: dict[str, Any],
         rejects: FindingsWriter,
         warnings: FindingsWriter,
+        parsers: Mapping[str, Callable[[str], Any]],
     ) -> None:
         self.store, self.source = store, source
-        self.provenance = provenance
+        self.provenance, self.parsers = provenance, parsers
         self.rejects, self.warnings = rejects, warnings
         self.stats = SectionStats(source.section.name, source.name)
         self.created: set[str] = set()
@@ -102,11 +103,11 @@ class _SectionLoader:
         checked: list[Checked] = []
         for row in rows:
             if row.overflow:
-                width = len(self.source.header)
+                width = self.source.width
                 self._reject(row.number, [RowRejected(
                     "", "", f"{row.overflow} cell(s) beyond the header's {width} columns")])
                 continue
-            values, problems = check_row(section, row)
+            values, problems = check_row(section, row, self.parsers)
             if problems:
                 self._reject(row.number, problems)
             else:
@@ -149,6 +150,28 @@ class _SectionLoader:
             self.store.write_edges(edges)
 
 
+UNPLACED = "(not placed)"
+"""The summary line of records that became no row (statements of another format)."""
+NOTED = "(notes)"
+"""The summary line of notes about records: parts left out or worked out."""
+
+
+def _unplaced(rows: Rows, rejects: FindingsWriter,
+              warnings: FindingsWriter) -> list[SectionStats]:
+    """Report the records refused before they became rows, and the notes about records."""
+    stats: dict[tuple[str, str], SectionStats] = {}
+    for finding in rows.refused:
+        rejects.add(finding)
+        entry = stats.setdefault((UNPLACED, finding.file), SectionStats(UNPLACED, finding.file))
+        entry.rows += 1
+        entry.rejected += 1
+    for finding in rows.notes:
+        warnings.add(finding)
+        entry = stats.setdefault((NOTED, finding.file), SectionStats(NOTED, finding.file))
+        entry.warnings += 1
+    return list(stats.values())
+
+
 @contextmanager
 def _progress(show: bool) -> Iterator[Progress | None]:
     if not show:
@@ -178,8 +201,22 @@ def load_dataset(
 
     Raises DatasetError, having written nothing, when a file cannot be read.
     """
+    return load_rows(folder_rows(folder), store, rejects_path=rejects_path,
+                     warnings_path=warnings_path, batch_size=batch_size, progress=progress)
+
+
+def load_rows(
+    rows: Rows,
+    store: GraphStore,
+    *,
+    rejects_path: Path,
+    warnings_path: Path | None = None,
+    batch_size: int = 5000,
+    progress: bool = False,
+) -> LoadReport:
+    """Load rows from any source (rows.py): the one path every load takes."""
     started = time.perf_counter()
-    sources = find_sources(folder)
+    sources = rows.sources
     warnings_path = warnings_path or rejects_path.with_name(rejects_path.stem + ".warnings.csv")
     report = LoadReport(batch_id_for(sources), rejects_path=rejects_path,
                         warnings_path=warnings_path)
@@ -195,7 +232,8 @@ def load_dataset(
     ):
         for source in sources:
             loader = _SectionLoader(
-                store, source, {**provenance_base, "src_file": source.name}, rejects, warnings
+                store, source, {**provenance_base, "src_file": source.name}, rejects, warnings,
+                rows.parsers,
             )
             for header in source.unknown_columns:
                 loader._warn(1, header, "", "unknown column: ignored")
@@ -207,7 +245,7 @@ def load_dataset(
             # A section's writes all finish before the next section resolves references.
             with ThreadPoolExecutor(max_workers=1) as writer:
                 pending: Future[None] | None = None
-                for chunk in read_chunks(source, batch_size):
+                for chunk in source.chunks(batch_size):
                     records = loader.prepare(chunk)
                     if pending is not None:
                         pending.result()
@@ -222,6 +260,7 @@ def load_dataset(
             if bar is not None and task is not None:
                 bar.update(task, total=loader.stats.rows)
             report.sections.append(loader.stats)
+        report.sections.extend(_unplaced(rows, rejects, warnings))
         for stats in report.sections:
             if stats.section == "shareholdings":
                 for enterprise, total in store.overfull_enterprises():
