@@ -1,0 +1,145 @@
+"""What GraphML and GEXF share: the nodes and relationships of a scope, their attributes.
+
+* Nodes: every enterprise, person and other holder covered, and the list entries,
+  penalties and events of those entities; attributes `kind` (Enterprise, Person …), every
+  property the model declares for any label, and the provenance of the row it came from.
+* Edges: every relationship covered (in force on the day, or all with history), once, from
+  its source, with the id `TYPE:key`; attributes `type`, the model's relationship
+  properties, provenance.
+* Attribute types: numbers where the dataset format reads amounts and percents, a
+  boolean for `placeholder`, an integer for `src_row`, text otherwise.
+
+Written in two passes over the scope (nodes, then edges), as both formats ask.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+from xml.sax.saxutils import escape, quoteattr
+
+from credgraph.graph.model import PROVENANCE, GraphModel
+from credgraph.interop.scope import Reader
+from credgraph.loaders.spec import load_sections
+
+NUMBER_COLUMNS = ("amount", "percent")
+"""Dataset column types whose values are numbers."""
+
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+@dataclass(frozen=True, slots=True)
+class Attribute:
+    name: str
+    kind: str
+    """`string`, `double`, `int` or `boolean`."""
+
+
+@dataclass(frozen=True, slots=True)
+class Node:
+    id: str
+    label: str
+    props: Mapping[str, Any]
+    start: str | None = None
+    """For list entries, penalties and events: when the relationship that holds them starts."""
+    end: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Edge:
+    type: str
+    key: str
+    source: str
+    target: str
+    props: Mapping[str, Any]
+
+    @property
+    def id(self) -> str:
+        return f"{self.type}:{self.key}"
+
+
+@lru_cache(maxsize=1)
+def _column_kinds() -> dict[str, str]:
+    kinds: dict[str, str] = {}
+    for spec in load_sections().values():
+        for column in spec.columns.values():
+            if column.type in NUMBER_COLUMNS:
+                kinds[column.name] = "double"
+            elif column.type == "bool":
+                kinds[column.name] = "boolean"
+    return kinds | {"src_row": "int", "placeholder": "boolean"}
+
+
+def _attributes(names: list[str]) -> tuple[Attribute, ...]:
+    kinds = _column_kinds()
+    ordered = list(dict.fromkeys([*names, *PROVENANCE]))
+    return tuple(Attribute(n, kinds.get(n, "string")) for n in ordered)
+
+
+def node_attributes(model: GraphModel, display: bool) -> tuple[Attribute, ...]:
+    """`kind` (Enterprise, Person …), every model property, provenance; with `display`, a
+    `label` attribute with the name first (Gephi shows GraphML nodes by it)."""
+    names = [*(["label"] if display else []), "kind",
+             *(p for n in model.nodes.values() for p in n.properties if p != "id")]
+    return _attributes(names)
+
+
+def edge_attributes(model: GraphModel) -> tuple[Attribute, ...]:
+    """The edge id carries the relationship's key (`TYPE:key`), so `key` is no attribute
+    (readers such as networkx keep that name for parallel edges)."""
+    names = ["type"] + [p for e in model.edges.values() for p in e.properties if p != "key"]
+    return _attributes(names)
+
+
+def nodes(reader: Reader) -> Iterator[Node]:
+    """The scope's nodes: each entity, then its list entries, penalties and events."""
+    for record in reader.records():
+        node = record.entity
+        yield Node(node.id, node.label, node.props)
+        for rel in record.rels:
+            if rel.outgoing and rel.other_label not in reader.entity_labels:
+                yield Node(str(rel.other["id"]), rel.other_label, rel.other,
+                           rel.props.get("start"), rel.props.get("end"))
+
+
+def edges(reader: Reader) -> Iterator[Edge]:
+    for record in reader.records():
+        for rel in record.rels:
+            if rel.outgoing:
+                yield Edge(rel.type, rel.key, record.entity.id, str(rel.other["id"]), rel.props)
+
+
+def value_text(value: Any, kind: str) -> str | None:
+    """An attribute value as the file spells it; None when there is none."""
+    if value is None or value == "" or value == []:
+        return None
+    if kind == "boolean":
+        return "true" if value else "false"
+    if isinstance(value, list | tuple):
+        value = ";".join(str(v) for v in value)
+    return _NOT_XML.sub("", str(value))
+
+
+def attr(value: str) -> str:
+    """An XML attribute value, quoted."""
+    return quoteattr(_NOT_XML.sub("", value))
+
+
+def text(value: str) -> str:
+    return escape(value)
+
+
+def pieces(lines: Iterable[str], size: int = 1 << 16) -> Iterator[bytes]:
+    """Lines of text as UTF-8 pieces of about `size` characters."""
+    buffer: list[str] = []
+    length = 0
+    for line in lines:
+        buffer.append(line)
+        length += len(line)
+        if length >= size:
+            yield "".join(buffer).encode()
+            buffer, length = [], 0
+    yield "".join(buffer).encode()
