@@ -1,4 +1,4 @@
-"""The `credgraph` command: generate, load, serve, demo, screen."""
+"""The `credgraph` command: generate, load, export, serve, demo, screen."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from rich.table import Table
 
 from credgraph.exc import CredgraphError, DatasetError
 from credgraph.graph import GraphStore, open_store
-from credgraph.loaders.load import LoadReport, load_dataset
+from credgraph.loaders.load import LoadReport, load_rows
+from credgraph.loaders.rows import Rows, folder_rows
 from credgraph.settings import get_settings
 
 app = typer.Typer(
@@ -33,10 +34,19 @@ def _summary(report: LoadReport) -> Table:
     return table
 
 
+def _rows(dataset: Path) -> Rows:
+    """A dataset folder, or a BODS or FollowTheMoney file (credgraph.interop)."""
+    if dataset.is_file():
+        from credgraph.interop.formats import import_rows
+
+        return import_rows(dataset)
+    return folder_rows(dataset)
+
+
 def _load(store: GraphStore, dataset: Path, rejects: Path, batch_size: int) -> LoadReport:
     try:
-        report = load_dataset(dataset, store, rejects_path=rejects, batch_size=batch_size,
-                              progress=console.is_terminal)
+        report = load_rows(_rows(dataset), store, rejects_path=rejects, batch_size=batch_size,
+                           progress=console.is_terminal)
     except DatasetError as e:
         typer.echo(f"credgraph: cannot load {dataset}: {e}", err=True)
         raise typer.Exit(2) from e
@@ -59,7 +69,8 @@ def _open() -> GraphStore:
 @app.command()
 def load(
     dataset: Annotated[Path, typer.Argument(
-        help="A dataset folder in the layout of docs/data-format.md.")],
+        help="A dataset folder in the layout of docs/data-format.md, or a BODS 0.4 "
+             "(JSON or JSON lines) or FollowTheMoney (JSON lines) file.")],
     rejects: Annotated[Path, typer.Option(help="Where refused rows are reported.")] = Path(
         "rejects.csv"
     ),
@@ -67,9 +78,59 @@ def load(
         int | None, typer.Option(min=1, help="Rows per write batch (default from settings).")
     ] = None,
 ) -> None:
-    """Load a dataset folder into the configured store (exit 2 if a file is unreadable)."""
+    """Load a dataset folder or a BODS / FtM file into the configured store (exit 2 if a
+    file is unreadable)."""
     with _open() as store:
         _load(store, dataset, rejects, batch_size or get_settings().batch_size)
+
+
+@app.command()
+def export(
+    out: Annotated[Path, typer.Argument(help="The file to write (BODS as JSON lines when it "
+                                              "ends in .jsonl).")],
+    format: Annotated[str, typer.Option(
+        "--format", help="bods (BODS 0.4), ftm (FollowTheMoney JSON lines), graphml or gexf.")],
+    as_of: Annotated[str | None, typer.Option(
+        "--as-of", help="The day the graph is exported as it stood (default: today).")] = None,
+    root: Annotated[str | None, typer.Option(
+        help="Export only the map around this enterprise, person or other holder.")] = None,
+    hops: Annotated[int, typer.Option(help="With --root: how far the map reaches.")] = 1,
+    relation: Annotated[list[str] | None, typer.Option(
+        help="With --root: follow only these link types (repeatable).")] = None,
+    max_nodes: Annotated[int, typer.Option(help="With --root: at most this many nodes.")] = 5000,
+    hub_degree: Annotated[int, typer.Option(
+        help="With --root: nodes with more links are shown but not expanded.")] = 50,
+    history: Annotated[bool, typer.Option(
+        help="Also relationships that ended before (or start after) the day.")] = False,
+    threshold: Annotated[float, typer.Option(
+        help="BODS: the share (percent) from which a person is a beneficial owner.")] = 25.0,
+) -> None:
+    """Export the graph, or the map around --root, as BODS, FtM, GraphML or GEXF."""
+    from credgraph.exc import BadInputError, NotFoundError
+    from credgraph.interop.formats import FORMATS, export_to
+    from credgraph.interop.scope import Scope
+    from credgraph.loaders.normalize import parse_date
+    from credgraph.queries.analyses import analyses_for
+    from credgraph.queries.time import Moment
+
+    if format not in FORMATS:
+        typer.echo(f"credgraph: --format must be one of {', '.join(FORMATS)}", err=True)
+        raise typer.Exit(2)
+    try:
+        day = parse_date(as_of) if as_of else None
+    except ValueError as e:
+        typer.echo(f"credgraph: --as-of {as_of}: {e}", err=True)
+        raise typer.Exit(2) from e
+    scope = Scope(Moment.on(day), root=root, hops=hops,
+                  relations=tuple(relation) if relation else None, max_nodes=max_nodes,
+                  hub_degree=hub_degree, history=history)
+    with _open() as store:
+        try:
+            written = export_to(format, analyses_for(store), scope, out, threshold=threshold)
+        except (BadInputError, NotFoundError) as e:
+            typer.echo(f"credgraph: cannot export: {e}", err=True)
+            raise typer.Exit(2) from e
+    console.print(f"{format} export as of {scope.at.day} written to {out} ({written:,} bytes)")
 
 
 @app.command()

@@ -1,4 +1,5 @@
-"""The ASGI application: GraphQL (with GraphiQL) at /graphql, the web explorer at /."""
+"""The ASGI application: GraphQL (with GraphiQL) at /graphql, map exports at /export, the web
+explorer at /."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from starlette.staticfiles import StaticFiles
 from strawberry.asgi import GraphQL
 
 from credgraph.api.context import Context, make_context
+from credgraph.api.export import export_route
 from credgraph.api.schema import build_schema
 from credgraph.graph.store import GraphStore
 from credgraph.queries.analyses import Analyses, analyses_for
@@ -54,9 +56,11 @@ async def _health(_: Request) -> Response:
 
 def create_app(store: GraphStore, settings: Settings) -> Starlette:
     """The credgraph web application over an open store: one set of analyses for every request."""
-    graphql = CredgraphGraphQL(analyses_for(store), settings)
+    analyses = analyses_for(store)
+    graphql = CredgraphGraphQL(analyses, settings)
     routes: list[BaseRoute] = [
         Route("/graphql", graphql, methods=["GET", "POST"]),
+        Route("/export", export_route(analyses), methods=["GET"]),
         Route("/healthz", _health, methods=["GET"]),
     ]
     folder = static_dir()

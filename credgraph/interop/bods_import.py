@@ -313,36 +313,49 @@ class BodsImport:
 
     def _facts(self, rel: _Relationship, link: bool) -> list[_Fact]:
         """The record's holdings and posts over time (module docstring); with `link`, an
-        interest of no type is taken as a holding of unknown share (a chain's component)."""
-        facts: dict[tuple[str, str | None], _Fact] = {}
-        current: set[tuple[str, str | None]] = set()
+        interest of no type is taken as a holding of unknown share (a chain's component).
+
+        An interest is known by its kind and start date. One that a statement no longer
+        gives ended when a successor of its kind started, else on that statement's date; a
+        share that changes under the same start changes on the statement's date.
+        """
+        facts: list[_Fact] = []
+        current: dict[tuple[str, str | None], _Fact] = {}
         for said in rel.statements:
-            stated: dict[tuple[str, str | None], _Fact] = {}
+            day = _date(said.date)
+            stated: dict[tuple[str, str | None], tuple[float | None, str | None]] = {}
             for interest in _dicts(said.details.get("interests")):
                 kind = self._kind(interest)
                 if kind is None and link and not interest.get("type") and interest.get(
                         "directOrIndirect") != "indirect":
                     kind = "shareholding"
-                if kind is None:
+                if kind is not None:
+                    percent = _share(interest)[0] if kind == "shareholding" else None
+                    stated[(kind, _date(interest.get("startDate")))] = (
+                        percent, _date(interest.get("endDate")))
+            for key, gone in current.items():
+                if key not in stated and gone.end is None:
+                    later = [k[1] for k in stated if k[0] == key[0] and k[1]
+                             and (not gone.start or k[1] > gone.start)]
+                    gone.end = min(later) if later else day
+            for key, (percent, end) in stated.items():
+                known = current.get(key)
+                if known is not None and (known.percent == percent or not day
+                                          or (known.start and day <= known.start)):
+                    known.percent, known.end, known.number = percent, end, said.number
                     continue
-                percent = _share(interest)[0] if kind == "shareholding" else None
-                start = _date(interest.get("startDate"))
-                stated[(kind, start)] = _Fact(kind, start, _date(interest.get("endDate")),
-                                              percent, said.number)
-            for key in current - stated.keys():
-                fact = facts[key]
-                if fact.end is None:
-                    successors = [f.start for k, f in stated.items()
-                                  if k[0] == key[0] and f.start and (not fact.start
-                                                                     or f.start > fact.start)]
-                    fact.end = min(successors) if successors else _date(said.date)
-            facts.update(stated)
-            current = set(stated)
+                if known is not None:
+                    known.end = day  # the share changed: a new version from this statement
+                fact = _Fact(key[0], key[1] if known is None else day, end, percent,
+                             said.number)
+                facts.append(fact)
+                current[key] = fact
+            current = {key: current[key] for key in stated}
             if said.status == "closed":
-                for key in current:
-                    facts[key].end = facts[key].end or _date(said.date)
-                current = set()
-        return sorted(facts.values(), key=lambda f: (f.kind, f.start or "", f.number))
+                for fact in current.values():
+                    fact.end = fact.end or day
+                current = {}
+        return sorted(facts, key=lambda f: (f.kind, f.start or "", f.number))
 
     def _declared(self) -> list[tuple[_Relationship, Mapping[str, Any]]]:
         """Indirect shareholding interests as each record's latest statement declares them."""

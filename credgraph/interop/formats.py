@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -58,25 +59,30 @@ def export_pieces(name: str, analyses: Analyses, scope: Scope,
 def export_to(name: str, analyses: Analyses, scope: Scope, out: Path, **options: Any) -> int:
     """Write an export to a file (BODS as JSON lines when it ends in .jsonl); bytes written."""
     chosen = Options(lines=out.suffix.lower() == ".jsonl", **options)
+    pieces = export_pieces(name, analyses, scope, chosen)
     written = 0
     out.parent.mkdir(parents=True, exist_ok=True)
     with out.open("wb") as fh:
-        for piece in export_pieces(name, analyses, scope, chosen):
+        for piece in pieces:
             fh.write(piece)
             written += len(piece)
     return written
 
 
+DETECT_RECORDS = 100
+"""Records read to tell a BODS file from an FtM one (malformed ones are skipped)."""
+
+
 def detect(path: Path) -> str | None:
-    """`bods` or `ftm` from a file's first record, None for a folder or another file."""
+    """`bods` or `ftm` from a file's first recognisable record, None for a folder or another
+    kind of file."""
     if not path.is_file() or path.suffix.lower() not in (".json", ".jsonl", ".ndjson"):
         return None
-    for _, record in json_records(path):
+    for _, record in islice(json_records(path), DETECT_RECORDS):
         if isinstance(record, dict) and ("recordType" in record or "statementType" in record):
             return "bods"
         if isinstance(record, dict) and "schema" in record and "properties" in record:
             return "ftm"
-        break
     raise DatasetError(path.name, "neither BODS statements nor FollowTheMoney entities")
 
 
