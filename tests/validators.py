@@ -53,3 +53,42 @@ def validate_bods(path: Path) -> BodsReport:
                                                      run_tasks.TASK_CLASSES)
     return BodsReport(bods_schema.schema_version, [e.json() for e in errors],
                       output["additional_checks"], output["statistics"])
+
+
+def validate_ftm(path: Path) -> list[str]:
+    """Every problem followthemoney's model finds in a JSON-lines file of entities.
+
+    Per entity: the schema exists (`get_proxy`), every value is valid for its property's
+    type (`Schema.validate` on the values as written), the required properties are there,
+    and cleaning changes no value (nothing dropped or rewritten); across the file, every
+    entity a property names is in it.
+    """
+    from followthemoney import model
+    from followthemoney.exc import InvalidData
+    from followthemoney.types import registry
+
+    problems: list[str] = []
+    ids: set[str] = set()
+    named: list[tuple[int, str]] = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        data = json.loads(line)
+        try:
+            proxy = model.get_proxy(data, cleaned=False)
+            proxy.schema.validate(data)
+        except InvalidData as e:
+            problems.append(f"line {number}: {e} {e.errors}")
+            continue
+        ids.add(proxy.id or "")
+        missing = [p for p in proxy.schema.required if not proxy.get(p)]
+        if missing:
+            problems.append(f"line {number}: {proxy.schema.name} lacks {missing}")
+        cleaned = {p: set(v) for p, v in proxy.to_dict()["properties"].items()}
+        written = {p: set(v) for p, v in data["properties"].items()}
+        if cleaned != written:
+            problems.append(f"line {number}: cleaning changes {written} into {cleaned}")
+        for prop in proxy.iterprops():
+            if prop.type == registry.entity:
+                named.extend((number, ref) for ref in proxy.get(prop))
+    problems.extend(f"line {n}: names {ref}, which is not in the file"
+                    for n, ref in named if ref not in ids)
+    return problems
