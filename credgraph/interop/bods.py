@@ -26,7 +26,8 @@ What maps to what (README, "BODS 0.4"):
   statement or interest naming the file, row and load batch it came from.
 
 Statements come in the order BODS asks: every entity and person, then every direct
-relationship, then the indirect ones (whose components are all published before them).
+relationship, then the indirect ones (whose components are all published before them);
+the scope is read once, relationships waiting on disk (jsonout.Spool) meanwhile.
 Statement ids are derived from the statement's content without its provenance, so
 exporting the same facts again gives the same ids.
 """
@@ -37,7 +38,6 @@ import hashlib
 import uuid
 from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
-from itertools import chain
 from typing import Any
 
 import orjson
@@ -49,7 +49,7 @@ from credgraph.graph.ids import (
     split_other_register_key,
 )
 from credgraph.graph.vocabulary import load_vocabulary
-from credgraph.interop.jsonout import json_pieces
+from credgraph.interop.jsonout import Spool, json_pieces
 from credgraph.interop.namespaces import is_credgraph_namespace
 from credgraph.interop.scope import Reader, Record
 from credgraph.queries.links.ownership import Integrated, contributing, fetch_closure
@@ -117,7 +117,7 @@ def _clean(details: dict[str, Any]) -> dict[str, Any]:
 
 
 class BodsWriter:
-    """Turns a scope's records into statements (three passes over the scope)."""
+    """Turns a scope's records into statements."""
 
     def __init__(self, reader: Reader, threshold: float = BO_THRESHOLD,
                  published: str | None = None) -> None:
@@ -127,12 +127,18 @@ class BodsWriter:
                             "publisher": {"name": PUBLISHER}}
         self.roles = load_vocabulary().roles
 
-    def statements(self) -> Iterator[dict[str, Any]]:
-        return chain(
-            (s for r in self.reader.records() for s in self._party(r)),
-            (s for r in self.reader.records() for s in self._direct(r)),
-            (s for r in self.reader.records() for s in self._indirect(r)),
-        )
+    def statements(self) -> Iterator[bytes]:
+        """Encoded statements in BODS order, from one pass over the scope: entities and
+        persons as they come, direct and indirect relationships spooled until then."""
+        direct, indirect = Spool(), Spool()
+        for record in self.reader.records():
+            yield from (orjson.dumps(s) for s in self._party(record))
+            for spool, made in ((direct, self._direct(record)),
+                                (indirect, self._indirect(record))):
+                for statement in made:
+                    spool.write(orjson.dumps(statement) + b"\n")
+        yield from direct.lines()
+        yield from indirect.lines()
 
     # --- statements ----------------------------------------------------------------
 

@@ -31,6 +31,8 @@ import hashlib
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+import orjson
+
 from credgraph.graph.ids import is_other_register_key, split_other_register_key
 from credgraph.graph.vocabulary import load_vocabulary
 from credgraph.interop.jsonout import json_pieces
@@ -198,4 +200,4 @@ class FtmWriter:
 
 def export_ftm(reader: Reader) -> Iterator[bytes]:
     """The scope as FollowTheMoney entities, one JSON object a line."""
-    return json_pieces(FtmWriter(reader).entities(), lines=True)
+    return json_pieces((orjson.dumps(e) for e in FtmWriter(reader).entities()), lines=True)

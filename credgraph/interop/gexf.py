@@ -3,7 +3,7 @@
 A dynamic graph (`timeformat="date"`): each edge carries a spell from its relationship's
 start to its end (open where unknown), list entries, penalties and events the spell of
 the relationship that holds them, so Gephi's timeline shows the register over time.
-Entities carry no spell: they are there throughout.
+Entities carry no spell: they are there throughout. Node labels are names.
 """
 
 from __future__ import annotations
@@ -12,14 +12,15 @@ from collections.abc import Iterator
 
 from credgraph.interop.graphfile import (
     Attribute,
+    Edge,
+    Node,
     attr,
     edge_attributes,
-    edges,
+    graph_items,
     node_attributes,
-    nodes,
-    pieces,
     value_text,
 )
+from credgraph.interop.jsonout import Spool, text_pieces
 from credgraph.interop.scope import Reader
 from credgraph.queries.time import today
 
@@ -31,6 +32,7 @@ HEADER = ('<?xml version="1.0" encoding="UTF-8"?>\n'
           'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
           'xsi:schemaLocation="http://gexf.net/1.3 http://gexf.net/1.3/gexf.xsd" '
           'version="1.3">\n')
+FOOTER = b"    </edges>\n  </graph>\n</gexf>\n"
 
 
 def _declare(domain: str, attributes: tuple[Attribute, ...]) -> Iterator[str]:
@@ -57,29 +59,43 @@ def _spell(start: object, end: object) -> str:
     return f"<spells><spell{bounds}/></spells>"
 
 
-def _lines(reader: Reader, published: str | None) -> Iterator[str]:
-    node_attrs = node_attributes(reader.model, display=False)
-    edge_attrs = edge_attributes(reader.model)
-    yield HEADER
-    yield (f'  <meta lastmodifieddate="{published or today()}"><creator>credgraph</creator>'
-           f"<description>{'as of ' + reader.at.day}</description></meta>\n")
-    yield '  <graph defaultedgetype="directed" mode="dynamic" timeformat="date">\n'
-    yield from _declare("node", node_attrs)
-    yield from _declare("edge", edge_attrs)
-    yield "    <nodes>\n"
-    for node in nodes(reader):
+class _Writer:
+    def __init__(self, reader: Reader, published: str | None) -> None:
+        self.reader, self.published = reader, published
+        self.node_attrs = node_attributes(reader.model, display=False)
+        self.edge_attrs = edge_attributes(reader.model)
+        self.edges = Spool()
+
+    def node(self, node: Node) -> str:
         name = str(node.props.get("name") or node.id)
-        values = _values(node_attrs, {**node.props, "kind": node.label})
-        yield (f"      <node id={attr(node.id)} label={attr(name)}>{values}"
-               f"{_spell(node.start, node.end)}</node>\n")
-    yield "    </nodes>\n    <edges>\n"
-    for edge in edges(reader):
-        values = _values(edge_attrs, {**edge.props, "type": edge.type})
-        yield (f"      <edge id={attr(edge.id)} source={attr(edge.source)} "
-               f"target={attr(edge.target)} label={attr(edge.type)}>{values}"
-               f"{_spell(edge.props.get('start'), edge.props.get('end'))}</edge>\n")
-    yield "    </edges>\n  </graph>\n</gexf>\n"
+        values = _values(self.node_attrs, {**node.props, "kind": node.label})
+        return (f"      <node id={attr(node.id)} label={attr(name)}>{values}"
+                f"{_spell(node.start, node.end)}</node>\n")
+
+    def edge(self, edge: Edge) -> str:
+        values = _values(self.edge_attrs, {**edge.props, "type": edge.type})
+        return (f"      <edge id={attr(edge.id)} source={attr(edge.source)} "
+                f"target={attr(edge.target)} label={attr(edge.type)}>{values}"
+                f"{_spell(edge.props.get('start'), edge.props.get('end'))}</edge>\n")
+
+    def head_and_nodes(self) -> Iterator[str]:
+        yield HEADER
+        yield (f'  <meta lastmodifieddate="{self.published or today()}">'
+               f"<creator>credgraph</creator>"
+               f"<description>as of {self.reader.at.day}</description></meta>\n")
+        yield '  <graph defaultedgetype="directed" mode="dynamic" timeformat="date">\n'
+        yield from _declare("node", self.node_attrs)
+        yield from _declare("edge", self.edge_attrs)
+        yield "    <nodes>\n"
+        for nodes, edges in graph_items(self.reader):
+            yield from (self.node(n) for n in nodes)
+            for e in edges:
+                self.edges.write(self.edge(e).encode())
+        yield "    </nodes>\n    <edges>\n"
 
 
 def export_gexf(reader: Reader, published: str | None = None) -> Iterator[bytes]:
-    return pieces(_lines(reader, published))
+    writer = _Writer(reader, published)
+    yield from text_pieces(writer.head_and_nodes())
+    yield from writer.edges.chunks()
+    yield FOOTER

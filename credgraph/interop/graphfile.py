@@ -9,13 +9,14 @@
 * Attribute types: numbers where the dataset format reads amounts and percents, a
   boolean for `placeholder`, an integer for `src_row`, text otherwise.
 
-Written in two passes over the scope (nodes, then edges), as both formats ask.
+Read in one pass over the scope; the edges wait in a spool (jsonout.Spool) until every
+node is written, as both formats ask.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -94,22 +95,21 @@ def edge_attributes(model: GraphModel) -> tuple[Attribute, ...]:
     return _attributes(names)
 
 
-def nodes(reader: Reader) -> Iterator[Node]:
-    """The scope's nodes: each entity, then its list entries, penalties and events."""
+def graph_items(reader: Reader) -> Iterator[tuple[list[Node], list[Edge]]]:
+    """Per entity of the scope (one pass): the entity with its list entries, penalties and
+    events, and the relationships stored from it."""
     for record in reader.records():
         node = record.entity
-        yield Node(node.id, node.label, node.props)
+        nodes = [Node(node.id, node.label, node.props)]
+        edges: list[Edge] = []
         for rel in record.rels:
-            if rel.outgoing and rel.other_label not in reader.entity_labels:
-                yield Node(str(rel.other["id"]), rel.other_label, rel.other,
-                           rel.props.get("start"), rel.props.get("end"))
-
-
-def edges(reader: Reader) -> Iterator[Edge]:
-    for record in reader.records():
-        for rel in record.rels:
-            if rel.outgoing:
-                yield Edge(rel.type, rel.key, record.entity.id, str(rel.other["id"]), rel.props)
+            if not rel.outgoing:
+                continue
+            if rel.other_label not in reader.entity_labels:
+                nodes.append(Node(str(rel.other["id"]), rel.other_label, rel.other,
+                                  rel.props.get("start"), rel.props.get("end")))
+            edges.append(Edge(rel.type, rel.key, node.id, str(rel.other["id"]), rel.props))
+        yield nodes, edges
 
 
 def value_text(value: Any, kind: str) -> str | None:
@@ -131,15 +131,3 @@ def attr(value: str) -> str:
 def text(value: str) -> str:
     return escape(value)
 
-
-def pieces(lines: Iterable[str], size: int = 1 << 16) -> Iterator[bytes]:
-    """Lines of text as UTF-8 pieces of about `size` characters."""
-    buffer: list[str] = []
-    length = 0
-    for line in lines:
-        buffer.append(line)
-        length += len(line)
-        if length >= size:
-            yield "".join(buffer).encode()
-            buffer, length = [], 0
-    yield "".join(buffer).encode()

@@ -1,7 +1,8 @@
 """GraphML out (Gephi, Cytoscape, yEd, networkx): the scope's nodes and edges with attributes.
 
 Every node and edge attribute is declared as a GraphML `key` (graphfile.py says which);
-an edge's id is its type and key, so parallel relationships stay apart.
+nodes also get a `label` with their name, which Gephi shows; an edge's id is its type
+and key, so parallel relationships stay apart.
 """
 
 from __future__ import annotations
@@ -10,15 +11,16 @@ from collections.abc import Iterator
 
 from credgraph.interop.graphfile import (
     Attribute,
+    Edge,
+    Node,
     attr,
     edge_attributes,
-    edges,
+    graph_items,
     node_attributes,
-    nodes,
-    pieces,
     text,
     value_text,
 )
+from credgraph.interop.jsonout import Spool, text_pieces
 from credgraph.interop.scope import Reader
 
 KINDS = {"string": "string", "double": "double", "int": "long", "boolean": "boolean"}
@@ -29,6 +31,7 @@ HEADER = ('<?xml version="1.0" encoding="UTF-8"?>\n'
           'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
           'xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns '
           'http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">\n')
+FOOTER = b"  </graph>\n</graphml>\n"
 
 
 def _keys(domain: str, prefix: str, attributes: tuple[Attribute, ...]) -> Iterator[str]:
@@ -46,23 +49,36 @@ def _data(prefix: str, attributes: tuple[Attribute, ...], values: dict[str, obje
     return "".join(parts)
 
 
-def _lines(reader: Reader) -> Iterator[str]:
-    node_attrs = node_attributes(reader.model, display=True)
-    edge_attrs = edge_attributes(reader.model)
-    yield HEADER
-    yield from _keys("node", "n", node_attrs)
-    yield from _keys("edge", "e", edge_attrs)
-    yield '  <graph id="credgraph" edgedefault="directed">\n'
-    for node in nodes(reader):
-        data = _data("n", node_attrs, {**node.props, "kind": node.label,
-                                       "label": node.props.get("name") or node.id})
-        yield f"    <node id={attr(node.id)}>{data}</node>\n"
-    for edge in edges(reader):
-        data = _data("e", edge_attrs, {**edge.props, "type": edge.type})
-        yield (f"    <edge id={attr(edge.id)} source={attr(edge.source)} "
-               f"target={attr(edge.target)}>{data}</edge>\n")
-    yield "  </graph>\n</graphml>\n"
+class _Writer:
+    def __init__(self, reader: Reader) -> None:
+        self.reader = reader
+        self.node_attrs = node_attributes(reader.model, display=True)
+        self.edge_attrs = edge_attributes(reader.model)
+        self.edges = Spool()
+
+    def node(self, node: Node) -> str:
+        data = _data("n", self.node_attrs, {**node.props, "kind": node.label,
+                                            "label": node.props.get("name") or node.id})
+        return f"    <node id={attr(node.id)}>{data}</node>\n"
+
+    def edge(self, edge: Edge) -> str:
+        data = _data("e", self.edge_attrs, {**edge.props, "type": edge.type})
+        return (f"    <edge id={attr(edge.id)} source={attr(edge.source)} "
+                f"target={attr(edge.target)}>{data}</edge>\n")
+
+    def head_and_nodes(self) -> Iterator[str]:
+        yield HEADER
+        yield from _keys("node", "n", self.node_attrs)
+        yield from _keys("edge", "e", self.edge_attrs)
+        yield '  <graph id="credgraph" edgedefault="directed">\n'
+        for nodes, edges in graph_items(self.reader):
+            yield from (self.node(n) for n in nodes)
+            for e in edges:
+                self.edges.write(self.edge(e).encode())
 
 
 def export_graphml(reader: Reader) -> Iterator[bytes]:
-    return pieces(_lines(reader))
+    writer = _Writer(reader)
+    yield from text_pieces(writer.head_and_nodes())
+    yield from writer.edges.chunks()
+    yield FOOTER
