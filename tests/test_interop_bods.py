@@ -250,7 +250,8 @@ def test_bad_statements_are_refused_one_by_one(tmp_path: Path) -> None:
         _statement(3, "e1", "entity", {"isComponent": False,
                                         "entityType": {"type": "registeredEntity"},
                                         "name": "Alpha Ltd",
-                                        "identifiers": [{"id": "XE1", "scheme": "GB-COH"}]}),
+                                        "identifiers": [{"id": "XE123456789",
+                                                         "scheme": "GB-COH"}]}),
         _statement(4, "r1", "relationship", {
             "isComponent": False, "subject": "e1", "interestedParty": "ghost",
             "interests": [{"type": "shareholding", "share": {"exact": 10}}]}),
@@ -269,7 +270,10 @@ def test_bad_statements_are_refused_one_by_one(tmp_path: Path) -> None:
         (1, ""), (2, "statementType"), (4, "interestedParty"), (5, "interests"),
         (6, "percent")]
     assert store.counts().nodes["Enterprise"] == 1
-    assert store.get_node("GB-COH:XE1") is not None
+    # Keyed by its register and id: 18 characters, yet no USCC to be checked.
+    key = "GB-COH:XE123456789"
+    assert store.get_node(key) is not None
+    assert analyses_for(store).links.ultimate_owners(key, Moment.on(DAY)) == []
 
 
 def _statement(number: int, record_id: str, record_type: str,
