@@ -256,7 +256,7 @@ class BodsWriter:
                                 MAX_DEPTH)
         integrated = Integrated(closure.holdings, closure.depth)
         shares = integrated.shares_into(node.id)
-        circular = integrated.circular_into(node.id)
+        circular = integrated.circular_into(node.id) if integrated.cyclic else set()
         held = {h.held for h in closure.holdings}
         carried = contributing(closure.holdings)
         owners = sorted(n for n in shares if n not in held and self.reader.covers(n))
