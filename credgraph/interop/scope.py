@@ -6,7 +6,8 @@
 * Relationships: those in force on the day asked (`credgraph.queries.time.in_force`),
   or every one with `history`; between two entities only when both are covered; to list
   entries, penalties and events always (they belong to the entity).
-* Each pass over the scope reads it again from the store: nothing grows with its size.
+* Records are read a batch of entities at a time and handed on: nothing grows with the
+  scope's size (what a format must write later waits on disk, jsonout.Spool).
 """
 
 from __future__ import annotations
