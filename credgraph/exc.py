@@ -15,6 +15,10 @@ class StoreError(CredgraphError):
     """The graph store refused or failed an operation."""
 
 
+class EmptyStoreError(StoreError):
+    """The store holds no enterprise and no person: nothing was loaded into it yet."""
+
+
 class DatasetError(CredgraphError):
     """A dataset file cannot be read at all: nothing of the dataset is written."""
 
@@ -34,3 +38,16 @@ class BadInputError(QueryError):
 
 class NotFoundError(QueryError):
     """The id asked for is not in the graph (GraphQL code NOT_FOUND)."""
+
+
+class DeadlineExceededError(QueryError):
+    """The request ran past its wall-clock deadline, or its client went away: its work stopped
+    (GraphQL code DEADLINE_EXCEEDED)."""
+
+
+class ForbiddenError(QueryError):
+    """The caller's role may not ask this (GraphQL code FORBIDDEN)."""
+
+
+class AuthenticationError(CredgraphError):
+    """A bearer token was given but does not prove who the caller is (HTTP 401)."""

@@ -42,12 +42,64 @@ class Settings(BaseSettings):
     api_max_depth: int = Field(default=12, gt=0)
     api_max_aliases: int = Field(default=30, gt=0)
     api_max_tokens: int = Field(default=2000, gt=0)
+    api_max_cost: int = Field(
+        default=50_000, gt=0,
+        description="Most fields a query may ask for, each list counted at its page size "
+                    "(first, maxNodes ...) or api_list_estimate")
+    api_list_estimate: int = Field(
+        default=20, gt=0, description="Items a list field without a page size is counted at")
+    request_deadline_seconds: float = Field(
+        default=30.0, gt=0,
+        description="Wall-clock limit of one request; past it the work stops and the client "
+                    "gets DEADLINE_EXCEEDED")
+    api_workers: int = Field(default=8, gt=0, description="Threads that run store calls")
+    api_max_requests: int = Field(
+        default=32, gt=0,
+        description="Requests served at once; one more gets 503 with Retry-After")
+
+    keys_file: Path | None = Field(
+        default=None, description="API keys (credgraph keys add): setting it turns sign-in on")
+    oidc_issuer: str | None = Field(
+        default=None, description="The OpenID Connect provider whose JWTs are accepted")
+    oidc_audience: str | None = None
+    oidc_jwks_url: str | None = Field(
+        default=None, description="Where the provider publishes its signing keys (JWKS)")
+    oidc_role_claim: str = Field(
+        default="credgraph_role", description="The JWT claim that names the caller's role")
+    oidc_uscc_claim: str = Field(
+        default="uscc", description="The JWT claim with an enterprise caller's USCC")
+    audit_file: Path | None = Field(
+        default=None, description="The audit log (default: audit.log in the data dir)")
+    rate_limit_per_key: str = Field(
+        default="600/minute", description="Requests one key or token may make (limits syntax)")
+    rate_limit_per_ip: str = Field(
+        default="300/minute", description="Requests one client address may make without a token")
+    cors_origins: list[str] = Field(
+        default_factory=list,
+        description="Origins other than the server's own that browsers may call the API from")
+    neo4j_connect_timeout_seconds: float = Field(default=3.0, gt=0)
+    neo4j_retry_seconds: float = Field(
+        default=1.0, ge=0,
+        description="How long the driver retries a read when Neo4j is unreachable")
+    log_queue_size: int = Field(
+        default=10_000, gt=0,
+        description="Log records waiting for the writer; past it records are dropped, never "
+                    "the server held")
 
     @property
     def store_kind(self) -> StoreKind:
         if self.store is not None:
             return self.store
         return StoreKind.NEO4J if self.neo4j_uri else StoreKind.MEMORY
+
+    @property
+    def audit_path(self) -> Path:
+        return self.audit_file or self.data_dir / "audit.log"
+
+    @property
+    def auth_configured(self) -> bool:
+        """Sign-in is on: a keys file or an OIDC issuer is set."""
+        return self.keys_file is not None or self.oidc_issuer is not None
 
     @property
     def graph_file(self) -> Path:

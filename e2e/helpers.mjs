@@ -1,20 +1,21 @@
 // What every browser test shares: the scenario, a page opened on the server, and readers of
 // what the canvases draw (through the Cytoscape instances the page exposes for automation).
 import assert from "node:assert/strict";
-import { mkdirSync, readFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { launch } from "./browser.mjs";
 
 export const BASE = process.env.CREDGRAPH_URL;
 export const SCENARIO = JSON.parse(readFileSync(process.env.CREDGRAPH_SCENARIO, "utf-8"));
 export const ARTIFACTS = process.env.CREDGRAPH_ARTIFACTS;
-export const SCREENSHOTS = process.env.CREDGRAPH_SCREENSHOTS;
+/** Only scripts/screenshots.sh sets this (docs/screenshots): a test run writes to ARTIFACTS. */
+const SCREENSHOTS = process.env.CREDGRAPH_SCREENSHOTS;
 mkdirSync(ARTIFACTS, { recursive: true });
-mkdirSync(SCREENSHOTS, { recursive: true });
 
-/** A browser with one page on the explorer, opened on the scenario's day. */
-export async function openExplorer() {
-  const browser = await launch();
+/** A browser with one page on the explorer, opened on the scenario's day (with the network
+off for every other host when `offline`). */
+export async function openExplorer({ offline = false } = {}) {
+  const browser = await launch({ offline });
   const page = await browser.context.newPage();
   const problems = [];
   page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
@@ -83,6 +84,15 @@ export async function shot(page, name) {
   const path = join(ARTIFACTS, `${name}.png`);
   await page.screenshot({ path });
   return path;
+}
+
+/** A screenshot for the README: into ARTIFACTS, and into docs/screenshots only when asked. */
+export async function readmeShot(page, name) {
+  const path = await shot(page, name);
+  if (SCREENSHOTS) {
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    copyFileSync(path, join(SCREENSHOTS, `${name}.png`));
+  }
 }
 
 /** "56.47%" -> 56.47 */

@@ -84,6 +84,9 @@ server.https.enabled=false
 dbms.security.auth_enabled=$auth
 server.memory.pagecache.size=${CREDGRAPH_NEO4J_PAGECACHE:-512m}
 db.transaction.timeout=${CREDGRAPH_NEO4J_TX_TIMEOUT:-60s}
+# How often transaction time limits are enforced (default 2 s): a request's deadline is
+# its queries' time limit, so a query past it should stop within a fraction of a second.
+db.transaction.monitor.check.interval=200ms
 dbms.usage_report.enabled=false
 # Bolt otherwise waits 2 x 5 s for idle threads on shutdown, which slows every test run.
 internal.server.bolt.connection_shutdown_wait_time=1s
@@ -91,11 +94,19 @@ internal.server.bolt.thread_pool_shutdown_wait_time=1s
 EOF
 }
 
+# Checked before anything is downloaded or started: Neo4j 5 refuses passwords under 8
+# characters, and would only say so deep in a Java stack trace.
+check_password() {
+  [ "${CREDGRAPH_NEO4J_AUTH:-}" = none ] && return
+  [ -n "${CREDGRAPH_NEO4J_PASSWORD:-}" ] ||
+    die "set CREDGRAPH_NEO4J_PASSWORD (8 characters or more) or CREDGRAPH_NEO4J_AUTH=none"
+  [ "${#CREDGRAPH_NEO4J_PASSWORD}" -ge 8 ] ||
+    die "CREDGRAPH_NEO4J_PASSWORD must be at least 8 characters (Neo4j refuses shorter ones)"
+}
+
 # neo4j-admin's set-initial-password only counts before the system database exists.
 set_initial_password() {
   [ "${CREDGRAPH_NEO4J_AUTH:-}" = none ] && return
-  [ -n "${CREDGRAPH_NEO4J_PASSWORD:-}" ] ||
-    die "set CREDGRAPH_NEO4J_PASSWORD (or CREDGRAPH_NEO4J_AUTH=none)"
   [ -d "$home/data/databases/system" ] && return
   NEO4J_HOME=$home NEO4J_CONF=$home/conf "$java" -cp "$cache/lib/*" org.neo4j.cli.AdminTool \
     dbms set-initial-password "$CREDGRAPH_NEO4J_PASSWORD" >/dev/null
@@ -109,6 +120,7 @@ fail() {
 }
 
 start() {
+  check_password
   if pid >/dev/null; then echo "$uri"; return; fi
   (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && die "port $port is already in use"
   fetch

@@ -20,6 +20,19 @@ from tests.handmade import write_handmade
 from tests.neo4j_server import Neo4jServer, neo4j_uri_for_tests
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _data_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Settings() of every test keep their files (the audit log ...) in a temp folder,
+    never in the developer's own data folder."""
+    before = os.environ.get("CREDGRAPH_DATA_DIR")
+    os.environ["CREDGRAPH_DATA_DIR"] = str(tmp_path_factory.mktemp("data"))
+    yield
+    if before is None:
+        os.environ.pop("CREDGRAPH_DATA_DIR", None)
+    else:
+        os.environ["CREDGRAPH_DATA_DIR"] = before
+
+
 @pytest.fixture(scope="session")
 def neo4j_uri() -> Iterator[str]:
     external = neo4j_uri_for_tests()

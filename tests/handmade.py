@@ -102,14 +102,22 @@ EXPECTED_REJECTS = {
 
 EXPECTED_COUNTS = {
     "nodes": {"Enterprise": 5, "Person": 4, "OtherHolder": 1, "ListEntry": 2, "Penalty": 1,
-              "Event": 1},
+              "Event": 1, "EnterpriseRecord": 5, "PersonRecord": 4, "HolderRecord": 1},
     "edges": {"SHAREHOLDER": 6, "OFFICER": 3, "LEGAL_REPRESENTATIVE": 1, "EQUITY_PLEDGE": 3,
               "CHATTEL_MORTGAGE": 1, "LISTED": 2, "PENALISED": 1, "HAS_EVENT": 1},
 }
 
 
+EXTRACTED_AT = "2026-01-05T09:00:00+08:00"
+RECORDED_AT = "2026-01-05T01:00:00Z"
+"""The hand-made extract's manifest time, and the recorded time every fact of it gets."""
+
+
 def write_handmade(folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
+    (folder / "manifest.yaml").write_text(
+        f"source: SAMR-registration\nextracted_at: {EXTRACTED_AT}\nkind: delta\n",
+        encoding="utf-8")
     (folder / "enterprises.csv").write_text(ENTERPRISES, encoding="utf-8")
     (folder / "persons.csv").write_bytes(PERSONS.encode("gb18030"))
     (folder / "shareholdings.csv").write_text(SHAREHOLDINGS, encoding="utf-8")

@@ -116,10 +116,12 @@ SCENARIO = {
 
 
 def load_sections(store: GraphStore, folder: Path, sections: dict[str, str]) -> None:
-    """Write each section's CSV text into the folder and load it; no row may be refused."""
+    """Write each section's CSV text (and a `manifest` when given) into the folder and load
+    it; no row may be refused."""
     folder.mkdir(parents=True, exist_ok=True)
     for name, text in sections.items():
-        (folder / f"{name}.csv").write_text(text, encoding="utf-8")
+        file = folder / ("manifest.yaml" if name == "manifest" else f"{name}.csv")
+        file.write_text(text, encoding="utf-8")
     report = load_dataset(folder, store, rejects_path=folder.parent / f"{folder.name}-rejects.csv")
     assert report.rejected == 0
 

@@ -62,6 +62,10 @@ def test_killed_load_rerun_equals_clean_load(neo4j_store: Neo4jStore, tmp_path: 
 
     dataset = tmp_path / "generated"
     generate(dataset, enterprises=3000, seed=11)
+    # A fixed extract time: every run records the same versions (without one, each run would
+    # stamp its own load time and only the values could be compared).
+    (dataset / "manifest.yaml").write_text("source: SAMR\nextracted_at: 2026-01-01T08:00:00+08:00\n",
+                                           encoding="utf-8")
     uri = neo4j_store.driver.get_server_info().address
     env = {"CREDGRAPH_STORE": "neo4j", "CREDGRAPH_NEO4J_URI": f"bolt://{uri[0]}:{uri[1]}",
            "CREDGRAPH_NEO4J_PASSWORD": os.environ.get("CREDGRAPH_TEST_NEO4J_PASSWORD", "")}

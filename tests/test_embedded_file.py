@@ -11,7 +11,7 @@ import pytest
 
 from credgraph.exc import StoreError
 from credgraph.graph.embedded_file import MAGIC
-from credgraph.graph.memory import MemoryStore
+from credgraph.graph.memory import FORMAT, MemoryStore
 from credgraph.loaders.load import load_dataset
 
 
@@ -62,7 +62,7 @@ def test_a_pickle_is_refused_and_never_unpickled(tmp_path: Path) -> None:
 @pytest.mark.parametrize(("damage", "message"), [
     (lambda data: data[:-100], "checksum"),
     (lambda data: data[:-50] + bytes([data[-50] ^ 1]) + data[-49:], "checksum"),
-    (lambda data: data.replace(b'"format": 2', b'"format": 9', 1), "format 9"),
+    (lambda data: data.replace(b'"format": %d' % FORMAT, b'"format": 9', 1), "format 9"),
     (lambda data: MAGIC + b"{not json\n" + data.split(b"\n", 2)[2], "header is damaged"),
     (lambda data: b"", "not a credgraph embedded store file"),
 ])

@@ -20,6 +20,7 @@ from credgraph.queries.backend.neo4j import build_queries
 from credgraph.queries.explore import Explorer
 from credgraph.queries.time import Moment
 from tests.analyses import over
+from tests.graphs import write_graph
 from tests.test_api_dataset import client_for, data, post
 
 DAY = "2023-06-01"
@@ -82,9 +83,7 @@ def _write(store: GraphStore) -> None:
           for i, h in enumerate(BORROWERS)),
         listing_f3, listing_p1,
     ]
-    store.write_nodes(nodes)
-    store.write_edges(edges)
-    store.commit()
+    write_graph(store, nodes, edges)
 
 
 @pytest.fixture
@@ -171,7 +170,9 @@ def test_lists_and_restrictions_flag_nodes(graph: GraphStore) -> None:
     flags = {n.entity.id: (n.lists, n.restriction) for n in view.nodes}
     assert flags[F3][0] == ("serious_illegal",)
     assert flags[P1][0] == ("dishonest_debtor",)
-    assert flags[P1][1] is not None and flags[P1][1].value == "confirmed"
+    # A dishonest-debtor listing with no reason, judged under the 2018 Company Law text (a
+    # large personal debt unpaid): a candidate (docs/restriction-rules.md).
+    assert flags[P1][1] is not None and flags[P1][1].value == "candidate"
     assert flags[P3] == ((), None)
     before = explorer_for(graph).neighbourhood(F1, AT_EARLIER, hops=2)
     assert {n.entity.id: n.lists for n in before.nodes}[F3] == ()
@@ -212,7 +213,7 @@ def test_graphql_neighbourhood(graph: GraphStore) -> None:
                                 "degree": 4, "hub": False}
     nodes = {n["id"]: n for n in answer["nodes"]}
     assert nodes[F3]["lists"] == ["SERIOUS_ILLEGAL"] and nodes[F3]["status"] == "吊销"
-    assert nodes[P1]["restriction"] == "CONFIRMED" and nodes[P1]["kind"] == "PERSON"
+    assert nodes[P1]["restriction"] == "CANDIDATE" and nodes[P1]["kind"] == "PERSON"
     assert nodes[BANK]["hub"] and nodes[BANK]["degree"] == 121
     links = {lk["key"]: lk for lk in answer["links"]}
     assert links["S-P1-F1"] == {

@@ -34,6 +34,7 @@ from credgraph.queries.links.analysis import LinkAnalysis
 from credgraph.queries.links.results import Direction, Link
 from credgraph.queries.time import Moment, in_force
 from tests.analyses import over
+from tests.graphs import changes
 from tests.test_links_units import brute_paths
 
 EXAMPLES = 300
@@ -294,8 +295,7 @@ def _check_effective_ownership(links: LinkAnalysis, reg: Registry) -> None:
 
 def _memory(reg: Registry) -> MemoryStore:
     store = MemoryStore(None)
-    store.write_nodes(reg.nodes)
-    store.write_edges(reg.edges)
+    store.apply(changes(reg.nodes, reg.edges))
     return store
 
 
@@ -328,8 +328,7 @@ def test_both_stores_answer_alike(neo4j_store: Neo4jStore) -> None:
         reg = data.draw(registries())
         ask = data.draw(asks(reg))
         neo4j_store.clear()
-        neo4j_store.write_nodes(reg.nodes)
-        neo4j_store.write_edges(reg.edges)
+        neo4j_store.apply(changes(reg.nodes, reg.edges))
         expected = answers(over(_memory(reg)).links, reg, ask)
         got = answers(neo4j, reg, ask)
         for question, answer in expected.items():

@@ -8,6 +8,7 @@ from starlette.testclient import TestClient
 from credgraph.graph.ids import name_key
 from credgraph.graph.records import EdgeRecord, NodeRecord
 from credgraph.graph.store import GraphStore
+from tests.graphs import write_graph
 from tests.test_api_dataset import client_for, data
 
 FIRMS = 2_500
@@ -40,9 +41,7 @@ def _write_bank(store: GraphStore) -> None:
                             {"reg_no": "DY-LISTED", "start": "2020-01-01"}))
     edges.append(EdgeRecord("LISTED", f"{LISTED}|serious_illegal|2019-01-01", LISTED,
                             f"{LISTED}|serious_illegal|2019-01-01", {"start": "2019-01-01"}))
-    store.write_nodes(nodes)
-    store.write_edges(edges)
-    store.commit()
+    write_graph(store, nodes, edges)
 
 
 @pytest.fixture

@@ -262,13 +262,15 @@ def test_every_backend_query_uses_only_declared_names() -> None:
     import re
     from dataclasses import astuple
 
-    from credgraph.graph.model import ENTITY_LABEL, PROVENANCE
+    from credgraph.graph.model import ENTITY_LABEL, PROVENANCE, RECORD_LABEL, VERSION
 
     model = load_model()
     properties = {p for schema in (*model.nodes.values(), *model.edges.values())
                   for p in schema.properties}
-    declared = {ENTITY_LABEL, *model.nodes, *model.edges, *properties, *PROVENANCE}
-    queries = astuple(build_queries(model))
+    declared = {ENTITY_LABEL, RECORD_LABEL, *model.nodes, *model.edges, *properties,
+                *PROVENANCE, *VERSION}
+    queries = [q for item in astuple(build_queries(model))
+               for q in (item.values() if isinstance(item, dict) else [item])]
     used = {name for q in queries for name in re.findall(r"`([^`]+)`", q)}
     assert {"LISTED", "HAS_EVENT", "OFFICER", "Event", "ListEntry"} <= used
     assert used <= declared, used - declared

@@ -9,7 +9,7 @@ import pytest
 
 from credgraph.exc import DatasetError, StoreError
 from credgraph.graph.memory import MemoryStore
-from credgraph.graph.records import EdgeRecord
+from credgraph.graph.records import ChangeSet
 from credgraph.graph.store import GraphStore
 from credgraph.loaders.load import load_dataset
 from credgraph.loaders.report import read_findings
@@ -21,7 +21,9 @@ from tests.handmade import (
     E5,
     EXPECTED_COUNTS,
     EXPECTED_REJECTS,
+    RECORDED_AT,
 )
+from tests.test_api_dataset import load_sections
 
 
 def _counts(store: GraphStore) -> dict[str, Any]:
@@ -133,35 +135,43 @@ def test_reload_of_a_changed_row_updates_its_values(
     text = holdings.read_text(encoding="utf-8")
     row = next(line for line in text.splitlines() if line.startswith(f"{E2},P1,"))
     holdings.write_text(text.replace(row, row.replace(",50%,", ",35%,")), encoding="utf-8")
-    _load(store, handmade_dir, tmp_path)
+    (handmade_dir / "manifest.yaml").write_text(
+        "source: SAMR-registration\nextracted_at: 2026-02-01T09:00:00+08:00\n", encoding="utf-8")
+    report = _load(store, handmade_dir, tmp_path)
     assert store.get_edge("SHAREHOLDER", key)["percent"] == 35.0  # type: ignore[index]
+    versions = {k[2]: props for k, (_, _, props) in store.snapshot().edges.items()
+                if k[:2] == ("SHAREHOLDER", key)}
+    assert {rec: (p["percent"], p.get("ret")) for rec, p in versions.items()} == {
+        RECORDED_AT: (50.0, "2026-02-01T01:00:00Z"), "2026-02-01T01:00:00Z": (35.0, None)}
+    corrected = next(s for s in report.sections if s.section == "shareholdings")
+    assert corrected.outcomes == {"corrected": 1, "unchanged": 5}
 
 
 class _Crash(Exception):
     pass
 
 
-def _crash_after(store: GraphStore, edge_batches: int) -> None:
+def _crash_after(store: GraphStore, change_sets: int) -> None:
     """Make the store fail part-way through the load, as a killed loader would stop."""
-    original = store.write_edges
+    original = store.apply
     calls = {"n": 0}
 
-    def failing(records: list[EdgeRecord]) -> None:
+    def failing(changes: ChangeSet) -> None:
         calls["n"] += 1
-        if calls["n"] > edge_batches:
+        if calls["n"] > change_sets:
             raise _Crash
-        original(records)
+        original(changes)
 
-    store.write_edges = failing  # type: ignore[method-assign,assignment]
+    store.apply = failing  # type: ignore[method-assign]
 
 
 def test_interrupted_load_then_rerun_equals_clean_load(
     store: GraphStore, handmade_dir: Path, tmp_path: Path
 ) -> None:
-    _crash_after(store, edge_batches=3)
+    _crash_after(store, change_sets=3)
     with pytest.raises(_Crash):
         _load(store, handmade_dir, tmp_path, batch_size=2)
-    del store.write_edges  # type: ignore[method-assign]
+    del store.apply  # type: ignore[method-assign]
     _load(store, handmade_dir, tmp_path, batch_size=2)
     assert _counts(store) == EXPECTED_COUNTS
     clean = MemoryStore(None)
@@ -255,26 +265,6 @@ def test_enterprise_party_must_exist(store: GraphStore, handmade_dir: Path, tmp_
         assert store.counts().edges["CHATTEL_MORTGAGE"] == 1
 
 
-def test_row_with_extra_cells_is_refused_alone(
-    store: GraphStore, handmade_dir: Path, tmp_path: Path
-) -> None:
-    (handmade_dir / "penalties.csv").write_text(
-        "enterprise,doc_no,decided_on\n"
-        f"{E1},A-1,2020-01-01\n"
-        f"{E1},A-2,2020-01-02,stray,cells\n"
-        f"{E2},A-3,2020-01-03,\n",
-        encoding="utf-8",
-    )
-    report = _load(store, handmade_dir, tmp_path)
-    penalties = next(s for s in report.sections if s.section == "penalties")
-    assert (penalties.rows, penalties.loaded, penalties.rejected) == (3, 2, 1)
-    refused = [f for f in read_findings(tmp_path / "rejects.csv") if f.file == "penalties.csv"]
-    assert [(f.row, f.reason) for f in refused] == [
-        (3, "2 cell(s) beyond the header's 3 columns")
-    ]
-    assert store.get_node("A-3") is not None, "an empty trailing cell is not a fault"
-
-
 def test_amounts_in_yuan_and_wan() -> None:
     from credgraph.loaders.normalize import parse_amount
 
@@ -286,15 +276,21 @@ def test_amounts_in_yuan_and_wan() -> None:
         parse_amount("100 dollars")
 
 
-def test_relationship_key_with_new_endpoints_moves(store: GraphStore) -> None:
-    """A corrected registration (same key, other parties) replaces the old link in both stores."""
-    from credgraph.graph.records import NodeRecord
-
-    store.ensure_schema()
-    store.write_nodes([NodeRecord("Enterprise", e, {"name": e}) for e in (E1, E2, E3)])
-    store.write_edges([EdgeRecord("CHATTEL_MORTGAGE", "DY9", E1, E2, {"start": "2020-01-01"})])
-    store.write_edges([EdgeRecord("CHATTEL_MORTGAGE", "DY9", E1, E3, {"start": "2020-02-01"})])
-    assert store.counts().edges == {"CHATTEL_MORTGAGE": 1}
+def test_relationship_key_with_new_endpoints_moves(store: GraphStore, tmp_path: Path) -> None:
+    """A corrected registration (same key, other parties) takes over from the old link; the old
+    version is kept, retired at the correction's recorded time."""
+    firms = "uscc,name\n" + "".join(f"{e},{e}公司\n" for e in (E1, E2, E3))
+    mortgage = ("reg_no,mortgagor,mortgagor_type,mortgagor_name,mortgagee,mortgagee_type,"
+                "mortgagee_name,registered_on\nDY9,{a},enterprise,甲,{b},enterprise,乙,{day}\n")
+    for extract, b, day in (("2024-01-01", E2, "2020-01-01"), ("2024-02-01", E3, "2020-02-01")):
+        folder = tmp_path / extract
+        load_sections(store, folder, {"manifest": f"extracted_at: {extract}T08:00:00+08:00\n",
+                                      "enterprises": firms,
+                                      "chattel_mortgages": mortgage.format(a=E1, b=b, day=day)})
+    assert store.counts().edges == {"CHATTEL_MORTGAGE": 2}
     moved = store.get_edge("CHATTEL_MORTGAGE", "DY9")
     assert moved is not None
     assert (moved["source"], moved["target"], moved["start"]) == (E1, E3, "2020-02-01")
+    assert moved["rec"] == "2024-02-01T00:00:00Z"
+    earlier = store.snapshot().edges[("CHATTEL_MORTGAGE", "DY9", "2024-01-01T00:00:00Z")]
+    assert earlier[:2] == (E1, E2) and earlier[2]["ret"] == "2024-02-01T00:00:00Z"

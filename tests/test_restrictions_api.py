@@ -11,8 +11,9 @@ from starlette.testclient import TestClient
 
 from credgraph.api.app import create_app
 from credgraph.graph.store import GraphStore
+from credgraph.queries.restrictions.rules import Certainty
 from credgraph.settings import Settings
-from tests.test_restrictions import WORLD
+from tests.test_restrictions import SCAN, SCAN_DAY, WORLD
 
 E = WORLD.enterprises
 
@@ -51,7 +52,7 @@ def ask(client: TestClient, query: str, **variables: Any) -> dict[str, Any]:
 
 
 def test_contract_selection(client: TestClient) -> None:
-    body = ask(client, CONTRACT, p="DIR1", e=E["C"], d="2024-06-15")
+    body = ask(client, CONTRACT, p="DIR1", e=E["C"], d=SCAN_DAY)
     assert "errors" not in body, body["errors"]
     data = body["data"]
     check = data["disqualificationCheck"]
@@ -69,7 +70,7 @@ def test_contract_selection(client: TestClient) -> None:
         (E["C"], "DIRECTOR", "VOID"), (E["D"], "CHAIR", "MUST_REMOVE")]
     assert data["appointmentCheck"] == {"allowed": False, "hits": [{"ruleId": "CL178-3"}]}
     scan = data["disqualificationScan"]
-    assert scan["totalCount"] == 17
+    assert scan["totalCount"] == len(SCAN)
     assert len(scan["edges"]) == 10 and scan["pageInfo"]["hasNextPage"] is True
     persons = [e["node"]["person"]["id"] for e in scan["edges"]]
     assert persons == sorted(persons)
@@ -92,10 +93,10 @@ def test_scan_pages_and_certainty_filter(client: TestClient) -> None:
     seen: list[tuple[str, str, str]] = []
     after = None
     while True:
-        body = ask(client, PAGE, d="2024-06-15", after=after)
+        body = ask(client, PAGE, d=SCAN_DAY, after=after)
         assert "errors" not in body, body
         scan = body["data"]["disqualificationScan"]
-        assert scan["totalCount"] == 17
+        assert scan["totalCount"] == len(SCAN)
         for edge in scan["edges"]:
             node = edge["node"]
             seen.append((node["person"]["id"], node["ruleId"], node["appointment"]["role"]))
@@ -104,9 +105,9 @@ def test_scan_pages_and_certainty_filter(client: TestClient) -> None:
         if not scan["pageInfo"]["hasNextPage"]:
             break
         after = scan["pageInfo"]["endCursor"]
-    assert len(seen) == len(set(seen)) == 17
-    candidates = ask(client, PAGE, d="2024-06-15", c="CANDIDATE")["data"]["disqualificationScan"]
-    assert candidates["totalCount"] == 5
+    assert len(seen) == len(set(seen)) == len(SCAN)
+    candidates = ask(client, PAGE, d=SCAN_DAY, c="CANDIDATE")["data"]["disqualificationScan"]
+    assert candidates["totalCount"] == sum(row[2] is Certainty.CANDIDATE for row in SCAN) == 6
     assert {e["node"]["certainty"] for e in candidates["edges"]} == {"CANDIDATE"}
 
 
@@ -114,7 +115,8 @@ EXTRA = """
 query Extra($p: ID!, $e: ID!, $d: Date) {
   disqualificationCheck(personId: $p, asOf: $d) {
     person { id name } asOf
-    hits { ruleId certainty note lastRestrictedDay barredRoles
+    hits { ruleId certainty note noteZh noteEn title titleZh titleEn citation citationZh
+           lastRestrictedDay barredRoles
            law { law article version inForceFrom inForceTo }
            trigger { kind id subjectId reason removedOn removalReason liablePersonIds }
            evidence { fact id summary provenance { srcFile srcRow batchId loadedAt } } } }
@@ -131,7 +133,11 @@ def test_hit_details(client: TestClient) -> None:
     assert check["person"] == {"id": "SILR5", "name": "姓名SILR5"}
     (hit,) = check["hits"]
     assert hit["ruleId"] == "EIP-18" and hit["certainty"] == "CANDIDATE"
-    assert "SAMR Order 44" in hit["note"]
+    assert "other than false disclosure" in hit["note"] and hit["note"] == hit["noteEn"]
+    assert "虚假公示以外的情形" in hit["noteZh"] and "经营异常名录届满3年" in hit["noteZh"]
+    assert hit["titleZh"].startswith("被列入严重违法失信名单的企业的法定代表人、负责人")
+    assert hit["title"] == hit["titleEn"] and hit["titleEn"].startswith("legal representative")
+    assert "Art.18, 2024 text" in hit["citation"] and "第18条" in hit["citationZh"]
     assert hit["lastRestrictedDay"] == "2027-05-01"
     assert hit["barredRoles"] == ["LEGAL_REPRESENTATIVE", "RESPONSIBLE_PERSON"]
     assert hit["law"] == {"law": "企业信息公示暂行条例", "article": "18", "version": "2024",

@@ -14,11 +14,11 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from credgraph.exc import BadInputError, DatasetError
+from credgraph.exc import BadInputError, DatasetError, EmptyStoreError
 from credgraph.graph.memory import MemoryStore
 from credgraph.graph.store import GraphStore
 from credgraph.loaders.normalize import parse_roles
-from credgraph.screen import OUTPUT_COLUMNS, Decision, screen_file
+from credgraph.screen import OUTPUT_COLUMNS, Decision, require_loaded, screen_file
 from tests.analyses import check_appointment, over
 from tests.test_restrictions import WORLD, uscc
 
@@ -28,13 +28,13 @@ BAD_USCC = "91350211M00013FA1N"
 HAND = [
     # person, enterprise, role, date -> decision, rule ids
     (["EMB", E["A"], "director", "2023-01-01"], "refused", "CL178-2"),
-    (["EMB", E["Y"], "legal_representative", "2023-01-01"], "allowed", ""),
+    (["EMB", E["Y"], "legal_representative", "2023-01-01"], "refused", "MER-12"),
     (["MGR1", E["X"], "董事", "2024-01-01"], "needs_review", "CL178-3"),
     (["PROB", E["X"], "董事长兼总经理", "2025-01-01"], "refused", "CL178-2"),
     (["PROB", E["X"], "执行事务合伙人", "2025-01-01"], "allowed", ""),
     (["PROB", E["X"], "法定代表人", "2025-01-01"], "refused", "MER-12"),
     (["SILR1", E["SI1"], "法定代表人", "2024-01-01"], "allowed", ""),
-    (["SILR1", E["A"], "legal_representative", "2024/01/01"], "refused", "EIP-18"),
+    (["SILR2", E["A"], "legal_representative", "2024/01/01"], "refused", "EIP-18"),
     (["LR2", E["A"], "法定代表人", "2023年1月1日"], "needs_review", "MER-12"),
     (["EMB", BAD_USCC, "director", "2023-01-01"], "invalid", ""),
     (["NOBODY", E["A"], "director", "2023-01-01"], "invalid", ""),
@@ -42,7 +42,7 @@ HAND = [
     (["EMB", E["A"], "director", ""], "allowed", ""),  # checked on --as-of, the day after
     (["EMB", E["A"], "director", "2021-02-30"], "invalid", ""),
     (["", E["A"], "director", "2023-01-01"], "invalid", ""),
-    (["DEBT2", uscc(900), "cfo", "2024-01-01"], "refused", "CL178-5"),
+    (["DEBT2", uscc(900), "cfo", "2024-07-01"], "needs_review", "CL178-5"),
 ]
 AS_OF = "2025-03-11"
 
@@ -84,11 +84,13 @@ def test_hand_checked_decisions(store: GraphStore, tmp_path: Path) -> None:
     assert "personally liable" in reasons[4]
     assert rows[12]["checked_on"] == AS_OF and rows[7]["checked_on"] == "2024-01-01"
     assert report.rows == len(HAND)
-    assert report.counts == {Decision.ALLOWED: 4, Decision.REFUSED: 5,
-                             Decision.NEEDS_REVIEW: 2, Decision.INVALID: 5}
+    assert report.counts == {Decision.ALLOWED: 3, Decision.REFUSED: 5,
+                             Decision.NEEDS_REVIEW: 3, Decision.INVALID: 5}
     summary = openpyxl.load_workbook(out, read_only=True)["summary"]
     assert {d: n for d, n in summary.iter_rows(min_row=2, values_only=True)} == {
-        "allowed": 4, "refused": 5, "needs_review": 2, "invalid": 5}
+        "allowed": 3, "refused": 5, "needs_review": 3, "invalid": 5}
+    titles = {int(r["row"]): r["rule_titles"] for r in rows}
+    assert titles[2].startswith("sentenced for embezzlement") and titles[6] == ""
 
 
 ROLES = ["director", "董事", "监事", "legal_representative", "法定代表人", "总经理", "cfo",
@@ -179,11 +181,39 @@ def test_screen_command(tmp_path: Path) -> None:
         writer.writerow(["人员编号", "企业统一社会信用代码", "职务", "任职日期"])
         writer.writerows(cells for cells, _, _ in HAND)
     out = tmp_path / "decisions.csv"
-    result = _run(["screen", str(source), "--as-of", AS_OF, "--out", str(out)], tmp_path)
+    result = _run(["screen", str(source), "--as-of", AS_OF, "--out", str(out), "--lang", "zh"],
+                  tmp_path)
     assert result.returncode == 0, result.stderr
-    assert [r["decision"] for r in _read(out)] == [decision for _, decision, _ in HAND]
+    rows = _read(out)
+    assert [r["decision"] for r in rows] == [decision for _, decision, _ in HAND]
+    assert rows[0]["rule_titles"].startswith("因贪污、贿赂、侵占财产、挪用财产")
+    assert "确定：《中华人民共和国公司法》（2018年文本" in rows[0]["reasons"]
+    assert "限制期 2020-03-10 至 2025-03-10" in rows[0]["reasons"]
+    assert "决定未载明此人负有个人责任" in rows[2]["reasons"]
     assert "refused" in result.stdout and "decisions written to" in result.stdout
     bad = _run(["screen", str(source), "--out", str(tmp_path / "d.txt")], tmp_path)
     assert bad.returncode == 2 and ".csv or .xlsx" in bad.stderr
     missing = _run(["screen", str(tmp_path / "nope.csv"), "--out", str(out)], tmp_path)
     assert missing.returncode == 2 and "no such file" in missing.stderr
+
+
+def test_screen_refuses_an_empty_or_missing_store(tmp_path: Path) -> None:
+    """No store file (nothing loaded yet) and a store file with nothing in it: a clear
+    message and exit 2, not a decision file of invalid rows."""
+    source = tmp_path / "proposed.csv"
+    source.write_text(f"person_id,uscc,role,date\nEMB,{E['A']},director,2023-01-01\n",
+                      encoding="utf-8")
+    out = tmp_path / "decisions.csv"
+    missing = _run(["screen", str(source), "--as-of", AS_OF, "--out", str(out)], tmp_path)
+    assert missing.returncode == 2, missing.stdout
+    assert "no enterprise and no person" in missing.stderr
+    assert str(tmp_path / "data" / "graph.credgraph") in missing.stderr
+    assert not out.exists()
+    empty = MemoryStore(tmp_path / "data" / "graph.credgraph")
+    empty.commit()
+    assert (tmp_path / "data" / "graph.credgraph").is_file()
+    again = _run(["screen", str(source), "--as-of", AS_OF, "--out", str(out)], tmp_path)
+    assert again.returncode == 2 and "load a dataset first" in again.stderr
+    assert not out.exists()
+    with pytest.raises(EmptyStoreError):
+        require_loaded(MemoryStore())

@@ -1,24 +1,44 @@
 """The ASGI application: GraphQL (with GraphiQL) at /graphql, map exports at /export, the web
-explorer at /."""
+explorer at /, the probes /healthz (the process answers) and /readyz (the store answers).
+
+Every request passes the guard (credgraph.api.middleware: sign-in, limits, deadline)
+and every field the access extension (credgraph.api.access: roles, masking, audit).
+"""
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from importlib import resources
 from pathlib import Path
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 from strawberry.asgi import GraphQL
 
+from credgraph.api.access import RequestAccess
+from credgraph.api.audit import AuditEvent, AuditLog
+from credgraph.api.auth import ANONYMOUS, Authenticator, Principal, access_for
 from credgraph.api.context import Context, make_context
 from credgraph.api.export import export_route
+from credgraph.api.limits import RateLimits, WorkerPool
+from credgraph.api.logs import REQUEST_ID
+from credgraph.api.middleware import Guard
+from credgraph.api.roles import RoleTable, load_roles
 from credgraph.api.schema import build_schema
+from credgraph.exc import StoreError
 from credgraph.graph.store import GraphStore
 from credgraph.queries.analyses import Analyses, analyses_for
 from credgraph.settings import Settings
+
+READY_TIMEOUT_SECONDS = 3.0
 
 LANDING = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>credgraph</title></head>
@@ -30,14 +50,35 @@ LANDING = """<!doctype html>
 
 
 class CredgraphGraphQL(GraphQL[Context, None]):
-    """Strawberry's ASGI app with a fresh context (and DataLoaders) per request."""
+    """Strawberry's ASGI app with a fresh context (DataLoaders, the caller) per request.
+
+    Queries come as JSON POSTs only: a GET or a form post could be sent cross-site by any
+    web page, a JSON POST only after the browser's CORS check.
+    """
 
     def __init__(self, analyses: Analyses, settings: Settings) -> None:
-        super().__init__(build_schema(settings), graphql_ide="graphiql")
+        schema = build_schema(settings)
+        super().__init__(schema, graphql_ide="graphiql", allow_queries_via_get=False)
         self.analyses, self.settings = analyses, settings
+        self.roles: RoleTable = load_roles(schema._schema)
+        self.audit = AuditLog(settings.audit_path)
 
     async def get_context(self, request: Request | object, response: Response | object) -> Context:
-        return make_context(self.analyses, self.settings)
+        scope = request.scope if isinstance(request, Request) else {}
+        principal: Principal = scope.get("state", {}).get("principal", ANONYMOUS)
+        event = AuditEvent(request=REQUEST_ID.get() or "", who=principal.subject,
+                           role=principal.role)
+        access = RequestAccess(principal, self.roles[principal.role], self.audit, event)
+        return make_context(self.analyses, self.settings, access)
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        """GraphiQL as built with the explorer (graphiql.html), never Strawberry's CDN page:
+        the console works offline and tells no third party that the API was opened."""
+        folder = static_dir()
+        page = folder / "graphiql.html" if folder is not None else None
+        if page is None or not page.is_file():
+            return PlainTextResponse("GraphiQL is not built here: POST queries to /graphql.", 404)
+        return HTMLResponse(page.read_text(encoding="utf-8"))
 
 
 def static_dir() -> Path | None:
@@ -54,18 +95,58 @@ async def _health(_: Request) -> Response:
     return JSONResponse({"status": "ok"})
 
 
-def create_app(store: GraphStore, settings: Settings) -> Starlette:
-    """The credgraph web application over an open store: one set of analyses for every request."""
+def _readiness(store: GraphStore) -> Route:
+    async def ready(_: Request) -> Response:
+        try:
+            await asyncio.wait_for(asyncio.to_thread(store.ping), READY_TIMEOUT_SECONDS)
+        except (StoreError, TimeoutError):
+            return JSONResponse({"status": "unavailable", "store": store.kind.value},
+                                status_code=503, headers={"retry-after": "5"})
+        return JSONResponse({"status": "ready", "store": store.kind.value})
+
+    return Route("/readyz", ready, methods=["GET"])
+
+
+def create_app(store: GraphStore, settings: Settings, authenticator: Authenticator | None = None,
+               allowed_hosts: Sequence[str] | None = None) -> Starlette:
+    """The credgraph web application over an open store: one set of analyses for every request.
+
+    `authenticator` defaults to the settings' sign-in for a loopback server (everyone the
+    local admin when none is configured); `allowed_hosts` limits the Host header (the
+    CLI sets it for the local admin mode, against DNS rebinding).
+    """
     analyses = analyses_for(store)
     graphql = CredgraphGraphQL(analyses, settings)
+    pool = WorkerPool(settings.api_workers, settings.api_max_requests)
     routes: list[BaseRoute] = [
         Route("/graphql", graphql, methods=["GET", "POST"]),
-        Route("/export", export_route(analyses), methods=["GET"]),
+        Route("/export", export_route(analyses, graphql.roles, graphql.audit), methods=["GET"]),
         Route("/healthz", _health, methods=["GET"]),
+        _readiness(store),
     ]
     folder = static_dir()
     if folder is not None:
         routes.append(Mount("/", StaticFiles(directory=folder, html=True), name="explorer"))
     else:
         routes.append(Route("/", _landing, methods=["GET"]))
-    return Starlette(routes=routes)
+    origins = list(settings.cors_origins)
+    middleware = [
+        Middleware(CORSMiddleware, allow_origins=origins, allow_methods=["GET", "POST"],
+                   allow_headers=["authorization", "content-type", "x-request-id"],
+                   expose_headers=["x-request-id", "retry-after"], max_age=600),
+        Middleware(Guard, authenticator=authenticator or access_for(settings, graphql.roles.names),
+                   limits=RateLimits(settings.rate_limit_per_key, settings.rate_limit_per_ip),
+                   pool=pool, deadline_seconds=settings.request_deadline_seconds,
+                   origins=frozenset(origins)),
+    ]
+    if allowed_hosts is not None:
+        middleware.insert(0, Middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts)))
+
+    @asynccontextmanager
+    async def lifespan(_: Starlette) -> AsyncIterator[None]:
+        yield
+        pool.close()
+
+    app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
+    app.state.pool = pool
+    return app

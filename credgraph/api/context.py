@@ -5,13 +5,18 @@ DataLoaders built fresh for each request.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+import contextvars
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import strawberry
 from strawberry.dataloader import DataLoader
 
+from credgraph import deadline
+from credgraph.api.access import RequestAccess
+from credgraph.api.limits import current_lane
+from credgraph.exc import DeadlineExceededError
 from credgraph.queries.analyses import Analyses
 from credgraph.queries.links.results import Neighbourhood
 from credgraph.queries.time import Moment
@@ -21,24 +26,84 @@ T = TypeVar("T")
 
 
 async def in_thread(call: Callable[[], T]) -> T:
-    """Run a blocking store call off the event loop, so one slow query does not stall others."""
-    return await asyncio.to_thread(call)
+    """Run a blocking store call off the event loop, so one slow query does not stall others.
+
+    It runs on the server's bounded worker pool, one call of a request at a time, with
+    the request's context, so the call sees the request's deadline (credgraph.deadline);
+    past the deadline the caller gets DeadlineExceededError at once and the call stops at
+    its next check.
+    """
+    lane = current_lane()
+    budget = deadline.current()
+    loop = asyncio.get_running_loop()
+    if lane is None:
+        return await loop.run_in_executor(None, contextvars.copy_context().run, call)
+
+    async def run() -> T:
+        async with lane.turn:
+            if budget is not None:
+                budget.check()
+            return await loop.run_in_executor(lane.pool.executor,
+                                              contextvars.copy_context().run,
+                                              lane.pool.tracked(call))
+
+    if budget is None:
+        return await run()
+    try:
+        return await asyncio.wait_for(run(), timeout=max(budget.remaining(), 0.0))
+    except TimeoutError:
+        budget.cancel(f"the request ran past its deadline of {budget.seconds:g} s and was "
+                      "stopped")
+        raise DeadlineExceededError(budget.reason) from None
+
+
+Version = Mapping[str, Any]
+"""A fact version's properties as a backend returns them."""
 
 
 @dataclass
 class Loaders:
-    """Per-request batching and caching of detail lookups (no cross-request staleness)."""
+    """Per-request batching and caching of detail lookups (no cross-request staleness).
+
+    Valid time does not change what they fetch (each field filters by its own day), so one
+    loader per recorded time serves every day asked about.
+    """
 
     analyses: Analyses
     _neighbourhoods: dict[str | None, DataLoader[str, Neighbourhood | None]] = field(
         default_factory=dict)
+    _versions: dict[str | None, DataLoader[tuple[str, str], list[Version]]] = field(
+        default_factory=dict)
+    _objections: dict[str | None, DataLoader[str, list[Version]]] = field(default_factory=dict)
+
+    def versions(self, at: Moment) -> DataLoader[tuple[str, str], list[Version]]:
+        """Every version of facts (section, key) recorded by `at.known`."""
+        loader = self._versions.get(at.known)
+        if loader is None:
+            backend = self.analyses.backend
+
+            async def load(keys: list[tuple[str, str]]) -> list[list[Version]]:
+                found = await in_thread(lambda: backend.fact_versions(keys, at))
+                return [found.get(key, []) for key in keys]
+
+            loader = self._versions[at.known] = DataLoader(load_fn=load)
+        return loader
+
+    def objections(self, at: Moment) -> DataLoader[str, list[Version]]:
+        """The objections known at `at.known` about facts (`section:key`)."""
+        loader = self._objections.get(at.known)
+        if loader is None:
+            backend = self.analyses.backend
+
+            async def load(keys: list[str]) -> list[list[Version]]:
+                found = await in_thread(lambda: backend.objections(keys, at))
+                return [found.get(key, []) for key in keys]
+
+            loader = self._objections[at.known] = DataLoader(load_fn=load)
+        return loader
 
     def neighbourhood(self, at: Moment) -> DataLoader[str, Neighbourhood | None]:
-        """Detail sections of nodes as recorded at `at.known`, batched across the response.
-
-        Valid time does not change what is fetched (each field filters by its own day), so
-        one loader per recorded time serves every day asked about.
-        """
+        """Detail sections of nodes as recorded at `at.known`, batched across the response."""
         loader = self._neighbourhoods.get(at.known)
         if loader is None:
             links = self.analyses.links
@@ -56,10 +121,12 @@ class Context:
     analyses: Analyses
     settings: Settings
     loaders: Loaders
+    access: RequestAccess
 
 
-def make_context(analyses: Analyses, settings: Settings) -> Context:
-    return Context(analyses=analyses, settings=settings, loaders=Loaders(analyses))
+def make_context(analyses: Analyses, settings: Settings, access: RequestAccess) -> Context:
+    return Context(analyses=analyses, settings=settings, loaders=Loaders(analyses),
+                   access=access)
 
 
 Info = strawberry.Info[Context, None]

@@ -23,16 +23,27 @@ from graphql import (
 )
 from strawberry.extensions import SchemaExtension
 
-from credgraph.exc import BadInputError, NotFoundError, StoreError
+from credgraph.exc import (
+    BadInputError,
+    DeadlineExceededError,
+    ForbiddenError,
+    NotFoundError,
+    StoreError,
+)
 
 BAD_USER_INPUT = "BAD_USER_INPUT"
 NOT_FOUND = "NOT_FOUND"
 VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
+FORBIDDEN = "FORBIDDEN"
+DEADLINE_EXCEEDED = "DEADLINE_EXCEEDED"
+QUERY_TOO_COSTLY = "QUERY_TOO_COSTLY"
 SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE"
 INTERNAL = "INTERNAL_SERVER_ERROR"
 
-CLIENT_ERRORS = frozenset({BAD_USER_INPUT, NOT_FOUND, VALIDATION_FAILED})
-"""Codes of errors the client caused: answered, not logged as server faults."""
+CLIENT_ERRORS = frozenset({BAD_USER_INPUT, NOT_FOUND, VALIDATION_FAILED, FORBIDDEN,
+                           DEADLINE_EXCEEDED, QUERY_TOO_COSTLY})
+"""Codes of errors that are no server fault (the client's request, or its deadline):
+answered, not logged with a traceback."""
 
 
 def raise_bad_input(message: str) -> NoReturn:
@@ -68,6 +79,10 @@ def error_code(error: GraphQLError) -> str:
             return BAD_USER_INPUT
         if isinstance(cause, NotFoundError):
             return NOT_FOUND
+        if isinstance(cause, ForbiddenError):
+            return FORBIDDEN
+        if isinstance(cause, DeadlineExceededError):
+            return DEADLINE_EXCEEDED
         if isinstance(cause, StoreError):
             return SERVICE_UNAVAILABLE
         if isinstance(cause, GraphQLError) and cause is not error:

@@ -12,7 +12,7 @@ from credgraph.api.context import Info, in_thread
 from credgraph.api.types.base import described
 from credgraph.api.types.enums import Relation
 from credgraph.api.types.explore import Neighbourhood, NeighbourPage
-from credgraph.api.types.scalars import Date, moment
+from credgraph.api.types.scalars import Date, DateTime, moment
 
 
 def _types(relations: list[Relation] | None) -> list[str] | None:
@@ -32,8 +32,9 @@ class ExploreQuery:
         max_nodes: int = 500,
         hub_degree: int = 50,
         as_of: Date | None = None,
+        known_at: DateTime | None = None,
     ) -> Neighbourhood:
-        explorer, at = info.context.analyses.explorer, moment(as_of)
+        explorer, at = info.context.analyses.explorer, moment(as_of, known_at)
         view = await in_thread(lambda: explorer.neighbourhood(
             id, at, hops, _types(relations), max_nodes, hub_degree))
         return Neighbourhood.from_record(view)
@@ -48,8 +49,9 @@ class ExploreQuery:
         first: int = 50,
         hub_degree: int = 50,
         as_of: Date | None = None,
+        known_at: DateTime | None = None,
     ) -> NeighbourPage:
-        explorer, at = info.context.analyses.explorer, moment(as_of)
+        explorer, at = info.context.analyses.explorer, moment(as_of, known_at)
         page = await in_thread(lambda: explorer.neighbours(
             id, at, _types(relations), offset, first, hub_degree))
         return NeighbourPage.from_record(page)

@@ -20,8 +20,10 @@ from credgraph.api.types.restrictions import (
     DisqualificationCheck,
     DisqualificationConnection,
 )
-from credgraph.api.types.scalars import Date, moment
+from credgraph.api.types.scalars import Date, DateTime, moment
 from credgraph.queries.restrictions import engine, rules, service
+
+rules.load_rules()  # a malformed rules.yaml stops the server at start, naming file and key
 
 
 def _named(hits: Iterable[engine.Hit], day: str) -> list[str]:
@@ -40,8 +42,10 @@ class RestrictionQuery:
     @described("Whether a person is barred from posts on asOf (docs/restriction-rules.md), "
                "with the hits in force then.")
     async def disqualification_check(self, info: Info, person_id: strawberry.ID,
-                                     as_of: Date | None = None) -> DisqualificationCheck:
-        analyses, at = info.context.analyses, moment(as_of)
+                                     as_of: Date | None = None,
+                                     known_at: DateTime | None = None
+                                     ) -> DisqualificationCheck:
+        analyses, at = info.context.analyses, moment(as_of, known_at)
 
         def run() -> DisqualificationCheck:
             check = analyses.restrictions.check_person(person_id, at)
@@ -53,8 +57,9 @@ class RestrictionQuery:
     @described("Whether the person may be appointed to the role at the enterprise on date, "
                "and the hits that forbid it.")
     async def appointment_check(self, info: Info, person_id: strawberry.ID, uscc: strawberry.ID,
-                                role: Role, date: Date | None = None) -> AppointmentCheck:
-        analyses, at = info.context.analyses, moment(date)
+                                role: Role, date: Date | None = None,
+                                known_at: DateTime | None = None) -> AppointmentCheck:
+        analyses, at = info.context.analyses, moment(date, known_at)
 
         def run() -> AppointmentCheck:
             decision = analyses.restrictions.check_appointment(person_id, uscc, role.value, at)
@@ -69,11 +74,12 @@ class RestrictionQuery:
         self,
         info: Info,
         as_of: Date | None = None,
+        known_at: DateTime | None = None,
         first: int = 100,
         after: str | None = None,
         certainty: Certainty | None = None,
     ) -> DisqualificationConnection:
-        analyses, at = info.context.analyses, moment(as_of)
+        analyses, at = info.context.analyses, moment(as_of, known_at)
         wanted = rules.Certainty(certainty.value) if certainty is not None else None
 
         def run() -> DisqualificationConnection:

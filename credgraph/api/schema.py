@@ -16,6 +16,8 @@ from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDept
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
+from credgraph.api.access import AccessControl
+from credgraph.api.audit_query import AuditQuery
 from credgraph.api.context import Info, in_thread
 from credgraph.api.errors import CLIENT_ERRORS, ErrorCodes, error_code
 from credgraph.api.explore import ExploreQuery
@@ -25,7 +27,7 @@ from credgraph.api.types.entities import ENTITY_TYPES, Enterprise, Person
 from credgraph.api.types.enums import ListType
 from credgraph.api.types.links import Exposure, Path, PersonFirm, SearchHit
 from credgraph.api.types.ownership import OwnershipChain, OwnershipDirection, UltimateOwner
-from credgraph.api.types.scalars import DATE_SCALAR, Date, moment
+from credgraph.api.types.scalars import DATE_SCALAR, Date, DateTime, moment
 from credgraph.queries.links.results import Direction
 from credgraph.settings import Settings
 
@@ -35,30 +37,34 @@ DEFAULT_LISTS = (ListType("serious_illegal"),)
 @strawberry.type
 class LinkQuery:
     @described("Enterprises, persons and other holders by name fragment, USCC or person id.")
-    async def search(self, info: Info, text: str, first: int = 20) -> list[SearchHit]:
-        links, at = info.context.analyses.links, moment(None)
+    async def search(self, info: Info, text: str, first: int = 20,
+                     known_at: DateTime | None = None) -> list[SearchHit]:
+        links, at = info.context.analyses.links, moment(None, known_at)
         hits = await in_thread(lambda: links.search(text, at, first))
         return [SearchHit.from_record(h, at) for h in hits]
 
     @described("An enterprise by USCC (or legacy registration number) as it stood on asOf.")
     async def enterprise(self, info: Info, uscc: strawberry.ID,
-                         as_of: Date | None = None) -> Enterprise:
-        links, at = info.context.analyses.links, moment(as_of)
+                         as_of: Date | None = None,
+                         known_at: DateTime | None = None) -> Enterprise:
+        links, at = info.context.analyses.links, moment(as_of, known_at)
         around = await in_thread(lambda: links.enterprise(uscc, at))
         info.context.loaders.neighbourhood(at).prime(around.node.id, around)
         return Enterprise.from_record(around.node.props, at)
 
     @described("A person by person id; the id number is masked.")
     async def person(self, info: Info, person_id: strawberry.ID,
-                     as_of: Date | None = None) -> Person:
-        links, at = info.context.analyses.links, moment(as_of)
+                     as_of: Date | None = None,
+                     known_at: DateTime | None = None) -> Person:
+        links, at = info.context.analyses.links, moment(as_of, known_at)
         found = await in_thread(lambda: links.person(person_id, at))
         return Person.from_record(found.props, at)
 
     @described("Every firm the person is linked to, directly or through holding companies.")
     async def person_firms(self, info: Info, person_id: strawberry.ID, as_of: Date | None = None,
-                           include_history: bool = False) -> list[PersonFirm]:
-        links, at = info.context.analyses.links, moment(as_of)
+                           include_history: bool = False,
+                           known_at: DateTime | None = None) -> list[PersonFirm]:
+        links, at = info.context.analyses.links, moment(as_of, known_at)
         firms = await in_thread(lambda: links.person_firms(person_id, at, include_history))
         return [PersonFirm.from_record(f, at) for f in firms]
 
@@ -71,8 +77,9 @@ class LinkQuery:
         lists: list[ListType] = DEFAULT_LISTS,  # type: ignore[assignment]
         max_degree: int = 200,
         as_of: Date | None = None,
+        known_at: DateTime | None = None,
     ) -> Exposure:
-        links, at = info.context.analyses.links, moment(as_of)
+        links, at = info.context.analyses.links, moment(as_of, known_at)
         wanted = [item.value for item in lists]
         found = await in_thread(
             lambda: links.blacklist_exposure(id, at, max_hops, wanted, max_degree)
@@ -89,8 +96,9 @@ class LinkQuery:
         first: int = 10,
         max_degree: int = 200,
         as_of: Date | None = None,
+        known_at: DateTime | None = None,
     ) -> list[Path]:
-        links, at = info.context.analyses.links, moment(as_of)
+        links, at = info.context.analyses.links, moment(as_of, known_at)
         found = await in_thread(
             lambda: links.paths(from_id, to_id, at, max_hops, first, max_degree)
         )
@@ -105,8 +113,9 @@ class LinkQuery:
         max_depth: int = 10,
         min_percent: float = 0.0,
         as_of: Date | None = None,
+        known_at: DateTime | None = None,
     ) -> OwnershipChain:
-        links, at = info.context.analyses.links, moment(as_of)
+        links, at = info.context.analyses.links, moment(as_of, known_at)
         way = Direction(direction.value)
         found = await in_thread(
             lambda: links.ownership_chain(uscc, at, way, max_depth, min_percent)
@@ -115,14 +124,27 @@ class LinkQuery:
 
     @described("Natural persons and state or unknown owners with effective percent >= threshold.")
     async def ultimate_owners(self, info: Info, uscc: strawberry.ID, threshold: float = 25.0,
-                              as_of: Date | None = None) -> list[UltimateOwner]:
-        links, at = info.context.analyses.links, moment(as_of)
+                              as_of: Date | None = None,
+                              known_at: DateTime | None = None) -> list[UltimateOwner]:
+        links, at = info.context.analyses.links, moment(as_of, known_at)
         found = await in_thread(lambda: links.ultimate_owners(uscc, at, threshold))
         return [UltimateOwner.from_record(o, at) for o in found]
 
 
-QUERY_TYPES: tuple[type, ...] = (LinkQuery, RestrictionQuery, ExploreQuery)
-"""The parts merged into the root Query: links, appointment restrictions, the explorer map."""
+@strawberry.type
+class RegisterQuery:
+    @described("A number that grows with every load that changes the graph (a load that "
+               "changes nothing leaves it): cached answers are valid while it stays.")
+    async def data_version(self, info: Info) -> int:
+        backend = info.context.analyses.backend
+        return await in_thread(backend.data_version)
+
+
+QUERY_TYPES: tuple[type, ...] = (LinkQuery, RestrictionQuery, ExploreQuery, RegisterQuery,
+                                  AuditQuery)
+"""The parts merged into the root Query: links, appointment restrictions, the explorer map,
+the register's own state, the audit log. Who may call which is the role table's
+(credgraph.api.roles)."""
 
 
 class CredgraphSchema(strawberry.Schema):
@@ -144,6 +166,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         scalar_overrides={datetime.date: DATE_SCALAR},
         extensions=[
             ErrorCodes,
+            AccessControl,
             partial(QueryDepthLimiter, max_depth=settings.api_max_depth),
             partial(MaxAliasesLimiter, max_alias_count=settings.api_max_aliases),
             partial(MaxTokensLimiter, max_token_count=settings.api_max_tokens),

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from credgraph.graph.store import GraphStore
+from typing import TYPE_CHECKING
+
 from credgraph.settings import Settings, StoreKind
+
+if TYPE_CHECKING:  # the stores pull in their drivers: imported when one is opened
+    from credgraph.graph.store import GraphStore
 
 
 def open_store(settings: Settings) -> GraphStore:
@@ -17,4 +21,4 @@ def open_store(settings: Settings) -> GraphStore:
     return MemoryStore(settings.graph_file)
 
 
-__all__ = ["GraphStore", "open_store"]
+__all__ = ["open_store"]

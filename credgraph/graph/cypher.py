@@ -1,45 +1,59 @@
-"""Cypher for the Neo4j store's writes and schema, built only from declared model names.
+"""Cypher for the Neo4j store's writes, schema and maintenance reads, built only from
+declared model names.
 
 Values always travel as parameters; labels, types and property names come from
-the YAML model and are backtick-quoted by `quote`.
+the YAML model and are backtick-quoted by `quote`. Every fact version is its own
+elements (credgraph.graph.records), so writes only ever CREATE elements, set the
+retraction time of the visible ones, or drop a version replaced within one extract.
 """
 
 from __future__ import annotations
 
-from credgraph.graph.model import ENTITY_LABEL, EdgeSchema, GraphModel, NodeSchema, quote
-
-FULLTEXT_INDEX = "entity_names"
-"""Full-text index over entity names with the CJK analyzer (bigrams find Chinese substrings)."""
-
-_KEEP_LOADED_AT = (
-    "SET {v}.loaded_at = CASE WHEN old_batch IS NOT NULL AND old_batch = row.props.batch_id "
-    "THEN old_loaded ELSE row.props.loaded_at END"
+from credgraph.graph.model import (
+    ENTITY_LABEL,
+    RECORD_LABEL,
+    EdgeSchema,
+    GraphModel,
+    NodeSchema,
+    quote,
 )
+
+FULLTEXT_INDEX = "record_names"
+"""Full-text index over the names in entity records with the CJK analyzer (bigrams find
+Chinese substrings)."""
+
+META_LABEL = "CredgraphMeta"
+"""The one maintenance node: the store's data version."""
 
 
 def schema_statements(model: GraphModel) -> list[str]:
-    """Constraints on every fact key (docs/data-format.md), lookup indexes and the name index."""
+    """Constraints and indexes: unique identities, one element per fact version, lookups by
+    fact key, record owner and declared properties, and the full-text name index."""
     statements = [
         f"CREATE CONSTRAINT entity_id IF NOT EXISTS "
-        f"FOR (n:{quote(ENTITY_LABEL)}) REQUIRE n.id IS UNIQUE"
+        f"FOR (n:{quote(ENTITY_LABEL)}) REQUIRE n.id IS UNIQUE",
+        f"CREATE CONSTRAINT meta_id IF NOT EXISTS "
+        f"FOR (n:{quote(META_LABEL)}) REQUIRE n.id IS UNIQUE",
+        f"CREATE INDEX record_of IF NOT EXISTS FOR (n:{quote(RECORD_LABEL)}) ON (n.of)",
     ]
     for node in model.nodes.values():
-        label = quote(node.label)
-        if not node.entity:
-            statements.append(
-                f"CREATE CONSTRAINT {node.label.lower()}_id IF NOT EXISTS "
-                f"FOR (n:{label}) REQUIRE n.{quote(node.key)} IS UNIQUE"
-            )
+        label, name = quote(node.label), node.label.lower()
+        if node.versioned:
+            statements += [
+                f"CREATE CONSTRAINT {name}_version IF NOT EXISTS FOR (n:{label}) "
+                f"REQUIRE (n.{quote(node.key)}, n.rec) IS UNIQUE",
+                f"CREATE INDEX {name}_fact IF NOT EXISTS FOR (n:{label}) ON (n.fact)",
+            ]
         for prop in node.indexes:
-            statements.append(
-                f"CREATE INDEX {node.label.lower()}_{prop} IF NOT EXISTS "
-                f"FOR (n:{label}) ON (n.{quote(prop)})"
-            )
+            statements.append(f"CREATE INDEX {name}_{prop} IF NOT EXISTS "
+                              f"FOR (n:{label}) ON (n.{quote(prop)})")
     for edge in model.edges.values():
-        statements.append(
-            f"CREATE CONSTRAINT {edge.type.lower()}_key IF NOT EXISTS "
-            f"FOR ()-[r:{quote(edge.type)}]-() REQUIRE r.key IS UNIQUE"
-        )
+        rel, name = quote(edge.type), edge.type.lower()
+        statements += [
+            f"CREATE CONSTRAINT {name}_version IF NOT EXISTS FOR ()-[r:{rel}]-() "
+            "REQUIRE (r.key, r.rec) IS UNIQUE",
+            f"CREATE INDEX {name}_fact IF NOT EXISTS FOR ()-[r:{rel}]-() ON (r.fact)",
+        ]
     labels = "|".join(quote(n.label) for n in model.nodes.values() if n.fulltext)
     props = sorted({p for n in model.nodes.values() for p in n.fulltext})
     statements.append(
@@ -50,57 +64,96 @@ def schema_statements(model: GraphModel) -> list[str]:
     return statements
 
 
-def _node_match(node: NodeSchema) -> str:
-    label = ENTITY_LABEL if node.entity else node.label
-    return f"(n:{quote(label)} {{{quote(node.key)}: row.id}})"
+def _node_element(node: NodeSchema, var: str, fact: str = "row.fact") -> str:
+    return f"({var}:{quote(node.label)} {{fact: {fact}}})"
 
 
-def upsert_nodes(node: NodeSchema) -> str:
-    """Upsert rows `{id, props}` of one label; a re-load keeps the first loaded_at."""
-    return (
-        f"UNWIND $rows AS row MERGE {_node_match(node)} "
-        "WITH n, row, n.batch_id AS old_batch, n.loaded_at AS old_loaded "
-        f"SET n:{quote(node.label)}, n += row.props " + _KEEP_LOADED_AT.format(v="n")
-    )
+def _edge_element(edge: EdgeSchema, var: str, fact: str = "row.fact") -> str:
+    return f"()-[{var}:{quote(edge.type)} {{fact: {fact}}}]->()"
 
 
-def create_placeholders(node: NodeSchema) -> str:
-    """Create nodes a row refers to but no row defines; an existing node is left alone."""
-    return (
-        f"UNWIND $rows AS row MERGE {_node_match(node)} "
-        f"ON CREATE SET n:{quote(node.label)}, n += row.props, n.placeholder = true"
-    )
+def _element(schema: NodeSchema | EdgeSchema, var: str, fact: str = "row.fact") -> str:
+    if isinstance(schema, NodeSchema):
+        return _node_element(schema, var, fact)
+    return _edge_element(schema, var, fact)
 
 
-def upsert_edges(model: GraphModel, edge: EdgeSchema) -> str:
-    """Upsert rows `{key, source, target, props}` of one relationship type.
+def merge_identities(node: NodeSchema) -> str:
+    """Create entities that are missing; identifiers given are set (never values)."""
+    return (f"UNWIND $rows AS row MERGE (n:{quote(ENTITY_LABEL)} {{id: row.id}}) "
+            f"SET n:{quote(node.label)}, n += row.props")
 
-    A key that comes back with other endpoints (a corrected registration) moves:
-    the old relationship is deleted first, as the embedded store does.
-    """
-    source = quote(model.match_label(edge.source))
-    target = quote(model.match_label(edge.target))
-    rel = quote(edge.type)
-    return (
-        f"UNWIND $rows AS row "
-        f"MATCH (a:{source} {{id: row.source}}) MATCH (b:{target} {{id: row.target}}) "
-        f"OPTIONAL MATCH (x)-[moved:{rel} {{key: row.key}}]->(y) WHERE x <> a OR y <> b "
-        "FOREACH (_ IN CASE WHEN moved IS NULL THEN [] ELSE [1] END | DELETE moved) "
-        f"MERGE (a)-[r:{rel} {{key: row.key}}]->(b) "
-        "WITH r, row, r.batch_id AS old_batch, r.loaded_at AS old_loaded "
-        "SET r += row.props " + _KEEP_LOADED_AT.format(v="r")
-    )
+
+def retire(schema: NodeSchema | EdgeSchema) -> str:
+    """Set the retraction time of the visible elements of the facts in `$rows`."""
+    return (f"UNWIND $rows AS row MATCH {_element(schema, 'x')} "
+            "WHERE x.ret IS NULL SET x.ret = row.at")
+
+
+def drop(schema: NodeSchema | EdgeSchema) -> str:
+    """Delete the elements of one version of each fact in `$rows` (replaced in one extract)."""
+    removal = "DETACH DELETE x" if isinstance(schema, NodeSchema) else "DELETE x"
+    return f"UNWIND $rows AS row MATCH {_element(schema, 'x')} WHERE x.rec = row.rec {removal}"
+
+
+def create_nodes(node: NodeSchema) -> str:
+    """Create one node per row `{props}` (a fact version's node; records also get Record)."""
+    labels = quote(node.label) + (f":{quote(RECORD_LABEL)}" if node.record_of else "")
+    return f"UNWIND $rows AS row CREATE (n:{labels}) SET n = row.props"
+
+
+def _end(model: GraphModel, labels: tuple[str, ...], var: str, ref: str) -> str:
+    """Match a relationship end: an entity by id, or the node of the same fact version."""
+    if all(model.node(label).entity for label in labels):
+        return f"MATCH ({var}:{quote(ENTITY_LABEL)} {{id: {ref}}})"
+    node = model.node(model.match_label(labels))
+    return f"MATCH ({var}:{quote(node.label)} {{{quote(node.key)}: {ref}, rec: row.props.rec}})"
+
+
+def create_edges(model: GraphModel, edge: EdgeSchema) -> str:
+    """Create one relationship per row `{source, target, props}` (a fact version's link)."""
+    return (f"UNWIND $rows AS row {_end(model, edge.source, 'a', 'row.source')} "
+            f"{_end(model, edge.target, 'b', 'row.target')} "
+            f"CREATE (a)-[r:{quote(edge.type)}]->(b) SET r = row.props")
+
+
+BUMP_VERSION = f"""
+MERGE (m:{quote(META_LABEL)} {{id: 'store'}}) ON CREATE SET m.data_version = 0
+SET m.data_version = m.data_version + 1
+"""
+"""Raise the data version, in the transaction of the change set that changed facts."""
+
+DATA_VERSION = f"OPTIONAL MATCH (m:{quote(META_LABEL)} {{id: 'store'}}) RETURN m.data_version AS v"
+
+
+def heads(schema: NodeSchema | EdgeSchema) -> str:
+    """The latest version (by recorded time) of each fact in `$facts` among one schema's
+    elements."""
+    return (f"UNWIND $facts AS f CALL (f) {{ MATCH {_element(schema, 'x', 'f')} "
+            "RETURN x ORDER BY x.rec DESC LIMIT 1 } "
+            "RETURN f AS fact, x.rec AS rec, x.ret AS ret, x.h AS h, x.source AS source, "
+            "coalesce(x.placeholder, false) AS placeholder")
+
+
+def visible_facts(schema: NodeSchema | EdgeSchema) -> str:
+    """Facts of one schema's elements supplied by `$source`, not retracted, not references."""
+    element = (f"(x:{quote(schema.label)})" if isinstance(schema, NodeSchema)
+               else f"()-[x:{quote(schema.type)}]->()")
+    return (f"MATCH {element} WHERE x.source = $source AND x.ret IS NULL "
+            "AND NOT coalesce(x.placeholder, false) RETURN DISTINCT x.fact AS fact")
 
 
 def resolve_enterprises(model: GraphModel) -> str:
-    """Find enterprises by USCC or legacy registration number."""
+    """Enterprises by USCC or legacy registration number whose registration is visible now."""
     entity, enterprise = quote(ENTITY_LABEL), quote(model.node("Enterprise").label)
+    record = quote(model.node(model.record_labels["Enterprise"]).label)
     return (
         f"UNWIND $refs AS ref "
         f"OPTIONAL MATCH (byId:{entity} {{id: ref}}) WHERE byId:{enterprise} "
         f"OPTIONAL MATCH (byRegNo:{enterprise} {{reg_no: ref}}) "
         "WITH ref, coalesce(byId, byRegNo) AS e WHERE e IS NOT NULL "
-        "RETURN ref, e.id AS id, e.registered_capital AS capital"
+        f"MATCH (r:{record} {{of: e.id}}) WHERE r.ret IS NULL "
+        "RETURN ref, e.id AS id, r.registered_capital AS capital"
     )
 
 
@@ -114,30 +167,38 @@ def existing_entities() -> str:
 
 
 def overfull_enterprises(model: GraphModel) -> str:
-    """Enterprises whose open holdings add up to more than 100% (a data-quality warning)."""
+    """Enterprises whose open, visible holdings add up to more than 100% (a data-quality
+    warning)."""
     held = quote(model.node("Enterprise").label)
     return (
         f"MATCH ()-[r:{quote(model.edge('SHAREHOLDER').type)}]->(e:{held}) "
-        "WHERE r.end IS NULL AND r.percent IS NOT NULL "
+        "WHERE r.end IS NULL AND r.ret IS NULL AND r.percent IS NOT NULL "
         "WITH e, sum(r.percent) AS total WHERE total > 100.0 + $tolerance "
         "RETURN e.id AS id, total ORDER BY id"
     )
 
 
-def get_node(model: GraphModel) -> str:
-    """One node by id, looked up through each key space's uniqueness index."""
-    spaces = [ENTITY_LABEL] + [n.label for n in model.nodes.values() if not n.entity]
-    lookups = " UNION ".join(f"MATCH (n:{quote(label)} {{id: $id}}) RETURN n" for label in spaces)
-    return (
-        f"CALL () {{ {lookups} }} "
-        "RETURN properties(n) AS props, [l IN labels(n) WHERE l <> 'Entity'][0] AS label"
-    )
+def get_entity(model: GraphModel) -> str:
+    """An entity's identifiers and its visible record, with its label."""
+    records = "|".join(quote(label) for label in model.record_labels.values())
+    return (f"MATCH (n:{quote(ENTITY_LABEL)} {{id: $id}}) "
+            f"MATCH (r:{records} {{of: n.id}}) WHERE r.ret IS NULL "
+            f"RETURN properties(r) AS record, properties(n) AS identity, "
+            f"[l IN labels(n) WHERE l <> '{ENTITY_LABEL}'][0] AS label")
+
+
+def get_fact_node(model: GraphModel) -> str:
+    """The visible version of a fact node (list entry, penalty, event ...) by its id."""
+    lookups = " UNION ".join(
+        f"MATCH (n:{quote(n.label)} {{{quote(n.key)}: $id}}) WHERE n.ret IS NULL RETURN n"
+        for n in model.nodes.values() if n.versioned and not n.record_of)
+    return f"CALL () {{ {lookups} }} RETURN properties(n) AS props, labels(n)[0] AS label"
 
 
 def get_edge(edge: EdgeSchema) -> str:
-    """One relationship by its key, found through the key's uniqueness index."""
+    """The visible version of a relationship by its key."""
     return (
-        f"MATCH (a)-[r:{quote(edge.type)} {{key: $key}}]->(b) "
+        f"MATCH (a)-[r:{quote(edge.type)} {{key: $key}}]->(b) WHERE r.ret IS NULL "
         "RETURN properties(r) AS props, a.id AS source, b.id AS target"
     )
 
@@ -152,9 +213,9 @@ def count_edges(rel_type: str) -> str:
 
 DELETE_ALL = "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"
 
-
-ALL_NODES = """
-MATCH (n) RETURN [l IN labels(n) WHERE l <> $entity][0] AS label, properties(n) AS props
+ALL_NODES = f"""
+MATCH (n) WHERE NOT n:{quote(META_LABEL)}
+RETURN [l IN labels(n) WHERE NOT l IN $shared][0] AS label, properties(n) AS props
 """
 """Every node with its own label (a snapshot of the store)."""
 

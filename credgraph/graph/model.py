@@ -20,8 +20,15 @@ from credgraph.exc import ConfigurationError
 ENTITY_LABEL = "Entity"
 """Extra label on every enterprise, person and other holder: one id space for links."""
 
+RECORD_LABEL = "Record"
+"""Extra label on every entity record version: one index finds an entity's records."""
+
 PROVENANCE = ("src_file", "src_row", "batch_id", "loaded_at")
 """Properties every loaded node and relationship carries."""
+
+VERSION = ("fact", "rec", "ret", "source", "h", "op_reason")
+"""Properties every version of a fact carries: the fact's key, when it was recorded and
+retracted (superseded or withdrawn), who supplied it, a digest of its values, and why."""
 
 _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 
@@ -31,6 +38,12 @@ class _Schema(BaseModel):
 
     description: str
     properties: tuple[str, ...]
+    versioned: bool = False
+    """Each element is one version of a fact (VERSION properties); identities are not."""
+    section: str | None = None
+    """For versioned elements: the dataset section whose facts they hold."""
+    primary: bool = True
+    """For versioned elements: carries the fact's head (a fact's other elements follow it)."""
 
     @field_validator("properties", "indexes", "fulltext", "key", "source", "target",
                      check_fields=False)
@@ -50,9 +63,17 @@ class NodeSchema(_Schema):
     """Enterprises, persons and other holders: one id space, the ends of links."""
     api_kind: str | None = None
     """For entities: the EntityKind member the API shows (e.g. OTHER for OtherHolder)."""
+    records: str | None = None
+    """For entities: the label of the versions of its facts (EnterpriseRecord ...)."""
+    record_of: str | None = None
+    """For records: the entity label whose facts they hold (`of` is the entity's id)."""
     key: str
     indexes: tuple[str, ...] = ()
     fulltext: tuple[str, ...] = ()
+
+    @property
+    def name(self) -> str:
+        return self.label
 
     @field_validator("label")
     @classmethod
@@ -74,6 +95,10 @@ class EdgeSchema(_Schema):
     target: tuple[str, ...]
     key: tuple[str, ...]
 
+    @property
+    def name(self) -> str:
+        return self.type
+
     @field_validator("type")
     @classmethod
     def _type(cls, rel_type: str) -> str:
@@ -94,6 +119,23 @@ class GraphModel:
     def link_types(self) -> tuple[str, ...]:
         links = sorted((e.order, t) for t, e in self.edges.items() if e.link)
         return tuple(t for _, t in links)
+
+    @property
+    def versioned(self) -> tuple[NodeSchema | EdgeSchema, ...]:
+        schemas: tuple[NodeSchema | EdgeSchema, ...] = (*self.nodes.values(),
+                                                        *self.edges.values())
+        return tuple(s for s in schemas if s.versioned)
+
+    def section_schemas(self, section: str, primary_only: bool = False
+                        ) -> tuple[NodeSchema | EdgeSchema, ...]:
+        """The versioned labels and types that hold a section's facts."""
+        return tuple(s for s in self.versioned
+                     if s.section == section and (s.primary or not primary_only))
+
+    @property
+    def record_labels(self) -> dict[str, str]:
+        """Entity label -> the label of its record versions."""
+        return {n.label: n.records for n in self.nodes.values() if n.records}
 
     def node(self, label: str) -> NodeSchema:
         try:
@@ -154,9 +196,17 @@ def build_model(files: dict[str, str]) -> GraphModel:
         model.match_label(edge.source)
         model.match_label(edge.target)
     for node in nodes.values():
-        if node.entity and not node.api_kind:
-            raise ConfigurationError(f"graph schema {node.label}.yaml: api_kind: required for "
-                                     "entity labels")
+        where = f"graph schema {node.label}.yaml"
+        if node.entity and not (node.api_kind and node.records):
+            raise ConfigurationError(f"{where}: api_kind and records: required for entities")
+        if node.records and nodes.get(node.records, node).record_of != node.label:
+            raise ConfigurationError(f"{where}: records: {node.records} is not its record label")
+        if node.versioned == node.entity:
+            raise ConfigurationError(f"{where}: versioned: entities are identities, every other "
+                                     "label holds versions of facts")
+    for schema in model.versioned:
+        if not schema.section:
+            raise ConfigurationError(f"graph schema {schema.name}.yaml: section: required")
     return model
 
 

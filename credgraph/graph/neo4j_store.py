@@ -2,19 +2,37 @@
 
 from __future__ import annotations
 
+import time
 from collections import defaultdict
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterator, Mapping
 from typing import Any
 
-from neo4j import GraphDatabase, Query, RoutingControl
-from neo4j.exceptions import Neo4jError, ServiceUnavailable
+from neo4j import (
+    GraphDatabase,
+    ManagedTransaction,
+    NotificationMinimumSeverity,
+    Query,
+    RoutingControl,
+)
+from neo4j.exceptions import DriverError, Neo4jError, ServiceUnavailable
 
-from credgraph.exc import ConfigurationError, StoreError
+from credgraph import deadline
+from credgraph.exc import ConfigurationError, DeadlineExceededError, StoreError
 from credgraph.graph import cypher
-from credgraph.graph.model import ENTITY_LABEL
-from credgraph.graph.records import EdgeRecord, EnterpriseRef, GraphCounts, NodeRecord, Snapshot
+from credgraph.graph.model import ENTITY_LABEL, RECORD_LABEL
+from credgraph.graph.records import ChangeSet, EnterpriseRef, GraphCounts, Head, Snapshot
 from credgraph.graph.store import OVERFULL_TOLERANCE, GraphStore
 from credgraph.settings import Settings, StoreKind
+
+UNREACHABLE_PAUSE_SECONDS = 1.0
+"""After Neo4j could not be reached, how long other queries fail at once instead of each
+waiting out the driver's connect and retry times; then the next query tries again, so
+the store recovers by itself within this pause of Neo4j coming back."""
+
+
+def _present(props: Mapping[str, Any]) -> dict[str, Any]:
+    """Neo4j keeps no nulls: an absent property is a missing value."""
+    return {k: v for k, v in props.items() if v is not None}
 
 
 class Neo4jStore(GraphStore):
@@ -28,13 +46,27 @@ class Neo4jStore(GraphStore):
         database: str = "neo4j",
         timeout_seconds: float = 30.0,
         write_timeout_seconds: float = 300.0,
+        connect_timeout_seconds: float = 3.0,
+        retry_seconds: float = 1.0,
     ) -> None:
         super().__init__()
         auth = (user, password) if password else None
         self.database = database
         self.timeout_seconds = timeout_seconds
         self.write_timeout_seconds = write_timeout_seconds
-        self.driver = GraphDatabase.driver(uri, auth=auth)
+        self._unreachable_until = 0.0
+        # Notifications off at the server: otherwise the driver logs a multi-kilobyte
+        # warning per query (e.g. "property key does not exist"), which is noise that can
+        # hold a server whose log is read slowly. Short connect and retry times make a
+        # request fail fast with SERVICE_UNAVAILABLE while Neo4j is down; the pool
+        # reconnects by itself once it is back.
+        self.driver = GraphDatabase.driver(
+            uri, auth=auth,
+            notifications_min_severity=NotificationMinimumSeverity.OFF,
+            connection_timeout=connect_timeout_seconds,
+            connection_acquisition_timeout=connect_timeout_seconds + retry_seconds,
+            max_transaction_retry_time=retry_seconds,
+        )
         try:
             self.driver.verify_connectivity()
         except (Neo4jError, ServiceUnavailable, OSError) as e:
@@ -52,23 +84,50 @@ class Neo4jStore(GraphStore):
             settings.neo4j_database,
             settings.query_timeout_seconds,
             settings.write_timeout_seconds,
+            settings.neo4j_connect_timeout_seconds,
+            settings.neo4j_retry_seconds,
         )
 
     def _execute(self, text: str, params: dict[str, Any], routing: RoutingControl) -> Any:
         """One auto-retried transaction with the server-side time limit for its kind.
 
-        Reads answer people and get the short limit; a load batch may queue behind
-        other writers on a busy server, so writes get the longer one.
+        Reads answer people and get the short limit, cut to what is left of the request's
+        deadline (credgraph.deadline) so the server stops the work with the request; a
+        load batch may queue behind other writers on a busy server, so writes get the
+        longer one.
         """
-        timeout = (
-            self.timeout_seconds if routing is RoutingControl.READ else self.write_timeout_seconds
-        )
+        if routing is RoutingControl.READ:
+            timeout = deadline.remaining(self.timeout_seconds)
+        else:
+            timeout = self.write_timeout_seconds
+        if time.monotonic() < self._unreachable_until:
+            raise StoreError("Neo4j is unavailable (it did not answer a moment ago)")
         try:
-            return self.driver.execute_query(
+            result = self.driver.execute_query(
                 Query(text, timeout=timeout), params, database_=self.database, routing_=routing
             )
         except Neo4jError as e:
+            if "TransactionTimedOut" in (e.code or ""):
+                raise DeadlineExceededError(
+                    f"the store query ran past its time limit of {timeout:.3g} s and was "
+                    "stopped") from e
+            if e.code and e.code.startswith("Neo.TransientError"):
+                raise StoreError(f"Neo4j is unavailable: {e.message}") from e
             raise StoreError(f"Neo4j query failed: {e.message}") from e
+        except DriverError as e:
+            self._unreachable_until = time.monotonic() + UNREACHABLE_PAUSE_SECONDS
+            raise StoreError(f"Neo4j is unavailable: {e}") from e
+        self._unreachable_until = 0.0
+        return result
+
+    def ping(self) -> None:
+        """One trivial read with a short limit: raises StoreError unless Neo4j answers."""
+        try:
+            self.driver.execute_query(Query("RETURN 1", timeout=2.0), database_=self.database,
+                                      routing_=RoutingControl.READ)
+        except (Neo4jError, DriverError) as e:
+            raise StoreError(f"Neo4j is unavailable: {e}") from e
+        self._unreachable_until = 0.0
 
     def read(self, text: str, **params: Any) -> list[dict[str, Any]]:
         """Run a read query routed to readers; records come back as dicts."""
@@ -83,28 +142,85 @@ class Neo4jStore(GraphStore):
             self._run_write(statement)
         self.read("CALL db.awaitIndexes(300)")
 
-    def write_nodes(self, records: Sequence[NodeRecord]) -> None:
-        groups: dict[tuple[str, bool], list[dict[str, Any]]] = defaultdict(list)
-        for rec in records:
-            groups[(rec.label, rec.placeholder)].append({"id": rec.id, "props": rec.props})
-        for (label, placeholder), rows in groups.items():
-            node = self.model.node(label)
-            text = cypher.create_placeholders(node) if placeholder else cypher.upsert_nodes(node)
-            self._run_write(text, rows=rows)
+    def heads(self, section: str, facts: Collection[str]) -> dict[str, Head]:
+        found: dict[str, Head] = {}
+        if not facts:
+            return found
+        for schema in self.model.section_schemas(section, primary_only=True):
+            for row in self.read(cypher.heads(schema), facts=list(facts)):
+                known = found.get(row["fact"])
+                if known is None or row["rec"] > known.rec:
+                    found[row["fact"]] = Head(row["rec"], row["ret"], row["h"], row["source"],
+                                              bool(row["placeholder"]))
+        return found
 
-    def write_edges(self, records: Sequence[EdgeRecord]) -> None:
-        groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for rec in records:
-            groups[rec.type].append(
-                {
-                    "key": rec.key,
-                    "source": rec.source,
-                    "target": rec.target,
-                    "props": {"key": rec.key, **rec.props},
-                }
-            )
-        for rel_type, rows in groups.items():
-            self._run_write(cypher.upsert_edges(self.model, self.model.edge(rel_type)), rows=rows)
+    def apply(self, changes: ChangeSet) -> None:
+        """One transaction: a killed load leaves each change set whole or absent."""
+        statements = self._statements(changes)
+        if not statements:
+            return
+
+        def work(tx: ManagedTransaction) -> None:
+            for text, rows in statements:
+                tx.run(text, rows=rows).consume()
+            if changes.changes:
+                tx.run(cypher.BUMP_VERSION).consume()
+
+        try:
+            with self.driver.session(database=self.database) as session:
+                session.execute_write(work)
+        except Neo4jError as e:
+            raise StoreError(f"Neo4j write failed: {e.message}") from e
+
+    def _statements(self, changes: ChangeSet) -> list[tuple[str, list[dict[str, Any]]]]:
+        model = self.model
+        statements: list[tuple[str, list[dict[str, Any]]]] = []
+        identities: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for identity in changes.identities:
+            identities[identity.label].append(
+                {"id": identity.id, "props": {k: v for k, v in identity.props.items()
+                                              if v is not None}})
+        for label, rows in identities.items():
+            statements.append((cypher.merge_identities(model.node(label)), rows))
+        retire: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for r in changes.retire:
+            retire[r.section].append({"fact": r.fact, "at": r.at})
+        for section, rows in retire.items():
+            statements += [(cypher.retire(s), rows) for s in model.section_schemas(section)]
+        drop: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for section, fact, rec in changes.drop:
+            drop[section].append({"fact": fact, "rec": rec})
+        for section, rows in drop.items():
+            statements += [(cypher.drop(s), rows) for s in model.section_schemas(section)]
+        nodes: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        edges: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for version in changes.create:
+            stamp = {k: v for k, v in version.stamp.items() if v is not None}
+            if version.placeholder:
+                stamp["placeholder"] = True
+            for node in version.nodes:
+                nodes[node.label].append({"props": {**_present(node.props), **stamp}})
+            for edge in version.edges:
+                edges[edge.type].append({"source": edge.source, "target": edge.target,
+                                         "props": {"key": edge.key, **_present(edge.props),
+                                                   **stamp}})
+        statements += [(cypher.create_nodes(model.node(label)), rows)
+                       for label, rows in nodes.items()]
+        statements += [(cypher.create_edges(model, model.edge(rel_type)), rows)
+                        for rel_type, rows in edges.items()]
+        return statements
+
+    def visible_facts(self, section: str, source: str) -> Iterator[str]:
+        seen: set[str] = set()
+        for schema in self.model.section_schemas(section, primary_only=True):
+            for row in self.read(cypher.visible_facts(schema), source=source):
+                if row["fact"] not in seen:
+                    seen.add(row["fact"])
+                    yield row["fact"]
+
+    def data_version(self) -> int:
+        rows = self.read(cypher.DATA_VERSION)
+        return int(rows[0]["v"] or 0) if rows else 0
 
     def resolve_enterprises(self, refs: Collection[str]) -> dict[str, EnterpriseRef]:
         rows = self.read(cypher.resolve_enterprises(self.model), refs=list(refs))
@@ -119,7 +235,10 @@ class Neo4jStore(GraphStore):
         return [(r["id"], r["total"]) for r in rows]
 
     def get_node(self, node_id: str) -> dict[str, Any] | None:
-        rows = self.read(cypher.get_node(self.model), id=node_id)
+        rows = self.read(cypher.get_entity(self.model), id=node_id)
+        if rows:
+            return {**rows[0]["record"], **rows[0]["identity"], "label": rows[0]["label"]}
+        rows = self.read(cypher.get_fact_node(self.model), id=node_id)
         return {**rows[0]["props"], "label": rows[0]["label"]} if rows else None
 
     def get_edge(self, rel_type: str, key: str) -> dict[str, Any] | None:
@@ -136,10 +255,13 @@ class Neo4jStore(GraphStore):
         )
 
     def snapshot(self) -> Snapshot:
-        nodes = {(r["label"], r["props"]["id"]): {k: v for k, v in r["props"].items() if k != "id"}
-                 for r in self.read(cypher.ALL_NODES, entity=ENTITY_LABEL)}
-        edges = {(r["type"], r["props"]["key"]): (r["source"], r["target"], r["props"])
-                 for r in self.read(cypher.ALL_EDGES)}
+        nodes = {}
+        for row in self.read(cypher.ALL_NODES, shared=[ENTITY_LABEL, RECORD_LABEL]):
+            props = row["props"]
+            nodes[(row["label"], str(props.get("id", props.get("of"))),
+                   str(props.get("rec", "")))] = props
+        edges = {(r["type"], r["props"]["key"], r["props"]["rec"]):
+                 (r["source"], r["target"], r["props"]) for r in self.read(cypher.ALL_EDGES)}
         return Snapshot(nodes, edges)
 
     def commit(self) -> None:

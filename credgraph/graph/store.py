@@ -1,14 +1,18 @@
-"""The interface both stores implement: what loaders write and maintenance reads."""
+"""The interface both stores implement: what loaders write and maintenance reads.
+
+Reads for analyses go through the per-store backends (credgraph.queries.backend);
+this interface is the write side and the few reads a load needs.
+"""
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterator
 from types import TracebackType
 from typing import Any
 
 from credgraph.graph.model import GraphModel, load_model
-from credgraph.graph.records import EdgeRecord, EnterpriseRef, GraphCounts, NodeRecord, Snapshot
+from credgraph.graph.records import ChangeSet, EnterpriseRef, GraphCounts, Head, Snapshot
 from credgraph.settings import StoreKind
 
 OVERFULL_TOLERANCE = 0.01
@@ -16,10 +20,11 @@ OVERFULL_TOLERANCE = 0.01
 
 
 class GraphStore(ABC):
-    """A graph that loaders write into and queries read from.
+    """A graph of fact versions that loaders write into and queries read from.
 
-    Writes are idempotent upserts keyed as docs/data-format.md says, so re-running a load,
-    whole or after a crash, converges on the same graph.
+    Writes are change sets applied atomically; a fact is never overwritten, only
+    retired and followed by a new version, so re-running a load, whole or after a
+    crash, converges on the same graph.
     """
 
     kind: StoreKind
@@ -32,16 +37,27 @@ class GraphStore(ABC):
         """Create constraints and indexes (a no-op where the store needs none)."""
 
     @abstractmethod
-    def write_nodes(self, records: Sequence[NodeRecord]) -> None:
-        """Upsert nodes by their key; placeholders only create what is missing."""
+    def heads(self, section: str, facts: Collection[str]) -> dict[str, Head]:
+        """The latest version of each of these facts of a section that has one."""
 
     @abstractmethod
-    def write_edges(self, records: Sequence[EdgeRecord]) -> None:
-        """Upsert relationships by their key; both endpoints must exist."""
+    def apply(self, changes: ChangeSet) -> None:
+        """Write a change set atomically: identities, retirements, dropped versions, new
+        versions; the data version grows when facts change."""
+
+    @abstractmethod
+    def visible_facts(self, section: str, source: str) -> Iterator[str]:
+        """The facts of a section that this source supplied and that are not retracted
+        (versions made from references excluded): what a full extract replaces."""
+
+    @abstractmethod
+    def data_version(self) -> int:
+        """A number that grows with every change set that changes facts."""
 
     @abstractmethod
     def resolve_enterprises(self, refs: Collection[str]) -> dict[str, EnterpriseRef]:
-        """Map each reference (USCC or legacy registration number) that exists to its node."""
+        """Map each reference (USCC or legacy registration number) of an enterprise whose
+        registration is recorded and not retracted to its node."""
 
     @abstractmethod
     def existing_entities(self, ids: Collection[str]) -> dict[str, str]:
@@ -49,19 +65,20 @@ class GraphStore(ABC):
 
     @abstractmethod
     def overfull_enterprises(self) -> list[tuple[str, float]]:
-        """Enterprises whose open holdings add up to more than 100%, with the total."""
+        """Enterprises whose open, visible holdings add up to more than 100%, with the total."""
 
     @abstractmethod
     def get_node(self, node_id: str) -> dict[str, Any] | None:
-        """A node's properties with its `label`, or None."""
+        """An entity's identifiers and its visible record (or a fact node's visible version),
+        with its `label`; None when there is none."""
 
     @abstractmethod
     def get_edge(self, rel_type: str, key: str) -> dict[str, Any] | None:
-        """A relationship's properties with `source` and `target` ids, or None."""
+        """A relationship's visible version with `source` and `target` ids, or None."""
 
     @abstractmethod
     def counts(self) -> GraphCounts:
-        """Nodes per label and relationships per type."""
+        """Nodes per label and relationships per type, every version counted."""
 
     @abstractmethod
     def snapshot(self) -> Snapshot:
@@ -70,6 +87,10 @@ class GraphStore(ABC):
     @abstractmethod
     def commit(self) -> None:
         """Make what was written durable (the embedded store saves its file)."""
+
+    @abstractmethod
+    def ping(self) -> None:
+        """Raise StoreError unless the store answers now (the readiness probe)."""
 
     @abstractmethod
     def clear(self) -> None:

@@ -52,6 +52,8 @@ class Vocabulary(BaseModel):
     subject_types: dict[str, Term]
     pledge_statuses: dict[str, Term]
     enterprise_statuses: dict[str, Term]
+    ops: dict[str, Term]
+    objection_statuses: dict[str, Term]
 
     @field_validator("*")
     @classmethod

@@ -50,6 +50,7 @@ from credgraph.interop.rows import (
     IMPORT_PARSERS,
     RecordRows,
     file_digest,
+    import_manifest,
     json_records,
     section,
     text,
@@ -435,7 +436,8 @@ class BodsImport:
             RecordRows(section("shareholdings"), self.name, digest, self._holding_rows),
             RecordRows(section("officers"), self.name, digest, self._officer_rows),
         ]
-        return Rows(list(sources), self.refused, self.notes, IMPORT_PARSERS)
+        return Rows(list(sources), import_manifest("bods", self.name), self.refused, self.notes,
+                    IMPORT_PARSERS)
 
     def _placed(self) -> set[str]:
         """Parties that hold something loaded; reports what of each relationship is not."""

@@ -35,6 +35,7 @@ from credgraph.interop.rows import (
     IMPORT_PARSERS,
     RecordRows,
     file_digest,
+    import_manifest,
     json_records,
     section,
 )
@@ -143,7 +144,8 @@ class FtmImport:
                                ("shareholdings", self._holdings), ("officers", self._officers),
                                ("list_entries", self._listings), ("penalties", self._penalties))
         ]
-        return Rows(list(sources), self.refused, self.notes, IMPORT_PARSERS)
+        return Rows(list(sources), import_manifest("ftm", self.name), self.refused, self.notes,
+                    IMPORT_PARSERS)
 
     def _end(self, link: _Entity, prop: str | None) -> _Entity | None:
         ref = link.first(prop) if prop else None

@@ -19,6 +19,7 @@ import orjson
 
 from credgraph.exc import DatasetError
 from credgraph.graph.ids import enterprise_key, identifier, is_other_register_key
+from credgraph.loaders.manifest import Manifest
 from credgraph.loaders.normalize import PARSERS
 from credgraph.loaders.reading import Row
 from credgraph.loaders.spec import SectionSpec, load_sections
@@ -37,6 +38,13 @@ IMPORT_PARSERS: dict[str, Callable[[str], Any]] = {
 """The folder parsers, but enterprises may be of other registers (`other_register_key`)."""
 
 
+def import_manifest(kind: str, file: str) -> Manifest:
+    """What a manifest says of a folder, for a file of another format: its facts come from
+    the source `<format>:<file name>` (so its versions name the file they were told by),
+    recorded at load time, as a delta (a file of another format is never a full extract)."""
+    return Manifest(source=f"{kind}:{file}")
+
+
 @dataclass(frozen=True)
 class RecordRows:
     """One section's rows made from a file's records, on demand (each pass reads afresh)."""
@@ -46,7 +54,6 @@ class RecordRows:
     digest: str
     make: Callable[[], Iterable[Row]]
     unknown_columns: tuple[str, ...] = ()
-    width: int = 0
 
     def chunks(self, size: int) -> Iterator[list[Row]]:
         chunk: list[Row] = []

@@ -6,14 +6,17 @@
 * Relationships: those in force on the day asked (`credgraph.queries.time.in_force`),
   or every one with `history`; between two entities only when both are covered; to list
   entries, penalties and events always (they belong to the entity).
+* Properties in `hidden` (what the caller's role does not see through the API, e.g. ID
+  numbers or provenance for the public) are left out of every entity and relationship.
 * Records are read a batch of entities at a time and handed on: nothing grows with the
   scope's size (what a format must write later waits on disk, jsonout.Spool).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, replace
+from typing import Any
 
 from credgraph.queries.analyses import Analyses
 from credgraph.queries.explore import MAX_NODES
@@ -36,6 +39,8 @@ class Scope:
     hub_degree: int = 50
     history: bool = False
     """Also relationships that ended before, or start after, the day."""
+    hidden: frozenset[str] = frozenset()
+    """Properties left out of every entity and relationship."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,8 +96,21 @@ class Reader:
             rels = self.backend.relations(ids, self.at)
             for node_id in ids:
                 if node_id in found:
-                    yield Record(found[node_id],
-                                 tuple(r for r in rels.get(node_id, ()) if self.keeps(r)))
+                    yield Record(self._shown_entity(found[node_id]),
+                                 tuple(self._shown_rel(r) for r in rels.get(node_id, ())
+                                       if self.keeps(r)))
+
+    def _shown(self, props: Mapping[str, Any]) -> Mapping[str, Any]:
+        hidden = self.scope.hidden
+        return {k: v for k, v in props.items() if k not in hidden} if hidden else props
+
+    def _shown_entity(self, entity: Entity) -> Entity:
+        return replace(entity, props=self._shown(entity.props)) if self.scope.hidden else entity
+
+    def _shown_rel(self, rel: RawRel) -> RawRel:
+        if not self.scope.hidden:
+            return rel
+        return replace(rel, props=self._shown(rel.props), other=self._shown(rel.other))
 
     def keeps(self, rel: RawRel) -> bool:
         if not self.scope.history and not in_force(rel.props.get("start"), rel.props.get("end"),

@@ -1,22 +1,29 @@
-"""From checked rows to graph records, one builder per dataset section.
+"""From checked rows to fact versions, one builder per dataset section.
 
-`check_row` turns a row's text into clean values or findings; the builders
-then need only the references the chunk resolved against the store, so a
-chunk costs two store look-ups, not one per row.
+`check_row` turns a row's text into clean values or findings; the builders then
+need only the references the chunk resolved against the store, so a chunk costs
+two store look-ups, not one per row. Each row gives one fact version per fact it
+states (an officer row per role), plus the records of the parties it names; a
+`retract` row gives only the keys of the facts it withdraws.
 """
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from credgraph.graph.ids import identifier, name_key
-from credgraph.graph.records import EdgeRecord, EnterpriseRef, NodeRecord
+from credgraph.graph.ids import enterprise_key, identifier, name_key, uscc_notes
+from credgraph.graph.records import EdgeRecord, EnterpriseRef, FactVersion, Identity, NodeRecord
 from credgraph.graph.vocabulary import LEGAL_REPRESENTATIVE
-from credgraph.loaders.normalize import PARSERS, holder_category
+from credgraph.loaders.normalize import PARSERS, holder_category, parse_roles
 from credgraph.loaders.reading import Row
 from credgraph.loaders.spec import SectionSpec
+
+RETRACT = "retract"
+PERSONS, HOLDERS = "persons", "holders"
+"""The sections of the records that rows of other sections make for the parties they name."""
 
 
 class RowRejected(Exception):
@@ -32,13 +39,9 @@ class Checked:
     row: Row
     values: dict[str, Any]
 
-
-@dataclass
-class Built:
-    nodes: list[NodeRecord] = field(default_factory=list)
-    edges: list[EdgeRecord] = field(default_factory=list)
-    warnings: list[tuple[str, str, str]] = field(default_factory=list)
-    """(column, value, message) for the row being built."""
+    @property
+    def retract(self) -> bool:
+        return bool(self.values.get("op") == RETRACT)
 
 
 def check_row(
@@ -48,11 +51,26 @@ def check_row(
 
     `parsers` gives each column type's parser (a load of another format may accept more
     enterprise keys, credgraph.interop); an enterprise party is read as an `enterprise`.
+
+    A `retract` row needs only its key columns (and the columns their parsing
+    depends on); its other cells are not checked, since it states no values.
     """
     values: dict[str, Any] = {}
-    problems: list[RowRejected] = []
+    problems = [RowRejected(p.column, p.value, p.reason) for p in row.problems]
+    faulty = {p.column for p in row.problems}
+    op = row.values.get("op")
+    retract = False
+    if op is not None:
+        with contextlib.suppress(ValueError):  # a bad op is reported with the other cells
+            retract = parsers["op"](op) == RETRACT
+    needed = set(section.keys) | {c for k in section.keys
+                                  if (c := section.columns[k].kind_column) is not None}
     for column in section.columns.values():
+        if retract and column.name not in needed | {"op", "op_reason"}:
+            continue
         raw = row.values.get(column.name)
+        if column.name in faulty:
+            continue
         if raw is None:
             if column.required:
                 problems.append(RowRejected(column.name, "", "required value missing"))
@@ -61,7 +79,8 @@ def check_row(
             values[column.name] = parsers[column.type](raw)
         except ValueError as e:
             problems.append(RowRejected(column.name, raw, str(e)))
-    if section.one_of_required and not any(c in row.values for c in section.one_of_required):
+    one_of = set(section.one_of_required)
+    if one_of and not one_of & (row.values.keys() | faulty):
         problems.append(
             RowRejected("/".join(section.one_of_required), "", "required value missing")
         )
@@ -93,7 +112,7 @@ def enterprise_refs(section: SectionSpec, values: dict[str, Any]) -> list[str]:
 def entity_refs(section: SectionSpec, values: dict[str, Any]) -> list[str]:
     """The person references a row makes, to find which exist already."""
     refs = [values[c.name] for c in section.columns.values() if c.type == "person_id"
-            and c.name in values and section.name != "persons"]
+            and c.name in values and section.name != PERSONS]
     for c in section.columns.values():
         if c.kind_column and values.get(c.kind_column) == "person" and c.name in values:
             refs.append(values[c.name])
@@ -102,21 +121,55 @@ def entity_refs(section: SectionSpec, values: dict[str, Any]) -> list[str]:
 
 @dataclass
 class Resolved:
-    """What the store knew of the chunk's references, and the nodes the chunk creates."""
+    """What the store knew of the chunk's references, and the persons the load created."""
 
     enterprises: dict[str, EnterpriseRef]
     entities: dict[str, str]
     created: set[str] = field(default_factory=set)
 
 
-class Builder:
-    """Builds one row's records; provenance is added by the caller."""
+@dataclass(frozen=True)
+class Stamp:
+    """What every version a load writes carries besides its values."""
 
-    def __init__(
-        self, section: SectionSpec, resolved: Resolved, values: dict[str, Any], row: Row
-    ) -> None:
-        self.section, self.resolved, self.values, self.row = section, resolved, values, row
+    rec: str
+    source: str
+    provenance: dict[str, Any]
+    """batch_id, loaded_at, src_file; the row number is added per row."""
+
+
+@dataclass
+class Built:
+    versions: list[FactVersion] = field(default_factory=list)
+    identities: list[Identity] = field(default_factory=list)
+    retract: list[str] = field(default_factory=list)
+    """Keys of the section's facts a retract row withdraws."""
+    objected: list[tuple[str, str]] = field(default_factory=list)
+    """(section, fact) an objection names: it must be in the register."""
+    withdraws: list[tuple[str, str]] = field(default_factory=list)
+    """(section, fact) an upheld objection withdraws."""
+    warnings: list[tuple[str, str, str]] = field(default_factory=list)
+    """(column, value, message) for the row being built."""
+
+
+class Builder:
+    """Builds one row's fact versions."""
+
+    def __init__(self, section: SectionSpec, resolved: Resolved, checked: Checked,
+                 stamp: Stamp) -> None:
+        self.section, self.resolved = section, resolved
+        self.values, self.row = checked.values, checked.row
+        self.stamp = stamp
+        self.provenance = {**stamp.provenance, "src_row": checked.row.number}
         self.out = Built()
+
+    def version(self, fact: str, nodes: tuple[NodeRecord, ...] = (),
+                edges: tuple[EdgeRecord, ...] = (), section: str | None = None,
+                placeholder: bool = False) -> None:
+        """One version of a fact this row states (of the row's own section unless named)."""
+        self.out.versions.append(FactVersion(
+            section or self.section.name, fact, self.stamp.rec, self.stamp.source, nodes, edges,
+            self.provenance, self.values.get("op_reason"), placeholder).stamped())
 
     def enterprise(self, column: str) -> EnterpriseRef:
         """The enterprise a subject column names; it must exist (else a bad row)."""
@@ -128,10 +181,17 @@ class Builder:
             )
         return found
 
+    def enterprise_id(self, column: str) -> str:
+        """For keys: the enterprise's id when it is known, else the reference as written."""
+        ref: str = self.values[column]
+        found = self.resolved.enterprises.get(ref)
+        return found.id if found is not None else ref
+
     def party(self, column: str) -> str:
         """The node id of a party; a person missing from `persons` is created from the row.
 
-        An enterprise party must exist, like any enterprise a row refers to (docs/data-format.md).
+        An enterprise party must exist, like any enterprise a row refers to
+        (docs/data-format.md); an other holder's record comes from the row.
         """
         spec = self.section.columns[column]
         kind = self.values[spec.kind_column] if spec.kind_column else "person"
@@ -145,45 +205,119 @@ class Builder:
             return ref
         if not name:
             raise RowRejected(spec.name_column or column, "", "other holders need a name")
-        self.out.nodes.append(NodeRecord("OtherHolder", ref, {
-            "name": name, "name_norm": name_key(name),
+        label = "OtherHolder"
+        self.out.identities.append(Identity(label, ref))
+        self.version(ref, (NodeRecord("HolderRecord", ref, {
+            "of": ref, "name": name, "name_norm": name_key(name),
             "category": holder_category(name, self.row.values.get(spec.kind_column or "", "")),
-        }))
+        }),), section=HOLDERS)
         return ref
 
     def _placeholder(self, ref: str, name: str | None, column: str) -> None:
         """A person referenced but missing from `persons` is created, with a warning."""
         display = name or ref
-        self.out.nodes.append(NodeRecord("Person", ref, {
-            "name": display, "name_norm": name_key(display),
-        }, placeholder=True))
+        self.out.identities.append(Identity("Person", ref))
+        self.version(ref, (NodeRecord("PersonRecord", ref, {
+            "of": ref, "name": display, "name_norm": name_key(display),
+        }),), section=PERSONS, placeholder=True)
         if ref not in self.resolved.created:
             self.resolved.created.add(ref)
             self.out.warnings.append((column, ref, "person not in the dataset; "
                                       f"created from this row as {display}"))
 
-    def edge(self, rel_type: str, key: str, source: str, target: str, **props: Any) -> None:
-        self.out.edges.append(EdgeRecord(rel_type, key, source, target, props))
+
+# --- fact keys ------------------------------------------------------------------------------
+
+
+def _enterprise_facts(b: Builder) -> list[str]:
+    return [str(b.values.get("uscc") or b.values["reg_no"])]
+
+
+def _joined(*parts: object) -> str:
+    return "|".join("" if p is None else str(p) for p in parts)
+
+
+FACT_KEYS: dict[str, Callable[[Builder], list[str]]] = {
+    "enterprises": _enterprise_facts,
+    "persons": lambda b: [b.values["person_id"]],
+    "shareholdings": lambda b: [_joined(b.enterprise_id("enterprise"), b.values["holder"],
+                                        b.values.get("start_date"))],
+    "officers": lambda b: [_joined(b.enterprise_id("enterprise"), b.values["person_id"], role,
+                                   b.values.get("start_date")) for role in b.values["role"]],
+    "equity_pledges": lambda b: [identifier(b.values["reg_no"])],
+    "chattel_mortgages": lambda b: [identifier(b.values["reg_no"])],
+    "list_entries": lambda b: [_joined(
+        b.enterprise_id("subject") if b.values["subject_type"] == "enterprise"
+        else b.values["subject"], b.values["list"], b.values["listed_on"])],
+    "penalties": lambda b: [identifier(b.values["doc_no"])],
+    "enterprise_events": lambda b: [_joined(b.enterprise_id("enterprise"), b.values["event"],
+                                            b.values["date"])],
+    "objections": lambda b: [b.values["objection_id"]],
+}
+"""Each section's fact keys from a row's values: the key columns (docs/data-format.md, Keys)
+joined with `|`, in the form the graph keeps them (ids normalised, ISO dates)."""
+
+
+def parse_fact_key(section: SectionSpec, text: str) -> dict[str, Any]:
+    """An objection's fact key (key columns joined with `|`) as the values of a row.
+
+    Raises ValueError with the reason when it does not name a fact of that section.
+    """
+    parts = text.split("|")
+    keys = section.keys if section.name != "enterprises" else ("uscc",)
+    if len(parts) != len(keys):
+        raise ValueError(f"a {section.name} key has {len(keys)} part(s) ("
+                         f"{', '.join(keys)}), this has {len(parts)}")
+    values: dict[str, Any] = {}
+    for column, part in zip(keys, parts, strict=True):
+        spec = section.columns[column]
+        if not part.strip():
+            continue
+        if column == "uscc" or spec.type in ("enterprise", "enterprise_key"):
+            values[column] = enterprise_key(part)
+        elif spec.type == "roles":
+            roles = parse_roles(part)
+            if len(roles) != 1:
+                raise ValueError(f"{part!r} names {len(roles)} roles; a key names one")
+            values[column] = roles
+        elif spec.type in ("text", "party", "person_id", "identifier"):
+            values[column] = identifier(part)
+        else:
+            values[column] = PARSERS[spec.type](part)
+    if section.name == "list_entries":
+        values["subject_type"] = "enterprise" if len(values.get("subject", "")) in (15, 18) \
+            else "person"
+    return values
+
+
+# --- builders -------------------------------------------------------------------------------
 
 
 def _enterprises(b: Builder) -> None:
     v = b.values
     node_id = v.get("uscc") or v["reg_no"]
-    b.out.nodes.append(NodeRecord("Enterprise", node_id, {
-        "uscc": v.get("uscc"), "reg_no": v.get("reg_no"), "name": v["name"],
-        "name_norm": name_key(v["name"]), "type": v.get("type"), "status": v.get("status"),
-        "established": v.get("established"), "registered_capital": v.get("registered_capital"),
+    if len(v.get("uscc") or "") == 18:
+        for note in uscc_notes(v["uscc"]):
+            b.out.warnings.append(("uscc", v["uscc"], f"USCC loaded; {note}"))
+    b.out.identities.append(Identity("Enterprise", node_id,
+                                     {"uscc": v.get("uscc"), "reg_no": v.get("reg_no")}))
+    b.version(node_id, (NodeRecord("EnterpriseRecord", node_id, {
+        "of": node_id, "name": v["name"], "name_norm": name_key(v["name"]), "type": v.get("type"),
+        "status": v.get("status"), "established": v.get("established"),
+        "registered_capital": v.get("registered_capital"),
         "currency": v.get("currency", "CNY"), "authority": v.get("authority"),
         "address": v.get("address"), "business_scope": v.get("business_scope"),
-    }))
+    }),))
 
 
 def _persons(b: Builder) -> None:
     v = b.values
-    b.out.nodes.append(NodeRecord("Person", v["person_id"], {
-        "name": v["name"], "name_norm": name_key(v["name"]), "id_number": v.get("id_number"),
-        "nationality": v.get("nationality"), "placeholder": False,
-    }))
+    b.out.identities.append(Identity("Person", v["person_id"]))
+    b.version(v["person_id"], (NodeRecord("PersonRecord", v["person_id"], {
+        "of": v["person_id"], "name": v["name"], "name_norm": name_key(v["name"]),
+        "id_number": v.get("id_number"), "nationality": v.get("nationality"),
+        "placeholder": False,
+    }),))
 
 
 def _shareholdings(b: Builder) -> None:
@@ -203,9 +337,11 @@ def _shareholdings(b: Builder) -> None:
                                        "exceeds the registered capital; share left unknown"))
     if holder == target.id:
         b.out.warnings.append(("holder", holder, "self-holding: treated as treasury shares"))
-    b.edge("SHAREHOLDER", f"{target.id}|{holder}|{v.get('start_date', '')}", holder, target.id,
-           percent=percent, percent_source=source, subscribed_amount=v.get("subscribed_amount"),
-           start=v.get("start_date"), end=v.get("end_date"))
+    key = _joined(target.id, holder, v.get("start_date"))
+    b.version(key, edges=(EdgeRecord("SHAREHOLDER", key, holder, target.id, {
+        "percent": percent, "percent_source": source,
+        "subscribed_amount": v.get("subscribed_amount"), "start": v.get("start_date"),
+        "end": v.get("end_date")}),))
 
 
 def _officers(b: Builder) -> None:
@@ -214,8 +350,9 @@ def _officers(b: Builder) -> None:
     person = b.party("person_id")
     for role in v["role"]:
         rel = "LEGAL_REPRESENTATIVE" if role == LEGAL_REPRESENTATIVE else "OFFICER"
-        b.edge(rel, f"{target.id}|{person}|{role}|{v.get('start_date', '')}", person,
-               target.id, role=role, start=v.get("start_date"), end=v.get("end_date"))
+        key = _joined(target.id, person, role, v.get("start_date"))
+        b.version(key, edges=(EdgeRecord(rel, key, person, target.id, {
+            "role": role, "start": v.get("start_date"), "end": v.get("end_date")}),))
 
 
 def _equity_pledges(b: Builder) -> None:
@@ -226,11 +363,12 @@ def _equity_pledges(b: Builder) -> None:
     reg_no = identifier(v["reg_no"])
     links = (("pledgor-pledgee", pledgor, pledgee), ("pledgor-enterprise", pledgor, target.id),
              ("pledgee-enterprise", pledgee, target.id))
-    for part, source, dest in links:
-        if source != dest:
-            b.edge("EQUITY_PLEDGE", f"{reg_no}|{part}", source, dest, reg_no=reg_no, part=part,
-                   enterprise=target.id, amount=v.get("amount"), status=v.get("status"),
-                   start=v["registered_on"], end=v.get("cancelled_on"))
+    b.version(reg_no, edges=tuple(
+        EdgeRecord("EQUITY_PLEDGE", f"{reg_no}|{part}", source, dest, {
+            "reg_no": reg_no, "part": part, "enterprise": target.id, "amount": v.get("amount"),
+            "status": v.get("status"), "start": v["registered_on"],
+            "end": v.get("cancelled_on")})
+        for part, source, dest in links if source != dest))
 
 
 def _chattel_mortgages(b: Builder) -> None:
@@ -240,47 +378,47 @@ def _chattel_mortgages(b: Builder) -> None:
     if mortgagor == mortgagee:
         raise RowRejected("mortgagee", v["mortgagee"], "mortgagee is the mortgagor")
     reg_no = identifier(v["reg_no"])
-    b.edge("CHATTEL_MORTGAGE", reg_no, mortgagor, mortgagee, reg_no=reg_no,
-           secured_amount=v.get("secured_amount"), authority=v.get("authority"),
-           status=v.get("status"), collateral=v.get("collateral"),
-           start=v["registered_on"], end=v.get("cancelled_on"))
+    b.version(reg_no, edges=(EdgeRecord("CHATTEL_MORTGAGE", reg_no, mortgagor, mortgagee, {
+        "reg_no": reg_no, "secured_amount": v.get("secured_amount"),
+        "authority": v.get("authority"), "status": v.get("status"),
+        "collateral": v.get("collateral"), "start": v["registered_on"],
+        "end": v.get("cancelled_on")}),))
 
 
 def _list_entries(b: Builder) -> None:
     v = b.values
     subject = b.party("subject")
-    entry_id = f"{subject}|{v['list']}|{v['listed_on']}"
-    b.out.nodes.append(NodeRecord("ListEntry", entry_id, {
-        "subject": subject, "subject_type": v["subject_type"], "list": v["list"],
-        "reason": v.get("reason"), "authority": v.get("authority"),
+    entry_id = _joined(subject, v["list"], v["listed_on"])
+    b.version(entry_id, (NodeRecord("ListEntry", entry_id, {
+        "id": entry_id, "subject": subject, "subject_type": v["subject_type"],
+        "list": v["list"], "reason": v.get("reason"), "authority": v.get("authority"),
         "listed_on": v["listed_on"], "removed_on": v.get("removed_on"),
         "removal_reason": v.get("removal_reason"), "doc_no": v.get("doc_no"),
-    }))
-    b.edge("LISTED", entry_id, subject, entry_id, start=v["listed_on"], end=v.get("removed_on"))
+    }),), (EdgeRecord("LISTED", entry_id, subject, entry_id,
+                      {"start": v["listed_on"], "end": v.get("removed_on")}),))
 
 
 def _penalties(b: Builder) -> None:
     v = b.values
     target = b.enterprise("enterprise")
     penalty_id = identifier(v["doc_no"])
-    b.out.nodes.append(NodeRecord("Penalty", penalty_id, {
-        "enterprise": target.id, "doc_no": v["doc_no"], "violation_type": v.get("violation_type"),
-        "content": v.get("content"), "authority": v.get("authority"),
-        "decided_on": v["decided_on"],
-    }))
-    b.edge("PENALISED", penalty_id, target.id, penalty_id, start=v["decided_on"])
+    b.version(penalty_id, (NodeRecord("Penalty", penalty_id, {
+        "id": penalty_id, "enterprise": target.id, "doc_no": v["doc_no"],
+        "violation_type": v.get("violation_type"), "content": v.get("content"),
+        "authority": v.get("authority"), "decided_on": v["decided_on"],
+    }),), (EdgeRecord("PENALISED", penalty_id, target.id, penalty_id,
+                      {"start": v["decided_on"]}),))
 
 
 def _enterprise_events(b: Builder) -> None:
     v = b.values
     target = b.enterprise("enterprise")
-    event_id = f"{target.id}|{v['event']}|{v['date']}"
-    b.out.nodes.append(NodeRecord("Event", event_id, {
-        "enterprise": target.id, "event": v["event"], "date": v["date"],
+    event_id = _joined(target.id, v["event"], v["date"])
+    b.version(event_id, (NodeRecord("Event", event_id, {
+        "id": event_id, "enterprise": target.id, "event": v["event"], "date": v["date"],
         "reason": v.get("reason"), "authority": v.get("authority"),
         "liable_persons": v.get("liable_persons", []),
-    }))
-    b.edge("HAS_EVENT", event_id, target.id, event_id, start=v["date"])
+    }),), (EdgeRecord("HAS_EVENT", event_id, target.id, event_id, {"start": v["date"]}),))
 
 
 BUILDERS: dict[str, Callable[[Builder], None]] = {
@@ -294,3 +432,4 @@ BUILDERS: dict[str, Callable[[Builder], None]] = {
     "penalties": _penalties,
     "enterprise_events": _enterprise_events,
 }
+"""The upsert builders; objections are built by the load (they need the facts they name)."""

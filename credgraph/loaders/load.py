@@ -1,9 +1,18 @@
-"""Loading a dataset folder into a store: check every file, then stream each section."""
+"""Loading a dataset folder (or another format's file, as rows) into a store: check every
+file, then stream each section.
+
+Each chunk of rows is checked and built into fact versions while the previous
+chunk is written; it is then planned against the facts' heads in the store
+(credgraph.loaders.plan) and written as one change set. A full extract
+(manifest.yaml, `kind: full`) finally withdraws the facts of its source and
+sections that it no longer supplies.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import time
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
@@ -14,18 +23,24 @@ from typing import Any
 
 from rich.progress import Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
 
-from credgraph.graph.records import EdgeRecord, NodeRecord
+from credgraph.graph.records import ChangeSet, Head, Retirement
 from credgraph.graph.store import GraphStore
 from credgraph.loaders.build import (
     BUILDERS,
+    FACT_KEYS,
     Builder,
+    Built,
     Checked,
     Resolved,
     RowRejected,
+    Stamp,
     check_row,
     enterprise_refs,
     entity_refs,
 )
+from credgraph.loaders.manifest import FeedKind, Manifest
+from credgraph.loaders.objections import OBJECTIONS, build_objection
+from credgraph.loaders.plan import Outcome, Planner, Refused
 from credgraph.loaders.report import Finding, FindingsWriter
 from credgraph.loaders.rows import Rows, RowSource, folder_rows
 
@@ -39,6 +54,8 @@ class SectionStats:
     rejected: int = 0
     warnings: int = 0
     seconds: float = 0.0
+    outcomes: Counter[str] = field(default_factory=Counter)
+    """Facts created, corrected, retracted and unchanged by the file's rows."""
 
     @property
     def rows_per_second(self) -> float:
@@ -48,10 +65,15 @@ class SectionStats:
 @dataclass
 class LoadReport:
     batch_id: str
+    manifest: Manifest = field(default_factory=Manifest)
+    recorded_at: str = ""
     sections: list[SectionStats] = field(default_factory=list)
+    withdrawn: dict[str, int] = field(default_factory=dict)
+    """Full extracts: per section, the facts of the source it no longer supplied."""
     rejects_path: Path | None = None
     warnings_path: Path | None = None
     seconds: float = 0.0
+    data_version: int = 0
 
     @property
     def rejected(self) -> int:
@@ -61,32 +83,42 @@ class LoadReport:
     def warnings(self) -> int:
         return sum(s.warnings for s in self.sections)
 
+    @property
+    def changed(self) -> int:
+        """Facts the load created, corrected or withdrew."""
+        return sum(n for s in self.sections for o, n in s.outcomes.items()
+                   if o != Outcome.UNCHANGED) + sum(self.withdrawn.values())
 
-def batch_id_for(sources: Sequence[RowSource]) -> str:
+
+def batch_id_for(sources: Sequence[RowSource], manifest: Manifest) -> str:
     """The same files give the same batch id, so a re-load writes identical provenance."""
-    digest = hashlib.sha256()
+    digest = hashlib.sha256(manifest.model_dump_json().encode())
     for source in sources:
         digest.update(f"{source.name}:{source.digest};".encode())
     return "b" + digest.hexdigest()[:16]
 
 
+@dataclass
+class _Prepared:
+    """A chunk checked and built, waiting to be planned against the store."""
+
+    rows: list[tuple[Checked, Built]] = field(default_factory=list)
+    seen: set[str] = field(default_factory=set)
+    """The section's facts the chunk's rows name, refused ones included (full extracts)."""
+
+
 class _SectionLoader:
     """Loads one file chunk by chunk, sending refused rows and warnings to the reports."""
 
-    def __init__(
-        self,
-        store: GraphStore,
-        source: RowSource,
-        provenance: dict[str, Any],
-        rejects: FindingsWriter,
-        warnings: FindingsWriter,
-        parsers: Mapping[str, Callable[[str], Any]],
-    ) -> None:
-        self.store, self.source = store, source
-        self.provenance, self.parsers = provenance, parsers
+    def __init__(self, store: GraphStore, source: RowSource, stamp: Stamp,
+                 rejects: FindingsWriter, warnings: FindingsWriter,
+                 parsers: Mapping[str, Callable[[str], Any]]) -> None:
+        self.store, self.source, self.stamp = store, source, stamp
+        self.parsers = parsers
         self.rejects, self.warnings = rejects, warnings
         self.stats = SectionStats(source.section.name, source.name)
         self.created: set[str] = set()
+        self.seen: set[str] = set()
 
     def _warn(self, row: int, column: str, value: str, message: str) -> None:
         self.warnings.add(Finding(self.source.name, row, column, value, message))
@@ -97,19 +129,16 @@ class _SectionLoader:
             self.rejects.add(Finding(self.source.name, row, p.column, p.value, p.reason))
         self.stats.rejected += 1
 
-    def prepare(self, rows: list[Any]) -> tuple[list[NodeRecord], list[EdgeRecord]]:
-        """Check and build a chunk's records; refused rows go to the report here."""
+    def prepare(self, rows: list[Any]) -> _Prepared:
+        """Check and build a chunk; refused rows go to the report here."""
         section = self.source.section
         checked: list[Checked] = []
+        prepared = _Prepared()
         for row in rows:
-            if row.overflow:
-                width = self.source.width
-                self._reject(row.number, [RowRejected(
-                    "", "", f"{row.overflow} cell(s) beyond the header's {width} columns")])
-                continue
             values, problems = check_row(section, row, self.parsers)
             if problems:
                 self._reject(row.number, problems)
+                self._note_refused_key(row, prepared)
             else:
                 checked.append(Checked(row, values))
         resolved = Resolved(
@@ -121,33 +150,98 @@ class _SectionLoader:
             ),
             created=self.created,
         )
-        nodes: list[NodeRecord] = []
-        edges: list[EdgeRecord] = []
-        build = BUILDERS[section.name]
         for c in checked:
-            builder = Builder(section, resolved, c.values, c.row)
+            builder = Builder(section, resolved, c, self.stamp)
             try:
-                build(builder)
+                prepared.seen.update(FACT_KEYS[section.name](builder))
+                if c.retract:
+                    builder.out.retract = FACT_KEYS[section.name](builder)
+                elif section.name == OBJECTIONS:
+                    build_objection(builder)
+                else:
+                    BUILDERS[section.name](builder)
             except RowRejected as problem:
                 self._reject(c.row.number, [problem])
                 continue
-            stamp = {**self.provenance, "src_row": c.row.number}
-            nodes.extend(NodeRecord(n.label, n.id, {**n.props, **stamp}, n.placeholder)
-                         for n in builder.out.nodes)
-            edges.extend(EdgeRecord(e.type, e.key, e.source, e.target, {**e.props, **stamp})
-                         for e in builder.out.edges)
-            for column, value, message in builder.out.warnings:
-                self._warn(c.row.number, column, value, message)
-            self.stats.loaded += 1
+            prepared.rows.append((c, builder.out))
         self.stats.rows += len(rows)
-        return nodes, edges
+        return prepared
 
-    def write(self, nodes: list[NodeRecord], edges: list[EdgeRecord]) -> None:
-        """Nodes first, so the chunk's placeholders exist before the edges that need them."""
-        if nodes:
-            self.store.write_nodes(nodes)
-        if edges:
-            self.store.write_edges(edges)
+    def _note_refused_key(self, row: Any, prepared: _Prepared) -> None:
+        """A refused row's fact still counts as supplied when its key can be read, so that a
+        full extract never withdraws a fact only because its row had a fault."""
+        section = self.source.section
+        values, problems = check_row(section, type(row)(row.number, {
+            **{k: v for k, v in row.values.items() if k in section.keys}, "op": "retract"}),
+            self.parsers)
+        if not problems:
+            checked = Checked(row, values)
+            builder = Builder(section, Resolved({}, {}), checked, self.stamp)
+            try:
+                prepared.seen.update(FACT_KEYS[section.name](builder))
+            except (KeyError, RowRejected):
+                return
+
+    def plan(self, prepared: _Prepared) -> ChangeSet:
+        """Plan the chunk against the store's heads; rows that cannot apply are refused."""
+        section = self.source.section.name
+        self.seen |= prepared.seen
+        wanted: dict[str, set[str]] = defaultdict(set)
+        for _, built in prepared.rows:
+            for version in built.versions:
+                wanted[version.section].add(version.fact)
+            wanted[section].update(built.retract)
+            for target in built.objected:
+                wanted[target[0]].add(target[1])
+        heads: dict[tuple[str, str], Head] = {}
+        for name, facts in wanted.items():
+            heads.update({(name, f): h for f, h in self.store.heads(name, facts).items()})
+        planner = Planner(heads)
+        for checked, built in prepared.rows:
+            self._plan_row(planner, checked, built)
+        return planner.changes
+
+    def _plan_row(self, planner: Planner, checked: Checked, built: Built) -> None:
+        number, section = checked.row.number, self.source.section.name
+        saved = (len(planner.changes.create), len(planner.changes.retire),
+                 len(planner.changes.drop), dict(planner.heads), dict(planner.planned))
+        outcomes: list[Outcome] = []
+        notes: list[str] = []
+        try:
+            for fact in built.retract:
+                outcomes.append(planner.retract(section, fact, self.stamp.rec))
+            for target in built.objected:
+                if target not in planner.heads:
+                    raise Refused(f"no {target[0]} fact with key {target[1]!r} in the register")
+            for version in built.versions:
+                outcome, note = planner.upsert(version, derived=version.section != section)
+                if version.section == section:
+                    outcomes.append(outcome)
+                if note:
+                    notes.append(note)
+            for target in built.withdraws:
+                head = planner.heads.get(target)
+                if head is not None and head.ret is None:
+                    planner.changes.retire.append(Retirement(*target, self.stamp.rec))
+                    planner.heads[target] = Head(head.rec, self.stamp.rec, head.h, head.source,
+                                                 head.placeholder)
+        except Refused as refused:
+            changes = planner.changes
+            del changes.create[saved[0]:], changes.retire[saved[1]:], changes.drop[saved[2]:]
+            planner.heads, planner.planned = saved[3], saved[4]
+            self._reject(number, [RowRejected("", "", str(refused))])
+            return
+        changes = planner.changes
+        changes.identities.extend(built.identities)
+        self.stats.outcomes.update(outcomes)
+        for column, value, message in built.warnings:
+            self._warn(number, column, value, message)
+        for note in notes:
+            self._warn(number, "", "", note)
+        self.stats.loaded += 1
+
+    def write(self, changes: ChangeSet) -> None:
+        self.store.apply(changes)
 
 
 UNPLACED = "(not placed)"
@@ -188,6 +282,16 @@ def _progress(show: bool) -> Iterator[Progress | None]:
         yield progress
 
 
+def _withdraw_unsupplied(store: GraphStore, section: str, source: str, seen: set[str],
+                         rec: str, batch_size: int) -> int:
+    """A full extract: retire the source's facts of the section that it no longer supplies."""
+    gone = sorted(f for f in store.visible_facts(section, source) if f not in seen)
+    for start in range(0, len(gone), batch_size):
+        store.apply(ChangeSet(retire=[Retirement(section, fact, rec)
+                                      for fact in gone[start:start + batch_size]]))
+    return len(gone)
+
+
 def load_dataset(
     folder: Path,
     store: GraphStore,
@@ -199,10 +303,13 @@ def load_dataset(
 ) -> LoadReport:
     """Load every section of the folder.
 
-    Raises DatasetError, having written nothing, when a file cannot be read.
+    Raises DatasetError, having written nothing, when a file (or the manifest) cannot
+    be read.
     """
-    return load_rows(folder_rows(folder), store, rejects_path=rejects_path,
-                     warnings_path=warnings_path, batch_size=batch_size, progress=progress)
+    now = datetime.now(UTC)
+    return load_rows(folder_rows(folder, now), store, rejects_path=rejects_path,
+                     warnings_path=warnings_path, batch_size=batch_size, progress=progress,
+                     now=now)
 
 
 def load_rows(
@@ -213,43 +320,47 @@ def load_rows(
     warnings_path: Path | None = None,
     batch_size: int = 5000,
     progress: bool = False,
+    now: datetime | None = None,
 ) -> LoadReport:
-    """Load rows from any source (rows.py): the one path every load takes."""
+    """Load rows from any source (credgraph.loaders.rows): the one path every load takes.
+
+    `now` is the load time (provenance, and the recorded time when the manifest gives none).
+    """
     started = time.perf_counter()
-    sources = rows.sources
+    now = now or datetime.now(UTC)
+    manifest, sources = rows.manifest, rows.sources
     warnings_path = warnings_path or rejects_path.with_name(rejects_path.stem + ".warnings.csv")
-    report = LoadReport(batch_id_for(sources), rejects_path=rejects_path,
-                        warnings_path=warnings_path)
-    provenance_base = {
-        "batch_id": report.batch_id,
-        "loaded_at": datetime.now(UTC).isoformat(timespec="seconds"),
-    }
+    report = LoadReport(batch_id_for(sources, manifest), manifest, manifest.recorded_at(now),
+                        rejects_path=rejects_path, warnings_path=warnings_path)
+    provenance = {"batch_id": report.batch_id,
+                  "loaded_at": now.isoformat(timespec="seconds")}
     store.ensure_schema()
+    loaders: list[_SectionLoader] = []
     with (
         FindingsWriter(rejects_path) as rejects,
         FindingsWriter(warnings_path) as warnings,
         _progress(progress) as bar,
     ):
         for source in sources:
-            loader = _SectionLoader(
-                store, source, {**provenance_base, "src_file": source.name}, rejects, warnings,
-                rows.parsers,
-            )
+            stamp = Stamp(report.recorded_at, manifest.source,
+                          {**provenance, "src_file": source.name})
+            loader = _SectionLoader(store, source, stamp, rejects, warnings, rows.parsers)
+            loaders.append(loader)
             for header in source.unknown_columns:
                 loader._warn(1, header, "", "unknown column: ignored")
             task: TaskID | None = (
                 bar.add_task(source.section.name, total=None, rate="") if bar else None
             )
             section_start = time.perf_counter()
-            # One writer thread: the store takes chunk N while chunk N+1 is read and checked.
-            # A section's writes all finish before the next section resolves references.
+            # One writer thread: the store takes chunk N while chunk N+1 is read, checked and
+            # built; N+1 is planned once N is written, against the heads N left.
             with ThreadPoolExecutor(max_workers=1) as writer:
                 pending: Future[None] | None = None
                 for chunk in source.chunks(batch_size):
-                    records = loader.prepare(chunk)
+                    prepared = loader.prepare(chunk)
                     if pending is not None:
                         pending.result()
-                    pending = writer.submit(loader.write, *records)
+                    pending = writer.submit(loader.write, loader.plan(prepared))
                     loader.stats.seconds = time.perf_counter() - section_start
                     if bar is not None and task is not None:
                         bar.update(task, completed=loader.stats.rows,
@@ -261,6 +372,11 @@ def load_rows(
                 bar.update(task, total=loader.stats.rows)
             report.sections.append(loader.stats)
         report.sections.extend(_unplaced(rows, rejects, warnings))
+        if manifest.kind is FeedKind.FULL:
+            for loader in loaders:
+                name = loader.source.section.name
+                report.withdrawn[name] = _withdraw_unsupplied(
+                    store, name, manifest.source, loader.seen, report.recorded_at, batch_size)
         for stats in report.sections:
             if stats.section == "shareholdings":
                 for enterprise, total in store.overfull_enterprises():
@@ -268,7 +384,6 @@ def load_rows(
                                          f"open holdings add up to {total:.2f}% (over 100%)"))
                     stats.warnings += 1
     store.commit()
+    report.data_version = store.data_version()
     report.seconds = time.perf_counter() - started
     return report
-
-

@@ -108,6 +108,9 @@ parse_subject_type = _lookup("subject_types", "subject type")
 parse_event = _lookup("event_kinds", "event")
 parse_pledge_status = _lookup("pledge_statuses", "pledge status")
 parse_party_kind = _lookup("party_kinds", "party type (person / enterprise / other)")
+parse_op = _lookup("ops", "operation (upsert or retract)")
+parse_objection_status = _lookup("objection_statuses",
+                                 "objection status (pending, upheld, rejected, withdrawn)")
 
 _STATE = re.compile(r"国有资产|人民政府|财政|国务院|委员会|管理局|国家|政府|机关|事业单位")
 _FOREIGN = re.compile(r"外国|境外|香港|澳门|台湾|LIMITED|LTD|INC|GMBH|CORP", re.IGNORECASE)
@@ -135,6 +138,7 @@ PARSERS: dict[str, Callable[[str], Any]] = {
     "enterprise_key": enterprise_key,
     "enterprise": enterprise_key,
     "person_id": identifier,
+    "identifier": identifier,
     "party": identifier,
     "party_kind": parse_party_kind,
     "subject_type": parse_subject_type,
@@ -147,4 +151,6 @@ PARSERS: dict[str, Callable[[str], Any]] = {
     "event": parse_event,
     "pledge_status": parse_pledge_status,
     "id_list": parse_id_list,
+    "op": parse_op,
+    "objection_status": parse_objection_status,
 }

@@ -12,16 +12,17 @@ import csv
 import hashlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import openpyxl
 import pandas as pd
+from openpyxl.utils import get_column_letter
 
 from credgraph.exc import DatasetError
 from credgraph.graph.ids import fold
 from credgraph.loaders.spec import SectionSpec, load_sections
+from credgraph.loaders.xlsx import CellFault, cell_text, format_code
 
 ENCODINGS = ("utf-8-sig", "gb18030")
 _BLOCK = 1 << 20
@@ -36,7 +37,7 @@ class SourceFile:
     encoding: str | None
     """None for .xlsx."""
     columns: dict[str, str]
-    """Header as written in the file to the section column it names."""
+    """Header as written in the file to the column (docs/data-format.md) it names."""
     unknown_columns: list[str] = field(default_factory=list)
     digest: str = ""
     header: list[str] = field(default_factory=list)
@@ -50,13 +51,24 @@ class SourceFile:
 
 
 @dataclass(frozen=True)
+class CellProblem:
+    """A cell that stands for no value: it refuses its row whatever the other cells say."""
+
+    column: str
+    """The column (docs/data-format.md), or '' for a cell under no column header."""
+    value: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class Row:
     number: int
-    """The line of the file or sheet row it came from; the header is row 1."""
+    """The record of the file (as a spreadsheet numbers it) or the sheet row; the header is
+    row 1."""
     values: dict[str, str]
-    """Column name to stripped text; empty cells are left out."""
-    overflow: int = 0
-    """How many non-blank cells stand beyond the header's last column (a malformed row)."""
+    """Column name (docs/data-format.md) to stripped text; empty cells are left out."""
+    problems: tuple[CellProblem, ...] = ()
+    """Unreadable cells, and non-blank cells under no column header (a malformed row)."""
 
 
 def _decodes(path: Path, encoding: str, digest: Any) -> bool:
@@ -82,24 +94,27 @@ def _detect_encoding(path: Path) -> tuple[str, str]:
     raise DatasetError(path.name, "cannot be decoded as UTF-8 or GB18030")
 
 
-def _cell_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.date().isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
+def _xlsx_rows(path: Path) -> Iterator[tuple[list[str], dict[int, str]]]:
+    """Each sheet row's cell texts (as docs/data-format.md reads them) and its faulty cells.
 
-
-def _xlsx_rows(path: Path) -> Iterator[list[str]]:
+    The sheet's recorded size is ignored: writers get it wrong, and trusting it would
+    drop the rows and cells beyond it without a word.
+    """
     workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     try:
         sheet = workbook.worksheets[0]
-        for cells in sheet.iter_rows(values_only=True):
-            yield [_cell_text(v) for v in cells]
+        sheet.reset_dimensions()
+        for cells in sheet.iter_rows():
+            texts: list[str] = []
+            faults: dict[int, str] = {}
+            for position, cell in enumerate(cells):
+                try:
+                    text = cell_text(cell.value, cell.data_type, format_code(cell),
+                                     workbook.epoch)
+                except CellFault as fault:
+                    text, faults[position] = str(cell.value), str(fault)
+                texts.append(text)
+            yield texts, faults
     finally:
         workbook.close()
 
@@ -118,7 +133,9 @@ def _map_headers(section: SectionSpec, file: str, headers: list[str]) -> SourceF
         else:
             columns[str(header)] = column
     present = set(columns.values())
-    missing = [c.name for c in section.columns.values() if c.required and c.name not in present]
+    missing = [c.name for c in section.columns.values() if c.required and c.name not in present
+               # a feed file with `op` may hold retractions only, which need just the keys
+               and ("op" not in present or c.name in section.keys)]
     if missing:
         raise DatasetError(file, f"missing required column(s): {', '.join(missing)}")
     if section.one_of_required and not present & set(section.one_of_required):
@@ -132,7 +149,7 @@ def inspect_file(section: SectionSpec, path: Path) -> SourceFile:
     if path.suffix.lower() == ".xlsx":
         try:
             rows = _xlsx_rows(path)
-            headers = next(rows, [])
+            headers = next(rows, ([], {}))[0]
             for _ in rows:
                 pass
         except DatasetError:
@@ -171,23 +188,37 @@ def find_sources(folder: Path) -> list[SourceFile]:
         if stem in found:
             raise DatasetError(path.name, f"section {stem} is given twice ({found[stem].name})")
         found[stem] = path
-    if "enterprises" not in found:
-        raise DatasetError(str(folder), "has no enterprises.csv or enterprises.xlsx")
+    if not found:
+        raise DatasetError(str(folder), "has no dataset files (enterprises.csv, officers.csv ... "
+                                        "see docs/data-format.md)")
     return [inspect_file(sections[name], found[name]) for name in sections if name in found]
 
 
-def _rows_from(source: SourceFile, records: Iterable[tuple[int, list[str]]]) -> Iterator[Row]:
+def _rows_from(
+    source: SourceFile, records: Iterable[tuple[int, list[str], dict[int, str]]]
+) -> Iterator[Row]:
+    """Rows by column; one rule for every format: a non-blank cell needs a header above it."""
     header = source.header
     positions = [(i, source.columns[h]) for i, h in enumerate(header) if h in source.columns]
-    for number, cells in records:
-        values = {}
+    headed = {i for i, h in enumerate(header) if h.strip()}
+    for number, cells, faults in records:
+        values: dict[str, str] = {}
+        problems: list[CellProblem] = []
         for i, column in positions:
-            text = cells[i].strip() if i < len(cells) and cells[i] is not None else ""
-            if text:
+            text = cells[i].strip() if i < len(cells) else ""
+            if i in faults:
+                problems.append(CellProblem(column, text, faults[i]))
+            elif text:
                 values[column] = text
-        overflow = sum(1 for cell in cells[len(header):] if cell and str(cell).strip())
-        if values or overflow:
-            yield Row(number, values, overflow)
+        stray = [i for i, cell in enumerate(cells) if i not in headed and cell.strip()]
+        if stray:
+            letters = ", ".join(get_column_letter(i + 1) for i in stray)
+            problems.append(CellProblem(
+                "", " | ".join(cells[i].strip() for i in stray),
+                f"{len(stray)} cell(s) under no column header (column {letters}); "
+                f"the header names {len(headed)} columns"))
+        if values or problems:
+            yield Row(number, values, tuple(problems))
 
 
 def read_chunks(source: SourceFile, chunk_size: int) -> Iterator[list[Row]]:
@@ -196,7 +227,9 @@ def read_chunks(source: SourceFile, chunk_size: int) -> Iterator[list[Row]]:
         rows = _xlsx_rows(source.path)
         next(rows, None)  # the header, already mapped by inspect_file
         chunk: list[Row] = []
-        for row in _rows_from(source, enumerate(rows, start=2)):
+        records = ((number, texts, faults)
+                   for number, (texts, faults) in enumerate(rows, start=2))
+        for row in _rows_from(source, records):
             chunk.append(row)
             if len(chunk) >= chunk_size:
                 yield chunk
@@ -221,8 +254,9 @@ def read_chunks(source: SourceFile, chunk_size: int) -> Iterator[list[Row]]:
     start = 2
     try:
         for frame in reader:
-            cells = (list(t) for t in frame.itertuples(index=False, name=None))
-            yield list(_rows_from(source, enumerate(cells, start=start)))
+            records = ((number, list(cells), {}) for number, cells in
+                       enumerate(frame.itertuples(index=False, name=None), start=start))
+            yield list(_rows_from(source, records))
             start += len(frame)
     except pd.errors.ParserError as e:
         raise DatasetError(source.name, f"unreadable after row {start - 1} ({e})") from e

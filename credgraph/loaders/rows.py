@@ -11,9 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
 
+from credgraph.loaders.manifest import Manifest, read_manifest
 from credgraph.loaders.normalize import PARSERS
 from credgraph.loaders.reading import Row, SourceFile, find_sources, read_chunks
 from credgraph.loaders.report import Finding
@@ -38,11 +40,6 @@ class RowSource(Protocol):
 
     @property
     def unknown_columns(self) -> Sequence[str]: ...
-
-    @property
-    def width(self) -> int:
-        """Cells of the header row; a row with cells beyond it is refused."""
-        ...
 
     def chunks(self, size: int) -> Iterator[list[Row]]:
         """The rows, `size` at a time; `Row.number` is what `src_row` records."""
@@ -71,10 +68,6 @@ class FolderFile:
     def unknown_columns(self) -> Sequence[str]:
         return self.file.unknown_columns
 
-    @property
-    def width(self) -> int:
-        return len(self.file.header)
-
     def chunks(self, size: int) -> Iterator[list[Row]]:
         return read_chunks(self.file, size)
 
@@ -85,6 +78,8 @@ class Rows:
 
     sources: list[RowSource]
     """In section order: a section's references are resolved after the sections before it."""
+    manifest: Manifest = field(default_factory=Manifest)
+    """Who supplied the rows, when they were extracted (their recorded time), full or delta."""
     refused: list[Finding] = field(default_factory=list)
     """Records that became no row, each with the reason (to the rejects report)."""
     notes: list[Finding] = field(default_factory=list)
@@ -93,6 +88,8 @@ class Rows:
     """The cell parser of each column type (check_row)."""
 
 
-def folder_rows(folder: Path) -> Rows:
-    """The rows of a dataset folder; raises DatasetError before any is read if a file is bad."""
-    return Rows([FolderFile(file) for file in find_sources(folder)])
+def folder_rows(folder: Path, now: datetime) -> Rows:
+    """The rows of a dataset folder and its manifest; raises DatasetError before any row is
+    read if a file or the manifest is bad."""
+    manifest = read_manifest(folder, now)
+    return Rows([FolderFile(file) for file in find_sources(folder)], manifest)

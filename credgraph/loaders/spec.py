@@ -25,6 +25,8 @@ class ColumnSpec(BaseModel):
     name_column: str | None = None
     after: str | None = None
     """A date column that must not be before this one (an end after its start)."""
+    common: bool = False
+    """A column every section takes (the feed columns op and op_reason)."""
 
     @model_validator(mode="after")
     def _known_type(self) -> ColumnSpec:
@@ -42,6 +44,8 @@ class SectionSpec(BaseModel):
     columns: dict[str, ColumnSpec]
     one_of_required: tuple[str, ...] = ()
     keys: tuple[str, ...] = Field(default=(), description="the columns that key a row's fact")
+    feed: bool = False
+    """A section only feeds carry (objections): a registry snapshot has none."""
 
     @model_validator(mode="after")
     def _references(self) -> SectionSpec:
@@ -64,17 +68,23 @@ class SectionSpec(BaseModel):
         return mapping
 
 
+COMMON = "common"
+"""The key of sections.yaml whose columns every section takes (op, op_reason)."""
+
+
 def parse_sections(text: str, where: str) -> dict[str, SectionSpec]:
     """Sections from YAML text in file order of `order`; errors name the file and the key."""
     raw = yaml.safe_load(text)
     if not isinstance(raw, dict):
         raise ConfigurationError(f"{where}: expected a mapping of sections")
+    common = raw.pop(COMMON, {}) or {}
     sections: dict[str, SectionSpec] = {}
     for name, spec in raw.items():
         if isinstance(spec, dict) and isinstance(spec.get("columns"), dict):
             spec = {**spec, "columns": {
                 col: {**c, "name": col} if isinstance(c, dict) else c
-                for col, c in spec["columns"].items()}}
+                for col, c in {**spec["columns"],
+                               **{k: {**v, "common": True} for k, v in common.items()}}.items()}}
         try:
             sections[name] = SectionSpec.model_validate({**spec, "name": name})
         except ValidationError as e:
@@ -89,3 +99,8 @@ def load_sections() -> dict[str, SectionSpec]:
     """The product's sections (sections.yaml beside this module)."""
     text = (resources.files("credgraph.loaders") / "sections.yaml").read_text(encoding="utf-8")
     return parse_sections(text, "sections.yaml")
+
+
+def own_columns(section: SectionSpec) -> tuple[str, ...]:
+    """A section's own columns, in declaration order (without the common feed columns)."""
+    return tuple(name for name, column in section.columns.items() if not column.common)

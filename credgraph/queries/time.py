@@ -14,7 +14,7 @@ Dates are ISO `YYYY-MM-DD` strings and recorded times ISO UTC strings
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 
 
 def in_force(start: str | None, end: str | None, day: str) -> bool:
@@ -35,17 +35,6 @@ def today() -> str:
     return date.today().isoformat()
 
 
-def timestamp(moment: datetime) -> str:
-    """A recorded time as stored: UTC, whole seconds, `Z` suffix."""
-    if moment.tzinfo is None:
-        raise ValueError("recorded times need a time zone")
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def now() -> str:
-    return timestamp(datetime.now(UTC))
-
-
 @dataclass(frozen=True, slots=True)
 class Moment:
     """Where a question stands in both times: the day asked about and what was known when."""
@@ -53,7 +42,8 @@ class Moment:
     day: str
     """Valid time (asOf), ISO date."""
     known: str | None = None
-    """Recorded time (knownAt) as `timestamp` gives it; None: everything recorded so far."""
+    """Recorded time (knownAt) as `credgraph.graph.clock.timestamp` gives it; None:
+    everything recorded so far."""
 
     @classmethod
     def on(cls, day: str | None = None, known: str | None = None) -> Moment:

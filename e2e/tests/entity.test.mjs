@@ -27,6 +27,11 @@ test("an enterprise shows its registration and its shareholders with their sourc
     assert.equal(await page.textContent("#entity-name"), person.name);
     const posts = await page.locator('#sidebar section[data-section="appointments"] .src').allTextContents();
     assert.ok(posts.length > 0 && posts.every((src) => /^officers\.csv:\d+$/.test(src)), "posts carry their officers.csv row");
+    // A role (董事长, 财务负责人) stays on one line in the narrow sidebar.
+    const roles = await page.locator('#sidebar section[data-section="appointments"] .role').evaluateAll((spans) =>
+      spans.map((span) => ({ text: span.textContent, lines: span.getClientRects().length })));
+    assert.ok(roles.length > 0);
+    for (const role of roles) assert.equal(role.lines, 1, `role ${role.text} is drawn on ${role.lines} lines`);
     await shot(page, "entity-person");
   } finally {
     await close();

@@ -1,9 +1,7 @@
 // Blacklist exposure: a listed firm two hops away is found and drawn on the map.
 import assert from "node:assert/strict";
-import { copyFileSync } from "node:fs";
-import { join } from "node:path";
 import { test } from "node:test";
-import { draws, nextDraw, nodes, openExplorer, SCENARIO, SCREENSHOTS, searchAndOpen, shot } from "../helpers.mjs";
+import { draws, nextDraw, nodes, openExplorer, SCENARIO, searchAndOpen, readmeShot, shot } from "../helpers.mjs";
 
 test("exposure finds the listed firm and draws the path on the map", async () => {
   const { page, close } = await openExplorer();
@@ -27,7 +25,7 @@ test("exposure finds the listed firm and draws the path on the map", async () =>
     assert.ok(listed && listed.classes.includes("exposure") && listed.classes.includes("blacklisted"), "the listed firm stands out");
     assert.ok(drawn.some((n) => n.name === subject.through && n.classes.includes("exposure")), `${subject.through} is on the drawn path`);
     await page.waitForTimeout(600);
-    copyFileSync(await shot(page, "map"), join(SCREENSHOTS, "map.png"));
+    await readmeShot(page, "map");
   } finally {
     await close();
   }

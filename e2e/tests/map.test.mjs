@@ -4,6 +4,37 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { clickNode, draws, edges, nextDraw, nodes, openExplorer, SCENARIO, searchAndOpen, shot } from "../helpers.mjs";
 
+/** Readable at the first view: labels at 11 px or more on screen, the subject in sight. */
+async function assertReadable(page, id, what) {
+  const view = await page.evaluate((subjectId) => {
+    const cy = window.credgraphGraphs.map;
+    const zoom = cy.zoom();
+    const box = cy.getElementById(subjectId).renderedBoundingBox({ includeLabels: true });
+    return {
+      zoom, nodes: cy.nodes().length, smallest: Math.min(...cy.elements().map((e) => Number.parseFloat(e.style("font-size")) * zoom)),
+      inside: box.x1 >= 0 && box.y1 >= 0 && box.x2 <= cy.width() && box.y2 <= cy.height(),
+    };
+  }, id);
+  console.log(`METRIC map first view, ${what} (${view.nodes} nodes): zoom ${view.zoom.toFixed(2)}, smallest label ${view.smallest.toFixed(1)} px`);
+  assert.ok(view.smallest >= 11, `labels are ${view.smallest.toFixed(1)} px on screen`);
+  assert.ok(view.inside, "the subject is in sight");
+}
+
+test("a crowded neighbourhood opens readable, centred on the subject", async () => {
+  const { page, close } = await openExplorer();
+  try {
+    const subject = SCENARIO.crowded;
+    const before = await draws(page);
+    await searchAndOpen(page, subject.id, subject.id);
+    const metric = await nextDraw(page, before);
+    assert.ok(metric.nodes >= 100, `${metric.nodes} nodes drawn`);
+    await assertReadable(page, subject.id, `${subject.within2} subjects within 2 links`);
+    await shot(page, "map-crowded");
+  } finally {
+    await close();
+  }
+});
+
 test("the map draws the neighbourhood and a click expands a node", async () => {
   const { page, close } = await openExplorer();
   try {
@@ -12,6 +43,7 @@ test("the map draws the neighbourhood and a click expands a node", async () => {
     const before = await draws(page);
     await searchAndOpen(page, subject.id, subject.id);
     const metric = await nextDraw(page, before);
+    await assertReadable(page, subject.id, "small neighbourhood");
     const drawn = await nodes(page, "map");
     const names = new Set(drawn.map((n) => n.name));
     for (const name of subject.neighbours) assert.ok(names.has(name), `neighbour ${name} is drawn`);

@@ -354,8 +354,15 @@ export interface RestrictionHit {
   ruleId: string;
   title: string;
   citation: string;
+  /** The rule's title and citation in each language, where the API gives them. */
+  titleZh?: string | null;
+  titleEn?: string | null;
+  citationZh?: string | null;
+  citationEn?: string | null;
   certainty: Certainty;
   note: string | null;
+  noteZh?: string | null;
+  noteEn?: string | null;
   windowStart: string;
   windowEnd: string | null;
   barredRoles: string[];
@@ -383,7 +390,8 @@ export interface DisqualificationCheck {
 export const DISQUALIFICATION = `query Check($id: ID!, $d: Date) {
   disqualificationCheck(personId: $id, asOf: $d) {
     person { ${REF} } disqualified needsReview
-    hits { ruleId title citation certainty note windowStart windowEnd barredRoles
+    hits { ruleId title titleZh titleEn citation citationZh citationEn certainty note noteZh noteEn
+      windowStart windowEnd barredRoles
       trigger { kind date subjectId enterprise { uscc name } reason }
       affectedAppointments { enterprise { id uscc name } role start kind }
       evidence { fact id summary ${PROV} } }

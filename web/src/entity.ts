@@ -16,7 +16,7 @@ import {
 } from "./api";
 import { clear, h } from "./dom";
 import type { Exportable } from "./exporter";
-import { amount, pct, source, span } from "./format";
+import { amount, pct, pctCell, source, span } from "./format";
 import { label, t, type Key } from "./i18n";
 import { state } from "./state";
 
@@ -48,13 +48,13 @@ function holdingRows(items: Holding[], other: (x: Holding) => NodeRef): Row[] {
     cells: [nodeLink(other(x)), pct(x.percent), span(x.start, x.end)],
     ended: !x.current,
     provenance: x.provenance,
-    csv: [other(x).id, other(x).name, x.percent, x.start, x.end],
+    csv: [other(x).id, other(x).name, pctCell(x.percent), x.start, x.end],
   }));
 }
 
 function postRows(items: Post[], other: (x: Post) => NodeRef): Row[] {
   return items.map((x) => ({
-    cells: [nodeLink(other(x)), label(x.role), span(x.start, x.end)],
+    cells: [nodeLink(other(x)), h("span", { class: "role" }, label(x.role)), span(x.start, x.end)],
     ended: !x.current,
     provenance: x.provenance,
     csv: [other(x).id, other(x).name, x.role, x.start, x.end],

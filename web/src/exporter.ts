@@ -34,4 +34,6 @@ export interface Exportable {
   name(): string;
   graph(): Core | null;
   rows(): { header: string[]; rows: unknown[][] };
+  /** Show the graph as on its first draw (readable labels), e.g. when its tab is opened. */
+  fitView?(): void;
 }

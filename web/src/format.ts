@@ -3,9 +3,20 @@
 import type { Provenance } from "./api";
 import { t } from "./i18n";
 
+/** A percent to 2 decimals, the precision shown and exported everywhere. */
+export function round2(value: number): number {
+  return Number(value.toFixed(2));
+}
+
+/** A percent as shown: at most 2 decimals, "?" when unknown. */
 export function pct(value: number | null | undefined): string {
   if (value === null || value === undefined) return "?";
-  return `${Number(value.toFixed(2))}%`;
+  return `${round2(value)}%`;
+}
+
+/** A percent in a CSV cell: 2 decimals, empty when unknown. */
+export function pctCell(value: number | null | undefined): number | "" {
+  return value === null || value === undefined ? "" : round2(value);
 }
 
 export function span(start: string | null, end: string | null): string {

@@ -24,6 +24,23 @@ export function nodeClasses(kind: Kind, lists: ListType[] = [], restricted = fal
   return classes;
 }
 
+/** Labels are never smaller than this on screen when a view is first shown. */
+export const READABLE_PX = 11;
+/** The font size of node and link labels in the map and the path finder. */
+export const LABEL_PX = 12;
+
+/** Fit the whole graph when its labels (`fontPx` at zoom 1) stay readable there; otherwise
+show `focus` (the subject) at the smallest zoom where they are, the rest a pan or the Fit
+button away. Large maps (labels hidden while small) use their own overview instead. */
+export function readableFit(cy: Core, fontPx: number, focus: string | null, padding = 30): void {
+  cy.fit(undefined, padding);
+  const readable = READABLE_PX / fontPx;
+  if (cy.zoom() >= readable || cy.nodes().empty()) return;
+  cy.zoom(readable);
+  const node = focus ? cy.getElementById(focus) : cy.collection();
+  cy.center(node.nonempty() ? node : cy.nodes());
+}
+
 export function shortName(name: string, max = 16): string {
   return name.length > max ? `${name.slice(0, max - 1)}…` : name;
 }
@@ -34,7 +51,7 @@ export const STYLE: StylesheetJson = [
     style: {
       label: "data(label)",
       "font-family": FONT,
-      "font-size": 11,
+      "font-size": LABEL_PX,
       color: "#1d2733",
       "text-wrap": "wrap",
       "text-max-width": "130px",
@@ -69,7 +86,7 @@ export const STYLE: StylesheetJson = [
       "arrow-scale": 0.8,
       label: "data(label)",
       "font-family": FONT,
-      "font-size": 9,
+      "font-size": LABEL_PX,
       color: "#3d4a57",
       "text-rotation": "autorotate",
       "text-background-color": "#ffffff",

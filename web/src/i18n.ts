@@ -72,6 +72,8 @@ const zh = {
   threshold: "受益所有人阈值 (%)",
   owners: "上游股东",
   investmentsTree: "下游投资",
+  moreOwners: "点击显示更多股东",
+  moreInvestments: "点击显示更多投资",
   ultimateOwners: "最终受益人",
   effective: "有效持股",
   circular: "存在交叉持股（环）",
@@ -182,6 +184,8 @@ const en: Record<Key, string> = {
   threshold: "Beneficial owner threshold (%)",
   owners: "Owners",
   investmentsTree: "Investments",
+  moreOwners: "click for more owners",
+  moreInvestments: "click for more investments",
   ultimateOwners: "Ultimate owners",
   effective: "Effective",
   circular: "Cross-holdings (cycle) met",
@@ -277,6 +281,12 @@ export function onLangChange(listener: () => void): void {
 export function t(key: Key, params: Record<string, string | number> = {}): string {
   const text: string = current === "zh" ? zh[key] : en[key];
   return text.replace(/\{(\w+)\}/g, (_, name: string) => String(params[name] ?? ""));
+}
+
+/** A text the API gives in both languages (e.g. titleZh / titleEn beside title): the current
+language's version when given, else the API's default text. */
+export function inLang(zh: string | null | undefined, en: string | null | undefined, fallback: string): string {
+  return (current === "zh" ? zh : en) || fallback;
 }
 
 /** An API enum value (relation, role, list, kind ...) in the current language. */

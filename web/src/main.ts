@@ -155,11 +155,9 @@ function activate(tab: Tab): void {
   for (const [name, group] of Object.entries(toolGroups)) group.hidden = name !== tab;
   fitButton.hidden = pngButton.hidden = tab === "risk";
   reload(false);
-  const graph = exportables[tab].graph();
-  if (graph) {
-    graph.resize();
-    graph.fit(undefined, 30);
-  }
+  const view = exportables[tab];
+  view.graph()?.resize();
+  view.fitView?.();
 }
 
 function open(node: NodeRef): void {

@@ -23,8 +23,8 @@ import {
 } from "./api";
 import { h } from "./dom";
 import type { Exportable } from "./exporter";
-import { pct } from "./format";
-import { makeGraph, nodeClasses, shortName } from "./graphstyle";
+import { pct, pctCell } from "./format";
+import { LABEL_PX, makeGraph, nodeClasses, readableFit, shortName } from "./graphstyle";
 import { label, t } from "./i18n";
 import type { LayoutAnswer, LayoutRequest } from "./layout.worker";
 import { state } from "./state";
@@ -138,7 +138,7 @@ export class RelationshipMap implements Exportable {
       header: ["source_id", "source_name", "relation", "target_id", "target_name", "role", "percent", "start", "end", "src_file", "src_row"],
       rows: this.cy.edges().map((e) => {
         const d = e.data();
-        return [d.source, name(d.source), d.relation, d.target, name(d.target), d.role ?? "", d.percent ?? "", d.start ?? "", d.end ?? "", d.srcFile ?? "", d.srcRow ?? ""];
+        return [d.source, name(d.source), d.relation, d.target, name(d.target), d.role ?? "", pctCell(d.percent), d.start ?? "", d.end ?? "", d.srcFile ?? "", d.srcRow ?? ""];
       }),
     };
   }
@@ -195,8 +195,7 @@ export class RelationshipMap implements Exportable {
     if (!big) {
       cy.layout({ name: "fcose", quality: "default", randomize: true, animate: false, nodeDimensionsIncludeLabels: true, idealEdgeLength: 90, nodeRepulsion: 9000, packComponents: false } as cytoscape.LayoutOptions).run();
     }
-    if (big) fitPositions(cy);
-    else cy.fit(undefined, 30);
+    this.fitView();
     await frame();
     const done = performance.now();
     if (big) this.refine(ticket, nodeDefs, edgeDefs);
@@ -210,6 +209,11 @@ export class RelationshipMap implements Exportable {
     window.credgraphMetrics.draws.push(metric);
     const status = t("drawn", { nodes: metric.nodes, edges: metric.edges, ms: metric.totalMs });
     this.onStatus(answer.truncated ? `${status} · ${t("truncated")}` : status);
+  }
+
+  fitView(): void {
+    if (this.cy.nodes().length > BIG) fitPositions(this.cy);
+    else readableFit(this.cy, LABEL_PX, this.subject?.id ?? null);
   }
 
   /** Place a large map by force in the worker, then move the drawn nodes there. */

@@ -4,8 +4,8 @@ import type { Core, ElementDefinition } from "cytoscape";
 import { gql, PATHS, type NodeRef, type Path, type Step } from "./api";
 import { clear, h } from "./dom";
 import type { Exportable } from "./exporter";
-import { pct, source, span } from "./format";
-import { makeGraph, nodeClasses, shortName } from "./graphstyle";
+import { pct, pctCell, source, span } from "./format";
+import { LABEL_PX, makeGraph, nodeClasses, readableFit, shortName } from "./graphstyle";
 import { label, t } from "./i18n";
 import { edgeId } from "./map";
 import { state } from "./state";
@@ -51,7 +51,7 @@ export class PathFinder implements Exportable {
     return {
       header: ["path", "step", "from_id", "from_name", "relation", "to_id", "to_name", "role", "percent", "start", "end", "src_file", "src_row"],
       rows: this.paths.flatMap((p, i) =>
-        p.steps.map((s, j) => [i + 1, j + 1, s.from.id, s.from.name, s.relation, s.to.id, s.to.name, s.role ?? "", s.percent ?? "", s.start ?? "", s.end ?? "", s.provenance?.srcFile ?? "", s.provenance?.srcRow ?? ""]),
+        p.steps.map((s, j) => [i + 1, j + 1, s.from.id, s.from.name, s.relation, s.to.id, s.to.name, s.role ?? "", pctCell(s.percent), s.start ?? "", s.end ?? "", s.provenance?.srcFile ?? "", s.provenance?.srcRow ?? ""]),
       ),
     };
   }
@@ -70,6 +70,10 @@ export class PathFinder implements Exportable {
     }
     this.onStatus(t("pathsFound", { n: this.paths.length }));
     this.draw(from, opts.target);
+  }
+
+  fitView(): void {
+    readableFit(this.cy, LABEL_PX, this.from?.id ?? null, 40);
   }
 
   private draw(from: NodeRef, to: NodeRef): void {
@@ -97,7 +101,7 @@ export class PathFinder implements Exportable {
     }
     cy.add([...elements.values()]);
     cy.layout({ name: "breadthfirst", roots: [from.id], directed: false, spacingFactor: 1.1, circle: false, grid: false, transform: (_node, pos) => ({ x: pos.y * 1.6, y: pos.x * 0.8 }) } as cytoscape.LayoutOptions).run();
-    cy.fit(undefined, 40);
+    this.fitView();
     this.paths.forEach((path, i) => {
       const item = h(
         "li",

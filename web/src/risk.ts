@@ -14,7 +14,7 @@ import {
 import { clear, h } from "./dom";
 import type { Exportable } from "./exporter";
 import { source, span } from "./format";
-import { label, t } from "./i18n";
+import { inLang, label, t } from "./i18n";
 import { state } from "./state";
 
 export class RiskPanel implements Exportable {
@@ -47,7 +47,7 @@ export class RiskPanel implements Exportable {
       header: ["check", "subject_id", "subject_name", "list_or_rule", "distance_or_certainty", "date_or_window", "path_or_citation"],
       rows: [
         ...this.hits.map((x) => ["exposure", x.subject.id, x.subject.name, x.list, x.distance, x.listedOn, [x.path.steps[0]?.from.name, ...x.path.steps.map((s) => s.to.name)].join(" > ")]),
-        ...(this.check?.hits ?? []).map((x) => ["restriction", this.check!.person.id, this.check!.person.name, x.ruleId, x.certainty, `${x.windowStart}..${x.windowEnd ?? ""}`, x.citation]),
+        ...(this.check?.hits ?? []).map((x) => ["restriction", this.check!.person.id, this.check!.person.name, x.ruleId, x.certainty, `${x.windowStart}..${x.windowEnd ?? ""}`, inLang(x.citationZh, x.citationEn, x.citation)]),
       ],
     };
   }
@@ -139,13 +139,13 @@ export class RiskPanel implements Exportable {
       const trigger = hit.trigger;
       out.append(
         h("article", { class: `hit certainty-${hit.certainty.toLowerCase()}`, "data-rule": hit.ruleId },
-          h("header", {}, h("span", { class: "rule-id" }, hit.ruleId), h("span", { class: "certainty" }, label(hit.certainty)), h("span", {}, hit.title)),
+          h("header", {}, h("span", { class: "rule-id" }, hit.ruleId), h("span", { class: "certainty" }, label(hit.certainty)), h("span", { class: "rule-title" }, inLang(hit.titleZh, hit.titleEn, hit.title))),
           h("dl", { class: "facts" },
-            h("dt", {}, t("citation")), h("dd", {}, hit.citation),
+            h("dt", {}, t("citation")), h("dd", { class: "citation" }, inLang(hit.citationZh, hit.citationEn, hit.citation)),
             h("dt", {}, t("window")), h("dd", { class: "window" }, span(hit.windowStart, hit.windowEnd)),
             h("dt", {}, t("barred")), h("dd", {}, hit.barredRoles.map(label).join("、")),
             h("dt", {}, t("trigger")), h("dd", {}, [label(trigger.kind), trigger.date, trigger.enterprise?.name, trigger.reason].filter(Boolean).join(" · ")),
-            hit.note ? h("dt", {}, t("needsReview")) : null, hit.note ? h("dd", {}, hit.note) : null),
+            hit.note ? h("dt", {}, t("needsReview")) : null, hit.note ? h("dd", {}, inLang(hit.noteZh, hit.noteEn, hit.note)) : null),
           h("h4", {}, t("affected")),
           hit.affectedAppointments.length
             ? h("table", { class: "affected" }, h("tbody", {}, hit.affectedAppointments.map((a) =>

@@ -12,7 +12,7 @@ from typing import Any
 
 import strawberry
 
-from credgraph.api.context import Info
+from credgraph.api.context import Info, in_thread
 from credgraph.api.types.base import Node, described
 from credgraph.api.types.enums import EnterpriseStatus, EntityKind
 from credgraph.api.types.facts import (
@@ -22,9 +22,9 @@ from credgraph.api.types.facts import (
     EquityPledge,
     ListEntry,
     Penalty,
-    Provenance,
     Shareholding,
 )
+from credgraph.api.types.recorded import Provenance, Recorded, recorded
 from credgraph.api.types.scalars import Date, to_date
 from credgraph.graph.model import load_model
 from credgraph.graph.vocabulary import LEGAL_REPRESENTATIVE, load_vocabulary
@@ -35,6 +35,27 @@ from credgraph.queries.time import Moment, in_force
 ENTERPRISE, PERSON, OTHER_HOLDER = (load_model().node(label).label
                                     for label in ("Enterprise", "Person", "OtherHolder"))
 """The entity labels, checked against the model when the API is built."""
+
+
+MIGRATIONS = ("migrated_out", "migrated_in")
+"""The events that move an enterprise to another registration authority."""
+
+
+@strawberry.type(description="A move to another registration authority (迁入 / 迁出).")
+class AuthorityChange:
+    date: Date
+    authority: str | None = strawberry.field(
+        description="The registration authority from that date.")
+    event: str = strawberry.field(description="migrated_out or migrated_in")
+    provenance: Provenance | None
+
+    @classmethod
+    def from_record(cls, props: Mapping[str, Any]) -> AuthorityChange:
+        day = to_date(props.get("date"))
+        if day is None:
+            raise ValueError(f"event {props['id']} has no date")
+        return cls(date=day, authority=props.get("authority"), event=props["event"],
+                   provenance=Provenance.from_record(props))
 
 
 def _status_kind(status: str | None) -> EnterpriseStatus | None:
@@ -63,7 +84,7 @@ def _list_entries(records: tuple[ListRecord, ...], at: Moment,
 
 
 @strawberry.type(description="A market entity of the registry; lists are as of the query's day.")
-class Enterprise(Node):
+class Enterprise(Recorded, Node):
     uscc: str | None
     reg_no: str | None
     type: str | None
@@ -80,7 +101,6 @@ class Enterprise(Node):
         description="Only referred to by other rows; no registration row was loaded."
     )
     provenance: Provenance | None
-    at: strawberry.Private[Moment]
 
     @classmethod
     def from_record(cls, props: Mapping[str, Any], at: Moment) -> Enterprise:
@@ -102,7 +122,7 @@ class Enterprise(Node):
             business_scope=props.get("business_scope"),
             placeholder=bool(props.get("placeholder")),
             provenance=Provenance.from_record(props),
-            at=at,
+            **recorded(props, "enterprises", at),
         )
 
     @described("Holders of this enterprise (in force on the day).")
@@ -147,14 +167,27 @@ class Enterprise(Node):
     @described("Penalty decisions taken by the day.")
     async def penalties(self, info: Info) -> list[Penalty]:
         around, at = await _neighbourhood(info, self.id, self.at), self.at
-        return [Penalty.from_record(p) for p in around.penalties
+        return [Penalty.from_record(p, at) for p in around.penalties
                 if (p.get("decided_on") or "") <= at.day]
 
     @described("Lifecycle events that happened by the day.")
     async def events(self, info: Info) -> list[EnterpriseEvent]:
         around, at = await _neighbourhood(info, self.id, self.at), self.at
-        return [EnterpriseEvent.from_record(e) for e in around.events
+        return [EnterpriseEvent.from_record(e, at) for e in around.events
                 if (e.get("date") or "") <= at.day]
+
+    @described("Moves between registration authorities (迁入/迁出) by the day, oldest first; "
+               "each names the authority the enterprise is registered with from that date.")
+    async def authority_history(self, info: Info) -> list[AuthorityChange]:
+        around, at = await _neighbourhood(info, self.id, self.at), self.at
+        return [AuthorityChange.from_record(e) for e in around.events
+                if e.get("event") in MIGRATIONS and (e.get("date") or "") <= at.day]
+
+    @described("The registration authority on the day: the last move's by then, else the one "
+               "the registration record names.")
+    async def authority_on_day(self, info: Info) -> str | None:
+        moves = await self.authority_history(info)
+        return moves[-1].authority if moves else self.authority
 
     @described("Equity pledges this enterprise is the subject or a party of.")
     async def equity_pledges(self, info: Info,
@@ -172,13 +205,12 @@ class Enterprise(Node):
 
 
 @strawberry.type(description="A natural person; the id number is only ever shown masked.")
-class Person(Node):
+class Person(Recorded, Node):
     person_id: strawberry.ID
     masked_id_number: str | None
     nationality: str | None
     placeholder: bool
     provenance: Provenance | None
-    at: strawberry.Private[Moment]
 
     @classmethod
     def from_record(cls, props: Mapping[str, Any], at: Moment) -> Person:
@@ -192,8 +224,16 @@ class Person(Node):
             nationality=props.get("nationality"),
             placeholder=bool(props.get("placeholder")),
             provenance=Provenance.from_record(props),
-            at=at,
+            **recorded(props, "persons", at),
         )
+
+    @described("The whole id number with reveal: true, else masked. Only roles that may "
+               "reveal it see it (README.md, Roles), and every reveal is audited.")
+    async def id_number(self, info: Info, reveal: bool = False) -> str | None:
+        if not reveal:
+            return self.masked_id_number
+        links, person_id, at = info.context.analyses.links, self.id, self.at
+        return await in_thread(lambda: links.revealed_id_number(person_id, at))
 
     @described("Posts the person holds (in force on the day).")
     async def appointments(self, info: Info, include_history: bool = False) -> list[Appointment]:
@@ -214,10 +254,9 @@ class Person(Node):
 
 
 @strawberry.type(description="A holder that is neither enterprise nor person: state, foreign ...")
-class OtherHolder(Node):
+class OtherHolder(Recorded, Node):
     category: str | None = strawberry.field(description="state, foreign, collective or unknown")
     provenance: Provenance | None
-    at: strawberry.Private[Moment]
 
     @classmethod
     def from_record(cls, props: Mapping[str, Any], at: Moment) -> OtherHolder:
@@ -227,7 +266,7 @@ class OtherHolder(Node):
             kind=EntityKind(OTHER_HOLDER),
             category=props.get("category"),
             provenance=Provenance.from_record(props),
-            at=at,
+            **recorded(props, "holders", at),
         )
 
     @described("Direct holdings of this holder.")

@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     EntityKind = Enum
     Relation = Enum
     EnterpriseStatus = Enum
+    ObjectionStatus = Enum
 else:
     _VOCABULARY = load_vocabulary()
     _MODEL = load_model()
@@ -52,6 +53,8 @@ else:
                      "The relationship types that count as one hop.")
     EnterpriseStatus = _enum("EnterpriseStatus", _values(_VOCABULARY.enterprise_statuses),
                              "What a registration status (登记状态) says, whatever its wording.")
+    ObjectionStatus = _enum("ObjectionStatus", _values(_VOCABULARY.objection_statuses),
+                            "Where an objection (异议) stands.")
 
 
 @strawberry.enum(description="What a search text matched.")
@@ -60,5 +63,5 @@ class MatchKind(Enum):
     NAME = "name"
 
 
-__all__ = ["EnterpriseStatus", "EntityKind", "ListType", "MatchKind", "Relation", "Role",
-           "TriggerKind"]
+__all__ = ["EnterpriseStatus", "EntityKind", "ListType", "MatchKind", "ObjectionStatus",
+           "Relation", "Role", "TriggerKind"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import strawberry
 
 from credgraph.api.types.enums import EntityKind, ListType, Relation, Role
-from credgraph.api.types.facts import Provenance
+from credgraph.api.types.recorded import Provenance
 from credgraph.api.types.restrictions import Certainty
 from credgraph.api.types.scalars import Date, round_percent, to_date
 from credgraph.queries.explore import LinkPage, MapNode, MapView

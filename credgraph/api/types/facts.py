@@ -10,13 +10,24 @@ import strawberry
 
 from credgraph.api.types.base import Node
 from credgraph.api.types.enums import ListType, Role
+from credgraph.api.types.recorded import Provenance, Recorded, recorded
 from credgraph.api.types.scalars import Date, round_percent, to_date
+from credgraph.graph.model import load_model
 from credgraph.graph.vocabulary import load_vocabulary
 from credgraph.queries.links.results import Entity, Pledge, Relation
 from credgraph.queries.time import Moment, in_force
 
 if TYPE_CHECKING:
     from credgraph.api.types.entities import Enterprise, OtherHolder, Person
+
+
+def _section(schema: str) -> str:
+    """The section whose facts a label or relationship type holds."""
+    model = load_model()
+    found = model.nodes.get(schema) or model.edges.get(schema)
+    if found is None or found.section is None:
+        raise ValueError(f"{schema} holds no section's facts")
+    return found.section
 
 
 def ended(found: Entity) -> bool:
@@ -33,28 +44,8 @@ def _node(found: Entity, at: Moment) -> Enterprise | Person | OtherHolder:
     return node_from_entity(found, at)
 
 
-@strawberry.type(description="Where a fact was loaded from.")
-class Provenance:
-    src_file: str | None
-    src_row: int | None
-    batch_id: str | None
-    loaded_at: str | None
-
-    @classmethod
-    def from_record(cls, props: Mapping[str, Any]) -> Provenance | None:
-        if props.get("src_file") is None and props.get("batch_id") is None:
-            return None
-        return cls(
-            src_file=props.get("src_file"),
-            src_row=props.get("src_row"),
-            batch_id=props.get("batch_id"),
-            loaded_at=props.get("loaded_at"),
-        )
-
-
-
 @strawberry.type(description="A holding (股东及出资): who holds how much of which enterprise.")
-class Shareholding:
+class Shareholding(Recorded):
     key: str
     holder: Node
     enterprise: Node
@@ -87,11 +78,12 @@ class Shareholding:
             current=in_force(props.get("start"), props.get("end"), at.day),
             treasury=holder.id == held.id,
             provenance=Provenance.from_record(props),
+            **recorded(props, _section(relation.type), at),
         )
 
 
 @strawberry.type(description="A post a person holds in an enterprise (主要人员 / 法定代表人).")
-class Appointment:
+class Appointment(Recorded):
     key: str
     person: Node
     enterprise: Node
@@ -119,11 +111,12 @@ class Appointment:
             current=in_force(props.get("start"), props.get("end"), at.day),
             enterprise_ended=ended(firm),
             provenance=Provenance.from_record(props),
+            **recorded(props, _section(relation.type), at),
         )
 
 
 @strawberry.type(description="A listing (名单): abnormal operations, serious illegal, court lists.")
-class ListEntry:
+class ListEntry(Recorded):
     id: strawberry.ID
     subject_id: strawberry.ID
     list: ListType
@@ -153,11 +146,12 @@ class ListEntry:
             doc_no=entry.get("doc_no"),
             current=in_force(entry.get("listed_on"), entry.get("removed_on"), at.day),
             provenance=Provenance.from_record(entry),
+            **recorded(entry, _section("ListEntry"), at),
         )
 
 
 @strawberry.type(description="An administrative penalty decision (行政处罚).")
-class Penalty:
+class Penalty(Recorded):
     id: strawberry.ID
     doc_no: str
     violation_type: str | None
@@ -167,7 +161,7 @@ class Penalty:
     provenance: Provenance | None
 
     @classmethod
-    def from_record(cls, props: Mapping[str, Any]) -> Penalty:
+    def from_record(cls, props: Mapping[str, Any], at: Moment) -> Penalty:
         return cls(
             id=strawberry.ID(props["id"]),
             doc_no=props.get("doc_no") or props["id"],
@@ -176,11 +170,12 @@ class Penalty:
             authority=props.get("authority"),
             decided_on=to_date(props.get("decided_on")),
             provenance=Provenance.from_record(props),
+            **recorded(props, _section("Penalty"), at),
         )
 
 
 @strawberry.type(description="A lifecycle event: licence revoked, ordered closed, liquidated ...")
-class EnterpriseEvent:
+class EnterpriseEvent(Recorded):
     id: strawberry.ID
     event: str
     date: Date | None
@@ -190,7 +185,7 @@ class EnterpriseEvent:
     provenance: Provenance | None
 
     @classmethod
-    def from_record(cls, props: Mapping[str, Any]) -> EnterpriseEvent:
+    def from_record(cls, props: Mapping[str, Any], at: Moment) -> EnterpriseEvent:
         return cls(
             id=strawberry.ID(props["id"]),
             event=props["event"],
@@ -199,11 +194,12 @@ class EnterpriseEvent:
             authority=props.get("authority"),
             liable_person_ids=[strawberry.ID(p) for p in props.get("liable_persons") or []],
             provenance=Provenance.from_record(props),
+            **recorded(props, _section("Event"), at),
         )
 
 
 @strawberry.type(description="An equity pledge (股权出质): pledgor, pledgee, pledged enterprise.")
-class EquityPledge:
+class EquityPledge(Recorded):
     reg_no: str
     enterprise: Node | None
     pledgor: Node | None
@@ -233,11 +229,12 @@ class EquityPledge:
             end=to_date(props.get("end")),
             current=in_force(props.get("start"), props.get("end"), at.day),
             provenance=Provenance.from_record(props),
+            **recorded(props, _section("EQUITY_PLEDGE"), at),
         )
 
 
 @strawberry.type(description="A chattel mortgage (动产抵押) between mortgagor and mortgagee.")
-class ChattelMortgage:
+class ChattelMortgage(Recorded):
     reg_no: str
     mortgagor: Node
     mortgagee: Node
@@ -267,6 +264,7 @@ class ChattelMortgage:
             end=to_date(props.get("end")),
             current=in_force(props.get("start"), props.get("end"), at.day),
             provenance=Provenance.from_record(props),
+            **recorded(props, _section(relation.type), at),
         )
 
 

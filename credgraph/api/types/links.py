@@ -7,7 +7,8 @@ import strawberry
 from credgraph.api.types.base import Node
 from credgraph.api.types.entities import Enterprise, node_from_entity
 from credgraph.api.types.enums import EntityKind, ListType, MatchKind, Relation, Role
-from credgraph.api.types.facts import ListEntry, Provenance
+from credgraph.api.types.facts import ListEntry
+from credgraph.api.types.recorded import Provenance
 from credgraph.api.types.scalars import Date, round_percent, to_date
 from credgraph.queries.links import results
 from credgraph.queries.time import Moment

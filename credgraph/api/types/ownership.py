@@ -8,7 +8,7 @@ import strawberry
 
 from credgraph.api.types.base import Node
 from credgraph.api.types.entities import node_from_entity
-from credgraph.api.types.facts import Provenance
+from credgraph.api.types.recorded import Provenance
 from credgraph.api.types.scalars import Date, round_percent, to_date
 from credgraph.queries.links import results
 from credgraph.queries.time import Moment

@@ -11,7 +11,7 @@ import strawberry
 
 from credgraph.api.types.entities import Enterprise, Person
 from credgraph.api.types.enums import Role, TriggerKind
-from credgraph.api.types.facts import Provenance
+from credgraph.api.types.recorded import Provenance
 from credgraph.api.types.scalars import Date, to_date
 from credgraph.queries.links.results import Entity
 from credgraph.queries.restrictions import engine, rules, service
@@ -63,7 +63,7 @@ def _provenance(ref: FactRef) -> Provenance | None:
 
 
 @strawberry.type(description="The article a hit rests on, in the version in force on the "
-                             "trigger date.")
+                             "day judged (docs/restriction-rules.md).")
 class LawCitation:
     law: str
     short_name: str
@@ -75,9 +75,10 @@ class LawCitation:
 
     @classmethod
     def from_record(cls, c: rules.Citation) -> LawCitation:
-        return cls(law=c.law, short_name=c.short, version=c.version, article=c.article,
-                   item=c.item, in_force_from=_required_day(c.in_force_from),
-                   in_force_to=to_date(c.in_force_to))
+        v = c.version
+        return cls(law=c.law.name.zh, short_name=c.law.short.en, version=v.text,
+                   article=v.article, item=f"({c.item})" if c.item else "",
+                   in_force_from=_required_day(v.in_force_from), in_force_to=to_date(v.in_force_to))
 
 
 @strawberry.type(description="One stored fact of a hit's proof, with where it was loaded from.")
@@ -130,6 +131,12 @@ class AffectedAppointment:
     end: Date | None
     kind: AppointmentEffect
     provenance: Provenance | None
+    certainty: Certainty = strawberry.field(
+        description="The hit's, or CANDIDATE when the rule bars some kinds of enterprise only "
+                    "and this one's kind cannot be told from its registered type.")
+    note: str | None = strawberry.field(description="Why a CANDIDATE needs review (English).")
+    note_zh: str | None = strawberry.field(description="The same in Chinese.")
+    note_en: str | None = strawberry.field(description="The same in English.")
 
     @classmethod
     def from_record(cls, a: engine.Affected, nodes: Nodes, at: Moment) -> AffectedAppointment:
@@ -138,17 +145,27 @@ class AffectedAppointment:
             key=post.key, enterprise=_enterprise(nodes, post.enterprise_id, at),
             role=Role(post.role), start=to_date(post.start), end=to_date(post.end),
             kind=AppointmentEffect(a.effect.value), provenance=_provenance(post.ref),
+            certainty=Certainty(a.certainty.value), note=a.note.en if a.note else None,
+            note_zh=a.note.zh if a.note else None, note_en=a.note.en if a.note else None,
         )
 
 
 @strawberry.type(description="One rule restricting one person from one trigger.")
 class RestrictionHit:
     rule_id: str
-    title: str
-    citation: str
+    title: str = strawberry.field(description="The rule's title in English (titleEn).")
+    title_zh: str = strawberry.field(description="The rule's title in Chinese.")
+    title_en: str
+    citation: str = strawberry.field(
+        description="The article of the version applied, in English, e.g. "
+                    "\"Art.146(5), 2018 text\".")
+    citation_zh: str = strawberry.field(description="The same in Chinese.")
+    citation_en: str
     law: LawCitation
     certainty: Certainty
-    note: str | None = strawberry.field(description="Why a CANDIDATE needs review.")
+    note: str | None = strawberry.field(description="Why a CANDIDATE needs review (English).")
+    note_zh: str | None = strawberry.field(description="The same in Chinese.")
+    note_en: str | None = strawberry.field(description="The same in English.")
     window_start: Date
     window_end: Date | None = strawberry.field(
         description="First day no longer restricted (exclusive, like every end date here); "
@@ -162,10 +179,14 @@ class RestrictionHit:
 
     @classmethod
     def from_record(cls, hit: engine.Hit, nodes: Nodes, at: Moment) -> RestrictionHit:
+        note = hit.note
         return cls(
-            rule_id=hit.rule_id, title=hit.title, citation=str(hit.citation),
+            rule_id=hit.rule_id, title=hit.title.en, title_zh=hit.title.zh,
+            title_en=hit.title.en, citation=hit.citation.en, citation_zh=hit.citation.zh,
+            citation_en=hit.citation.en,
             law=LawCitation.from_record(hit.citation), certainty=Certainty(hit.certainty.value),
-            note=hit.note, window_start=_required_day(hit.window_start),
+            note=note.en if note else None, note_zh=note.zh if note else None,
+            note_en=note.en if note else None, window_start=_required_day(hit.window_start),
             window_end=to_date(hit.window_end), last_restricted_day=to_date(hit.last_day),
             barred_roles=sorted((Role(r) for r in hit.barred_roles), key=lambda r: r.value),
             trigger=RestrictionTrigger.from_record(hit.trigger, nodes, at),
@@ -230,7 +251,7 @@ class Disqualification:
         hit = item.hit
         return cls(
             person=_person(nodes, hit.person_id, at), rule_id=hit.rule_id,
-            certainty=Certainty(hit.certainty.value),
+            certainty=Certainty(item.certainty.value),
             kind=AppointmentEffect(item.affected.effect.value),
             appointment=AffectedAppointment.from_record(item.affected, nodes, at),
             hit=RestrictionHit.from_record(hit, nodes, at),

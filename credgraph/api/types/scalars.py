@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime
 import re
-from typing import overload
+from typing import TYPE_CHECKING, NewType, overload
 
 import strawberry
 from graphql import GraphQLError, StringValueNode, ValueNode
 
 from credgraph.api.errors import bad_input_error
+from credgraph.graph.clock import timestamp
 from credgraph.queries.time import Moment
 
 Date = datetime.date
@@ -69,6 +70,45 @@ def round_percent(value: float | None) -> float | None:
     return None if value is None else round(value, PERCENT_DECIMALS)
 
 
-def moment(as_of: datetime.date | None) -> Moment:
-    """Where an operation stands: the asOf argument (default today)."""
-    return Moment.on(as_of.isoformat() if as_of is not None else None)
+CHINA = datetime.timezone(datetime.timedelta(hours=8))
+"""The register's time zone: a recorded time given without one is read in it."""
+
+_DAY_END = datetime.time(23, 59, 59)
+
+
+def parse_recorded_time(value: object) -> str:
+    """knownAt: an ISO date-time (China time when no zone is given) or a date, read as the end
+    of that day in China time; returned as stored (credgraph.graph.clock.timestamp)."""
+    if not isinstance(value, str):
+        raise bad_input_error(f"malformed date-time {value!r}: expected ISO 8601")
+    try:
+        if _ISO_DAY.match(value):
+            moment_ = datetime.datetime.combine(datetime.date.fromisoformat(value), _DAY_END,
+                                                CHINA)
+        else:
+            moment_ = datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
+            if moment_.tzinfo is None:
+                moment_ = moment_.replace(tzinfo=CHINA)
+    except ValueError as e:
+        raise bad_input_error(f"malformed date-time {value!r}: {e}") from e
+    return timestamp(moment_)
+
+
+if TYPE_CHECKING:  # mypy cannot follow a scalar built by a call: it sees the text it carries
+    DateTime = str
+else:
+    DateTime = strawberry.scalar(
+        NewType("DateTime", str),
+        name="DateTime",
+        description="A point in time, ISO 8601 (UTC `Z` when shown). knownAt also takes a "
+                    "date, read as the end of that day in China time (UTC+8), and a date-time "
+                    "without a zone is read in China time.",
+        serialize=str,
+        parse_value=parse_recorded_time,
+    )
+"""A recorded time as the API shows it: ISO 8601 in UTC (`2026-03-01T01:00:00Z`)."""
+
+
+def moment(as_of: datetime.date | None, known_at: DateTime | None = None) -> Moment:
+    """Where an operation stands: asOf (default today) and knownAt (default now)."""
+    return Moment.on(as_of.isoformat() if as_of is not None else None, known_at)

@@ -55,6 +55,32 @@ class FactPlan:
         return merged
 
 
+_RECORD_ONLY = frozenset({"label", "of", "fact", "rec", "ret", "source", "h", "op_reason"})
+"""Record properties an entity leaves out (its provenance stays; recorded_at and source are
+given under those names)."""
+
+
+def entity_props(node_id: str, identity: Mapping[str, Any],
+                 record: Mapping[str, Any] | None) -> dict[str, Any]:
+    """An entity's properties at a recorded time, the same for every store: its identifiers and
+    its visible record's values; an entity with no visible record is only `unrecorded`."""
+    if record is None:
+        return {"id": node_id, "unrecorded": True}
+    props = {k: v for k, v in record.items() if k not in _RECORD_ONLY}
+    props.update({k: v for k, v in identity.items() if k != "label"})
+    props.update(id=node_id, recorded_at=record["rec"], source=record.get("source"))
+    return props
+
+
+def one_per_version(elements: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    """A fact's versions from its head elements, oldest first: of a version with several
+    elements (a pledge's links) the one with the least key stands for it."""
+    chosen: dict[str, Mapping[str, Any]] = {}
+    for element in sorted(elements, key=lambda e: (e["rec"], str(e.get("key", "")))):
+        chosen.setdefault(element["rec"], element)
+    return [chosen[rec] for rec in sorted(chosen)]
+
+
 def search_tier(found: Entity, text_id: str, text_name: str) -> int | None:
     """The ranking tier of an entity for a search text, None when it does not match."""
     props = found.props
@@ -86,6 +112,11 @@ class Backend(ABC):
         """The enterprises, persons and other holders among `ids`, by id."""
 
     @abstractmethod
+    def id_numbers(self, person_ids: Sequence[str], at: Moment) -> dict[str, str | None]:
+        """The whole id number of each person among the ids: the one fetch that returns it
+        unmasked (`entities` masks it); only an audited reveal asks for it."""
+
+    @abstractmethod
     def entity_ids(self, at: Moment, batch: int = 10_000) -> Iterator[list[str]]:
         """Every enterprise, person and other holder id, in id order, `batch` at a time:
         what streams the whole register (exports, registry-wide checks)."""
@@ -104,6 +135,24 @@ class Backend(ABC):
     def relations(self, ids: Sequence[str], at: Moment) -> dict[str, list[RawRel]]:
         """Every relationship at each entity among `ids` (any valid time), with the node at its
         other end; a self-loop once, outgoing. Entities that do not exist are left out."""
+
+    # --- versions, objections ------------------------------------------------------------
+
+    @abstractmethod
+    def fact_versions(self, facts: Sequence[tuple[str, str]],
+                      at: Moment) -> dict[tuple[str, str], list[Mapping[str, Any]]]:
+        """Every version recorded by `at.known` of each (section, fact): the properties of its
+        head element (the fact's node, or its first relationship), oldest first."""
+
+    @abstractmethod
+    def objections(self, abouts: Sequence[str],
+                   at: Moment) -> dict[str, list[Mapping[str, Any]]]:
+        """The objections visible at `at.known` about each fact (`section:fact key`), by
+        objection id."""
+
+    @abstractmethod
+    def data_version(self) -> int:
+        """The store's data version (grows with every load that changes facts)."""
 
     # --- links -------------------------------------------------------------------------
 

@@ -206,7 +206,7 @@ class LinkAnalysis:
             enterprise_id = self.backend.resolve_enterprises([key], at).get(key)
             if enterprise_id is not None:
                 found = self.backend.entities([enterprise_id], at).get(enterprise_id)
-        return found
+        return None if found is None or found.props.get("unrecorded") else found
 
     def entity(self, node_id: str, at: Moment) -> Entity:
         """`lookup`, or NotFoundError when there is none."""
@@ -254,9 +254,14 @@ class LinkAnalysis:
         """A person by person id (normalised like every lookup); NotFoundError otherwise."""
         key = identifier(person_id) if person_id.strip() else ""
         found = self.backend.entities([key], at).get(key) if key else None
-        if found is None or found.label != "Person":
+        if found is None or found.label != "Person" or found.props.get("unrecorded"):
             raise NotFoundError(f"no person with id {person_id!r}")
         return found
+
+    def revealed_id_number(self, person_id: str, at: Moment) -> str | None:
+        """A person's whole id number, unmasked: for the API's audited reveal only."""
+        found = self.person(person_id, at)
+        return self.backend.id_numbers([found.id], at).get(found.id)
 
     # --- links ---------------------------------------------------------------------
 

@@ -36,6 +36,7 @@ import scipy.sparse as sp
 from scipy.sparse import csgraph
 from scipy.sparse.linalg import spsolve
 
+from credgraph import deadline
 from credgraph.queries.links.results import Holding
 
 TOP_PATHS = 5
@@ -67,6 +68,7 @@ def fetch_closure(root: str, fetch: FetchLevel, upward: bool, max_depth: int,
     frontier = [root]
     level = 0
     while frontier and level < max_depth:
+        deadline.check()
         level += 1
         fresh: set[str] = set()
         for holding in fetch(frontier):

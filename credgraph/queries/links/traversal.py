@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import pairwise, product
 
+from credgraph import deadline
 from credgraph.queries.links.results import Link
 
 Expand = Callable[[Sequence[str]], list[Link]]
@@ -51,6 +52,7 @@ def canonical_bfs(origin: str, max_hops: int, max_degree: int, expand: Expand,
     reached = {origin: Reached(0, None, None, 0)}
     frontier = [origin]
     for distance in range(1, max_hops + 1):
+        deadline.check()
         if not frontier:
             break
         best: dict[str, tuple[int, tuple[str, str], str, Link]] = {}
@@ -116,6 +118,7 @@ def fetch_ball(ends: tuple[str, str], max_hops: int, max_degree: int, expand: Ex
         return sum(degree.get(n, 0) for n in frontiers[side])
 
     for _ in range(max_hops):
+        deadline.check()
         live = [side for side in (0, 1) if frontiers[side]]
         if not live:
             break
@@ -171,6 +174,7 @@ def ordered_simple_paths(ball: Ball, start: str, end: str, max_hops: int,
                 queue.append(other)
 
     def walk(trail: list[str], length: int) -> Iterator[list[str]]:
+        deadline.check()
         here = trail[-1]
         left = length - (len(trail) - 1)
         for other, _ in neighbours.get(here, []):

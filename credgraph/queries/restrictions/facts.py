@@ -53,15 +53,20 @@ class Appointment:
     start: str | None
     end: str | None
     provenance: Provenance
+    enterprise_type: str | None = None
+    """The enterprise's registered type (类型), free text: some rules bar posts of some
+    kinds of enterprise only."""
 
     @classmethod
     def from_record(
-        cls, person_id: str, enterprise_id: str, relation: str, props: Mapping[str, Any]
+        cls, person_id: str, enterprise_id: str, relation: str, props: Mapping[str, Any],
+        enterprise_type: str | None = None,
     ) -> Appointment:
         return cls(
             key=props["key"], relation=relation, person_id=person_id,
             enterprise_id=enterprise_id, role=props["role"], start=props.get("start"),
             end=props.get("end"), provenance=Provenance.of(props),
+            enterprise_type=enterprise_type,
         )
 
     def in_force(self, day: str) -> bool:
@@ -135,16 +140,18 @@ class Facts:
 def restricted_holders(
     table: RuleTable, triggers: Iterable[Trigger], holdings: Iterable[Appointment]
 ) -> set[str]:
-    """Persons holding, on an enterprise trigger's date, a post some rule restricts."""
-    dates: dict[str, list[str]] = {}
+    """Persons holding a post some rule restricts at a triggering enterprise on the trigger's
+    date, or at any time when the trigger names them personally liable."""
+    by_enterprise: dict[str, list[Trigger]] = {}
     for t in triggers:
         if t.subject_type == "enterprise":
-            dates.setdefault(t.subject_id, []).append(t.date)
+            by_enterprise.setdefault(t.subject_id, []).append(t)
     roles = table.holder_roles
     return {
         a.person_id
         for a in holdings
-        if a.role in roles and any(a.in_force(d) for d in dates.get(a.enterprise_id, ()))
+        if a.role in roles and any(a.in_force(t.date) or a.person_id in t.liable_persons
+                                   for t in by_enterprise.get(a.enterprise_id, ()))
     }
 
 

@@ -1,24 +1,37 @@
-"""The rule table of RULES.md, read from rules.yaml and checked when it is loaded.
+"""The rule table, read from rules.yaml and validated by pydantic models when first loaded.
 
-Everything a rule says (its law versions, triggers, who it restricts, the roles
-it bars, its window and how certain a hit is) lives in the YAML; this module
-only gives those words a meaning, so a new rule or version is a data change.
+Everything a rule says (its law versions and their wording, triggers, who it restricts,
+the roles and enterprise kinds it bars, its windows and how certain a hit is) lives in
+the YAML; these models only give those words a meaning, so a new rule, version or reading
+is a data change. A malformed table is a RuleTableError naming the file and the key.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 from itertools import pairwise
-from typing import Any
+from typing import Annotated, Any, Literal
 
 import yaml
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    model_validator,
+)
 
-from credgraph.graph.vocabulary import load_vocabulary
+from credgraph.exc import ConfigurationError
+from credgraph.graph.vocabulary import Vocabulary, load_vocabulary
+
+RULES_FILE = "rules.yaml"
 
 
 class Certainty(StrEnum):
@@ -26,12 +39,8 @@ class Certainty(StrEnum):
     CANDIDATE = "candidate"
 
 
-class Confirmation(StrEnum):
-    """How a ground decides that a hit is confirmed rather than a candidate."""
-
-    ALWAYS = "always"
-    LIABLE_PERSON_NAMED = "liable_person_named"
-    REASON_MATCHES = "reason_matches"
+class RuleTableError(ConfigurationError):
+    """rules.yaml does not say what the engine can apply."""
 
 
 def add_years(day: str, years: int) -> str:
@@ -51,14 +60,68 @@ def previous_day(day: str) -> str:
     return (date.fromisoformat(day) - timedelta(days=1)).isoformat()
 
 
-@dataclass(frozen=True)
-class Pattern:
-    """A substring test on free text (a reason, a removal reason)."""
+def _iso_day(value: Any) -> str:
+    """YAML reads 2024-07-01 as a date; a quoted ISO string is accepted too."""
+    if isinstance(value, date):
+        return value.isoformat()
+    return date.fromisoformat(str(value)).isoformat()
 
-    name: str
+
+Day = Annotated[str, BeforeValidator(_iso_day)]
+
+PLACEHOLDERS = ("reason", "date", "citation", "type", "kinds", "objection", "fact")
+"""The fields a note may name, filled from the hit it explains."""
+ENGINE_NOTES = ("not_named", "law_changed", "scope_unknown", "disputed")
+"""The notes the engine itself adds (liability not named, law changed, enterprise kind, a
+disputed fact)."""
+
+
+class Lang(StrEnum):
+    """The languages words people read are kept in."""
+
+    ZH = "zh"
+    EN = "en"
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Text(_Model):
+    """Words people read, in Chinese and English."""
+
+    zh: str
+    en: str
+
+    def in_(self, lang: Lang) -> str:
+        return self.zh if lang is Lang.ZH else self.en
+
+    def format(self, **fields: Text | str) -> Text:
+        """Fill the placeholders; a Text field gives each language its own words."""
+        def pick(lang: Lang) -> dict[str, str]:
+            return {k: v.in_(lang) if isinstance(v, Text) else v for k, v in fields.items()}
+        return Text(zh=self.zh.format(**pick(Lang.ZH)), en=self.en.format(**pick(Lang.EN)))
+
+    @staticmethod
+    def join(texts: Iterable[Text], zh: str = "；", en: str = "; ") -> Text | None:
+        parts = list(texts)
+        if not parts:
+            return None
+        return Text(zh=zh.join(t.zh for t in parts), en=en.join(t.en for t in parts))
+
+
+class Pattern(_Model):
+    """A substring test on free text: one `any` (if given), every `all`, no `none`."""
+
     any: tuple[str, ...] = ()
     all: tuple[str, ...] = ()
     none: tuple[str, ...] = ()
+
+    @model_validator(mode="after")
+    def _says_something(self) -> Pattern:
+        if not (self.any or self.all):
+            raise ValueError("a pattern needs `any` or `all` words")
+        return self
 
     def matches(self, text: str | None) -> bool:
         if not text:
@@ -70,135 +133,374 @@ class Pattern:
         )
 
 
-@dataclass(frozen=True)
-class LawVersion:
+class EnterpriseKind(Pattern):
+    """A kind of enterprise, told from the registry's free-text type."""
+
+    kind: str
+    zh: str
+    en: str
+
+    @property
+    def label(self) -> Text:
+        return Text(zh=self.zh, en=self.en)
+
+
+class RemovalKind(Pattern):
+    """A kind of early removal from a list, told from the removal reason."""
+
+    zh: str
+    en: str
+
+
+class LawVersion(_Model):
+    key: str
     text: str
     """The year of the text, e.g. "2023"."""
     article: str
-    in_force_from: str
-    in_force_to: str | None
+    in_force_from: Day = Field(alias="from")
+    in_force_to: Day | None = Field(default=None, alias="to")
     """Last day in force (inclusive); None while in force."""
+    wording: str
+    """The items' wording this version follows; cases may apply to some wordings only."""
+    reading: Text | None = None
+    """How the items are read, when that is not the text's own (MER Art.12)."""
 
     def covers(self, day: str) -> bool:
         return self.in_force_from <= day and (self.in_force_to is None or day <= self.in_force_to)
 
+    @cached_property
+    def after_last_day(self) -> str | None:
+        return next_day(self.in_force_to) if self.in_force_to else None
 
-@dataclass(frozen=True)
-class Law:
-    key: str
-    name: str
-    short: str
-    versions: tuple[LawVersion, ...]
+
+class Law(_Model):
+    name: Text
+    short: Text
+    versions: tuple[LawVersion, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _versions_follow_each_other(self) -> Law:
+        ordered = sorted(self.versions, key=lambda v: v.in_force_from)
+        for before, after in pairwise(ordered):
+            if before.in_force_to is None or before.in_force_to >= after.in_force_from:
+                raise ValueError(f"versions {before.key} and {after.key} overlap")
+        keys = [v.key for v in self.versions]
+        if len(keys) != len(set(keys)):
+            raise ValueError("version keys must be unique")
+        return self
 
     def version_on(self, day: str) -> LawVersion | None:
         return next((v for v in self.versions if v.covers(day)), None)
 
 
-@dataclass(frozen=True)
+_NUMERALS = "一二三四五六七八九十"
+
+
+@dataclass(frozen=True, slots=True)
 class Citation:
-    """The article a hit rests on, in the version in force on its trigger date."""
+    """The article a hit rests on, in the version applied."""
 
-    law: str
-    short: str
-    version: str
-    article: str
-    item: str
-    in_force_from: str
-    in_force_to: str | None
-
-    def __str__(self) -> str:
-        until = f" to {self.in_force_to}" if self.in_force_to else ""
-        return (
-            f"{self.law} ({self.short}) Art.{self.article}{self.item}, "
-            f"{self.version} text in force from {self.in_force_from}{until}"
-        )
-
-
-@dataclass(frozen=True)
-class Window:
-    years: int | None
-    """Fixed length from the trigger date; None for `while_listed`."""
-    shorter_years: int | None
-    shorter_when: Pattern | None
-    """The trigger's reason that selects the shorter length (a suspended sentence)."""
-    while_listed: bool
-    removal_ends: Pattern | None
-    """A removal reason that closes a fixed window early (an annulled listing)."""
-
-    def end(
-        self, start: str, reason: str | None, removed_on: str | None, removal_reason: str | None
-    ) -> str | None:
-        """The first day outside the window (None: open while the entry stays listed)."""
-        if self.while_listed:
-            return removed_on
-        years = self.years
-        if self.shorter_when is not None and self.shorter_when.matches(reason):
-            years = self.shorter_years
-        assert years is not None  # checked when the table is read
-        end = next_day(add_years(start, years))
-        if (
-            removed_on is not None
-            and self.removal_ends is not None
-            and self.removal_ends.matches(removal_reason)
-        ):
-            return min(end, removed_on)
-        return end
-
-
-@dataclass(frozen=True)
-class CertaintyRule:
-    confirmed_if: Confirmation
-    reasons: Mapping[str, tuple[Pattern, ...]]
-    """For REASON_MATCHES: per law version, the listing reasons that confirm a hit."""
-    any_reason_before: str | None
-    """For REASON_MATCHES: a trigger dated before this day is confirmed whatever its reason
-    (EIP-18: a listing before SAMR Order 44 was a listing under the regulation itself)."""
-    otherwise: str | None
-    """Why a hit that is not confirmed is a candidate, as the clerk reads it."""
-
-
-@dataclass(frozen=True)
-class Ground:
-    """One trigger of a rule, who it restricts, for how long, and how surely."""
-
-    item: str
-    source: str
-    """`list` (a list entry) or `event` (an enterprise event)."""
-    kinds: tuple[str, ...]
-    subject_type: str
-    requires: Pattern | None
-    when_missing: str | None
-    """With `requires`: a missing reason makes a candidate hit with this note."""
-    restricts_subject: bool
-    holder_roles: frozenset[str]
-    """When not the subject: who held these posts at the subject enterprise on the trigger date."""
-    other_enterprises_only: bool
-    window: Window
-    certainty: CertaintyRule
-
-
-@dataclass(frozen=True)
-class Rule:
-    id: str
-    title: str
     law: Law
-    classes: tuple[str, ...]
-    barred_roles: frozenset[str]
-    grounds: tuple[Ground, ...]
+    version: LawVersion
+    item: int | None
 
-    def citation(self, ground: Ground, version: LawVersion) -> Citation:
-        return Citation(
-            law=self.law.name, short=self.law.short, version=version.text,
-            article=version.article, item=ground.item, in_force_from=version.in_force_from,
-            in_force_to=version.in_force_to,
+    @property
+    def article(self) -> str:
+        return self.version.article
+
+    @property
+    def _item(self) -> Text:
+        if not self.item:
+            return Text(zh="", en="")
+        return Text(zh=f"第（{_NUMERALS[self.item - 1]}）项", en=f"({self.item})")
+
+    @property
+    def en(self) -> str:
+        v = self.version
+        until = f" to {v.in_force_to}" if v.in_force_to else ""
+        reading = f"; {v.reading.en}" if v.reading else ""
+        return (f"{self.law.name.zh} ({self.law.short.en}) Art.{v.article}{self._item.en}, "
+                f"{v.text} text in force from {v.in_force_from}{until}{reading}")
+
+    @property
+    def zh(self) -> str:
+        v = self.version
+        when = (f"{v.in_force_from}至{v.in_force_to}施行" if v.in_force_to
+                else f"{v.in_force_from}起施行")
+        reading = f"，{v.reading.zh}" if v.reading else ""
+        return (f"《{self.law.name.zh}》（{v.text}年文本，{when}）第{v.article}条{self._item.zh}"
+                f"{reading}")
+
+    @property
+    def short(self) -> Text:
+        """The article and text without the dates, for notes."""
+        v, item = self.version, self._item
+        return Text(zh=f"《{self.law.short.zh}》第{v.article}条{item.zh}（{v.text}年文本）",
+                    en=f"{self.law.short.en} Art.{v.article}{item.en}, {v.text} text")
+
+
+class DayRange(_Model):
+    first: Day | None = Field(default=None, alias="from")
+    last: Day | None = Field(default=None, alias="to")
+
+    def contains(self, day: str) -> bool:
+        return (self.first is None or self.first <= day) and (self.last is None or day <= self.last)
+
+
+class Case(_Model):
+    """One reading of a ground: when it fits a trigger, and what it makes of it."""
+
+    kinds: tuple[str, ...] | None = None
+    when: tuple[str, ...] = ()
+    reason: Literal["missing"] | None = None
+    triggered: DayRange | None = None
+    wordings: tuple[str, ...] | None = None
+    bars: bool = True
+    years: int | None = Field(default=None, ge=1)
+    while_listed: bool = False
+    certainty: Certainty = Certainty.CONFIRMED
+    note: str | None = None
+    _when: tuple[Pattern, ...] = PrivateAttr(default=())
+
+    @model_validator(mode="after")
+    def _one_outcome(self) -> Case:
+        if not self.bars:
+            if self.years is not None or self.while_listed or self.note is not None:
+                raise ValueError("`bars: false` takes no window and no note")
+            return self
+        if (self.years is None) == (not self.while_listed):
+            raise ValueError("a case has either `years` or `while_listed: true`")
+        if self.certainty is Certainty.CANDIDATE and self.note is None:
+            raise ValueError("a candidate case needs a `note` saying why")
+        return self
+
+    def fits(self, kind: str, reason: str | None, day: str, wording: str) -> bool:
+        return (
+            (self.kinds is None or kind in self.kinds)
+            and (self.reason is None or not reason)
+            and (self.triggered is None or self.triggered.contains(day))
+            and (self.wordings is None or wording in self.wordings)
+            and all(p.matches(reason) for p in self.patterns)
         )
 
+    @cached_property
+    def patterns(self) -> tuple[Pattern, ...]:
+        """The `when` patterns (resolved when the table is read; cached: read per trigger)."""
+        return self._when
 
-@dataclass(frozen=True)
-class RuleTable:
-    rules: tuple[Rule, ...]
-    role_classes: Mapping[str, frozenset[str]]
-    patterns: Mapping[str, Pattern]
+
+class TriggerSpec(_Model):
+    list: str | None = None
+    event: tuple[str, ...] | None = None
+    subject: Literal["person", "enterprise"] | None = None
+
+    @model_validator(mode="after")
+    def _list_or_event(self) -> TriggerSpec:
+        if (self.list is None) == (self.event is None):
+            raise ValueError("a trigger is either a `list` or `event` kinds")
+        if self.event is not None and self.subject == "person":
+            raise ValueError("an event's subject is its enterprise")
+        return self
+
+    @property
+    def source(self) -> str:
+        return "list" if self.list is not None else "event"
+
+    @property
+    def kinds(self) -> tuple[str, ...]:
+        return (self.list,) if self.list is not None else self.event or ()
+
+    @property
+    def subject_type(self) -> str:
+        return "enterprise" if self.event is not None else self.subject or "person"
+
+
+class Holders(_Model):
+    holders: tuple[str, ...] = Field(min_length=1)
+    liable: Literal["named"] | None = None
+    """`named`: the event's liable_persons decide certainty (and reach former holders)."""
+
+
+class Ground(_Model):
+    """One trigger of a rule, who it restricts, and its cases."""
+
+    trigger: TriggerSpec
+    item: int | None = Field(default=None, ge=1, le=len(_NUMERALS))
+    restricts: Literal["subject"] | Holders
+    other_enterprises_only: bool = False
+    ends_early: tuple[str, ...] = ()
+    cases: tuple[Case, ...] = Field(min_length=1)
+    _ends_early: tuple[RemovalKind, ...] = PrivateAttr(default=())
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Ground:
+        subject = self.restricts == "subject"
+        if subject != (self.trigger.subject_type == "person"):
+            raise ValueError("a person's own listing restricts `subject`; an enterprise's "
+                             "trigger restricts `holders`")
+        if self.trigger.source == "event" and any(c.while_listed for c in self.cases):
+            raise ValueError("only list entries can restrict while listed")
+        for case in self.cases:
+            if case.kinds is not None and set(case.kinds) - set(self.trigger.kinds):
+                raise ValueError(f"case kinds {list(case.kinds)} are not this ground's triggers")
+        return self
+
+    @property
+    def holders(self) -> Holders | None:
+        return self.restricts if isinstance(self.restricts, Holders) else None
+
+    def case_for(self, kind: str, reason: str | None, day: str, wording: str) -> Case | None:
+        """The case that decides a trigger under a wording; None when the text does not
+        cover it."""
+        case = next((c for c in self.cases if c.fits(kind, reason, day, wording)), None)
+        return case if case is not None and case.bars else None
+
+    def closes_early(self, removal_reason: str | None) -> bool:
+        """Whether a removal with this reason closes a fixed window on the removal date."""
+        return any(kind.matches(removal_reason) for kind in self.removal_kinds)
+
+    @cached_property
+    def removal_kinds(self) -> tuple[RemovalKind, ...]:
+        return self._ends_early
+
+    @property
+    def longest_years(self) -> int | None:
+        """The longest fixed window; None when some case lasts while listed."""
+        if any(c.while_listed for c in self.cases):
+            return None
+        return max(c.years or 0 for c in self.cases)
+
+
+class Rule(_Model):
+    id: str
+    law: str
+    title: Text
+    bars: tuple[str, ...] = Field(min_length=1)
+    scope: tuple[str, ...] | None = None
+    succeeds: str | None = None
+    """A rule whose text this one replaced: it decides "the text in force on the trigger
+    date" for triggers older than this rule."""
+    grounds: tuple[Ground, ...] = Field(min_length=1)
+    _statute: Law | None = PrivateAttr(default=None)
+    _barred_roles: frozenset[str] = PrivateAttr(default=frozenset())
+    _scope_kinds: Text | None = PrivateAttr(default=None)
+
+    # The resolved references are private attributes set by the table; these cached
+    # properties read each once (a pydantic private attribute is slow to read per post).
+
+    @cached_property
+    def statute(self) -> Law:
+        assert self._statute is not None  # set when the table is validated
+        return self._statute
+
+    @cached_property
+    def barred_roles(self) -> frozenset[str]:
+        return self._barred_roles
+
+    @cached_property
+    def scope_kinds(self) -> Text | None:
+        """The enterprise kinds the rule applies to, as words; None: every enterprise."""
+        return self._scope_kinds
+
+    def ground_for(self, source: str, kind: str, subject_type: str) -> Ground | None:
+        return next((g for g in self.grounds if g.trigger.source == source
+                     and kind in g.trigger.kinds and g.trigger.subject_type == subject_type),
+                    None)
+
+
+class _Path:
+    """Where in the table a reference is, for an error message that names the key."""
+
+    def __init__(self, problems: list[str], where: str) -> None:
+        self.problems, self.where = problems, where
+
+    def check(self, ok: bool, message: str) -> None:
+        if not ok:
+            self.problems.append(f"{self.where}: {message}")
+
+    def known(self, what: str, names: Iterable[str], known: Iterable[str]) -> None:
+        unknown = sorted(set(names) - set(known))
+        self.check(not unknown, f"unknown {what} {', '.join(map(repr, unknown))}")
+
+
+class RuleTable(_Model):
+    classes: dict[str, tuple[str, ...]]
+    enterprise_kinds: tuple[EnterpriseKind, ...]
+    unknown_kind: Text
+    removals: dict[str, RemovalKind]
+    patterns: dict[str, Pattern]
+    certainties: dict[Certainty, Text]
+    notes: dict[str, Text]
+    laws: dict[str, Law]
+    grounds: dict[str, Any] = {}
+    """YAML anchors shared by the rules; read only through them."""
+    rules: tuple[Rule, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _references(self) -> RuleTable:
+        """Every name the table uses is declared, here or in the vocabulary."""
+        vocabulary = load_vocabulary()
+        problems: list[str] = []
+        for name, roles in self.classes.items():
+            _Path(problems, f"classes.{name}").known("role", roles, vocabulary.roles)
+        kinds = [k.kind for k in self.enterprise_kinds]
+        _Path(problems, "enterprise_kinds").check(len(kinds) == len(set(kinds)),
+                                                  "kinds must be unique")
+        _Path(problems, "certainties").known("certainty", Certainty, self.certainties)
+        _Path(problems, "notes").known("note", ENGINE_NOTES, self.notes)
+        for name, note in self.notes.items():
+            try:
+                note.format(**dict.fromkeys(PLACEHOLDERS, ""))
+            except (KeyError, IndexError, ValueError) as e:
+                problems.append(f"notes.{name}: a placeholder other than {PLACEHOLDERS}: {e}")
+        wordings = {v.wording for law in self.laws.values() for v in law.versions}
+        ids = [r.id for r in self.rules]
+        _Path(problems, "rules").check(len(ids) == len(set(ids)), "rule ids must be unique")
+        for rule in self.rules:
+            self._rule_references(rule, kinds, wordings, vocabulary, problems)
+        if problems:
+            raise ValueError("; ".join(problems))
+        self._resolve()
+        return self
+
+    def _rule_references(self, rule: Rule, kinds: Sequence[str], wordings: set[str],
+                         vocabulary: Vocabulary, problems: list[str]) -> None:
+        where = f"rules.{rule.id}"
+        path = _Path(problems, where)
+        path.known("law", [rule.law], self.laws)
+        path.known("role class", rule.bars, self.classes)
+        path.known("enterprise kind", rule.scope or (), kinds)
+        path.known("rule", [rule.succeeds] if rule.succeeds else [], [r.id for r in self.rules])
+        seen: list[tuple[str, str]] = []
+        for i, ground in enumerate(rule.grounds):
+            at = _Path(problems, f"{where}.grounds.{i}")
+            trigger = ground.trigger
+            known_kinds = (vocabulary.list_types if trigger.source == "list"
+                           else vocabulary.event_kinds)
+            at.known(f"{trigger.source} kind", trigger.kinds, known_kinds)
+            pairs = [(trigger.source, kind) for kind in trigger.kinds]
+            at.check(not set(pairs) & set(seen), "another ground of this rule has its trigger")
+            seen += pairs
+            at.known("role", ground.holders.holders if ground.holders else (), vocabulary.roles)
+            at.known("removal kind", ground.ends_early, self.removals)
+            for j, case in enumerate(ground.cases):
+                here = _Path(problems, f"{where}.grounds.{i}.cases.{j}")
+                here.known("pattern", case.when, self.patterns)
+                here.known("wording", case.wordings or (), wordings)
+                here.known("note", [case.note] if case.note else [], self.notes)
+
+    def _resolve(self) -> None:
+        """Put the named patterns, removal kinds and laws where the rules use them."""
+        labels = {k.kind: k.label for k in self.enterprise_kinds}
+        for rule in self.rules:
+            rule._statute = self.laws[rule.law]
+            rule._barred_roles = frozenset().union(*(self.classes[c] for c in rule.bars))
+            if rule.scope is not None:
+                rule._scope_kinds = Text.join((labels[k] for k in rule.scope), "、", ", ")
+            for ground in rule.grounds:
+                ground._ends_early = tuple(self.removals[k] for k in ground.ends_early)
+                for case in ground.cases:
+                    case._when = tuple(self.patterns[p] for p in case.when)
 
     def rule(self, rule_id: str) -> Rule:
         for rule in self.rules:
@@ -207,13 +509,8 @@ class RuleTable:
         raise KeyError(rule_id)
 
     def grounds_for(self, source: str, kind: str, subject_type: str) -> list[tuple[Rule, Ground]]:
-        return [
-            (rule, ground)
-            for rule in self.rules
-            for ground in rule.grounds
-            if ground.source == source and kind in ground.kinds
-            and ground.subject_type == subject_type
-        ]
+        return [(rule, ground) for rule in self.rules
+                if (ground := rule.ground_for(source, kind, subject_type)) is not None]
 
     def kinds(self, source: str, subject_type: str | None = None) -> set[str]:
         """The list types or event types some ground triggers on."""
@@ -221,232 +518,75 @@ class RuleTable:
             kind
             for rule in self.rules
             for ground in rule.grounds
-            if ground.source == source and (subject_type is None
-                                           or ground.subject_type == subject_type)
-            for kind in ground.kinds
+            if ground.trigger.source == source
+            and (subject_type is None or ground.trigger.subject_type == subject_type)
+            for kind in ground.trigger.kinds
         }
 
-    @property
+    @cached_property
     def holder_roles(self) -> frozenset[str]:
         """Every post whose holder a trigger on the enterprise can restrict."""
-        return frozenset().union(*(g.holder_roles for r in self.rules for g in r.grounds))
+        return frozenset(role for rule in self.rules for ground in rule.grounds
+                         if ground.holders for role in ground.holders.holders)
 
     def earliest_triggers(self, source: str, first_day: str) -> dict[str, str]:
         """Per trigger kind, the earliest trigger date whose window can reach `first_day`.
 
-        A kind with a while-listed ground has no bound (''): a debtor listed long
-        ago may still be listed.
+        A kind with a while-listed case has no bound (''): a debtor listed long ago may
+        still be listed.
         """
         bounds: dict[str, str] = {}
         for rule in self.rules:
             for ground in rule.grounds:
-                if ground.source != source:
+                if ground.trigger.source != source:
                     continue
-                window = ground.window
-                years = window.years and max(window.years, window.shorter_years or 0)
+                years = ground.longest_years
                 bound = "" if years is None else previous_day(add_years(first_day, -years))
-                for kind in ground.kinds:
+                for kind in ground.trigger.kinds:
                     bounds[kind] = min(bounds.get(kind, bound), bound)
         return bounds
 
+    def enterprise_kind(self, enterprise_type: str | None) -> str | None:
+        """The kind of an enterprise from its recorded type; None when it cannot be told."""
+        return next((k.kind for k in self.enterprise_kinds if k.matches(enterprise_type)), None)
 
-_ALLOWED_KEYS = {
-    "rule": {"id", "law", "title", "bars", "grounds"},
-    "ground": {"trigger", "item", "reason", "restricts", "other_enterprises_only", "window",
-               "certainty"},
-    "window": {"years", "shorter", "while_listed", "removal_ends"},
-    "certainty": {"confirmed_if", "any_reason_before", "reasons", "otherwise"},
-}
-
-
-class RuleTableError(ValueError):
-    """rules.yaml does not say what the engine can apply."""
+    def note(self, name: str, **fields: Text | str) -> Text:
+        """A note with its placeholders filled (those a hit has no value for: empty)."""
+        return self.notes[name].format(**{**dict.fromkeys(PLACEHOLDERS, ""), **fields})
 
 
-def _check_keys(what: str, where: str, spec: Mapping[str, Any]) -> None:
-    unknown = set(spec) - _ALLOWED_KEYS[what]
-    if unknown:
-        raise RuleTableError(f"{where}: unknown {what} key(s) {sorted(unknown)}")
-
-
-def _known(what: str, value: str, values: Mapping[str, object], where: str) -> str:
-    """A vocabulary value named by the table; anything else is a table error."""
-    if value not in values:
-        raise RuleTableError(f"{where}: unknown {what} {value!r}")
-    return value
-
-
-def _day(value: Any, where: str) -> str:
-    """YAML reads 2024-07-01 as a date; a quoted string is accepted too."""
-    if isinstance(value, date):
-        return value.isoformat()
-    try:
-        return date.fromisoformat(str(value)).isoformat()
-    except ValueError:
-        raise RuleTableError(f"{where}: {value!r} is not a date") from None
-
-
-def _patterns(raw: Mapping[str, Any]) -> dict[str, Pattern]:
-    patterns = {}
-    for name, spec in raw.items():
-        parts = {k: tuple(str(w) for w in spec.get(k, ())) for k in ("any", "all", "none")}
-        if set(spec) - set(parts) or not (parts["any"] or parts["all"]):
-            raise RuleTableError(f"pattern {name}: needs any/all (and optionally none) lists")
-        patterns[name] = Pattern(name, parts["any"], parts["all"], parts["none"])
-    return patterns
-
-
-def _laws(raw: Mapping[str, Any]) -> dict[str, Law]:
-    laws = {}
-    for key, spec in raw.items():
-        versions = tuple(
-            LawVersion(
-                text=str(v["text"]),
-                article=str(v["article"]),
-                in_force_from=_day(v["from"], f"law {key}"),
-                in_force_to=_day(v["to"], f"law {key}") if v.get("to") else None,
-            )
-            for v in spec["versions"]
-        )
-        ordered = sorted(versions, key=lambda v: v.in_force_from)
-        for before, after in pairwise(ordered):
-            if before.in_force_to is None or before.in_force_to >= after.in_force_from:
-                raise RuleTableError(f"law {key}: versions {before.text} and {after.text} overlap")
-        laws[key] = Law(key, str(spec["name"]), str(spec["short"]), versions)
-    return laws
-
-
-class _Reader:
-    def __init__(self, patterns: dict[str, Pattern], classes: dict[str, frozenset[str]]) -> None:
-        self.patterns, self.classes = patterns, classes
-
-    def pattern(self, name: str, where: str) -> Pattern:
+def _key(loc: Sequence[int | str], raw: Any) -> str:
+    """A pydantic location as a key path, naming each rule it passes through by its id."""
+    parts, node = [], raw
+    for part in loc:
         try:
-            return self.patterns[name]
-        except KeyError:
-            raise RuleTableError(f"{where}: unknown pattern {name!r}") from None
-
-    def window(self, spec: Mapping[str, Any], source: str, where: str) -> Window:
-        _check_keys("window", where, spec)
-        while_listed = bool(spec.get("while_listed", False))
-        years = spec.get("years")
-        if while_listed == (years is not None):
-            raise RuleTableError(f"{where}: a window has either years or while_listed")
-        if while_listed and source != "list":
-            raise RuleTableError(f"{where}: only list entries can restrict while listed")
-        shorter = spec.get("shorter")
-        return Window(
-            years=int(years) if years is not None else None,
-            shorter_years=int(shorter["years"]) if shorter else None,
-            shorter_when=self.pattern(shorter["when"], where) if shorter else None,
-            while_listed=while_listed,
-            removal_ends=(
-                self.pattern(spec["removal_ends"], where) if spec.get("removal_ends") else None
-            ),
-        )
-
-    def certainty(self, spec: Mapping[str, Any], law: Law, where: str) -> CertaintyRule:
-        _check_keys("certainty", where, spec)
-        how_text = spec["confirmed_if"]
-        try:
-            how = Confirmation(how_text)
-        except ValueError:
-            raise RuleTableError(f"{where}: unknown confirmed_if {how_text!r}") from None
-        reasons = {
-            str(text): tuple(self.pattern(p, where) for p in names)
-            for text, names in (spec.get("reasons") or {}).items()
-        }
-        if how is Confirmation.REASON_MATCHES:
-            missing = {v.text for v in law.versions} - set(reasons)
-            if missing:
-                raise RuleTableError(f"{where}: no confirming reasons for version(s) {missing}")
-        if how is not Confirmation.ALWAYS and not spec.get("otherwise"):
-            raise RuleTableError(f"{where}: a candidate hit needs an `otherwise` note")
-        before = spec.get("any_reason_before")
-        if before is not None and how is not Confirmation.REASON_MATCHES:
-            raise RuleTableError(f"{where}: any_reason_before needs confirmed_if: reason_matches")
-        return CertaintyRule(
-            how, reasons, _day(before, where) if before is not None else None,
-            spec.get("otherwise"),
-        )
-
-    def ground(self, spec: Mapping[str, Any], law: Law, where: str) -> Ground:
-        _check_keys("ground", where, spec)
-        trigger = spec["trigger"]
-        kinds: tuple[str, ...]
-        if "list" in trigger:
-            source, kinds = "list", (_known("list type", trigger["list"],
-                                            load_vocabulary().list_types, where),)
-            subject_type = trigger.get("subject", "person")
-            if subject_type not in ("person", "enterprise"):
-                raise RuleTableError(f"{where}: subject is person or enterprise")
-        else:
-            source, subject_type = "event", "enterprise"
-            kinds = tuple(_known("event", kind, load_vocabulary().event_kinds, where)
-                          for kind in trigger["event"])
-        restricts = spec["restricts"]
-        holders = frozenset() if restricts == "subject" else frozenset(restricts["holders"])
-        if restricts == "subject" and subject_type != "person":
-            raise RuleTableError(f"{where}: only a person subject can be restricted itself")
-        if restricts != "subject" and (not holders or holders - set(load_vocabulary().roles)):
-            raise RuleTableError(f"{where}: holders must be known roles")
-        reason = spec.get("reason") or {}
-        return Ground(
-            item=str(spec.get("item", "")),
-            source=source,
-            kinds=kinds,
-            subject_type=subject_type,
-            requires=self.pattern(reason["requires"], where) if reason else None,
-            when_missing=reason.get("when_missing"),
-            restricts_subject=restricts == "subject",
-            holder_roles=holders,
-            other_enterprises_only=bool(spec.get("other_enterprises_only", False)),
-            window=self.window(spec["window"], source, where),
-            certainty=self.certainty(spec["certainty"], law, where),
-        )
-
-    def rule(self, spec: Mapping[str, Any], laws: Mapping[str, Law]) -> Rule:
-        where = f"rule {spec.get('id')}"
-        _check_keys("rule", where, spec)
-        law = laws.get(spec["law"])
-        if law is None:
-            raise RuleTableError(f"{where}: unknown law {spec['law']!r}")
-        classes = tuple(spec["bars"])
-        unknown = set(classes) - set(self.classes)
-        if unknown:
-            raise RuleTableError(f"{where}: unknown role class(es) {sorted(unknown)}")
-        return Rule(
-            id=str(spec["id"]),
-            title=str(spec["title"]),
-            law=law,
-            classes=classes,
-            barred_roles=frozenset().union(*(self.classes[c] for c in classes)),
-            grounds=tuple(self.ground(g, law, f"{where} ground {i + 1}")
-                          for i, g in enumerate(spec["grounds"])),
-        )
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            node = None
+        name = node.get("id") if isinstance(part, int) and isinstance(node, dict) else None
+        parts.append(str(name or part))
+    return ".".join(parts)
 
 
-def parse_rules(text: str) -> RuleTable:
+def parse_rules(text: str, where: str = RULES_FILE) -> RuleTable:
     """A rule table from YAML text (tests feed variants; the product reads rules.yaml)."""
-    raw = yaml.safe_load(text)
-    classes = {name: frozenset(roles) for name, roles in raw["roles"].items()}
-    for name, roles in classes.items():
-        unknown = roles - set(load_vocabulary().roles)
-        if unknown:
-            raise RuleTableError(f"role class {name}: unknown role(s) {sorted(unknown)}")
-    reader = _Reader(_patterns(raw["patterns"]), classes)
-    laws = _laws(raw["laws"])
-    rules = tuple(reader.rule(spec, laws) for spec in raw["rules"])
-    ids = [r.id for r in rules]
-    if len(ids) != len(set(ids)):
-        raise RuleTableError("rule ids must be unique")
-    return RuleTable(rules, classes, reader.patterns)
+    try:
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError as e:
+        raise RuleTableError(f"{where}: not YAML: {e}") from e
+    try:
+        return RuleTable.model_validate(raw)
+    except ValidationError as e:
+        first = e.errors()[0]
+        key = _key(first["loc"], raw)
+        message = first["msg"].removeprefix("Value error, ")
+        raise RuleTableError(f"{where}: {key + ': ' if key else ''}{message}") from e
 
 
 @lru_cache(maxsize=1)
 def load_rules() -> RuleTable:
     """The product's rule table, rules.yaml beside this module."""
-    text = (resources.files("credgraph.queries.restrictions") / "rules.yaml").read_text(
+    text = (resources.files("credgraph.queries.restrictions") / RULES_FILE).read_text(
         encoding="utf-8"
     )
     return parse_rules(text)

@@ -6,16 +6,20 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import threading
 from bisect import bisect_right
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
 
 from credgraph.exc import BadInputError
 from credgraph.graph.ids import enterprise_key
+from credgraph.graph.model import GraphModel
 from credgraph.queries.backend.base import Backend, FactPlan
 from credgraph.queries.links.analysis import LinkAnalysis
-from credgraph.queries.restrictions.engine import Affected, Hit, evaluate
+from credgraph.queries.objections import about, disputing
+from credgraph.queries.restrictions.engine import Affected, Hit, barring, evaluate, held_against
 from credgraph.queries.restrictions.facts import Facts, dedupe, restricted_holders
 from credgraph.queries.restrictions.rules import Certainty, RuleTable, load_rules
 from credgraph.queries.time import Moment
@@ -61,15 +65,27 @@ class AppointmentDecision:
 
 
 def decide(
-    hits: Iterable[Hit], person_id: str, enterprise_id: str, roles: Sequence[str], day: str
+    table: RuleTable,
+    hits: Iterable[Hit],
+    person_id: str,
+    enterprise_id: str,
+    enterprise_type: str | None,
+    roles: Sequence[str],
+    day: str,
 ) -> AppointmentDecision:
-    """Whether a proposed appointment may be made on `day`, given the person's hits."""
-    barring = tuple(
-        h for h in hits
-        if h.person_id == person_id and h.in_force(day)
-        and any(h.bars(enterprise_id, role) for role in roles)
-    )
-    return AppointmentDecision(person_id, enterprise_id, tuple(roles), day, barring)
+    """Whether a proposed appointment may be made on `day` (judged under the text in force
+    that day), given the person's hits; a hit that bars the post only if the enterprise is of
+    a kind that cannot be told is returned as a candidate."""
+    found = []
+    for hit in hits:
+        if hit.person_id != person_id or not hit.in_force(day):
+            continue
+        bars = [b for role in roles
+                if (b := barring(table, hit, enterprise_id, role, enterprise_type)) is not None]
+        if bars:
+            surest = min(bars, key=lambda b: b.certainty is not Certainty.CONFIRMED)
+            found.append(replace(hit, certainty=surest.certainty, note=surest.note))
+    return AppointmentDecision(person_id, enterprise_id, tuple(roles), day, tuple(found))
 
 
 @dataclass(frozen=True)
@@ -78,6 +94,11 @@ class ScanItem:
 
     hit: Hit
     affected: Affected
+
+    @property
+    def certainty(self) -> Certainty:
+        """The hit's, or candidate where the post's enterprise kind cannot be told."""
+        return self.affected.certainty
 
     @property
     def key(self) -> tuple[str, ...]:
@@ -148,6 +169,8 @@ class Restrictions:
         self.backend = backend
         self.links = links
         self.table = table or load_rules()
+        self._scans: dict[tuple[int, str, str | None], list[ScanItem]] = {}
+        self._lock = threading.Lock()
 
     def resolve_enterprise(self, reference: str, at: Moment) -> str:
         """The node id for a USCC or registration number; an enterprise not (yet) in the graph
@@ -172,15 +195,17 @@ class Restrictions:
 
     def check_person(self, person_id: str, at: Moment) -> PersonCheck:
         pid = self.links.person(person_id, at).id
-        hits = self.hits_for_persons([pid], at.day, at).get(pid, [])
+        hits = self.judged(self.hits_for_persons([pid], at.day, at).get(pid, []), at.day, at)
         return PersonCheck(pid, at.day, tuple(h for h in hits if h.in_force(at.day)))
 
     def check_appointment(self, person_id: str, enterprise: str, role: str,
                           at: Moment) -> AppointmentDecision:
         pid = self.links.person(person_id, at).id
         enterprise_id = self.resolve_enterprise(enterprise, at)
-        hits = self.hits_for_persons([pid], at.day, at).get(pid, [])
-        return decide(hits, pid, enterprise_id, (role,), at.day)
+        found = self.links.entities([enterprise_id], at).get(enterprise_id)
+        hits = self.judged(self.hits_for_persons([pid], at.day, at).get(pid, []), at.day, at)
+        return decide(self.table, hits, pid, enterprise_id,
+                      found.props.get("type") if found is not None else None, (role,), at.day)
 
     def registry_facts(self, at: Moment) -> Facts:
         """The facts of every hit in force on `at.day`: the triggers, the holders of the
@@ -193,12 +218,73 @@ class Restrictions:
         return Facts(found.triggers, dedupe([*found.appointments, *current]))
 
     def scan(self, at: Moment, certainty: Certainty | None = None) -> list[ScanItem]:
-        """Every appointment in force on `at.day` that a hit in force makes VOID or MUST_REMOVE."""
-        items = [
-            ScanItem(hit, affected)
-            for hit in evaluate(self.registry_facts(at), self.table)
-            if hit.in_force(at.day) and (certainty is None or hit.certainty is certainty)
-            for affected in hit.affected_on(at.day)
-        ]
-        items.sort(key=lambda item: item.key)
-        return items
+        """Every appointment in force on `at.day` held against a rule (`held_against`).
+
+        The whole scan is kept per (data version, day, knownAt): the pages after the first
+        are read from it, and a load that changes facts makes it stale.
+        """
+        key = (self.backend.data_version(), at.day, at.known)
+        with self._lock:
+            items = self._scans.get(key)
+        if items is None:
+            hits = self.judged(evaluate(self.registry_facts(at), self.table), at.day, at)
+            items = sorted((ScanItem(hit, affected)
+                            for hit, affected in held_against(hits, at.day)),
+                           key=lambda item: item.key)
+            with self._lock:
+                self._scans[key] = items
+                while len(self._scans) > SCAN_CACHE:
+                    self._scans.pop(next(iter(self._scans)))
+        return [i for i in items if certainty is None or i.certainty is certainty]
+
+    # --- objections ----------------------------------------------------------------
+
+    def judged(self, hits: Sequence[Hit], day: str, at: Moment) -> list[Hit]:
+        """The hits as judged on `day`: one whose evidence includes a fact an objection
+        disputes that day is a candidate, its note naming the objection."""
+        return mark_disputed(self.table, self.backend.model, hits, day,
+                             self.objections_for(hits, at))
+
+    def objections_for(self, hits: Iterable[Hit],
+                       at: Moment) -> dict[str, list[Mapping[str, Any]]]:
+        """The objections known at `at.known` against any fact the hits rest on."""
+        abouts = sorted({a for hit in hits for a in evidence_facts(self.backend.model, hit)})
+        return dict(self.backend.objections(abouts, at)) if abouts else {}
+
+
+SCAN_CACHE = 8
+"""Whole scans kept per process (each a data version, day and recorded time)."""
+
+
+def evidence_facts(model: GraphModel, hit: Hit) -> list[str]:
+    """The facts (`section:key`) a hit's evidence rests on."""
+    found = []
+    for step in hit.evidence:
+        schema = model.nodes.get(step.ref.fact) or model.edges.get(step.ref.fact)
+        if schema is not None and schema.section:
+            found.append(about(schema.section, step.ref.id))
+    return found
+
+
+def mark_disputed(table: RuleTable, model: GraphModel, hits: Sequence[Hit], day: str,
+                  objections: Mapping[str, Sequence[Mapping[str, Any]]]) -> list[Hit]:
+    """Hits resting on a fact disputed on `day` become candidates naming the objection."""
+    if not objections:
+        return list(hits)
+    judged: list[Hit] = []
+    for hit in hits:
+        disputed = [(fact, o) for fact in evidence_facts(model, hit)
+                    for o in objections.get(fact, ()) if disputing(o, day)]
+        if not disputed:
+            judged.append(hit)
+            continue
+        fact, objection = min(disputed, key=lambda d: (d[0], str(d[1]["id"])))
+        note = table.note("disputed", fact=fact, objection=(
+            f"{objection['id']} ({objection['filed_on']}, {objection['status']})"))
+        judged.append(replace(
+            hit, certainty=Certainty.CANDIDATE,
+            note=note if hit.certainty is Certainty.CONFIRMED else hit.note,
+            affected=tuple(replace(a, certainty=Certainty.CANDIDATE,
+                                   note=note if a.certainty is Certainty.CONFIRMED else a.note)
+                           for a in hit.affected)))
+    return judged
