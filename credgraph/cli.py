@@ -121,6 +121,9 @@ def export(
         "--format", help="bods (BODS 0.4), ftm (FollowTheMoney JSON lines), graphml or gexf.")],
     as_of: Annotated[str | None, typer.Option(
         "--as-of", help="The day the graph is exported as it stood (default: today).")] = None,
+    known_at: Annotated[str | None, typer.Option(
+        "--known-at", help="Export what the register had been told by then: an ISO date-time, "
+                           "or a date (its end, China time); default: now.")] = None,
     root: Annotated[str | None, typer.Option(
         help="Export only the map around this enterprise, person or other holder.")] = None,
     hops: Annotated[int, typer.Option(help="With --root: how far the map reaches.")] = 1,
@@ -135,6 +138,9 @@ def export(
         help="BODS: the share (percent) from which a person is a beneficial owner.")] = 25.0,
 ) -> None:
     """Export the graph, or the map around --root, as BODS, FtM, GraphML or GEXF."""
+    from graphql import GraphQLError
+
+    from credgraph.api.types.scalars import parse_recorded_time
     from credgraph.exc import BadInputError, NotFoundError
     from credgraph.interop.formats import FORMATS, export_to
     from credgraph.interop.scope import Scope
@@ -150,7 +156,12 @@ def export(
     except ValueError as e:
         typer.echo(f"credgraph: --as-of {as_of}: {e}", err=True)
         raise typer.Exit(2) from e
-    scope = Scope(Moment.on(day), root=root, hops=hops,
+    try:
+        known = parse_recorded_time(known_at) if known_at else None
+    except GraphQLError as e:
+        typer.echo(f"credgraph: --known-at {known_at}: {e.message}", err=True)
+        raise typer.Exit(2) from e
+    scope = Scope(Moment.on(day, known), root=root, hops=hops,
                   relations=tuple(relation) if relation else None, max_nodes=max_nodes,
                   hub_degree=hub_degree, history=history)
     with _open() as store:
@@ -159,7 +170,9 @@ def export(
         except (BadInputError, NotFoundError) as e:
             typer.echo(f"credgraph: cannot export: {e}", err=True)
             raise typer.Exit(2) from e
-    console.print(f"{format} export as of {scope.at.day} written to {out} ({written:,} bytes)")
+    known_text = f", known at {known}" if known else ""
+    console.print(f"{format} export as of {scope.at.day}{known_text} written to {out} "
+                  f"({written:,} bytes)")
 
 
 @app.command()

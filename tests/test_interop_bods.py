@@ -190,7 +190,8 @@ def test_what_has_no_place_is_refused_with_its_statement(tmp_path: Path) -> None
     assert sorted((r.row, r.column, r.value) for r in rejects) == [
         (4, "recordId", "8e40d059"), (5, "interests", "trustee"),
         (6, "interests", "settlor, trustee"), (7, "interests", "beneficiaryOfLegalArrangement")]
-    names = {n["name"] for (label, _), n in store.snapshot().nodes.items() if label == "Person"}
+    names = {n["name"] for (label, _, _), n in store.snapshot().nodes.items()
+             if label == "PersonRecord"}
     assert names == {"Andrew Anderson", "Bella Buxton",
                      "(anonymousPerson: interestedPartyExemptFromDisclosure)"}
 
@@ -235,7 +236,7 @@ def test_imports_keep_provenance_and_join_enterprises_by_uscc(
     report = import_file(loaded, path, tmp_path / "join-rejects.csv")
     assert report.rejected == 0
     assert loaded.counts().nodes["Enterprise"] == before
-    holders = [(s, p) for (t, _), (s, target, p) in loaded.snapshot().edges.items()
+    holders = [(s, p) for (t, _, _), (s, target, p) in loaded.snapshot().edges.items()
                if t == "SHAREHOLDER" and target == E3 and p["src_file"] == "join.json"]
     assert len(holders) == 1
     holder, props = holders[0]

@@ -21,6 +21,7 @@ from starlette.testclient import TestClient
 
 from credgraph.api.app import create_app
 from credgraph.graph.memory import MemoryStore
+from credgraph.graph.model import VERSION
 from credgraph.graph.store import GraphStore
 from credgraph.loaders.load import load_dataset
 from credgraph.queries.time import in_force
@@ -119,21 +120,32 @@ def test_ftm_import_refuses_what_has_no_place(tmp_path: Path) -> None:
     assert sorted((r.row, r.column) for r in rejects) == [(3, "schema"), (4, "list"),
                                                           (5, "owner")]
     assert store.get_node(E1) is not None  # the USCC keys the company
-    posts = [p for (t, _), (_, target, p) in store.snapshot().edges.items() if t == "OFFICER"]
+    posts = [p for (t, _, _), (_, target, p) in store.snapshot().edges.items()
+             if t == "OFFICER"]
     assert [(p["role"], p["src_row"]) for p in posts] == [("director", 6)]
 
 
 # --- GraphML and GEXF ------------------------------------------------------------------
 
+def _current(props: dict[str, Any]) -> dict[str, Any]:
+    """A current version's values and provenance, without its version bookkeeping."""
+    return {k: v for k, v in props.items() if k not in (*VERSION, "of")}
+
+
 def _expected(store: GraphStore, day: str) -> tuple[dict[str, dict[str, Any]],
                                                     dict[str, tuple[str, str, dict[str, Any]]]]:
-    """Nodes and edges a graph file must hold on `day`, read from the store's snapshot."""
+    """Nodes and edges a graph file must hold on `day`, read from the store's snapshot: the
+    versions not retracted; an entity is its identity with its current record's values."""
     snap = store.snapshot()
-    edges = {f"{t}:{k}": (s, d, p) for (t, k), (s, d, p) in snap.edges.items()
-             if in_force(p.get("start"), p.get("end"), day)}
+    edges = {f"{t}:{k}": (s, d, _current(p)) for (t, k, _), (s, d, p) in snap.edges.items()
+             if "ret" not in p and in_force(p.get("start"), p.get("end"), day)}
     held = {d for s, d, _ in edges.values()}
-    nodes = {i: {**p, "kind": label} for (label, i), p in snap.nodes.items()
-             if label in ENTITY_LABELS or i in held}
+    records = {p["of"]: p for (label, _, _), p in snap.nodes.items()
+               if label.endswith("Record") and "ret" not in p}
+    nodes = {i: {**_current(records.get(i, {})), **_current(p), "kind": label}
+             for (label, i, _), p in snap.nodes.items()
+             if (label in ENTITY_LABELS or (i in held and not label.endswith("Record")))
+             and "ret" not in p}
     return nodes, edges
 
 
