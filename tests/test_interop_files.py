@@ -23,11 +23,15 @@ from credgraph.api.app import create_app
 from credgraph.graph.memory import MemoryStore
 from credgraph.graph.model import VERSION
 from credgraph.graph.store import GraphStore
+from credgraph.interop.formats import export_to
+from credgraph.interop.scope import Scope
 from credgraph.loaders.load import load_dataset
-from credgraph.queries.time import in_force
+from credgraph.queries.analyses import analyses_for
+from credgraph.queries.time import Moment, in_force
 from credgraph.settings import Settings
 from tests.handmade import E1, E2, E3, E5
 from tests.interop_helpers import DAY, export_file, findings, import_file, json_lines
+from tests.test_api_dataset import load_sections
 from tests.validators import validate_ftm
 
 ENTITY_LABELS = ("Enterprise", "Person", "OtherHolder")
@@ -271,3 +275,35 @@ def test_command_line_refuses_a_bad_format_or_root(handmade_dir: Path, tmp_path:
                    tmp_path)
     assert missing.returncode == 2 and "NOBODY" in missing.stderr
     assert not (tmp_path / "x").exists()
+
+
+# --- the two times ---------------------------------------------------------------------
+
+def _extract(day: str, percent: int, ended: str = "") -> dict[str, str]:
+    return {
+        "manifest": f"source: SAMR-registration\nextracted_at: {day}T09:00:00+08:00\n",
+        "enterprises": f"uscc,name\n{E1},深圳市甲科技有限公司\n{E2},深圳市乙控股有限公司\n",
+        "shareholdings": ("enterprise,holder,holder_type,holder_name,percent,start_date,end_date\n"
+                          f"{E1},{E2},enterprise,深圳市乙控股有限公司,{percent},2015-01-01,"
+                          f"{ended}\n"),
+    }
+
+
+def _ownerships(store: GraphStore, out: Path, day: str, known: str | None) -> list[Any]:
+    export_to("ftm", analyses_for(store), Scope(Moment.on(day, known)), out)
+    return sorted((e["properties"]["percentage"], e["properties"].get("endDate"))
+                  for e in json_lines(out) if e["schema"] == "Ownership")
+
+
+def test_exports_stand_where_they_are_asked(store: GraphStore, tmp_path: Path) -> None:
+    """A holding recorded on 2026-01-05 as 60%, corrected on 2026-02-01 to 40% and ended
+    2025-06-30: known on 2026-01-20 it is 60% on any day after its start; known now it is
+    40% and in force on 2025-01-01 only."""
+    load_sections(store, tmp_path / "day1", _extract("2026-01-05", 60))
+    load_sections(store, tmp_path / "day2", _extract("2026-02-01", 40, "2025-06-30"))
+    before_correction = "2026-01-20T00:00:00Z"
+    assert _ownerships(store, tmp_path / "a.json", "2025-12-01", before_correction) == [
+        (["60.0"], None)]
+    assert _ownerships(store, tmp_path / "b.json", "2025-01-01", None) == [
+        (["40.0"], ["2025-06-30"])]
+    assert _ownerships(store, tmp_path / "c.json", "2025-12-01", None) == []
