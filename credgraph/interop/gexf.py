@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from credgraph.interop.graphfile import (
+    XML_TYPES,
     Attribute,
     Edge,
     Node,
@@ -24,9 +25,6 @@ from credgraph.interop.jsonout import Spool, text_pieces
 from credgraph.interop.scope import Reader
 from credgraph.queries.time import today
 
-KINDS = {"string": "string", "double": "double", "int": "long", "boolean": "boolean"}
-"""graphfile attribute kinds as GEXF attribute types."""
-
 HEADER = ('<?xml version="1.0" encoding="UTF-8"?>\n'
           '<gexf xmlns="http://gexf.net/1.3" '
           'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
@@ -38,7 +36,7 @@ FOOTER = b"    </edges>\n  </graph>\n</gexf>\n"
 def _declare(domain: str, attributes: tuple[Attribute, ...]) -> Iterator[str]:
     yield f'    <attributes class="{domain}" mode="static">\n'
     for i, a in enumerate(attributes):
-        yield f'      <attribute id="{i}" title={attr(a.name)} type="{KINDS[a.kind]}"/>\n'
+        yield f'      <attribute id="{i}" title={attr(a.name)} type="{XML_TYPES[a.kind]}"/>\n'
     yield "    </attributes>\n"
 
 

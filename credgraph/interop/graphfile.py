@@ -29,6 +29,9 @@ from credgraph.loaders.spec import load_sections
 NUMBER_COLUMNS = ("amount", "percent")
 """Dataset column types whose values are numbers."""
 
+XML_TYPES = {"string": "string", "double": "double", "int": "long", "boolean": "boolean"}
+"""Attribute kinds as GraphML's `attr.type` and GEXF's attribute `type` spell them (alike)."""
+
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 

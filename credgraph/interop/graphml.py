@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from credgraph.interop.graphfile import (
+    XML_TYPES,
     Attribute,
     Edge,
     Node,
@@ -23,9 +24,6 @@ from credgraph.interop.graphfile import (
 from credgraph.interop.jsonout import Spool, text_pieces
 from credgraph.interop.scope import Reader
 
-KINDS = {"string": "string", "double": "double", "int": "long", "boolean": "boolean"}
-"""graphfile attribute kinds as GraphML `attr.type`s."""
-
 HEADER = ('<?xml version="1.0" encoding="UTF-8"?>\n'
           '<graphml xmlns="http://graphml.graphdrawing.org/xmlns" '
           'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
@@ -37,7 +35,7 @@ FOOTER = b"  </graph>\n</graphml>\n"
 def _keys(domain: str, prefix: str, attributes: tuple[Attribute, ...]) -> Iterator[str]:
     for i, a in enumerate(attributes):
         yield (f'  <key id="{prefix}{i}" for="{domain}" attr.name={attr(a.name)} '
-               f'attr.type="{KINDS[a.kind]}"/>\n')
+               f'attr.type="{XML_TYPES[a.kind]}"/>\n')
 
 
 def _data(prefix: str, attributes: tuple[Attribute, ...], values: dict[str, object]) -> str:
