@@ -132,8 +132,12 @@ def test_ftm_import_refuses_what_has_no_place(tmp_path: Path) -> None:
 # --- GraphML and GEXF ------------------------------------------------------------------
 
 def _current(props: dict[str, Any]) -> dict[str, Any]:
-    """A current version's values and provenance, without its version bookkeeping."""
-    return {k: v for k, v in props.items() if k not in (*VERSION, "of")}
+    """A current version's values, provenance, source and recorded time (as `recorded_at`),
+    without its version bookkeeping."""
+    kept = {k: v for k, v in props.items() if k not in (*VERSION, "of")}
+    if "rec" in props:
+        kept.update(source=props["source"], recorded_at=props["rec"])
+    return kept
 
 
 def _expected(store: GraphStore, day: str) -> tuple[dict[str, dict[str, Any]],

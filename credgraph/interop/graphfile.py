@@ -6,6 +6,8 @@
 * Edges: every relationship covered (in force on the day, or all with history), once, from
   its source, with the id `TYPE:key`; attributes `type`, the model's relationship
   properties, provenance.
+* Recorded time: `source` (who supplied the fact) and `recorded_at` (when the register
+  was told) of the version exported, beside the provenance of the row it came from.
 * Attribute types: numbers where the dataset format reads amounts and percents, a
   boolean for `placeholder`, an integer for `src_row`, text otherwise.
 
@@ -31,6 +33,10 @@ NUMBER_COLUMNS = ("amount", "percent")
 
 XML_TYPES = {"string": "string", "double": "double", "int": "long", "boolean": "boolean"}
 """Attribute kinds as GraphML's `attr.type` and GEXF's attribute `type` spell them (alike)."""
+
+RECORDED = ("source", "recorded_at")
+"""The version's recorded-time attributes (entities carry them under these names; elements
+carry the recorded time as `rec`)."""
 
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
@@ -79,7 +85,7 @@ def _column_kinds() -> dict[str, str]:
 
 def _attributes(names: list[str]) -> tuple[Attribute, ...]:
     kinds = _column_kinds()
-    ordered = list(dict.fromkeys([*names, *PROVENANCE]))
+    ordered = list(dict.fromkeys([*names, *RECORDED, *PROVENANCE]))
     return tuple(Attribute(n, kinds.get(n, "string")) for n in ordered)
 
 
@@ -109,10 +115,16 @@ def graph_items(reader: Reader) -> Iterator[tuple[list[Node], list[Edge]]]:
             if not rel.outgoing:
                 continue
             if rel.other_label not in reader.entity_labels:
-                nodes.append(Node(str(rel.other["id"]), rel.other_label, rel.other,
+                nodes.append(Node(str(rel.other["id"]), rel.other_label, _recorded(rel.other),
                                   rel.props.get("start"), rel.props.get("end")))
-            edges.append(Edge(rel.type, rel.key, node.id, str(rel.other["id"]), rel.props))
+            edges.append(Edge(rel.type, rel.key, node.id, str(rel.other["id"]),
+                              _recorded(rel.props)))
         yield nodes, edges
+
+
+def _recorded(props: Mapping[str, Any]) -> Mapping[str, Any]:
+    """An element's properties with its recorded time under the entities' name."""
+    return {**props, "recorded_at": props["rec"]} if "rec" in props else props
 
 
 def value_text(value: Any, kind: str) -> str | None:
