@@ -90,10 +90,12 @@ def _attributes(names: list[str]) -> tuple[Attribute, ...]:
 
 
 def node_attributes(model: GraphModel, display: bool) -> tuple[Attribute, ...]:
-    """`kind` (Enterprise, Person …), every model property, provenance; with `display`, a
+    """`kind` (Enterprise, Person …), every model property (a record's link to its entity
+    aside), the recorded time, provenance; with `display`, a
     `label` attribute with the name first (Gephi shows GraphML nodes by it)."""
     names = [*(["label"] if display else []), "kind",
-             *(p for n in model.nodes.values() for p in n.properties if p != "id")]
+             *(p for n in model.nodes.values() for p in n.properties
+               if p != "id" and not (n.record_of and p == n.key))]
     return _attributes(names)
 
 
