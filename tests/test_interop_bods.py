@@ -14,7 +14,6 @@ import pytest
 
 from credgraph.graph.memory import MemoryStore
 from credgraph.graph.store import GraphStore
-from credgraph.loaders.load import load_dataset
 from credgraph.queries.analyses import analyses_for
 from credgraph.queries.time import Moment
 from tests.handmade import E1, E2, E3, E4, E5
@@ -49,14 +48,9 @@ def _content(statement: dict[str, Any]) -> str:
     return json.dumps(kept, sort_keys=True, ensure_ascii=False)
 
 
-@pytest.fixture
-def loaded(store: GraphStore, handmade_dir: Path, tmp_path: Path) -> GraphStore:
-    load_dataset(handmade_dir, store, rejects_path=tmp_path / "rejects.csv")
-    return store
 
-
-def test_handmade_export_passes_libcovebods(loaded: GraphStore, tmp_path: Path) -> None:
-    out = export_file(loaded, "bods", tmp_path / "handmade.bods.json")
+def test_handmade_export_passes_libcovebods(handmade_store: GraphStore, tmp_path: Path) -> None:
+    out = export_file(handmade_store, "bods", tmp_path / "handmade.bods.json")
     report = validate_bods(out)
     assert report.schema_version == "0.4"
     assert report.schema_errors == []
@@ -66,9 +60,9 @@ def test_handmade_export_passes_libcovebods(loaded: GraphStore, tmp_path: Path) 
     assert report.statistics["count_entity_statements"] == 6
 
 
-def test_handmade_export_says_what_the_register_says(loaded: GraphStore, tmp_path: Path) -> None:
+def test_handmade_export_says_what_the_register_says(handmade_store: GraphStore, tmp_path: Path) -> None:
     records = _by_record(json.loads(
-        export_file(loaded, "bods", tmp_path / "h.bods.json").read_text(encoding="utf-8")))
+        export_file(handmade_store, "bods", tmp_path / "h.bods.json").read_text(encoding="utf-8")))
     indirect = records[f"P1=>{E1}"]["recordDetails"]
     assert indirect["interests"] == [{"type": "shareholding", "directOrIndirect": "indirect",
                                       "beneficialOwnershipOrControl": True,
@@ -93,8 +87,8 @@ def test_handmade_export_says_what_the_register_says(loaded: GraphStore, tmp_pat
     assert all(s["statementDate"] == DAY for s in records.values())
 
 
-def test_round_trip_gives_the_same_statements(loaded: GraphStore, tmp_path: Path) -> None:
-    first = export_file(loaded, "bods", tmp_path / "first.bods.json")
+def test_round_trip_gives_the_same_statements(handmade_store: GraphStore, tmp_path: Path) -> None:
+    first = export_file(handmade_store, "bods", tmp_path / "first.bods.json")
     again = MemoryStore(tmp_path / "again.credgraph")
     report = import_file(again, first, tmp_path / "rt-rejects.csv")
     assert report.rejected == 0 and report.warnings == 0
@@ -105,15 +99,15 @@ def test_round_trip_gives_the_same_statements(loaded: GraphStore, tmp_path: Path
     assert [s["statementId"] for s in before] == [s["statementId"] for s in after]
 
 
-def test_json_lines_hold_the_same_statements(loaded: GraphStore, tmp_path: Path) -> None:
-    array = json.loads(export_file(loaded, "bods", tmp_path / "a.json").read_text("utf-8"))
-    lines = json_lines(export_file(loaded, "bods", tmp_path / "a.jsonl"))
+def test_json_lines_hold_the_same_statements(handmade_store: GraphStore, tmp_path: Path) -> None:
+    array = json.loads(export_file(handmade_store, "bods", tmp_path / "a.json").read_text("utf-8"))
+    lines = json_lines(export_file(handmade_store, "bods", tmp_path / "a.jsonl"))
     assert lines == array
 
 
-def test_a_map_export_names_only_what_it_holds(loaded: GraphStore, tmp_path: Path) -> None:
+def test_a_map_export_names_only_what_it_holds(handmade_store: GraphStore, tmp_path: Path) -> None:
     """Around P4 one hop: P4 and E4 (and E4's holders P3 are two hops away)."""
-    out = export_file(loaded, "bods", tmp_path / "map.bods.json", root="P4", hops=1)
+    out = export_file(handmade_store, "bods", tmp_path / "map.bods.json", root="P4", hops=1)
     statements = json.loads(out.read_text(encoding="utf-8"))
     assert {s["recordId"] for s in statements} == {"P4", E4, f"P4->{E4}"}
     report = validate_bods(out)
@@ -216,7 +210,7 @@ def test_exports_of_the_examples_pass_libcovebods(name: str, tmp_path: Path) -> 
 
 
 def test_imports_keep_provenance_and_join_enterprises_by_uscc(
-        loaded: GraphStore, tmp_path: Path) -> None:
+        handmade_store: GraphStore, tmp_path: Path) -> None:
     """A BODS entity with a CN-USCI identifier is that enterprise, whatever its record id."""
     statements = [
         _statement(1, "e1", "entity", {"isComponent": False,
@@ -232,16 +226,16 @@ def test_imports_keep_provenance_and_join_enterprises_by_uscc(
     ]
     path = tmp_path / "join.json"
     path.write_text(json.dumps(statements), encoding="utf-8")
-    before = loaded.counts().nodes["Enterprise"]
-    report = import_file(loaded, path, tmp_path / "join-rejects.csv")
+    before = handmade_store.counts().nodes["Enterprise"]
+    report = import_file(handmade_store, path, tmp_path / "join-rejects.csv")
     assert report.rejected == 0
-    assert loaded.counts().nodes["Enterprise"] == before
-    holders = [(s, p) for (t, _, _), (s, target, p) in loaded.snapshot().edges.items()
+    assert handmade_store.counts().nodes["Enterprise"] == before
+    holders = [(s, p) for (t, _, _), (s, target, p) in handmade_store.snapshot().edges.items()
                if t == "SHAREHOLDER" and target == E3 and p["src_file"] == "join.json"]
     assert len(holders) == 1
     holder, props = holders[0]
     assert props["percent"] == 15 and props["src_row"] == 3 and props["start"] == "2021-03-01"
-    assert loaded.get_node(holder)["name"] == "钱七"
+    assert handmade_store.get_node(holder)["name"] == "钱七"
 
 
 def test_bad_statements_are_refused_one_by_one(tmp_path: Path) -> None:

@@ -25,7 +25,6 @@ from credgraph.graph.model import VERSION
 from credgraph.graph.store import GraphStore
 from credgraph.interop.formats import export_to
 from credgraph.interop.scope import Scope
-from credgraph.loaders.load import load_dataset
 from credgraph.queries.analyses import analyses_for
 from credgraph.queries.time import Moment, in_force
 from credgraph.settings import Settings
@@ -37,16 +36,11 @@ from tests.validators import validate_ftm
 ENTITY_LABELS = ("Enterprise", "Person", "OtherHolder")
 
 
-@pytest.fixture
-def loaded(store: GraphStore, handmade_dir: Path, tmp_path: Path) -> GraphStore:
-    load_dataset(handmade_dir, store, rejects_path=tmp_path / "rejects.csv")
-    return store
-
 
 # --- FollowTheMoney ----------------------------------------------------------------------
 
-def test_ftm_export_passes_followthemoney(loaded: GraphStore, tmp_path: Path) -> None:
-    out = export_file(loaded, "ftm", tmp_path / "h.ftm.json")
+def test_ftm_export_passes_followthemoney(handmade_store: GraphStore, tmp_path: Path) -> None:
+    out = export_file(handmade_store, "ftm", tmp_path / "h.ftm.json")
     assert validate_ftm(out) == []
     schemata = Counter(e["schema"] for e in json_lines(out))
     # 5 enterprises, 4 persons, the state holder G1; 6 holdings and P1's 3 posts at E1 in
@@ -57,8 +51,8 @@ def test_ftm_export_passes_followthemoney(loaded: GraphStore, tmp_path: Path) ->
                         "Directorship": 3, "Sanction": 2, "Document": 6}
 
 
-def test_ftm_entities_say_what_the_register_says(loaded: GraphStore, tmp_path: Path) -> None:
-    entities = {e["id"]: e for e in json_lines(export_file(loaded, "ftm", tmp_path / "f.json"))}
+def test_ftm_entities_say_what_the_register_says(handmade_store: GraphStore, tmp_path: Path) -> None:
+    entities = {e["id"]: e for e in json_lines(export_file(handmade_store, "ftm", tmp_path / "f.json"))}
     company = entities[E1]["properties"]
     assert company["registrationNumber"] == [E1] and company["capital"] == ["10000000.0"]
     assert entities["P1"]["properties"]["nationality"] == ["cn"]
@@ -77,11 +71,11 @@ def test_ftm_entities_say_what_the_register_says(loaded: GraphStore, tmp_path: P
     assert roles == sorted(["法定代表人", "董事长", "经理"])
 
 
-def test_ftm_history_adds_what_ended(loaded: GraphStore, tmp_path: Path) -> None:
+def test_ftm_history_adds_what_ended(handmade_store: GraphStore, tmp_path: Path) -> None:
     """P2's supervisor post (ended 2020-12-31) and P2's removed listing (2023-01-01)."""
-    now = Counter(e["schema"] for e in json_lines(export_file(loaded, "ftm", tmp_path / "a")))
+    now = Counter(e["schema"] for e in json_lines(export_file(handmade_store, "ftm", tmp_path / "a")))
     ever = Counter(e["schema"] for e in json_lines(
-        export_file(loaded, "ftm", tmp_path / "b", history=True)))
+        export_file(handmade_store, "ftm", tmp_path / "b", history=True)))
     assert ever - now == Counter({"Directorship": 1, "Sanction": 1})
 
 
@@ -91,8 +85,8 @@ def _content(entity: dict[str, Any]) -> str:
     return json.dumps({**entity, "properties": props}, sort_keys=True, ensure_ascii=False)
 
 
-def test_ftm_round_trip_gives_the_same_entities(loaded: GraphStore, tmp_path: Path) -> None:
-    first = export_file(loaded, "ftm", tmp_path / "first.ftm.json")
+def test_ftm_round_trip_gives_the_same_entities(handmade_store: GraphStore, tmp_path: Path) -> None:
+    first = export_file(handmade_store, "ftm", tmp_path / "first.ftm.json")
     again = MemoryStore(tmp_path / "again.credgraph")
     report = import_file(again, first, tmp_path / "rt-rejects.csv")
     rejects, notes = findings(report)
@@ -166,10 +160,10 @@ def _same(read: Any, stored: Any) -> bool:
 
 
 @pytest.mark.parametrize("fmt", ["graphml", "gexf"])
-def test_graph_files_hold_the_graph(fmt: str, loaded: GraphStore, tmp_path: Path) -> None:
-    out = export_file(loaded, fmt, tmp_path / f"h.{fmt}")
+def test_graph_files_hold_the_graph(fmt: str, handmade_store: GraphStore, tmp_path: Path) -> None:
+    out = export_file(handmade_store, fmt, tmp_path / f"h.{fmt}")
     graph = nx.read_graphml(out) if fmt == "graphml" else nx.read_gexf(out)
-    nodes, edges = _expected(loaded, DAY)
+    nodes, edges = _expected(handmade_store, DAY)
     assert set(graph.nodes) == set(nodes)
     found = {data["id"] if fmt == "gexf" else key: (s, d, data)
              for s, d, key, data in graph.edges(keys=True, data=True)}
@@ -186,9 +180,9 @@ def test_graph_files_hold_the_graph(fmt: str, loaded: GraphStore, tmp_path: Path
                 assert _same(data[name], value), (edge, name)
 
 
-def test_gexf_spells_follow_the_relationships(loaded: GraphStore, tmp_path: Path) -> None:
-    graph = nx.read_gexf(export_file(loaded, "gexf", tmp_path / "h.gexf", history=True))
-    _, edges = _expected(loaded, DAY)
+def test_gexf_spells_follow_the_relationships(handmade_store: GraphStore, tmp_path: Path) -> None:
+    graph = nx.read_gexf(export_file(handmade_store, "gexf", tmp_path / "h.gexf", history=True))
+    _, edges = _expected(handmade_store, DAY)
     spells = {data["id"]: data.get("spells") for _, _, data in graph.edges(data=True)}
     pledge = "EQUITY_PLEDGE:GQ001|pledgor-pledgee"
     assert spells[pledge][0][0] == "2019-01-01"
@@ -200,8 +194,8 @@ def test_gexf_spells_follow_the_relationships(loaded: GraphStore, tmp_path: Path
 # --- the /export endpoint --------------------------------------------------------------
 
 @pytest.fixture
-def client(loaded: GraphStore) -> TestClient:
-    return TestClient(create_app(loaded, Settings()))
+def client(handmade_store: GraphStore) -> TestClient:
+    return TestClient(create_app(handmade_store, Settings()))
 
 
 def test_export_endpoint_gives_the_map(client: TestClient, tmp_path: Path) -> None:
@@ -265,8 +259,8 @@ def test_command_line_exports_and_loads_back(handmade_dir: Path, tmp_path: Path)
     assert {E1, E2, E3, "P1", f"P1=>{E1}"} <= records
     again = tmp_path / "again"
     again.mkdir()
-    loaded = _run(["load", str(out), "--rejects", str(again / "rejects.csv")], again)
-    assert loaded.returncode == 0, loaded.stderr
+    reloaded = _run(["load", str(out), "--rejects", str(again / "rejects.csv")], again)
+    assert reloaded.returncode == 0, reloaded.stderr
     store = MemoryStore(again / "d" / "graph.credgraph")
     assert store.counts().nodes["Enterprise"] == 5
 
