@@ -85,9 +85,10 @@ def merge_identities(node: NodeSchema) -> str:
 
 
 def retire(schema: NodeSchema | EdgeSchema) -> str:
-    """Set the retraction time of the visible elements of the facts in `$rows`."""
+    """Set the retraction time (and why, when given) of the visible elements of the facts in
+    `$rows`."""
     return (f"UNWIND $rows AS row MATCH {_element(schema, 'x')} "
-            "WHERE x.ret IS NULL SET x.ret = row.at")
+            "WHERE x.ret IS NULL SET x.ret = row.at, x.ret_reason = row.reason")
 
 
 def drop(schema: NodeSchema | EdgeSchema) -> str:

@@ -190,6 +190,8 @@ class MemoryStore(GraphStore):
                          else graph.edges[element])
                 if attrs.get("ret") is None:
                     attrs["ret"] = retirement.at
+                    if retirement.reason is not None:
+                        attrs["ret_reason"] = retirement.reason
         for section, fact, rec in changes.drop:
             elements = self._facts.get((section, fact), [])
             dropped = [e for e in elements if self.element(e)["rec"] == rec]

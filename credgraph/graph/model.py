@@ -26,7 +26,7 @@ RECORD_LABEL = "Record"
 PROVENANCE = ("src_file", "src_row", "batch_id", "loaded_at")
 """Properties every loaded node and relationship carries."""
 
-VERSION = ("fact", "rec", "ret", "source", "h", "op_reason")
+VERSION = ("fact", "rec", "ret", "source", "h", "op_reason", "ret_reason")
 """Properties every version of a fact carries: the fact's key, when it was recorded and
 retracted (superseded or withdrawn), who supplied it, a digest of its values, and why."""
 

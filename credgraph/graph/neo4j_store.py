@@ -184,7 +184,7 @@ class Neo4jStore(GraphStore):
             statements.append((cypher.merge_identities(model.node(label)), rows))
         retire: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for r in changes.retire:
-            retire[r.section].append({"fact": r.fact, "at": r.at})
+            retire[r.section].append({"fact": r.fact, "at": r.at, "reason": r.reason})
         for section, rows in retire.items():
             statements += [(cypher.retire(s), rows) for s in model.section_schemas(section)]
         drop: dict[str, list[dict[str, Any]]] = defaultdict(list)

@@ -99,11 +99,14 @@ class Head:
 
 @dataclass(frozen=True, slots=True)
 class Retirement:
-    """Retract the visible version of a fact at a recorded time (superseded or withdrawn)."""
+    """Retract the visible version of a fact at a recorded time (superseded or withdrawn);
+    a withdrawal keeps why (the retract row's op_reason, the upheld objection, the full
+    extract that no longer supplies it) as the version's `ret_reason`."""
 
     section: str
     fact: str
     at: str
+    reason: str | None = None
 
 
 @dataclass

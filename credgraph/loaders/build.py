@@ -146,8 +146,8 @@ class Built:
     """Keys of the section's facts a retract row withdraws."""
     objected: list[tuple[str, str]] = field(default_factory=list)
     """(section, fact) an objection names: it must be in the register."""
-    withdraws: list[tuple[str, str]] = field(default_factory=list)
-    """(section, fact) an upheld objection withdraws."""
+    withdraws: list[tuple[tuple[str, str], str]] = field(default_factory=list)
+    """(section, fact) an upheld objection withdraws, and why."""
     warnings: list[tuple[str, str, str]] = field(default_factory=list)
     """(column, value, message) for the row being built."""
 

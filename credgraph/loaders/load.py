@@ -209,7 +209,8 @@ class _SectionLoader:
         notes: list[str] = []
         try:
             for fact in built.retract:
-                outcomes.append(planner.retract(section, fact, self.stamp.rec))
+                outcomes.append(planner.retract(section, fact, self.stamp.rec,
+                                                checked.values.get("op_reason")))
             for target in built.objected:
                 if target not in planner.heads:
                     raise Refused(f"no {target[0]} fact with key {target[1]!r} in the register")
@@ -219,10 +220,10 @@ class _SectionLoader:
                     outcomes.append(outcome)
                 if note:
                     notes.append(note)
-            for target in built.withdraws:
+            for target, reason in built.withdraws:
                 head = planner.heads.get(target)
                 if head is not None and head.ret is None:
-                    planner.changes.retire.append(Retirement(*target, self.stamp.rec))
+                    planner.changes.retire.append(Retirement(*target, self.stamp.rec, reason))
                     planner.heads[target] = Head(head.rec, self.stamp.rec, head.h, head.source,
                                                  head.placeholder)
         except Refused as refused:
@@ -287,7 +288,8 @@ def _withdraw_unsupplied(store: GraphStore, section: str, source: str, seen: set
     """A full extract: retire the source's facts of the section that it no longer supplies."""
     gone = sorted(f for f in store.visible_facts(section, source) if f not in seen)
     for start in range(0, len(gone), batch_size):
-        store.apply(ChangeSet(retire=[Retirement(section, fact, rec)
+        store.apply(ChangeSet(retire=[Retirement(section, fact, rec,
+                                                 f"not in the full extract of {source}")
                                       for fact in gone[start:start + batch_size]]))
     return len(gone)
 

@@ -79,8 +79,9 @@ class Planner:
         self._create(version)
         return Outcome.CREATED, None
 
-    def retract(self, section: str, fact: str, rec: str) -> Outcome:
-        """Plan the withdrawal of a fact; raises Refused for one not there to withdraw."""
+    def retract(self, section: str, fact: str, rec: str, reason: str | None = None) -> Outcome:
+        """Plan the withdrawal of a fact (kept with its reason); raises Refused for one not
+        there to withdraw."""
         head = self.heads.get((section, fact))
         if head is None:
             raise Refused("retraction of a fact the register does not hold")
@@ -91,7 +92,7 @@ class Planner:
         if head.rec > rec:
             raise Refused(f"a later version of this fact is already recorded ({head.rec}); "
                           f"this extract is from {rec}")
-        self.changes.retire.append(Retirement(section, fact, rec))
+        self.changes.retire.append(Retirement(section, fact, rec, reason))
         self.heads[(section, fact)] = Head(head.rec, rec, head.h, head.source, head.placeholder)
         return Outcome.RETRACTED
 

@@ -34,9 +34,10 @@ export function exportCsv(name: string, header: string[], rows: unknown[][]): vo
 export const FILE_FORMATS = ["bods", "ftm", "graphml", "gexf"] as const;
 export type FileFormat = (typeof FILE_FORMATS)[number];
 
-/** The map around `root` as the server exports it: the same arguments as the map's query, so
- * the file holds the nodes on screen (and what the caller's role may see of them). */
-export async function exportMapFile(format: FileFormat, root: string, asOf: string, options: MapOptions): Promise<void> {
+/** The map around `root` as the server exports it: the same arguments and times (asOf, knownAt;
+ * "" is now) as the map's query, so the file holds the nodes on screen (and what the caller's
+ * role may see of them). */
+export async function exportMapFile(format: FileFormat, root: string, asOf: string, knownAt: string, options: MapOptions): Promise<void> {
   const params = new URLSearchParams({
     format,
     root,
@@ -46,6 +47,7 @@ export async function exportMapFile(format: FileFormat, root: string, asOf: stri
     hubDegree: String(options.hubDegree),
     relations: options.relations.join(","),
   });
+  if (knownAt) params.set("knownAt", knownAt);
   const response = await fetch(`export?${params.toString()}`);
   if (!response.ok) {
     const body = (await response.json().catch(() => null)) as { error?: { message?: string } } | null;

@@ -22,7 +22,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from credgraph.graph.model import GraphModel
+from credgraph.graph.model import VERSION, GraphModel
 from credgraph.queries.links.results import Entity, Holding, Link, RawRel
 from credgraph.queries.restrictions.facts import Appointment, Facts
 from credgraph.queries.time import Moment
@@ -55,7 +55,7 @@ class FactPlan:
         return merged
 
 
-_RECORD_ONLY = frozenset({"label", "of", "fact", "rec", "ret", "source", "h", "op_reason"})
+_RECORD_ONLY = frozenset({"label", "of", *VERSION})
 """Record properties an entity leaves out (its provenance stays; recorded_at and source are
 given under those names)."""
 
