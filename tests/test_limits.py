@@ -167,7 +167,8 @@ def test_rate_limits_per_address_and_per_key(small: MemoryStore, tmp_path: Path)
 
 def test_query_cost_limit(small: MemoryStore, tmp_path: Path) -> None:
     nested = """query($n: Int!) { search(text: "甲", first: $n) { node { ... on Enterprise {
-        shareholders { holder { id name } percent } officers { person { id } } } } } }"""
+        shareholders { holder { id name ... on Enterprise { shareholders { holder { id } } } }
+        percent } officers { person { id } } } } } }"""
     with TestClient(create_app(small, _settings(tmp_path))) as client:
         body = client.post("/graphql", json={"query": nested, "variables": {"n": 1000}}).json()
         assert body["errors"][0]["extensions"]["code"] == "QUERY_TOO_COSTLY"
