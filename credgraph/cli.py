@@ -1,4 +1,4 @@
-"""The `credgraph` command: generate, load, serve, demo, screen, keys, audit."""
+"""The `credgraph` command: generate, load, export, serve, demo, screen, keys, audit."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from credgraph.exc import ConfigurationError, CredgraphError, DatasetError
 from credgraph.generate.bounds import MIN_ENTERPRISES
 from credgraph.graph import open_store
 from credgraph.graph.store import GraphStore
-from credgraph.loaders.load import LoadReport, load_dataset
+from credgraph.loaders.load import LoadReport, load_dataset, load_rows
 from credgraph.loaders.plan import Outcome
 from credgraph.queries.restrictions.rules import Lang
 from credgraph.settings import StoreKind, get_settings
@@ -56,9 +56,16 @@ def _summary(report: LoadReport) -> Table:
 
 
 def _load(store: GraphStore, dataset: Path, rejects: Path, batch_size: int) -> LoadReport:
+    """Load a dataset folder, or a BODS or FollowTheMoney file (credgraph.interop)."""
     try:
-        report = load_dataset(dataset, store, rejects_path=rejects, batch_size=batch_size,
-                              progress=console.is_terminal)
+        if dataset.is_file():
+            from credgraph.interop.formats import import_rows
+
+            report = load_rows(import_rows(dataset), store, rejects_path=rejects,
+                               batch_size=batch_size, progress=console.is_terminal)
+        else:
+            report = load_dataset(dataset, store, rejects_path=rejects, batch_size=batch_size,
+                                  progress=console.is_terminal)
     except DatasetError as e:
         typer.echo(f"credgraph: cannot load {dataset}: {e}", err=True)
         raise typer.Exit(2) from e
@@ -93,17 +100,18 @@ def _open() -> GraphStore:
 @app.command()
 def load(
     datasets: Annotated[list[Path], typer.Argument(
-        help="Dataset folders in the layout of docs/data-format.md, loaded one after the "
-             "other (a registry's extract, then its feeds).")],
+        help="Dataset folders in the layout of docs/data-format.md, or BODS 0.4 (JSON or JSON "
+             "lines) or FollowTheMoney (JSON lines) files, loaded one after the other (a "
+             "registry's extract, then its feeds).")],
     rejects: Annotated[Path, typer.Option(
-        help="Where refused rows are reported (for the second folder on, REJECTS.FOLDER.csv "
-             "beside it).")] = Path("rejects.csv"),
+        help="Where refused rows are reported (for the second folder or file on, "
+             "REJECTS.NAME.csv beside it).")] = Path("rejects.csv"),
     batch_size: Annotated[
         int | None, typer.Option(min=1, help="Rows per write batch (default from settings).")
     ] = None,
 ) -> None:
-    """Load dataset folders into the configured store (exit 2 at the first folder with an
-    unreadable file: the folders before it stay loaded, nothing of it is written), then
+    """Load dataset folders or BODS / FtM files into the configured store (exit 2 at the first
+    with an unreadable file: those before it stay loaded, nothing of it is written), then
     check the watchlists for what the loads changed around watched entities."""
     with _open() as store:
         for number, dataset in enumerate(datasets):
@@ -129,6 +137,51 @@ def _check_watchlists(store: GraphStore) -> None:
     if not report.skipped:
         console.print(f"watchlists: {report.checked:,} watched subject(s) checked, "
                       f"{len(report.alerts):,} new alert(s)")
+
+
+@app.command()
+def export(
+    out: Annotated[Path, typer.Argument(help="The file to write (BODS as JSON lines when it "
+                                              "ends in .jsonl).")],
+    format: Annotated[str, typer.Option(
+        "--format", help="bods (BODS 0.4), ftm (FollowTheMoney JSON lines), graphml or gexf.")],
+    as_of: AsOf = None,
+    known_at: KnownAt = None,
+    root: Annotated[str | None, typer.Option(
+        help="Export only the map around this enterprise, person or other holder.")] = None,
+    hops: Annotated[int, typer.Option(help="With --root: how far the map reaches.")] = 1,
+    relation: Annotated[list[str] | None, typer.Option(
+        help="With --root: follow only these link types (repeatable).")] = None,
+    max_nodes: Annotated[int, typer.Option(help="With --root: at most this many nodes.")] = 5000,
+    hub_degree: Annotated[int, typer.Option(
+        help="With --root: nodes with more links are shown but not expanded.")] = 50,
+    history: Annotated[bool, typer.Option(
+        help="Also relationships that ended before (or start after) the day.")] = False,
+    threshold: Annotated[float, typer.Option(
+        help="BODS: the share (percent) from which a person is a beneficial owner.")] = 25.0,
+) -> None:
+    """Export the graph, or the map around --root, as BODS, FtM, GraphML or GEXF."""
+    from credgraph.exc import BadInputError, NotFoundError
+    from credgraph.interop.formats import FORMATS, export_to
+    from credgraph.interop.scope import Scope
+    from credgraph.queries.analyses import analyses_for
+
+    if format not in FORMATS:
+        typer.echo(f"credgraph: --format must be one of {', '.join(FORMATS)}", err=True)
+        raise typer.Exit(2)
+    at = _moment(as_of, known_at)
+    scope = Scope(at, root=root, hops=hops,
+                  relations=tuple(relation) if relation else None, max_nodes=max_nodes,
+                  hub_degree=hub_degree, history=history)
+    with _open() as store:
+        try:
+            written = export_to(format, analyses_for(store), scope, out, threshold=threshold)
+        except (BadInputError, NotFoundError) as e:
+            typer.echo(f"credgraph: cannot export: {e}", err=True)
+            raise typer.Exit(2) from e
+    known_text = f", known at {at.known}" if at.known else ""
+    console.print(f"{format} export as of {scope.at.day}{known_text} written to {out} "
+                  f"({written:,} bytes)")
 
 
 @app.command()

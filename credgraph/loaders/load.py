@@ -1,4 +1,5 @@
-"""Loading a dataset folder into a store: check every file, then stream each section.
+"""Loading a dataset folder (or another format's file, as rows) into a store: check every
+file, then stream each section.
 
 Each chunk of rows is checked and built into fact versions while the previous
 chunk is written; it is then planned against the facts' heads in the store
@@ -14,7 +15,7 @@ import json
 import re
 import time
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -40,11 +41,11 @@ from credgraph.loaders.build import (
     enterprise_refs,
     entity_refs,
 )
-from credgraph.loaders.manifest import FeedKind, Manifest, read_manifest
+from credgraph.loaders.manifest import FeedKind, Manifest
 from credgraph.loaders.objections import OBJECTIONS, build_objection
 from credgraph.loaders.plan import Outcome, Planner, Refused
-from credgraph.loaders.reading import SourceFile, find_sources, read_chunks
 from credgraph.loaders.report import Finding, FindingsWriter
+from credgraph.loaders.rows import Rows, RowSource, folder_rows
 
 ROW = ""
 """The column of a finding that names none: a row refused as a whole (a stale version, a
@@ -189,7 +190,7 @@ class LoadReport:
         })
 
 
-def batch_id_for(sources: list[SourceFile], manifest: Manifest) -> str:
+def batch_id_for(sources: Sequence[RowSource], manifest: Manifest) -> str:
     """The same files give the same batch id, so a re-load writes identical provenance."""
     digest = hashlib.sha256(manifest.model_dump_json().encode())
     for source in sources:
@@ -209,12 +210,14 @@ class _Prepared:
 class _SectionLoader:
     """Loads one file chunk by chunk, sending refused rows and warnings to the reports."""
 
-    def __init__(self, store: GraphStore, source: SourceFile, stamp: Stamp,
-                 rejects: FindingsWriter, warnings: FindingsWriter) -> None:
+    def __init__(self, store: GraphStore, source: RowSource, stamp: Stamp,
+                 rejects: FindingsWriter, warnings: FindingsWriter,
+                 parsers: Mapping[str, Callable[[str], Any]]) -> None:
         self.store, self.source, self.stamp = store, source, stamp
+        self.parsers = parsers
         self.rejects, self.warnings = rejects, warnings
         self.stats = SectionStats(source.section.name, source.name,
-                                  supplied=tuple(sorted(set(source.columns.values()))),
+                                  supplied=tuple(source.supplied),
                                   unknown_columns=list(source.unknown_columns))
         self.created: set[str] = set()
         self.seen: set[str] = set()
@@ -240,7 +243,7 @@ class _SectionLoader:
         prepared = _Prepared()
         self.stats.fill(row.values for row in rows)
         for row in rows:
-            values, problems = check_row(section, row)
+            values, problems = check_row(section, row, self.parsers)
             if problems:
                 self._reject(row.number, problems)
                 self._note_refused_key(row, prepared)
@@ -277,7 +280,8 @@ class _SectionLoader:
         full extract never withdraws a fact only because its row had a fault."""
         section = self.source.section
         values, problems = check_row(section, type(row)(row.number, {
-            **{k: v for k, v in row.values.items() if k in section.keys}, "op": "retract"}))
+            **{k: v for k, v in row.values.items() if k in section.keys}, "op": "retract"}),
+            self.parsers)
         if not problems:
             checked = Checked(row, values)
             builder = Builder(section, Resolved({}, {}), checked, self.stamp)
@@ -349,6 +353,28 @@ class _SectionLoader:
         self.store.apply(changes)
 
 
+UNPLACED = "(not placed)"
+"""The summary line of records that became no row (statements of another format)."""
+NOTED = "(notes)"
+"""The summary line of notes about records: parts left out or worked out."""
+
+
+def _unplaced(rows: Rows, rejects: FindingsWriter,
+              warnings: FindingsWriter) -> list[SectionStats]:
+    """Report the records refused before they became rows, and the notes about records."""
+    stats: dict[tuple[str, str], SectionStats] = {}
+    for finding in rows.refused:
+        rejects.add(finding)
+        entry = stats.setdefault((UNPLACED, finding.file), SectionStats(UNPLACED, finding.file))
+        entry.rows += 1
+        entry.rejected += 1
+    for finding in rows.notes:
+        warnings.add(finding)
+        entry = stats.setdefault((NOTED, finding.file), SectionStats(NOTED, finding.file))
+        entry.warnings += 1
+    return list(stats.values())
+
+
 @contextmanager
 def _progress(show: bool) -> Iterator[Progress | None]:
     if not show:
@@ -390,10 +416,29 @@ def load_dataset(
     Raises DatasetError, having written nothing, when a file (or the manifest) cannot
     be read.
     """
-    started = time.perf_counter()
     now = datetime.now(UTC)
-    manifest = read_manifest(folder, now)
-    sources = find_sources(folder)
+    return load_rows(folder_rows(folder, now), store, rejects_path=rejects_path,
+                     warnings_path=warnings_path, batch_size=batch_size, progress=progress,
+                     now=now)
+
+
+def load_rows(
+    rows: Rows,
+    store: GraphStore,
+    *,
+    rejects_path: Path,
+    warnings_path: Path | None = None,
+    batch_size: int = 5000,
+    progress: bool = False,
+    now: datetime | None = None,
+) -> LoadReport:
+    """Load rows from any source (credgraph.loaders.rows): the one path every load takes.
+
+    `now` is the load time (provenance, and the recorded time when the manifest gives none).
+    """
+    started = time.perf_counter()
+    now = now or datetime.now(UTC)
+    manifest, sources = rows.manifest, rows.sources
     warnings_path = warnings_path or rejects_path.with_name(rejects_path.stem + ".warnings.csv")
     report = LoadReport(batch_id_for(sources, manifest), manifest, manifest.recorded_at(now),
                         rejects_path=rejects_path, warnings_path=warnings_path)
@@ -409,7 +454,7 @@ def load_dataset(
         for source in sources:
             stamp = Stamp(report.recorded_at, manifest.source,
                           {**provenance, "src_file": source.name})
-            loader = _SectionLoader(store, source, stamp, rejects, warnings)
+            loader = _SectionLoader(store, source, stamp, rejects, warnings, rows.parsers)
             loaders.append(loader)
             for header in source.unknown_columns:
                 loader._warn(1, header, "", "unknown column: ignored", standard=False)
@@ -421,7 +466,7 @@ def load_dataset(
             # built; N+1 is planned once N is written, against the heads N left.
             with ThreadPoolExecutor(max_workers=1) as writer:
                 pending: Future[None] | None = None
-                for chunk in read_chunks(source, batch_size):
+                for chunk in source.chunks(batch_size):
                     prepared = loader.prepare(chunk)
                     if pending is not None:
                         pending.result()
@@ -436,6 +481,7 @@ def load_dataset(
             if bar is not None and task is not None:
                 bar.update(task, total=loader.stats.rows)
             report.sections.append(loader.stats)
+        report.sections.extend(_unplaced(rows, rejects, warnings))
         if manifest.kind is FeedKind.FULL:
             for loader in loaders:
                 name = loader.source.section.name
@@ -451,6 +497,6 @@ def load_dataset(
     report.data_version = store.data_version()
     report.seconds = time.perf_counter() - started
     run_id = f"{now:%Y%m%dT%H%M%S.%fZ}-{report.batch_id}"
-    store.apply(ChangeSet(log=[report.log_entry(run_id, folder.name, provenance["loaded_at"])]))
+    store.apply(ChangeSet(log=[report.log_entry(run_id, rows.origin, provenance["loaded_at"])]))
     store.commit()
     return report

@@ -5,7 +5,7 @@ import { gql, SEARCH, type ExposureHit, type NodeRef, type SearchHit } from "./a
 import { AlertsPanel } from "./alerts";
 import { byId, h } from "./dom";
 import { EntityView } from "./entity";
-import { exportCsv, exportPng, type Exportable } from "./exporter";
+import { exportCsv, exportMapFile, exportPng, FILE_FORMATS, type Exportable, type FileFormat } from "./exporter";
 import { label, lang, onLangChange, setLang, t, type Key } from "./i18n";
 import { knownAtControl } from "./knownat";
 import { mapToolbar, RelationshipMap } from "./map";
@@ -67,6 +67,9 @@ const mapBar = mapToolbar(() => reload());
 const ownBar = ownershipToolbar(() => reload());
 const pngButton = h("button", { id: "export-png" }, tx("exportPng"));
 const csvButton = h("button", { id: "export-csv" }, tx("exportCsv"));
+const fileFormat = h("select", { id: "export-format" }, FILE_FORMATS.map((f) => h("option", { value: f }, f.toUpperCase())));
+const fileButton = h("button", { id: "export-file" }, tx("exportFile"));
+mapBar.root.append(h("label", {}, fileFormat, fileButton));
 const fitButton = h("button", { id: "fit" }, tx("fit"));
 
 const sidebar = h("aside", { id: "sidebar", class: "sidebar" });
@@ -206,6 +209,10 @@ fitButton.addEventListener("click", () => exportables[active].graph()?.fit(undef
 pngButton.addEventListener("click", () => {
   const graph = exportables[active].graph();
   if (graph) exportPng(graph, exportables[active].name());
+});
+fileButton.addEventListener("click", () => {
+  if (!map.subject) return showError(new Error(t("noEntity")));
+  exportMapFile(fileFormat.value as FileFormat, map.subject.id, state.asOf, state.knownAt, mapBar.options()).catch(showError);
 });
 csvButton.addEventListener("click", () => {
   const view = exportables[active];
