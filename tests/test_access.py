@@ -18,12 +18,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import networkx as nx
 import pytest
 from starlette.testclient import TestClient
 from typer.testing import CliRunner
 
 from credgraph.api.app import create_app
 from credgraph.api.auth import KeyStore
+from credgraph.api.roles import table_source
 from credgraph.cli import app as cli
 from credgraph.graph.memory import MemoryStore
 from credgraph.graph.neo4j_store import Neo4jStore
@@ -70,6 +72,10 @@ OPERATIONS: dict[str, tuple[str, frozenset[str]]] = {
     "watch": (f'mutation {{ watch(id: "{A1}") {{ entityId }} }}', REGULATORS),
     "unwatch": (f'mutation {{ unwatch(id: "{A1}") }}', REGULATORS),
     "markAlertsRead": ("mutation { markAlertsRead(ids: []) }", REGULATORS),
+    "dataQuality": ("{ dataQuality { rows } }", REGULATORS),
+    "crossChecks": ("{ crossChecks { totalCount } }", REGULATORS),
+    "approvalNotices": ('{ approvalNotices(since: "2020-01-01") { totalCount } }', REGULATORS),
+    "approvalDepartments": ("{ approvalDepartments { id } }", REGULATORS),
 }
 
 
@@ -399,3 +405,55 @@ def test_audit_log_query_filters(server: Server) -> None:
                                           "rows": 1, "outcome": "ok"}]
     refused = server.ask("admin", '{ auditLog(who: "admin-owner") { operation outcome } }')
     assert refused["data"]["auditLog"][0]["operation"] == "auditLog"
+
+
+PERSONAL = ("id_number", "nationality", "liable_persons", "src_file", "src_row", "batch_id",
+            "loaded_at")
+
+
+def _export(server: Server, caller: str) -> Any:
+    token = server.tokens[caller]
+    headers = {"authorization": f"Bearer {token}"} if token is not None else {}
+    return server.client.get("/export", params={"format": "graphml", "root": A1, "hops": 1},
+                             headers=headers)
+
+
+def test_exports_follow_the_roles_field_rules(server: Server, tmp_path: Path) -> None:
+    """The map as a file shows each role what the API shows it: no ID numbers, nationality,
+    liable persons or provenance for the public (nor for an enterprise: a file has no own
+    record); masked ID numbers for regulators, never the whole number; regulators' exports
+    are audited."""
+    for caller in CALLERS:
+        response = _export(server, caller)
+        assert response.status_code == 200, (caller, response.text)
+        path = tmp_path / f"{caller}.graphml"
+        path.write_bytes(response.content)
+        graph = nx.read_graphml(path)
+        assert "110101199001011234" not in response.text, caller
+        persons = {n: d for n, d in graph.nodes(data=True) if d["kind"] == "Person"}
+        assert "PA" in persons and persons["PA"]["name"] == "张甲"
+        shown = {name for _, d in graph.nodes(data=True) for name in d} | {
+            name for _, _, d in graph.edges(data=True) for name in d}
+        if caller in REGULATORS:
+            assert persons["PA"]["id_number"] == MASKED_PA, caller
+            assert persons["PA"]["nationality"] == "中国" and "src_file" in persons["PA"]
+        else:
+            assert shown.isdisjoint(PERSONAL), (caller, shown & set(PERSONAL))
+    lines = [line for line in _audit_lines(server) if line["operation"] == "export"]
+    assert [(line["role"], line["subjects"], line["outcome"]) for line in lines] == [
+        ("regulator", [A1], "ok"), ("admin", [A1], "ok")]
+
+
+def test_a_role_without_the_export_route_is_refused(
+        loaded: GraphStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    table = json.loads(json.dumps(table_source()))
+    table["roles"]["public"].pop("routes")
+    monkeypatch.setattr("credgraph.api.roles.table_source", lambda: table)
+    keys = KeyStore(tmp_path / "keys.json")
+    tokens: dict[str, str | None] = {"anonymous": None, "public": keys.add("public", "p")[1]}
+    with TestClient(create_app(loaded, _settings(tmp_path))) as client:
+        server = Server(client, tokens, _settings(tmp_path), keys)
+        for caller in ("anonymous", "public"):
+            response = _export(server, caller)
+            assert response.status_code == 403
+            assert response.json()["error"]["code"] == "FORBIDDEN"

@@ -439,6 +439,27 @@ def _restriction_subject(reg: Registry) -> dict[str, Any]:
                          "Art.178(2) crime within five years who holds posts")
 
 
+QUALITY = """{ dataQuality { conformance sources { source rows refused conformance
+  loads { id conformance } } } }"""
+
+
+def _quality(dataset: Path, base: str) -> dict[str, Any]:
+    """The data-quality page's figures: rows per source counted from the CSV files of the
+    folders that source supplied (the extract and its feeds), the rest as the API gives it."""
+    rows: dict[str, int] = defaultdict(int)
+    for folder in [dataset, *(dataset / "feeds").iterdir()]:
+        source = (folder / "manifest.yaml").read_text(encoding="utf-8").split("source:")[1]
+        for path in folder.glob("*.csv"):
+            with path.open(encoding="utf-8-sig", newline="") as fh:
+                rows[source.split()[0]] += sum(1 for _ in csv.reader(fh)) - 1
+    report = _api(base, QUALITY)["dataQuality"]
+    assert {s["source"]: s["rows"] for s in report["sources"]} == rows
+    return {"overall": report["conformance"],
+            "sources": [{"source": s["source"], "rows": s["rows"], "refused": s["refused"],
+                         "conformance": s["conformance"], "loads": len(s["loads"])}
+                        for s in report["sources"]]}
+
+
 def _hub_subject(reg: Registry, base: str) -> dict[str, Any]:
     """The bank with the most mortgages: its degree counted from the files; the size of its
     three-hop map is only how large the large-map test draws (measured, not judged)."""
@@ -482,8 +503,10 @@ def server(dataset: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
     env = {**os.environ, "CREDGRAPH_STORE": "memory", "CREDGRAPH_DATA_DIR": str(data_dir)}
     env.pop("CREDGRAPH_NEO4J_URI", None)
     log = (data_dir / "serve.log").open("w")
+    folders = [dataset, *sorted(p for p in (dataset / "feeds").iterdir() if p.is_dir())]
     proc = subprocess.Popen(
-        [sys.executable, "-m", "credgraph.cli", "serve", "--dataset", str(dataset),
+        [sys.executable, "-m", "credgraph.cli", "serve",
+         *(arg for folder in folders for arg in ("--dataset", str(folder))),
          "--host", "127.0.0.1", "--port", str(port)],
         cwd=data_dir, env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
@@ -527,6 +550,7 @@ def scenario(dataset: Path, server: str, tmp_path_factory: pytest.TempPathFactor
         "wide": _wide_subject(reg),
         "crowded": _crowded_subject(reg),
         "suspected": _suspected_subject(dataset, reg),
+        "quality": _quality(dataset, server),
     }
     path = tmp_path_factory.mktemp("e2e-scenario") / "scenario.json"
     path.write_text(json.dumps(chosen, ensure_ascii=False, indent=1), encoding="utf-8")
@@ -596,7 +620,7 @@ BROWSER_TESTS = sorted(p.name.removesuffix(".test.mjs") for p in (E2E / "tests")
 def test_every_browser_test_is_collected() -> None:
     assert {"search", "entity", "map", "hub", "ownership", "paths", "restrictions",
             "exposure", "export", "large", "offline", "language", "history",
-            "suspected"} <= set(BROWSER_TESTS)
+            "suspected", "quality"} <= set(BROWSER_TESTS)
 
 
 @pytest.mark.parametrize("name", BROWSER_TESTS)

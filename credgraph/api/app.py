@@ -1,5 +1,5 @@
-"""The ASGI application: GraphQL (with GraphiQL) at /graphql, the web explorer at /, the
-probes /healthz (the process answers) and /readyz (the store answers).
+"""The ASGI application: GraphQL (with GraphiQL) at /graphql, map exports at /export, the web
+explorer at /, the probes /healthz (the process answers) and /readyz (the store answers).
 
 Every request passes the guard (credgraph.api.middleware: sign-in, limits, deadline)
 and every field the access extension (credgraph.api.access: roles, masking, audit).
@@ -27,6 +27,7 @@ from credgraph.api.access import RequestAccess
 from credgraph.api.audit import AuditEvent, AuditLog
 from credgraph.api.auth import ANONYMOUS, Authenticator, Principal, access_for
 from credgraph.api.context import Context, make_context
+from credgraph.api.export import export_route
 from credgraph.api.limits import RateLimits, WorkerPool
 from credgraph.api.logs import REQUEST_ID
 from credgraph.api.middleware import Guard
@@ -121,6 +122,7 @@ def create_app(store: GraphStore, settings: Settings, authenticator: Authenticat
     pool = WorkerPool(settings.api_workers, settings.api_max_requests)
     routes: list[BaseRoute] = [
         Route("/graphql", graphql, methods=["GET", "POST"]),
+        Route("/export", export_route(analyses, graphql.roles, graphql.audit), methods=["GET"]),
         Route("/healthz", _health, methods=["GET"]),
         _readiness(store),
     ]

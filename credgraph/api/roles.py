@@ -31,6 +31,8 @@ from credgraph.exc import ConfigurationError
 
 ALL = "all"
 REVEAL_ARGUMENT = "reveal"
+ROUTES = frozenset({"export"})
+"""HTTP routes besides /graphql that a role may be given (`routes` in roles.yaml)."""
 
 
 class Rule(StrEnum):
@@ -50,6 +52,7 @@ class _RoleSpec(BaseModel):
     extends: str | None = None
     audited: bool | None = None
     operations: str | list[str] | dict[str, _OwnGrant | None] = Field(default_factory=list)
+    routes: list[str] = Field(default_factory=list)
     fields: dict[str, Rule] = Field(default_factory=dict)
 
 
@@ -73,6 +76,8 @@ class Role:
     operations: Mapping[str, Grant]
     fields: Mapping[tuple[str, str], Rule]
     """(type, field) -> the rule, for every field that is not simply shown."""
+    routes: frozenset[str] = frozenset()
+    """HTTP routes besides /graphql the role may use (ROUTES)."""
 
     @property
     def has_own_rules(self) -> bool:
@@ -171,6 +176,7 @@ def _flatten(name: str, specs: Mapping[str, _RoleSpec], seen: tuple[str, ...] = 
     return _RoleSpec(
         audited=spec.audited if spec.audited is not None else base.audited,
         operations=ALL if ALL in merged else merged,
+        routes=sorted({*base.routes, *spec.routes}),
         fields={**base.fields, **spec.fields},
     )
 
@@ -190,8 +196,12 @@ def build_table(raw: Any, schema: GraphQLSchema) -> RoleTable:
     for name in specs:
         spec = _flatten(name, specs)
         try:
+            unknown = sorted(set(spec.routes) - ROUTES)
+            if unknown:
+                raise ConfigurationError(f"routes: {', '.join(unknown)} (known: "
+                                         f"{', '.join(sorted(ROUTES))})")
             roles[name] = Role(name, bool(spec.audited), _operations(spec, roots),
-                               _fields(spec, schema))
+                               _fields(spec, schema), frozenset(spec.routes))
         except ConfigurationError as e:
             raise ConfigurationError(f"roles.yaml, role {name}: {e}") from e
     return RoleTable(roles)

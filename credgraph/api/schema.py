@@ -24,6 +24,7 @@ from credgraph.api.errors import CLIENT_ERRORS, ErrorCodes, error_code
 from credgraph.api.explore import ExploreQuery
 from credgraph.api.restrictions import RestrictionQuery
 from credgraph.api.risk import RiskQuery
+from credgraph.api.supervision import SupervisionQuery
 from credgraph.api.types.base import described
 from credgraph.api.types.entities import ENTITY_TYPES, Enterprise, Person
 from credgraph.api.types.enums import ListType
@@ -146,10 +147,11 @@ class RegisterQuery:
 
 
 QUERY_TYPES: tuple[type, ...] = (LinkQuery, RestrictionQuery, ExploreQuery, RegisterQuery,
-                                 AuditQuery, RiskQuery, WatchQuery)
+                                 SupervisionQuery, AuditQuery, RiskQuery, WatchQuery)
 """The parts merged into the root Query: links, appointment restrictions, the explorer map,
-the register's own state, the audit log, risk, watchlists and alerts. Who may call which is
-the role table's (credgraph.api.roles)."""
+the register's own state, supervision (data quality, cross-checks, approval notices), the
+audit log, risk, watchlists and alerts. Who may call which is the role table's
+(credgraph.api.roles)."""
 MUTATION_TYPES: tuple[type, ...] = (WatchMutation,)
 """The parts merged into the root Mutation: only user data (watchlists), never facts."""
 

@@ -32,6 +32,8 @@ class Stream(IntEnum):
     """The contact details of annual reports and their planted sharing (no index)."""
     ANNUAL_REPORTS = 9
     """Rows of the annual reports of one block of enterprises (index: block number)."""
+    FEEDS = 10
+    """The contradictions planted in the feeds of other departments (no index)."""
 
 
 def stream(seed: int, which: Stream, *index: int) -> np.random.Generator:

@@ -38,6 +38,9 @@ def schema_statements(model: GraphModel) -> list[str]:
     ]
     for node in model.nodes.values():
         label, name = quote(node.label), node.label.lower()
+        if node.log:
+            statements.append(f"CREATE CONSTRAINT {name}_key IF NOT EXISTS FOR (n:{label}) "
+                              f"REQUIRE n.{quote(node.key)} IS UNIQUE")
         if node.versioned:
             statements += [
                 f"CREATE CONSTRAINT {name}_version IF NOT EXISTS FOR (n:{label}) "
@@ -95,6 +98,18 @@ def drop(schema: NodeSchema | EdgeSchema) -> str:
     """Delete the elements of one version of each fact in `$rows` (replaced in one extract)."""
     removal = "DETACH DELETE x" if isinstance(schema, NodeSchema) else "DELETE x"
     return f"UNWIND $rows AS row MATCH {_element(schema, 'x')} WHERE x.rec = row.rec {removal}"
+
+
+def write_log(node: NodeSchema) -> str:
+    """Write log entries `{id, props}` of a log label: an entry of the same id is replaced."""
+    return (f"UNWIND $rows AS row MERGE (n:{quote(node.label)} {{{quote(node.key)}: row.id}}) "
+            "SET n = row.props")
+
+
+def log_entries(node: NodeSchema) -> str:
+    """Every entry of a log label, in id order."""
+    return (f"MATCH (n:{quote(node.label)}) RETURN properties(n) AS props "
+            f"ORDER BY n.{quote(node.key)}")
 
 
 def create_nodes(node: NodeSchema) -> str:
@@ -215,10 +230,10 @@ def count_edges(rel_type: str) -> str:
 DELETE_ALL = "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"
 
 ALL_NODES = f"""
-MATCH (n) WHERE NOT n:{quote(META_LABEL)}
+MATCH (n) WHERE NOT n:{quote(META_LABEL)} AND none(l IN labels(n) WHERE l IN $log)
 RETURN [l IN labels(n) WHERE NOT l IN $shared][0] AS label, properties(n) AS props
 """
-"""Every node with its own label (a snapshot of the store)."""
+"""Every node with its own label (a snapshot of the store), the log labels `$log` left out."""
 
 ALL_EDGES = """
 MATCH (a)-[r]->(b) RETURN type(r) AS type, a.id AS source, b.id AS target, properties(r) AS props

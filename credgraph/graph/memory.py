@@ -33,6 +33,7 @@ from typing import Any
 
 import networkx as nx
 import numpy as np
+import orjson
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -156,6 +157,9 @@ class MemoryStore(GraphStore):
         self.keys = Keys(self.spaces)
         self._identified = HashIndex()
         self._names: NameIndex | None = None
+        self.log: dict[str, dict[str, dict[str, Any]]] = {}
+        """The store's own log (load runs), apart from the graph: label -> entry id ->
+        properties."""
 
     # --- elements -----------------------------------------------------------------------
 
@@ -420,6 +424,12 @@ class MemoryStore(GraphStore):
         identities: dict[str, int] = {}
         for version in changes.create:
             self._create(version, identities)
+        for entry in changes.log:
+            node = self.model.node(entry.label)
+            if not node.log:
+                raise StoreError(f"{entry.label} is not a log label")
+            self.log.setdefault(node.label, {})[entry.id] = {
+                k: v for k, v in {**entry.props, node.key: entry.id}.items() if v is not None}
         if changes.changes:
             self.version += 1
 
@@ -558,6 +568,10 @@ class MemoryStore(GraphStore):
                 return {**attrs, "source": self.ident(source), "target": self.ident(target)}
         return None
 
+    def log_entries(self, label: str) -> list[dict[str, Any]]:
+        entries = self.log.get(label, {})
+        return [dict(entries[entry]) for entry in sorted(entries)]
+
     def counts(self) -> GraphCounts:
         tally = np.bincount(numpy_view(self._kind), minlength=DEAD + 1)
         nodes = {k.name: int(tally[k.code]) for k in self.kinds if k.node and tally[k.code]}
@@ -623,6 +637,11 @@ class MemoryStore(GraphStore):
                 yield f"table:{kind.name}", table.arrow(rows)
             if self._names is not None:
                 yield from self._names.tables(renumbered).items()
+            entries = [(label, entry, orjson.dumps(props).decode())
+                       for label, found in sorted(self.log.items())
+                       for entry, props in sorted(found.items())]
+            yield "log", pa.table({name: pa.array([e[i] for e in entries], pa.string())
+                                   for i, name in enumerate(("label", "id", "props"))})
 
         write_file(self.path, FORMAT, tables(), {
             "kinds": [k.name for k in self.kinds], "spaces": list(self.spaces),
@@ -669,6 +688,10 @@ class MemoryStore(GraphStore):
                 self.tables[kind.code] = Table.from_arrow(self.key_text, table, elements)
             elif name.startswith("names"):
                 names[name] = table
+            elif name == "log":
+                for label, entry, props in zip(*(table.column(c).to_pylist()
+                                                 for c in ("label", "id", "props")), strict=True):
+                    self.log.setdefault(label, {})[entry] = orjson.loads(props)
         if names:
             self._names = NameIndex.from_tables(names, len(self))
         self.version = int(meta["data_version"])

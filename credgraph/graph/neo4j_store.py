@@ -208,6 +208,14 @@ class Neo4jStore(GraphStore):
                        for label, rows in nodes.items()]
         statements += [(cypher.create_edges(model, model.edge(rel_type)), rows)
                         for rel_type, rows in edges.items()]
+        log: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for entry in changes.log:
+            schema = model.node(entry.label)
+            if not schema.log:
+                raise StoreError(f"{entry.label} is not a log label")
+            log[entry.label].append({"id": entry.id,
+                                     "props": {**_present(entry.props), schema.key: entry.id}})
+        statements += [(cypher.write_log(model.node(label)), rows) for label, rows in log.items()]
         return statements
 
     def visible_facts(self, section: str, source: str) -> Iterator[str]:
@@ -247,8 +255,12 @@ class Neo4jStore(GraphStore):
             return None
         return {**rows[0]["props"], "source": rows[0]["source"], "target": rows[0]["target"]}
 
+    def log_entries(self, label: str) -> list[dict[str, Any]]:
+        return [row["props"] for row in self.read(cypher.log_entries(self.model.node(label)))]
+
     def counts(self) -> GraphCounts:
-        nodes = {label: self.read(cypher.count_nodes(label))[0]["n"] for label in self.model.nodes}
+        nodes = {label: self.read(cypher.count_nodes(label))[0]["n"]
+                 for label, node in self.model.nodes.items() if not node.log}
         edges = {t: self.read(cypher.count_edges(t))[0]["n"] for t in self.model.edges}
         return GraphCounts(
             nodes={k: v for k, v in nodes.items() if v}, edges={k: v for k, v in edges.items() if v}
@@ -256,7 +268,8 @@ class Neo4jStore(GraphStore):
 
     def snapshot(self) -> Snapshot:
         nodes = {}
-        for row in self.read(cypher.ALL_NODES, shared=[ENTITY_LABEL, RECORD_LABEL]):
+        for row in self.read(cypher.ALL_NODES, shared=[ENTITY_LABEL, RECORD_LABEL],
+                             log=list(self.model.log_labels)):
             props = row["props"]
             nodes[(row["label"], str(props.get("id", props.get("of"))),
                    str(props.get("rec", "")))] = props

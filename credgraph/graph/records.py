@@ -118,10 +118,14 @@ class ChangeSet:
     drop: list[tuple[str, str, str]] = field(default_factory=list)
     """(section, fact, rec): a version replaced by a later row of the same extract."""
     create: list[FactVersion] = field(default_factory=list)
+    log: list[NodeRecord] = field(default_factory=list)
+    """Entries of the store's own log (a load run, label declared `log` in the model): written
+    as given, replacing an entry of the same label and id; they change no fact."""
 
     @property
     def changes(self) -> bool:
-        """Whether the graph's facts change (identities alone come with facts)."""
+        """Whether the graph's facts change (identities alone come with facts; log entries
+        are not facts, so a load that changes nothing leaves the data version as it was)."""
         return bool(self.retire or self.drop or self.create)
 
 

@@ -77,12 +77,18 @@ class GraphStore(ABC):
         """A relationship's visible version with `source` and `target` ids, or None."""
 
     @abstractmethod
+    def log_entries(self, label: str) -> list[dict[str, Any]]:
+        """Every entry of one label of the store's log (load runs), in id order."""
+
+    @abstractmethod
     def counts(self) -> GraphCounts:
-        """Nodes per label and relationships per type, every version counted."""
+        """Nodes per label and relationships per type, every version counted (the store's log
+        left out: it is not the graph)."""
 
     @abstractmethod
     def snapshot(self) -> Snapshot:
-        """Every node and relationship with every property (tests, checks, small exports)."""
+        """Every node and relationship with every property (tests, checks, small exports); the
+        store's log left out."""
 
     @abstractmethod
     def commit(self) -> None:

@@ -10,7 +10,7 @@ states (an officer row per role), plus the records of the parties it names; a
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -45,8 +45,13 @@ class Checked:
         return bool(self.values.get("op") == RETRACT)
 
 
-def check_row(section: SectionSpec, row: Row) -> tuple[dict[str, Any], list[RowRejected]]:
+def check_row(
+    section: SectionSpec, row: Row, parsers: Mapping[str, Callable[[str], Any]] = PARSERS,
+) -> tuple[dict[str, Any], list[RowRejected]]:
     """Parse every cell; a row with any finding is refused whole, with all of them.
+
+    `parsers` gives each column type's parser (a load of another format may accept more
+    enterprise keys, credgraph.interop); an enterprise party is read as an `enterprise`.
 
     A `retract` row needs only its key columns (and the columns their parsing
     depends on); its other cells are not checked, since it states no values.
@@ -58,7 +63,7 @@ def check_row(section: SectionSpec, row: Row) -> tuple[dict[str, Any], list[RowR
     retract = False
     if op is not None:
         with contextlib.suppress(ValueError):  # a bad op is reported with the other cells
-            retract = PARSERS["op"](op) == RETRACT
+            retract = parsers["op"](op) == RETRACT
     needed = set(section.keys) | {c for k in section.keys
                                   if (c := section.columns[k].kind_column) is not None}
     for column in section.columns.values():
@@ -72,7 +77,7 @@ def check_row(section: SectionSpec, row: Row) -> tuple[dict[str, Any], list[RowR
                 problems.append(RowRejected(column.name, "", "required value missing"))
             continue
         try:
-            values[column.name] = PARSERS[column.type](raw)
+            values[column.name] = parsers[column.type](raw)
         except ValueError as e:
             problems.append(RowRejected(column.name, raw, str(e)))
     one_of = set(section.one_of_required)
@@ -86,7 +91,7 @@ def check_row(section: SectionSpec, row: Row) -> tuple[dict[str, Any], list[RowR
             "enterprise"
         ):
             try:
-                values[column.name] = enterprise_key(raw)
+                values[column.name] = parsers["enterprise"](raw)
             except ValueError as e:
                 problems.append(RowRejected(column.name, raw, str(e)))
         after = values.get(column.after) if column.after else None

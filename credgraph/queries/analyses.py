@@ -10,8 +10,10 @@ from dataclasses import dataclass
 
 from credgraph.graph.store import GraphStore
 from credgraph.queries.backend import Backend, backend_for
+from credgraph.queries.checks.service import CrossChecks
 from credgraph.queries.explore import Explorer
 from credgraph.queries.links.analysis import LinkAnalysis
+from credgraph.queries.notices.service import ApprovalNotices
 from credgraph.queries.restrictions.rules import RuleTable
 from credgraph.queries.restrictions.service import Restrictions
 from credgraph.queries.risk.service import RiskAnalysis
@@ -25,6 +27,8 @@ class Analyses:
     restrictions: Restrictions
     explorer: Explorer
     risk: RiskAnalysis
+    checks: CrossChecks
+    notices: ApprovalNotices
 
     @classmethod
     def over(cls, backend: Backend, table: RuleTable | None = None,
@@ -32,7 +36,8 @@ class Analyses:
         links = LinkAnalysis(backend)
         restrictions = Restrictions(backend, links, table)
         return cls(backend, links, restrictions, Explorer(backend, links, restrictions),
-                   RiskAnalysis(backend, links, restrictions, indicators))
+                   RiskAnalysis(backend, links, restrictions, indicators),
+                   CrossChecks(backend), ApprovalNotices(backend))
 
 
 def analyses_for(store: GraphStore, table: RuleTable | None = None,

@@ -5,18 +5,21 @@ import { gql, SEARCH, type ExposureHit, type NodeRef, type SearchHit } from "./a
 import { AlertsPanel } from "./alerts";
 import { byId, h } from "./dom";
 import { EntityView } from "./entity";
-import { exportCsv, exportPng, type Exportable } from "./exporter";
+import { exportCsv, exportMapFile, exportPng, FILE_FORMATS, type Exportable, type FileFormat } from "./exporter";
 import { label, lang, onLangChange, setLang, t, type Key } from "./i18n";
 import { knownAtControl } from "./knownat";
 import { mapToolbar, RelationshipMap } from "./map";
 import { OwnershipChart, ownershipToolbar } from "./ownership";
 import { PathFinder, type PathOptions } from "./paths";
+import { QualityPage } from "./quality";
 import { RiskPanel } from "./risk";
 import { searchBox } from "./search";
 import { state, times, todayIso } from "./state";
 
-type Tab = "map" | "ownership" | "paths" | "risk";
-const TABS: [Tab, Key][] = [["map", "tabMap"], ["ownership", "tabOwnership"], ["paths", "tabPaths"], ["risk", "tabRisk"]];
+type Tab = "map" | "ownership" | "paths" | "risk" | "quality";
+const TABS: [Tab, Key][] = [["map", "tabMap"], ["ownership", "tabOwnership"], ["paths", "tabPaths"], ["risk", "tabRisk"], ["quality", "tabQuality"]];
+/** Tabs about the register as a whole: shown with no subject selected, nothing to draw. */
+const REGISTER_TABS: Tab[] = ["quality"];
 const FIRST_DAY = "2000-01-01";
 const DAY_MS = 86_400_000;
 
@@ -64,6 +67,9 @@ const mapBar = mapToolbar(() => reload());
 const ownBar = ownershipToolbar(() => reload());
 const pngButton = h("button", { id: "export-png" }, tx("exportPng"));
 const csvButton = h("button", { id: "export-csv" }, tx("exportCsv"));
+const fileFormat = h("select", { id: "export-format" }, FILE_FORMATS.map((f) => h("option", { value: f }, f.toUpperCase())));
+const fileButton = h("button", { id: "export-file" }, tx("exportFile"));
+mapBar.root.append(h("label", {}, fileFormat, fileButton));
 const fitButton = h("button", { id: "fit" }, tx("fit"));
 
 const sidebar = h("aside", { id: "sidebar", class: "sidebar" });
@@ -74,6 +80,7 @@ const pathCanvas = h("div", { id: "paths-canvas", class: "canvas" });
 const pathList = h("ol", { id: "path-list", class: "side-panel paths" });
 const exposurePanel = h("div", { id: "exposure-panel", class: "panel" });
 const restrictionPanel = h("div", { id: "restriction-panel", class: "panel" });
+const qualityRoot = h("div", { id: "quality-panel", class: "panel" });
 
 const legendItem = (cls: string, key: Key) => h("li", {}, h("span", { class: `swatch ${cls}` }), tx(key));
 const legend = h("ul", { class: "legend", id: "legend" },
@@ -98,6 +105,7 @@ const views: Record<Tab, HTMLElement> = {
       h("label", {}, tx("maxHopsLabel"), pathHops), h("label", {}, tx("maxDegree"), pathDegree), findButton),
     h("div", { class: "split" }, pathCanvas, pathList)),
   risk: h("div", { class: "view risk", id: "view-risk" }, exposurePanel, restrictionPanel),
+  quality: h("div", { class: "view quality", id: "view-quality" }, qualityRoot),
 };
 const toolGroups: Partial<Record<Tab, HTMLElement>> = { map: mapBar.root, ownership: ownBar.root };
 
@@ -126,7 +134,8 @@ const map = new RelationshipMap(mapCanvas, mapBar.options, setStatus, showError)
 const ownership = new OwnershipChart(ownCanvas, ownSide, ownBar.options, setStatus, showError);
 const paths = new PathFinder(pathCanvas, pathList, setStatus, showError);
 const risk = new RiskPanel(exposurePanel, restrictionPanel, (hits: ExposureHit[]) => showExposure(hits), showError);
-const exportables: Record<Tab, Exportable> = { map, ownership, paths, risk };
+const quality = new QualityPage(qualityRoot, showError);
+const exportables: Record<Tab, Exportable> = { map, ownership, paths, risk, quality };
 // For automation (the end-to-end tests read what the canvases draw): the graph of each view.
 window.credgraphGraphs = { map: map.cy, ownership: ownership.cy, paths: paths.cy };
 
@@ -144,6 +153,7 @@ function reload(force = true): void {
   if (!force && shown.get(active) === key) return;
   shown.set(active, key);
   setStatus("");
+  if (active === "quality") return void quality.load();
   if (!subject) return;
   if (active === "map") void map.load(subject);
   else if (active === "ownership") void ownership.load(subject);
@@ -159,7 +169,7 @@ function activate(tab: Tab): void {
   for (const [name, button] of tabButtons) button.classList.toggle("active", name === tab);
   for (const [name, view] of Object.entries(views)) view.hidden = name !== tab;
   for (const [name, group] of Object.entries(toolGroups)) group.hidden = name !== tab;
-  fitButton.hidden = pngButton.hidden = tab === "risk";
+  fitButton.hidden = pngButton.hidden = tab === "risk" || REGISTER_TABS.includes(tab);
   reload(false);
   const view = exportables[tab];
   view.graph()?.resize();
@@ -199,6 +209,10 @@ fitButton.addEventListener("click", () => exportables[active].graph()?.fit(undef
 pngButton.addEventListener("click", () => {
   const graph = exportables[active].graph();
   if (graph) exportPng(graph, exportables[active].name());
+});
+fileButton.addEventListener("click", () => {
+  if (!map.subject) return showError(new Error(t("noEntity")));
+  exportMapFile(fileFormat.value as FileFormat, map.subject.id, state.asOf, state.knownAt, mapBar.options()).catch(showError);
 });
 csvButton.addEventListener("click", () => {
   const view = exportables[active];

@@ -11,6 +11,7 @@ from credgraph.generate.days import day_of
 from credgraph.generate.identifiers import person_ids, usccs
 from credgraph.generate.places import Geography
 from credgraph.generate.plan.contacts import Contacts, plan_contacts
+from credgraph.generate.plan.contradictions import Contradictions, plan_contradictions
 from credgraph.generate.plan.enterprises import Banks, Enterprises, plan_banks, plan_enterprises
 from credgraph.generate.plan.holdings import CrossHoldings, Holdings, plan_holdings
 from credgraph.generate.plan.lifecycle import Lifecycle, plan_lifecycle
@@ -49,6 +50,8 @@ class World:
     future: FutureHoldings
     naming: Naming
     contacts: Contacts
+    contradictions: Contradictions
+    """Written as feeds after the registry's files (writers/feeds.py)."""
 
     # -- accessors: names and codes of enterprises and persons, for any index array --
     def usccs(self, idx: Arr) -> list[str]:
@@ -137,9 +140,12 @@ def build_world(n: int, seed: int) -> World:
     compact(posts, future)
     contacts = plan_contacts(stream(seed, Stream.CONTACTS), ent, geo, pools)
     compact(contacts)
+    contradictions = plan_contradictions(stream(seed, Stream.FEEDS), m, ent, life, hold, reps,
+                                         len(pools.given))
     return World(
         n=n, m=m, seed=seed, pools=pools, geo=geo, ent=ent, banks=banks, life=life,
         hold=hold, cross=cross, persons=persons, reps=reps, serious=serious,
         mortgages=mortgages, posts=posts, future=future, naming=Naming.build(n, pools),
         contacts=contacts,
+        contradictions=contradictions,
     )

@@ -192,6 +192,11 @@ class Backend(ABC):
     def data_version(self) -> int:
         """The store's data version (grows with every load that changes facts)."""
 
+    @abstractmethod
+    def load_runs(self, at: Moment) -> list[Mapping[str, Any]]:
+        """The loads of dataset folders the store keeps (LoadRun log entries) whose facts were
+        recorded by `at.known`, in id order: the data-quality report's counts."""
+
     # --- links -------------------------------------------------------------------------
 
     @abstractmethod
@@ -256,3 +261,54 @@ class Backend(ABC):
     @abstractmethod
     def current_posts(self, person_ids: Sequence[str], at: Moment) -> list[Appointment]:
         """The appointments of these persons in force on `at.day`."""
+
+    # --- registry-wide checks and notices (credgraph.queries.checks, .notices) ----------------
+
+    @abstractmethod
+    def relationships(self, types: Sequence[str], at: Moment, ids: Sequence[str] | None = None,
+                      any_day: bool = False) -> list[Link]:
+        """Every relationship of `types` visible at `at.known`, touching `ids` when given, else
+        in the whole register; in force on `at.day` unless `any_day`. Each once, self-loops
+        included, in (type, key) order, with every property (stamp and provenance too)."""
+
+    @abstractmethod
+    def link_counts(self, types: Sequence[str], at: Moment, role: str | None,
+                    more_than: int) -> dict[str, int]:
+        """Each source of relationships of `types` (with `role` when given) visible at
+        `at.known` and in force on `at.day` into more than `more_than` distinct targets, with
+        that number of targets."""
+
+    @abstractmethod
+    def holding_totals(self, at: Moment, more_than: float) -> dict[str, float]:
+        """Each enterprise whose holdings with a known percent, visible at `at.known` and in
+        force on `at.day`, add up to more than `more_than` percent, with the total (rounded to
+        6 decimals, so both stores' sums agree)."""
+
+    @abstractmethod
+    def fact_nodes(self, label: str, prop: str, values: Sequence[str],
+                   at: Moment) -> list[Mapping[str, Any]]:
+        """The version visible at `at.known` of every fact node of `label` (a list entry, an
+        event ...) whose `prop` is one of `values`, in id order, whatever its dates."""
+
+    @abstractmethod
+    def enterprises_without(self, types: Sequence[str], at: Moment) -> list[str]:
+        """Every enterprise with a record visible at `at.known` into which no relationship of
+        `types` visible then is in force on `at.day`, in id order."""
+
+    @abstractmethod
+    def multi_source_records(self, at: Moment) -> dict[str, list[Mapping[str, Any]]]:
+        """Every entity whose record versions recorded by `at.known` (retracted ones included)
+        come from more than one source, with those versions, oldest first, each with its
+        record label under `label`."""
+
+    @abstractmethod
+    def enterprises_established(self, first: str, last: str, at: Moment) -> list[Entity]:
+        """Every enterprise whose record visible at `at.known` gives an establishment date
+        from `first` to `last` (both included), in id order."""
+
+    @abstractmethod
+    def record_changes(self, since: str, until: str, at: Moment
+                       ) -> list[tuple[Mapping[str, Any], Mapping[str, Any]]]:
+        """Every enterprise record version recorded at or after `since` and before `until`
+        (recorded times; and by `at.known`) that followed an earlier version of the same
+        enterprise: (the version before it, it), in (enterprise, recorded) order."""

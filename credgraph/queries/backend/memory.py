@@ -11,7 +11,7 @@ so an undeclared one fails here and not in the middle of a query.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
-from itertools import islice
+from itertools import islice, pairwise
 from typing import Any
 
 import networkx as nx
@@ -22,6 +22,7 @@ import pyarrow.compute as pc
 from credgraph import deadline
 from credgraph.graph.contacts import norm_property
 from credgraph.graph.memory import MemoryStore
+from credgraph.graph.model import LOAD_RUN
 from credgraph.queries.backend.base import (
     Backend,
     FactPlan,
@@ -282,6 +283,10 @@ class MemoryBackend(Backend):
     def data_version(self) -> int:
         return self.store.data_version()
 
+    def load_runs(self, at: Moment) -> list[Mapping[str, Any]]:
+        return [run for run in self.store.log_entries(self.model.node(LOAD_RUN).label)
+                if at.known is None or run["recorded_at"] <= at.known]
+
     # --- links -------------------------------------------------------------------------
 
     def _link_props(self, edge: int) -> dict[str, Any]:
@@ -499,3 +504,128 @@ class MemoryBackend(Backend):
             if person >= 0:
                 posts.extend(p for p in self._posts(person, at.known) if p.in_force(at.day))
         return posts
+
+    # --- registry-wide checks and notices ------------------------------------------------
+
+    def relationships(self, types: Sequence[str], at: Moment, ids: Sequence[str] | None = None,
+                      any_day: bool = False) -> list[Link]:
+        store = self.store
+        wanted = frozenset(self.model.edge(t).type for t in types)
+        edges: Iterable[int]
+        if ids is None:
+            edges = (e for t in sorted(wanted) for e in store.of_kind(t).tolist())
+        else:
+            nodes = (store.identity(node_id) for node_id in dict.fromkeys(ids))
+            edges = (edge for node in nodes if node >= 0
+                     for _, _, edge in self._edges(node, at.known))
+        found: dict[tuple[str, str], Link] = {}
+        for edge in edges:
+            deadline.check()
+            rel_type = store.label(edge)
+            if (rel_type in wanted and store.visible(edge, at.known)
+                    and (any_day or in_force(store.value(edge, "start"),
+                                             store.value(edge, "end"), at.day))):
+                attrs = store.attrs(edge)
+                source, target = store.ends(edge)
+                found[(rel_type, attrs["key"])] = Link(
+                    rel_type, attrs["key"], store.ident(source), store.ident(target),
+                    _rel_props(attrs))
+        return [found[key] for key in sorted(found)]
+
+    def _in_force(self, rel_type: str, at: Moment) -> Iterator[tuple[str, str, int]]:
+        """(source id, target id, element) of every relationship of a type visible at
+        `at.known` and in force on `at.day`."""
+        store = self.store
+        edges = store.of_kind(self.model.edge(rel_type).type)
+        for edge in edges[store.visible_mask(edges, at.known)].tolist():
+            deadline.check()
+            if in_force(store.value(edge, "start"), store.value(edge, "end"), at.day):
+                source, target = store.ends(edge)
+                yield store.ident(source), store.ident(target), edge
+
+    def link_counts(self, types: Sequence[str], at: Moment, role: str | None,
+                    more_than: int) -> dict[str, int]:
+        targets: dict[str, set[str]] = {}
+        for rel_type in types:
+            for source, target, edge in self._in_force(rel_type, at):
+                if role is None or self.store.value(edge, "role") == role:
+                    targets.setdefault(source, set()).add(target)
+        return {s: len(t) for s, t in sorted(targets.items()) if len(t) > more_than}
+
+    def holding_totals(self, at: Moment, more_than: float) -> dict[str, float]:
+        totals: dict[str, float] = {}
+        for _, target, edge in self._in_force(OWNERSHIP, at):
+            percent = self.store.value(edge, "percent")
+            if percent is not None:
+                totals[target] = totals.get(target, 0.0) + float(percent)
+        return {e: round(t, 6) for e, t in sorted(totals.items()) if round(t, 6) > more_than}
+
+    def fact_nodes(self, label: str, prop: str, values: Sequence[str],
+                   at: Moment) -> list[Mapping[str, Any]]:
+        store = self.store
+        wanted = frozenset(values)
+        nodes = store.of_kind(self.model.node(label).label)
+        found = [_node_props(store.attrs(node))
+                 for node in nodes[store.visible_mask(nodes, at.known)].tolist()
+                 if store.value(node, prop) in wanted]
+        return sorted(found, key=lambda node: str(node["id"]))
+
+    def _enterprise_records(self, known: str | None) -> Iterator[int]:
+        """The enterprise record versions visible at `known`."""
+        store = self.store
+        records = store.of_kind(self.model.node(self.model.record_labels["Enterprise"]).label)
+        for record in records[store.visible_mask(records, known)].tolist():
+            deadline.check()
+            yield record
+
+    def enterprises_without(self, types: Sequence[str], at: Moment) -> list[str]:
+        covered = {target for t in types for _, target, _ in self._in_force(t, at)}
+        return sorted({self.store.key_text(r) for r in self._enterprise_records(at.known)}
+                      - covered)
+
+    def _recorded(self, entity_id: str, known: str | None) -> list[Mapping[str, Any]]:
+        """An entity's record versions recorded by `known`, oldest first, with their label."""
+        store = self.store
+        return sorted((store.attrs(r) for r in store.records(entity_id)
+                       if known is None or store.value(r, "rec") <= known),
+                      key=lambda version: str(version["rec"]))
+
+    def multi_source_records(self, at: Moment) -> dict[str, list[Mapping[str, Any]]]:
+        store = self.store
+        sources: dict[str, set[str]] = {}
+        for kind in store.kinds:
+            if kind.record_of is None:
+                continue
+            for record in store.of_kind(kind.name).tolist():
+                deadline.check()
+                source = store.value(record, "source")
+                if source is not None and (at.known is None
+                                           or store.value(record, "rec") <= at.known):
+                    sources.setdefault(store.key_text(record), set()).add(source)
+        return {entity_id: self._recorded(entity_id, at.known)
+                for entity_id, found in sorted(sources.items()) if len(found) >= 2}
+
+    def enterprises_established(self, first: str, last: str, at: Moment) -> list[Entity]:
+        store = self.store
+        found = []
+        for record in self._enterprise_records(at.known):
+            if first <= (store.value(record, "established") or "") <= last:
+                node_id = store.key_text(record)
+                identity = store.identity(node_id)
+                if identity >= 0:
+                    found.append(entity(store.label(identity), entity_props(
+                        node_id, store.attrs(identity), store.attrs(record))))
+        return sorted(found, key=lambda e: e.id)
+
+    def record_changes(self, since: str, until: str, at: Moment
+                       ) -> list[tuple[Mapping[str, Any], Mapping[str, Any]]]:
+        store = self.store
+        records = store.of_kind(self.model.node(self.model.record_labels["Enterprise"]).label)
+        changed = sorted({store.key_text(r) for r in records.tolist()
+                          if since <= store.value(r, "rec") < until})
+        changes: list[tuple[Mapping[str, Any], Mapping[str, Any]]] = []
+        for node in changed:
+            versions = self._recorded(node, at.known)
+            changes += [(_node_props(before), _node_props(after))
+                        for before, after in pairwise(versions) if since <= after["rec"] < until]
+        return changes

@@ -10,13 +10,20 @@ limit and wraps driver errors.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from credgraph.graph.contacts import CONTACT_KINDS, norm_property
 from credgraph.graph.cypher import FULLTEXT_INDEX
-from credgraph.graph.model import ENTITY_LABEL, RECORD_LABEL, GraphModel, NodeSchema, quote
+from credgraph.graph.model import (
+    ENTITY_LABEL,
+    LOAD_RUN,
+    RECORD_LABEL,
+    GraphModel,
+    NodeSchema,
+    quote,
+)
 from credgraph.graph.neo4j_store import Neo4jStore
 from credgraph.queries.backend.base import (
     Backend,
@@ -85,6 +92,7 @@ class Queries:
     post_holders: str
     current_posts: str
     objections: str
+    load_runs: str
     fact_versions: dict[str, str]
     """Per section: every version of each of `$facts` recorded by `$known`."""
     annual_reports: str
@@ -355,6 +363,10 @@ WHERE {visible("o")}
 RETURN about, properties(o) AS objection
 ORDER BY about, objection.id
 """,
+        load_runs=f"""
+MATCH (n:{quote(model.node(LOAD_RUN).label)}) WHERE n.recorded_at <= $known
+RETURN properties(n) AS run ORDER BY n.id
+""",
         fact_versions={section: version_query(model, section)
                        for section in {s.section for s in model.versioned if s.section}},
         id_numbers=f"""
@@ -396,6 +408,7 @@ class Neo4jBackend(Backend):
         self.model = store.model
         self.queries = build_queries(self.model)
         self.link_types = list(self.model.link_types)
+        self._built: dict[str, str] = {}
 
     def _read(self, text: str, at: Moment, **params: Any) -> list[dict[str, Any]]:
         """A read at the question's recorded time (`$known`)."""
@@ -492,6 +505,9 @@ class Neo4jBackend(Backend):
 
     def data_version(self) -> int:
         return self.store.data_version()
+
+    def load_runs(self, at: Moment) -> list[Mapping[str, Any]]:
+        return [row["run"] for row in self._read(self.queries.load_runs, at)]
 
     # --- links -------------------------------------------------------------------------
 
@@ -590,3 +606,103 @@ class Neo4jBackend(Backend):
     def current_posts(self, person_ids: Sequence[str], at: Moment) -> list[Appointment]:
         return _appointments(self._read(self.queries.current_posts, at, ids=sorted(person_ids),
                                         day=at.day))
+
+    # --- registry-wide checks and notices ------------------------------------------------
+
+    def _query(self, name: str, build: Callable[[], str]) -> str:
+        """A query built from model names on first use (the text depends on the arguments)."""
+        text = self._built.get(name)
+        if text is None:
+            text = self._built[name] = build()
+        return text
+
+    def relationships(self, types: Sequence[str], at: Moment, ids: Sequence[str] | None = None,
+                      any_day: bool = False) -> list[Link]:
+        rel = "|".join(quote(self.model.edge(t).type) for t in sorted(set(types)))
+        wanted = f"{visible('r')} AND ($anyDay OR {in_force_cypher('r', 'day')})"
+        row = ("type(r) AS type, r.key AS key, startNode(r).id AS source, "
+               "endNode(r).id AS target, properties(r) AS props")
+        if ids is None:
+            text = self._query(f"relationships:{rel}", lambda: (
+                f"MATCH ()-[r:{rel}]->() WHERE {wanted} RETURN {row}"))
+            rows = self._read(text, at, day=at.day, anyDay=any_day)
+        else:
+            text = self._query(f"relationships-of:{rel}", lambda: (
+                f"UNWIND $ids AS id MATCH (:{quote(ENTITY_LABEL)} {{id: id}})-[r:{rel}]-() "
+                f"WHERE {wanted} RETURN DISTINCT {row}"))
+            rows = self._read(text, at, ids=list(dict.fromkeys(ids)), day=at.day,
+                              anyDay=any_day)
+        found = {(r["type"], r["key"]): _link(r) for r in rows}
+        return [found[key] for key in sorted(found)]
+
+    def link_counts(self, types: Sequence[str], at: Moment, role: str | None,
+                    more_than: int) -> dict[str, int]:
+        rel = "|".join(quote(self.model.edge(t).type) for t in sorted(set(types)))
+        text = self._query(f"link-counts:{rel}", lambda: f"""
+MATCH (s)-[r:{rel}]->(t)
+WHERE ($role IS NULL OR r.role = $role) AND {visible("r")} AND {in_force_cypher("r", "day")}
+WITH s.id AS source, count(DISTINCT t) AS targets WHERE targets > $moreThan
+RETURN source, targets ORDER BY source""")
+        return {r["source"]: int(r["targets"]) for r in self._read(
+            text, at, role=role, moreThan=more_than, day=at.day)}
+
+    def holding_totals(self, at: Moment, more_than: float) -> dict[str, float]:
+        text = self._query("holding-totals", lambda: f"""
+MATCH ()-[r:{quote(self.model.edge(OWNERSHIP).type)}]->(e)
+WHERE r.percent IS NOT NULL AND {visible("r")} AND {in_force_cypher("r", "day")}
+WITH e.id AS enterprise, sum(r.percent) AS total WHERE total > $moreThan - 0.000001
+RETURN enterprise, total ORDER BY enterprise""")
+        totals = {r["enterprise"]: round(float(r["total"]), 6)
+                  for r in self._read(text, at, day=at.day, moreThan=more_than)}
+        return {e: t for e, t in totals.items() if t > more_than}
+
+    def fact_nodes(self, label: str, prop: str, values: Sequence[str],
+                   at: Moment) -> list[Mapping[str, Any]]:
+        node = self.model.node(label)
+        text = self._query(f"fact-nodes:{node.label}:{prop}", lambda: (
+            f"MATCH (x:{quote(node.label)}) WHERE x.{quote(prop)} IN $values "
+            f"AND {visible('x')} RETURN properties(x) AS node ORDER BY x.id"))
+        return [r["node"] for r in self._read(text, at, values=list(values))]
+
+    def enterprises_without(self, types: Sequence[str], at: Moment) -> list[str]:
+        rel = "|".join(quote(self.model.edge(t).type) for t in sorted(set(types)))
+        enterprise = quote(self.model.node("Enterprise").label)
+        record = quote(self.model.node(self.model.record_labels["Enterprise"]).label)
+        text = self._query(f"enterprises-without:{rel}", lambda: f"""
+MATCH (r:{record}) WHERE {visible("r")}
+MATCH (e:{enterprise} {{id: r.of}})
+WHERE NOT EXISTS {{ MATCH ()-[l:{rel}]->(e) WHERE {visible("l")}
+                   AND {in_force_cypher("l", "day")} }}
+RETURN DISTINCT e.id AS id ORDER BY id""")
+        return [r["id"] for r in self._read(text, at, day=at.day)]
+
+    def multi_source_records(self, at: Moment) -> dict[str, list[Mapping[str, Any]]]:
+        text = self._query("multi-source-records", lambda: f"""
+MATCH (r:{quote(RECORD_LABEL)}) WHERE r.rec <= $known
+WITH r.of AS of, count(DISTINCT r.source) AS sources,
+     collect(r {{.*, label: [l IN labels(r) WHERE l <> '{RECORD_LABEL}'][0]}}) AS versions
+WHERE sources > 1
+RETURN of, versions ORDER BY of""")
+        return {r["of"]: sorted(r["versions"], key=lambda v: str(v["rec"]))
+                for r in self._read(text, at)}
+
+    def enterprises_established(self, first: str, last: str, at: Moment) -> list[Entity]:
+        record = quote(self.model.node(self.model.record_labels["Enterprise"]).label)
+        text = self._query("enterprises-established", lambda: f"""
+MATCH (rec:{record}) WHERE {visible("rec")} AND rec.established >= $first
+  AND rec.established <= $last
+MATCH (n:{quote(ENTITY_LABEL)} {{id: rec.of}})
+RETURN n.id AS id, {label_of("n")} AS label, properties(n) AS identity,
+       properties(rec) AS record ORDER BY id""")
+        return [_entity(r, r["id"]) for r in self._read(text, at, first=first, last=last)]
+
+    def record_changes(self, since: str, until: str, at: Moment
+                       ) -> list[tuple[Mapping[str, Any], Mapping[str, Any]]]:
+        record = quote(self.model.node(self.model.record_labels["Enterprise"]).label)
+        text = self._query("record-changes", lambda: f"""
+MATCH (r:{record}) WHERE r.rec >= $since AND r.rec < $until AND r.rec <= $known
+CALL (r) {{ MATCH (p:{record} {{of: r.of}}) WHERE p.rec < r.rec
+           RETURN p ORDER BY p.rec DESC LIMIT 1 }}
+RETURN properties(p) AS before, properties(r) AS after ORDER BY r.of, r.rec""")
+        return [(r["before"], r["after"])
+                for r in self._read(text, at, since=since, until=until)]

@@ -29,7 +29,7 @@ from itertools import islice, pairwise
 from typing import Any
 
 from credgraph.exc import BadInputError, NotFoundError
-from credgraph.graph.ids import identifier, name_key, uscc_problem
+from credgraph.graph.ids import identifier, is_other_register_key, name_key, uscc_problem
 from credgraph.graph.model import GraphModel
 from credgraph.queries.backend.base import Backend
 from credgraph.queries.links.ownership import DECIMALS, Integrated, fetch_closure
@@ -254,7 +254,8 @@ class LinkAnalysis:
         any enterprise: it is refused as bad input, with the reason.
         """
         key = identifier(ref) if ref.strip() else ""
-        problem = uscc_problem(key) if len(key) == 18 else None
+        problem = (uscc_problem(key) if len(key) == 18 and not is_other_register_key(key)
+                   else None)
         if problem is not None:
             raise BadInputError(f"{ref!r} is not a valid USCC: {problem}")
         node_id = self.backend.resolve_enterprises([key], at).get(key) if key else None
