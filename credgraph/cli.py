@@ -61,6 +61,9 @@ def _load(store: GraphStore, dataset: Path, rejects: Path, batch_size: int) -> L
         typer.echo(f"credgraph: cannot load {dataset}: {e}", err=True)
         raise typer.Exit(2) from e
     console.print(_summary(report))
+    if report.steps:
+        console.print("bulk load: " + ", ".join(f"{step} {seconds:.1f} s"
+                                                for step, seconds in report.steps.items()))
     withdrawn = sum(report.withdrawn.values())
     if withdrawn:
         console.print(f"{withdrawn:,} fact(s) {report.manifest.source} no longer supplies were "
@@ -98,9 +101,28 @@ def load(
     batch_size: Annotated[
         int | None, typer.Option(min=1, help="Rows per write batch (default from settings).")
     ] = None,
+    bulk: Annotated[bool, typer.Option(
+        help="Initial load into an empty Neo4j database through neo4j-admin import: the "
+             "server is stopped for the import and started again (README, Loading your own "
+             "data).")] = False,
+    import_dir: Annotated[Path | None, typer.Option(
+        help="Bulk loads: where the import files are written, and kept (default: a "
+             "temporary folder, removed after the import).")] = None,
 ) -> None:
-    """Load a dataset folder into the configured store (exit 2 if a file is unreadable)."""
-    with _open() as store:
+    """Load a dataset folder into the configured store (exit 2 if a file is unreadable).
+
+    Into Neo4j, a bulk import is made by itself when credgraph may stop and start the
+    server (CREDGRAPH_NEO4J_SERVER and CREDGRAPH_NEO4J_ADMIN are set), the server is
+    stopped and its database empty.
+    """
+    from credgraph.graph import open_for_load
+
+    try:
+        store = open_for_load(get_settings(), bulk, import_dir, console.print)
+    except CredgraphError as e:
+        typer.echo(f"credgraph: {e}", err=True)
+        raise typer.Exit(2) from e
+    with store:
         _load(store, dataset, rejects, batch_size or get_settings().batch_size)
 
 

@@ -31,6 +31,8 @@ class GraphStore(ABC):
 
     def __init__(self) -> None:
         self.model: GraphModel = load_model()
+        self.steps: dict[str, float] = {}
+        """Seconds of each step of the last commit that has steps (a bulk import's)."""
 
     @abstractmethod
     def ensure_schema(self) -> None:

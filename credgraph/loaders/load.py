@@ -73,6 +73,8 @@ class LoadReport:
     warnings_path: Path | None = None
     seconds: float = 0.0
     data_version: int = 0
+    steps: dict[str, float] = field(default_factory=dict)
+    """Seconds of what a store did after the rows were written (a bulk load's import)."""
 
     @property
     def rejected(self) -> int:
@@ -331,13 +333,16 @@ def load_dataset(
                 name = loader.source.section.name
                 report.withdrawn[name] = _withdraw_unsupplied(
                     store, name, manifest.source, loader.seen, report.recorded_at, batch_size)
+        # Committed before the check below: a bulk load's data is only readable once
+        # imported.
+        store.commit()
+        report.steps = dict(store.steps)
         for stats in report.sections:
             if stats.section == "shareholdings":
                 for enterprise, total in store.overfull_enterprises():
                     warnings.add(Finding(stats.file, 0, "percent", enterprise,
                                          f"open holdings add up to {total:.2f}% (over 100%)"))
                     stats.warnings += 1
-    store.commit()
     report.data_version = store.data_version()
     report.seconds = time.perf_counter() - started
     return report
