@@ -35,7 +35,7 @@ fetch() {
 pid() {
   local p
   p=$(cat "$pidfile" 2>/dev/null) || return 1
-  ps -o args= -p "$p" 2>/dev/null | grep -q CommunityEntryPoint && echo "$p"
+  ps -ww -o args= -p "$p" 2>/dev/null | grep -q CommunityEntryPoint && echo "$p"
 }
 
 # Exit 0 when Bolt accepts a session, 2 when the credentials are refused, 1 otherwise.
