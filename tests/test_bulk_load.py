@@ -107,7 +107,8 @@ def _settings(server: Neo4jServer, **extra: Any) -> Settings:
            f"CREDGRAPH_NEO4J_PORT={server.port} CREDGRAPH_NEO4J_AUTH=none "
            f"{shlex.quote(str(SCRIPT))}")
     values: dict[str, Any] = {"neo4j_uri": server.uri, "neo4j_admin": f"{env} admin",
-                              "neo4j_server": env, "neo4j_import_memory": "512m"}
+                              "neo4j_server": env, "neo4j_import_memory": "512m",
+                              "query_timeout_seconds": 900}  # snapshots on a shared machine
     return Settings(**{**values, **extra})
 
 

@@ -183,11 +183,12 @@ def existing_entities() -> str:
 
 
 def overfull_enterprises(model: GraphModel) -> str:
-    """Enterprises whose open, visible holdings add up to more than 100% (a data-quality
-    warning)."""
-    held = quote(model.node("Enterprise").label)
+    """Enterprises among `$ids` whose open, visible holdings add up to more than 100% (a
+    data-quality warning)."""
+    entity, held = quote(ENTITY_LABEL), quote(model.node("Enterprise").label)
     return (
-        f"MATCH ()-[r:{quote(model.edge('SHAREHOLDER').type)}]->(e:{held}) "
+        f"UNWIND $ids AS id MATCH (e:{entity} {{id: id}}) WHERE e:{held} "
+        f"MATCH ()-[r:{quote(model.edge('SHAREHOLDER').type)}]->(e) "
         "WHERE r.end IS NULL AND r.ret IS NULL AND r.percent IS NOT NULL "
         "WITH e, sum(r.percent) AS total WHERE total > 100.0 + $tolerance "
         "RETURN e.id AS id, total ORDER BY id"

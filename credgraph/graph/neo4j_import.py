@@ -319,8 +319,8 @@ class ImportFiles:
                              *(f"{c}:string" for c in columns)])
             for entity_id, entity in entities.items():
                 props = entity.props or {}
-                writer.writerow([entity_id, ";".join((ENTITY_LABEL, *entity.labels)),
-                                 *(props.get(c) for c in columns)])
+                labels = ARRAY_DELIMITER.join((ENTITY_LABEL, *entity.labels))
+                writer.writerow([entity_id, labels, *(props.get(c) for c in columns)])
         return ImportGroup("", (path,))
 
 
@@ -508,8 +508,8 @@ class ImportStore(GraphStore):
             raise StoreError("the bulk load is not imported yet")
         return self.live
 
-    def overfull_enterprises(self) -> list[tuple[str, float]]:
-        return self._live().overfull_enterprises()
+    def overfull_enterprises(self, enterprises: Collection[str]) -> list[tuple[str, float]]:
+        return self._live().overfull_enterprises(enterprises)
 
     def get_node(self, node_id: str) -> dict[str, Any] | None:
         return self._live().get_node(node_id)

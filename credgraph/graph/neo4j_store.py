@@ -233,8 +233,9 @@ class Neo4jStore(GraphStore):
         rows = self.read(cypher.existing_entities(), ids=list(ids))
         return {r["id"]: r["label"] for r in rows}
 
-    def overfull_enterprises(self) -> list[tuple[str, float]]:
-        rows = self.read(cypher.overfull_enterprises(self.model), tolerance=OVERFULL_TOLERANCE)
+    def overfull_enterprises(self, enterprises: Collection[str]) -> list[tuple[str, float]]:
+        rows = self.read(cypher.overfull_enterprises(self.model), ids=list(enterprises),
+                         tolerance=OVERFULL_TOLERANCE)
         return [(r["id"], r["total"]) for r in rows]
 
     def get_node(self, node_id: str) -> dict[str, Any] | None:

@@ -36,6 +36,7 @@ from credgraph.loaders.build import (
     check_row,
     enterprise_refs,
     entity_refs,
+    parse_fact_key,
 )
 from credgraph.loaders.manifest import FeedKind, Manifest, read_manifest
 from credgraph.loaders.objections import OBJECTIONS, build_objection
@@ -337,9 +338,11 @@ def load_dataset(
         # imported.
         store.commit()
         report.steps = dict(store.steps)
-        for stats in report.sections:
-            if stats.section == "shareholdings":
-                for enterprise, total in store.overfull_enterprises():
+        for loader in loaders:
+            if loader.source.section.name == "shareholdings":
+                stats, section = loader.stats, loader.source.section
+                held = {parse_fact_key(section, fact)["enterprise"] for fact in loader.seen}
+                for enterprise, total in store.overfull_enterprises(held):
                     warnings.add(Finding(stats.file, 0, "percent", enterprise,
                                          f"open holdings add up to {total:.2f}% (over 100%)"))
                     stats.warnings += 1
