@@ -272,9 +272,12 @@ class Neo4jStore(GraphStore):
         """Every batch committed in its own transaction already."""
 
     def clear(self) -> None:
+        """Delete everything, in batches (an implicit transaction, as CALL IN TRANSACTIONS
+        needs), with the write time limit: a large register takes longer than the server's
+        default limit to delete."""
         try:
             with self.driver.session(database=self.database) as session:
-                session.run(cypher.DELETE_ALL).consume()
+                session.run(Query(cypher.DELETE_ALL, timeout=self.write_timeout_seconds)).consume()
         except Neo4jError as e:
             raise StoreError(f"Neo4j clear failed: {e.message}") from e
 
