@@ -201,6 +201,27 @@ def add_wide_investor(folder: Path) -> None:
            "start_date": "2015-06-01"} for i, u in enumerate(firms))])
 
 
+def add_served_sentence(folder: Path) -> None:
+    """郑立群, out of prison on 28 June 2024 after a sentence for 职务侵占罪 (an Art.178(2)
+    crime), director and supervisor of two firms of his own with no event or listing: the
+    generator, at this size and seed, makes no one restricted that way within five years of
+    its today, and the restriction test needs one (`_restriction_subject`)."""
+    firms = [(make_uscc("91330200MA2NB0001"), "宁波恒丰贸易有限公司", "director"),
+             (make_uscc("91330200MA2NB0002"), "宁波恒丰物流有限公司", "supervisor")]
+    _append(folder, "enterprises", [
+        {"uscc": u, "name": n, "type": "有限责任公司", "status": "存续", "established": "2016-04-01",
+         "registered_capital": "500", "currency": "CNY", "authority": "宁波市市场监督管理局"}
+        for u, n, _ in firms])
+    _append(folder, "persons", [{"person_id": "P7000000003", "name": "郑立群"}])
+    _append(folder, "officers", [
+        {"enterprise": u, "person_id": "P7000000003", "name": "郑立群", "role": role,
+         "start_date": "2019-05-01"} for u, _, role in firms])
+    _append(folder, "list_entries", [{
+        "subject": "P7000000003", "subject_type": "person", "list": "criminal_sentence",
+        "reason": "因犯职务侵占罪被判处有期徒刑二年，刑罚执行完毕", "authority": "宁波市海曙区人民法院",
+        "listed_on": "2024-06-28", "doc_no": "（2022）浙0203刑初318号"}])
+
+
 def _wide_subject(reg: Registry) -> dict[str, Any]:
     """The wide investor, with its investments as the CSV files give them."""
     investor = make_uscc("91330100MA2HT0000")
@@ -409,6 +430,7 @@ def dataset(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("e2e") / "dataset"
     generate(folder, enterprises=ENTERPRISES, seed=SEED, progress=False)
     add_wide_investor(folder)
+    add_served_sentence(folder)
     return folder
 
 
