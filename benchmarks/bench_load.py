@@ -173,12 +173,13 @@ def main() -> None:
         def row(what: str, result: dict[str, Any], reference: float | None = None,
                 reference_name: str = "", size: int = size) -> None:
             seconds = result["seconds"]
-            table.add_row(
-                f"{size:,}", f"{result['rows']:,}", what, f"{seconds:.1f}",
-                f"{result['rows'] / seconds:,.0f}",
-                f"{reference_name} {reference:.1f} s" if reference else "",
-                f"{seconds / reference:.2f}×" if reference else "",
-                f"{result['peak_rss_mb']:.0f}")
+            cells = (f"{size:,}", f"{result['rows']:,}", what, f"{seconds:.1f}",
+                     f"{result['rows'] / seconds:,.0f}",
+                     f"{reference_name} {reference:.1f} s" if reference else "",
+                     f"{seconds / reference:.2f}×" if reference else "",
+                     f"{result['peak_rss_mb']:.0f}")
+            table.add_row(*cells)
+            console.print(" | ".join(cells), markup=False)  # as soon as measured
 
         _empty(args.neo4j_uri)
         bulk = _run(args, "bulk", dataset, True)
