@@ -202,8 +202,7 @@ class _SectionLoader:
 
     def _plan_row(self, planner: Planner, checked: Checked, built: Built) -> None:
         number, section = checked.row.number, self.source.section.name
-        saved = (len(planner.changes.create), len(planner.changes.retire),
-                 len(planner.changes.drop), dict(planner.heads), dict(planner.planned))
+        planner.begin_row()
         outcomes: list[Outcome] = []
         notes: list[str] = []
         try:
@@ -219,15 +218,9 @@ class _SectionLoader:
                 if note:
                     notes.append(note)
             for target in built.withdraws:
-                head = planner.heads.get(target)
-                if head is not None and head.ret is None:
-                    planner.changes.retire.append(Retirement(*target, self.stamp.rec))
-                    planner.heads[target] = Head(head.rec, self.stamp.rec, head.h, head.source,
-                                                 head.placeholder)
+                planner.withdraw(*target, self.stamp.rec)
         except Refused as refused:
-            changes = planner.changes
-            del changes.create[saved[0]:], changes.retire[saved[1]:], changes.drop[saved[2]:]
-            planner.heads, planner.planned = saved[3], saved[4]
+            planner.rollback()
             self._reject(number, [RowRejected("", "", str(refused))])
             return
         changes = planner.changes
