@@ -25,6 +25,7 @@ from credgraph.graph import open_for_load
 from credgraph.graph.neo4j_store import Neo4jStore
 from credgraph.graph.records import Snapshot
 from credgraph.loaders.load import LoadReport, load_dataset
+from credgraph.loaders.report import read_findings
 from credgraph.settings import Settings
 from tests.neo4j_server import SCRIPT, Neo4jServer
 
@@ -133,8 +134,7 @@ def test_bulk_load_equals_incremental_load(server: Neo4jServer, tmp_path: Path) 
 
     assert _report(bulk_report) == _report(report)
     assert bulk_rejects.read_text(encoding="utf-8") == rejects.read_text(encoding="utf-8")
-    refused = {(row["file"], row["column"])
-               for row in csv.DictReader(rejects.open(encoding="utf-8"))}
+    refused = {(finding.file, finding.column) for finding in read_findings(rejects)}
     assert refused == {("enterprises.csv", "uscc"), ("shareholdings.csv", "enterprise")}
     snapshot, labels, schema, version = incremental
     assert len(snapshot.nodes) > 5 * ENTERPRISES and len(snapshot.edges) > 5 * ENTERPRISES
