@@ -55,9 +55,10 @@ class Settings(BaseSettings):
     api_max_aliases: int = Field(default=30, gt=0)
     api_max_tokens: int = Field(default=2000, gt=0)
     api_max_cost: int = Field(
-        default=50_000, gt=0,
+        default=200_000, gt=0,
         description="Most fields a query may ask for, each list counted at its page size "
-                    "(first, maxNodes ...) or api_list_estimate")
+                    "(first, maxNodes ...) or api_list_estimate; the default admits the "
+                    "explorer's largest map (2,000 nodes with their links, about 82,000)")
     api_list_estimate: int = Field(
         default=20, gt=0, description="Items a list field without a page size is counted at")
     request_deadline_seconds: float = Field(

@@ -4,8 +4,11 @@ One server is started for the session on a generated registry (a few thousand
 enterprises, loaded into the embedded store). The subjects each browser test
 works on, and what the page must show for them, are picked here from the
 generated CSV files (holdings, posts, list entries: read independently of the
-server, never asked of it). Each e2e/tests/*.test.mjs file is one pytest test; each
-saves screenshots under artifacts/e2e/. e2e/setup.sh installs Chromium, the
+server, never asked of it). The history test (FEED_TESTS) runs on a second, small
+server instead: the feed example of docs/feeds.md (examples/feed/) loaded folder by
+folder, with what the page must show read off its CSV files by hand (FEED_SCENARIO).
+Each e2e/tests/*.test.mjs file is one pytest test; each saves screenshots under
+artifacts/e2e/. e2e/setup.sh installs Chromium, the
 CJK fonts and playwright-core when they are missing. The README's screenshots
 (docs/screenshots/) are only rewritten by scripts/screenshots.sh.
 """
@@ -29,9 +32,14 @@ from typing import Any
 import httpx
 import pytest
 
+from credgraph.api.app import create_app
 from credgraph.generate import AS_OF, generate
+from credgraph.graph.memory import MemoryStore
+from credgraph.loaders.load import load_dataset
 from credgraph.queries.time import in_force
+from credgraph.settings import Settings
 from tests.handmade import make_uscc
+from tests.live_server import serving
 
 ROOT = Path(__file__).resolve().parent.parent
 E2E = ROOT / "e2e"
@@ -501,6 +509,50 @@ def scenario(dataset: Path, server: str, tmp_path_factory: pytest.TempPathFactor
     return path
 
 
+# --- the feed example, for the history test ------------------------------------------------
+
+FEED = ROOT / "examples" / "feed"
+FEED_TESTS = frozenset({"history"})
+"""Browser tests that run on the feed example's server, not the generated registry's."""
+FEED_SCENARIO: dict[str, Any] = {
+    # Read off examples/feed/ by hand (as tests/test_feed_example.py does). Recorded times are
+    # the manifests' extracted_at, shown in China time as the page writes them.
+    "day": "2026-03-05",
+    "enterprise": {"id": "91110000MA0EXMP0AF", "name": "示例甲贸易有限公司"},
+    "holding": {"holder": "示例乙控股有限公司", "before": 50, "after": 70,
+                "source": "SAMR-registration", "recorded": "2026-03-01 09:00",
+                "corrected": "2026-03-02 09:00", "reason": "更正：出资比例登记错误",
+                "row": "shareholdings.csv:2"},
+    "withdrawn": {"holder": "李示二", "percent": 10},
+    # A director (officers.csv) listed as a dishonest debtor (list_entries.csv): barred from
+    # the post (docs/restriction-rules.md), as a candidate only while the objection is pending.
+    "listed": {"id": "EXP3", "name": "王示三", "post": "示例丙科技有限公司",
+               "objection": "YY2026-001", "filed": "2026-03-03", "resolved": "2026-03-05"},
+    "authority": {"before": "北京市市场监督管理局", "after": "上海市市场监督管理局",
+                  "moved": "2026-03-04"},
+}
+
+
+@pytest.fixture(scope="session")
+def feed_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The feed example's five folders loaded in order into an embedded store, served in a
+    thread of this process (it is small: a subprocess would only add start-up time)."""
+    work = tmp_path_factory.mktemp("e2e-feed")
+    store = MemoryStore()
+    for folder in sorted(p for p in FEED.iterdir() if p.is_dir()):
+        report = load_dataset(folder, store, rejects_path=work / f"{folder.name}.csv")
+        assert report.rejected == 0 and report.warnings == 0, folder.name
+    with serving(create_app(store, Settings(data_dir=work))) as base:
+        yield base
+
+
+@pytest.fixture(scope="session")
+def feed_scenario(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("e2e-feed-scenario") / "scenario.json"
+    path.write_text(json.dumps(FEED_SCENARIO, ensure_ascii=False, indent=1), encoding="utf-8")
+    return path
+
+
 def run_browser_test(name: str, server: str, scenario: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "CREDGRAPH_URL": server, "CREDGRAPH_SCENARIO": str(scenario),
            "CREDGRAPH_ARTIFACTS": str(ARTIFACTS)}
@@ -517,12 +569,16 @@ BROWSER_TESTS = sorted(p.name.removesuffix(".test.mjs") for p in (E2E / "tests")
 
 def test_every_browser_test_is_collected() -> None:
     assert {"search", "entity", "map", "hub", "ownership", "paths", "restrictions",
-            "exposure", "export", "large", "offline", "language"} <= set(BROWSER_TESTS)
+            "exposure", "export", "large", "offline", "language", "history"} <= set(BROWSER_TESTS)
 
 
 @pytest.mark.parametrize("name", BROWSER_TESTS)
-def test_browser(name: str, e2e_tools: None, server: str, scenario: Path,
+def test_browser(name: str, e2e_tools: None, request: pytest.FixtureRequest,
                  capsys: pytest.CaptureFixture[str]) -> None:
+    # Each server is only started when a test that needs it runs.
+    on_feed = name in FEED_TESTS
+    server: str = request.getfixturevalue("feed_server" if on_feed else "server")
+    scenario: Path = request.getfixturevalue("feed_scenario" if on_feed else "scenario")
     result = run_browser_test(name, server, scenario)
     report = f"{result.stdout}\n{result.stderr}"
     assert result.returncode == 0, report

@@ -46,6 +46,42 @@ export interface Dated {
   provenance: Provenance | null;
 }
 
+/** An objection (异议) to a published fact (docs/feeds.md), as the disputed badge needs it. */
+export interface DisputeBrief {
+  objectionId: string;
+  filedOn: string;
+  status: "PENDING" | "UPHELD" | "REJECTED" | "WITHDRAWN";
+  resolvedOn: string | null;
+  /** Disputes the fact on the day asked. */
+  active: boolean;
+}
+export interface Dispute extends DisputeBrief {
+  filedBy: string | null;
+  grounds: string | null;
+}
+/** One recorded version of a fact: `current` when the register shows it at the knownAt asked. */
+export interface FactVersion {
+  recordedAt: string;
+  retractedAt: string | null;
+  source: string | null;
+  opReason: string | null;
+  current: boolean;
+  provenance: Provenance | null;
+  values: Record<string, unknown>;
+}
+/** What the entity view asks of every fact and record up front (RECORDED): the disputed badge
+and how many versions its history holds. */
+export interface Recorded {
+  disputed: boolean;
+  disputes: DisputeBrief[];
+  versions: { current: boolean }[];
+}
+/** A fact's whole history (HISTORY), asked when it is opened. */
+export interface History {
+  versions: FactVersion[];
+  disputes: Dispute[];
+}
+
 export class ApiError extends Error {
   constructor(message: string, readonly code: string | undefined) {
     super(message);
@@ -74,19 +110,23 @@ export async function gql<T>(query: string, variables: Record<string, unknown>):
 
 const PROV = "provenance { srcFile srcRow }";
 const REF = "id name kind";
+/** Kept small: the API counts every list at 20 items, versions inside facts at 20 x 20. */
+const RECORDED = "disputed disputes { objectionId filedOn status resolvedOn active } versions { current }";
+export const HISTORY = `versions { recordedAt retractedAt source opReason current values ${PROV} }
+  disputes { objectionId filedBy filedOn grounds status resolvedOn active }`;
 
 // --- search -------------------------------------------------------------------------
 
 export interface SearchHit extends NodeRef {
   matchedBy: "ID" | "NAME";
 }
-export const SEARCH = `query Search($text: String!, $first: Int!) {
-  search(text: $text, first: $first) { ${REF} matchedBy }
+export const SEARCH = `query Search($text: String!, $first: Int!, $k: DateTime) {
+  search(text: $text, first: $first, knownAt: $k) { ${REF} matchedBy }
 }`;
 
 // --- entity view ----------------------------------------------------------------------
 
-export interface ListEntry {
+export interface ListEntry extends Recorded {
   id: string;
   list: ListType;
   reason: string | null;
@@ -98,20 +138,20 @@ export interface ListEntry {
   current: boolean;
   provenance: Provenance | null;
 }
-export interface Holding extends Dated {
+export interface Holding extends Dated, Recorded {
   key: string;
   holder: NodeRef;
   enterprise: NodeRef;
   percent: number | null;
   subscribedAmount: number | null;
 }
-export interface Post extends Dated {
+export interface Post extends Dated, Recorded {
   key: string;
   person: NodeRef;
   enterprise: NodeRef;
   role: string;
 }
-export interface Penalty {
+export interface Penalty extends Recorded {
   id: string;
   docNo: string;
   violationType: string | null;
@@ -120,7 +160,7 @@ export interface Penalty {
   decidedOn: string | null;
   provenance: Provenance | null;
 }
-export interface EventRow {
+export interface EventRow extends Recorded {
   id: string;
   event: string;
   date: string | null;
@@ -128,7 +168,7 @@ export interface EventRow {
   authority: string | null;
   provenance: Provenance | null;
 }
-export interface Pledge extends Dated {
+export interface Pledge extends Dated, Recorded {
   regNo: string;
   enterprise: NodeRef | null;
   pledgor: NodeRef | null;
@@ -136,7 +176,7 @@ export interface Pledge extends Dated {
   amount: number | null;
   status: string | null;
 }
-export interface Mortgage extends Dated {
+export interface Mortgage extends Dated, Recorded {
   regNo: string;
   mortgagor: NodeRef;
   mortgagee: NodeRef;
@@ -144,7 +184,7 @@ export interface Mortgage extends Dated {
   status: string | null;
   collateral: string | null;
 }
-export interface EnterpriseDetail extends NodeRef {
+export interface EnterpriseDetail extends NodeRef, Recorded {
   uscc: string | null;
   regNo: string | null;
   type: string | null;
@@ -156,6 +196,9 @@ export interface EnterpriseDetail extends NodeRef {
   address: string | null;
   businessScope: string | null;
   provenance: Provenance | null;
+  /** The registration authority on the day asked (after any move, 迁入/迁出). */
+  authorityOnDay: string | null;
+  authorityHistory: { date: string; authority: string | null; event: string }[];
   legalRepresentative: NodeRef | null;
   shareholders: Holding[];
   investments: Holding[];
@@ -167,7 +210,7 @@ export interface EnterpriseDetail extends NodeRef {
   equityPledges: Pledge[];
   chattelMortgages: Mortgage[];
 }
-export interface PersonDetail extends NodeRef {
+export interface PersonDetail extends NodeRef, Recorded {
   personId: string;
   maskedIdNumber: string | null;
   nationality: string | null;
@@ -176,51 +219,84 @@ export interface PersonDetail extends NodeRef {
   holdings: Holding[];
   listEntries: ListEntry[];
 }
-export interface OtherDetail extends NodeRef {
+export interface OtherDetail extends NodeRef, Recorded {
   category: string | null;
   provenance: Provenance | null;
   holdings: Holding[];
 }
 
-const HOLDING = `key holder { ${REF} } enterprise { ${REF} } percent subscribedAmount start end current ${PROV}`;
-const POST = `key person { ${REF} } enterprise { ${REF} } role start end current ${PROV}`;
-const ENTRY = `id list reason authority listedOn removedOn removalReason docNo current ${PROV}`;
+const HOLDING = `key holder { ${REF} } enterprise { ${REF} } percent subscribedAmount start end current ${PROV} ${RECORDED}`;
+const POST = `key person { ${REF} } enterprise { ${REF} } role start end current ${PROV} ${RECORDED}`;
+const ENTRY = `id list reason authority listedOn removedOn removalReason docNo current ${PROV} ${RECORDED}`;
 
-export const ENTERPRISE = `query Enterprise($id: ID!, $d: Date) {
-  enterprise(uscc: $id, asOf: $d) {
+export const ENTERPRISE = `query Enterprise($id: ID!, $d: Date, $k: DateTime) {
+  enterprise(uscc: $id, asOf: $d, knownAt: $k) {
     ${REF} uscc regNo type status established registeredCapital currency authority address
-    businessScope ${PROV}
+    businessScope ${PROV} ${RECORDED}
+    authorityOnDay authorityHistory { date authority event }
     legalRepresentative { ${REF} }
     shareholders(includeHistory: true) { ${HOLDING} }
     investments(includeHistory: true) { ${HOLDING} }
     officers(includeHistory: true) { ${POST} }
     legalRepresentatives(includeHistory: true) { ${POST} }
     listEntries(includeHistory: true) { ${ENTRY} }
-    penalties { id docNo violationType content authority decidedOn ${PROV} }
-    events { id event date reason authority ${PROV} }
+    penalties { id docNo violationType content authority decidedOn ${PROV} ${RECORDED} }
+    events { id event date reason authority ${PROV} ${RECORDED} }
     equityPledges(includeHistory: true) {
       regNo enterprise { ${REF} } pledgor { ${REF} } pledgee { ${REF} } amount status
-      start end current ${PROV} }
+      start end current ${PROV} ${RECORDED} }
     chattelMortgages(includeHistory: true) {
       regNo mortgagor { ${REF} } mortgagee { ${REF} } securedAmount status collateral
-      start end current ${PROV} }
+      start end current ${PROV} ${RECORDED} }
   }
 }`;
 
-export const PERSON = `query Person($id: ID!, $d: Date) {
-  person(personId: $id, asOf: $d) {
-    ${REF} personId maskedIdNumber nationality ${PROV}
+export const PERSON = `query Person($id: ID!, $d: Date, $k: DateTime) {
+  person(personId: $id, asOf: $d, knownAt: $k) {
+    ${REF} personId maskedIdNumber nationality ${PROV} ${RECORDED}
     appointments(includeHistory: true) { ${POST} }
     holdings(includeHistory: true) { ${HOLDING} }
     listEntries(includeHistory: true) { ${ENTRY} }
   }
 }`;
 
-export const OTHER = `query Other($id: String!) {
-  search(text: $id, first: 1) {
-    node { ... on OtherHolder { ${REF} category ${PROV} holdings(includeHistory: true) { ${HOLDING} } } }
+export const OTHER = `query Other($id: String!, $k: DateTime) {
+  search(text: $id, first: 1, knownAt: $k) {
+    node { ... on OtherHolder { ${REF} category ${PROV} ${RECORDED} holdings(includeHistory: true) { ${HOLDING} } } }
   }
 }`;
+
+/** Where each entity-view section's facts are asked for, and the field that names a fact. */
+export const HISTORY_FIELDS: Record<string, { field: string; identity: string }> = {
+  shareholders: { field: "shareholders(includeHistory: true)", identity: "key" },
+  investments: { field: "investments(includeHistory: true)", identity: "key" },
+  officers: { field: "officers(includeHistory: true)", identity: "key" },
+  legalReps: { field: "legalRepresentatives(includeHistory: true)", identity: "key" },
+  appointments: { field: "appointments(includeHistory: true)", identity: "key" },
+  holdings: { field: "holdings(includeHistory: true)", identity: "key" },
+  listEntries: { field: "listEntries(includeHistory: true)", identity: "id" },
+  penalties: { field: "penalties", identity: "id" },
+  events: { field: "events", identity: "id" },
+  pledges: { field: "equityPledges(includeHistory: true)", identity: "regNo" },
+  mortgages: { field: "chattelMortgages(includeHistory: true)", identity: "regNo" },
+};
+
+/** The history of every fact of one section (HISTORY_FIELDS), or with section null of the
+subject's own record; answers `{ subject }`, an OtherHolder `{ search: [{ node }] }`. */
+export function historyQuery(kind: Kind, section: string | null): string {
+  const where = section ? HISTORY_FIELDS[section] : null;
+  const selection = where ? `${where.field} { ${where.identity} ${HISTORY} }` : HISTORY;
+  if (kind === "ENTERPRISE") {
+    return `query History($id: ID!, $d: Date, $k: DateTime) {
+  subject: enterprise(uscc: $id, asOf: $d, knownAt: $k) { ${selection} } }`;
+  }
+  if (kind === "PERSON") {
+    return `query History($id: ID!, $d: Date, $k: DateTime) {
+  subject: person(personId: $id, asOf: $d, knownAt: $k) { ${selection} } }`;
+  }
+  return `query History($id: String!, $k: DateTime) {
+  search(text: $id, first: 1, knownAt: $k) { node { ... on OtherHolder { ${selection} } } } }`;
+}
 
 // --- map ------------------------------------------------------------------------------
 
@@ -260,14 +336,14 @@ export interface NeighbourPage {
 const MAP_ENTITY = `${REF} status distance degree hub lists restriction`;
 const MAP_LINK = `key relation source target role percent start end ${PROV}`;
 
-export const NEIGHBOURHOOD = `query Map($id: ID!, $hops: Int!, $rel: [Relation!], $max: Int!, $hub: Int!, $d: Date) {
-  neighbourhood(id: $id, hops: $hops, relations: $rel, maxNodes: $max, hubDegree: $hub, asOf: $d) {
+export const NEIGHBOURHOOD = `query Map($id: ID!, $hops: Int!, $rel: [Relation!], $max: Int!, $hub: Int!, $d: Date, $k: DateTime) {
+  neighbourhood(id: $id, hops: $hops, relations: $rel, maxNodes: $max, hubDegree: $hub, asOf: $d, knownAt: $k) {
     origin { ${MAP_ENTITY} } nodes { ${MAP_ENTITY} } links { ${MAP_LINK} } truncated
   }
 }`;
 
-export const NEIGHBOURS = `query Page($id: ID!, $rel: [Relation!], $offset: Int!, $first: Int!, $hub: Int!, $d: Date) {
-  neighbours(id: $id, relations: $rel, offset: $offset, first: $first, hubDegree: $hub, asOf: $d) {
+export const NEIGHBOURS = `query Page($id: ID!, $rel: [Relation!], $offset: Int!, $first: Int!, $hub: Int!, $d: Date, $k: DateTime) {
+  neighbours(id: $id, relations: $rel, offset: $offset, first: $first, hubDegree: $hub, asOf: $d, knownAt: $k) {
     node { ${MAP_ENTITY} } totalCount offset hasMore nodes { ${MAP_ENTITY} } links { ${MAP_LINK} }
   }
 }`;
@@ -298,10 +374,10 @@ export interface UltimateOwner {
 const CHAIN = `root { ${REF} } entries { node { ${REF} } depth effectivePercent }
   edges { from { ${REF} } to { ${REF} } percent start end key ${PROV} } circular truncated`;
 
-export const OWNERSHIP = `query Ownership($id: ID!, $depth: Int!, $threshold: Float!, $d: Date) {
-  up: ownershipChain(uscc: $id, direction: UP, maxDepth: $depth, asOf: $d) { ${CHAIN} }
-  down: ownershipChain(uscc: $id, direction: DOWN, maxDepth: $depth, asOf: $d) { ${CHAIN} }
-  ultimateOwners(uscc: $id, threshold: $threshold, asOf: $d) {
+export const OWNERSHIP = `query Ownership($id: ID!, $depth: Int!, $threshold: Float!, $d: Date, $k: DateTime) {
+  up: ownershipChain(uscc: $id, direction: UP, maxDepth: $depth, asOf: $d, knownAt: $k) { ${CHAIN} }
+  down: ownershipChain(uscc: $id, direction: DOWN, maxDepth: $depth, asOf: $d, knownAt: $k) { ${CHAIN} }
+  ultimateOwners(uscc: $id, threshold: $threshold, asOf: $d, knownAt: $k) {
     owner { ${REF} } category effectivePercent circular
   }
 }`;
@@ -326,8 +402,8 @@ export interface Path {
 }
 const STEP = `from { ${REF} } to { ${REF} } relation forward role percent start end key ${PROV}`;
 
-export const PATHS = `query Paths($a: ID!, $b: ID!, $hops: Int!, $first: Int!, $deg: Int!, $d: Date) {
-  paths(fromId: $a, toId: $b, maxHops: $hops, first: $first, maxDegree: $deg, asOf: $d) {
+export const PATHS = `query Paths($a: ID!, $b: ID!, $hops: Int!, $first: Int!, $deg: Int!, $d: Date, $k: DateTime) {
+  paths(fromId: $a, toId: $b, maxHops: $hops, first: $first, maxDegree: $deg, asOf: $d, knownAt: $k) {
     length steps { ${STEP} }
   }
 }`;
@@ -342,8 +418,8 @@ export interface ExposureHit {
   entry: { reason: string | null; authority: string | null; provenance: Provenance | null };
   path: Path;
 }
-export const EXPOSURE = `query Exposure($id: ID!, $hops: Int!, $lists: [ListType!]!, $deg: Int!, $d: Date) {
-  blacklistExposure(id: $id, maxHops: $hops, lists: $lists, maxDegree: $deg, asOf: $d) {
+export const EXPOSURE = `query Exposure($id: ID!, $hops: Int!, $lists: [ListType!]!, $deg: Int!, $d: Date, $k: DateTime) {
+  blacklistExposure(id: $id, maxHops: $hops, lists: $lists, maxDegree: $deg, asOf: $d, knownAt: $k) {
     hits { subject { ${REF} } list listedOn distance
            entry { reason authority ${PROV} }
            path { length steps { ${STEP} } } }
@@ -387,8 +463,8 @@ export interface DisqualificationCheck {
   needsReview: boolean;
   hits: RestrictionHit[];
 }
-export const DISQUALIFICATION = `query Check($id: ID!, $d: Date) {
-  disqualificationCheck(personId: $id, asOf: $d) {
+export const DISQUALIFICATION = `query Check($id: ID!, $d: Date, $k: DateTime) {
+  disqualificationCheck(personId: $id, asOf: $d, knownAt: $k) {
     person { ${REF} } disqualified needsReview
     hits { ruleId title titleZh titleEn citation citationZh citationEn certainty note noteZh noteEn
       windowStart windowEnd barredRoles

@@ -1,17 +1,18 @@
 /** The credgraph explorer: wires the search, the entity view and the four views together. */
 
 import "./style.css";
-import type { ExposureHit, NodeRef } from "./api";
+import { gql, SEARCH, type ExposureHit, type NodeRef, type SearchHit } from "./api";
 import { byId, h } from "./dom";
 import { EntityView } from "./entity";
 import { exportCsv, exportPng, type Exportable } from "./exporter";
 import { label, lang, onLangChange, setLang, t, type Key } from "./i18n";
+import { knownAtControl } from "./knownat";
 import { mapToolbar, RelationshipMap } from "./map";
 import { OwnershipChart, ownershipToolbar } from "./ownership";
 import { PathFinder, type PathOptions } from "./paths";
 import { RiskPanel } from "./risk";
 import { searchBox } from "./search";
-import { state, todayIso } from "./state";
+import { state, times, todayIso } from "./state";
 
 type Tab = "map" | "ownership" | "paths" | "risk";
 const TABS: [Tab, Key][] = [["map", "tabMap"], ["ownership", "tabOwnership"], ["paths", "tabPaths"], ["risk", "tabRisk"]];
@@ -103,6 +104,7 @@ byId("app").append(
     h("div", { class: "brand" }, h("b", {}, "credgraph"), " ", tx("brand")),
     search.root,
     h("label", { class: "asof" }, tx("asOf"), range, dateInput),
+    knownAtControl(),
     langButton),
   h("main", {},
     sidebar,
@@ -135,7 +137,7 @@ function pathOptions(): PathOptions {
 
 function reload(force = true): void {
   const subject = state.selected;
-  const key = `${subject?.id ?? ""}|${state.asOf}`;
+  const key = `${subject?.id ?? ""}|${state.asOf}|${state.knownAt}`;
   if (!force && shown.get(active) === key) return;
   shown.set(active, key);
   setStatus("");
@@ -150,6 +152,7 @@ function reload(force = true): void {
 
 function activate(tab: Tab): void {
   active = tab;
+  state.setTab(tab);
   for (const [name, button] of tabButtons) button.classList.toggle("active", name === tab);
   for (const [name, view] of Object.entries(views)) view.hidden = name !== tab;
   for (const [name, group] of Object.entries(toolGroups)) group.hidden = name !== tab;
@@ -173,13 +176,15 @@ state.on("selected", () => {
   void entity.show(state.selected);
   if (state.selectedFrom !== "map") reload();
 });
-state.on("asOf", () => {
+function timesChanged(): void {
   range.value = String(dayCount(state.asOf));
   dateInput.value = state.asOf;
   void entity.show(state.selected);
   shown.clear();
   reload();
-});
+}
+state.on("asOf", timesChanged);
+state.on("knownAt", timesChanged);
 
 findButton.addEventListener("click", () => {
   if (!state.selected) return showError(new Error(t("noEntity")));
@@ -210,6 +215,22 @@ onLangChange(() => {
   if (active !== "map") reload();
 });
 
+/** The subject the address names (`?subject=`), opened as if picked from the search. */
+async function openAsked(id: string): Promise<void> {
+  try {
+    const { search: hits } = await gql<{ search: SearchHit[] }>(SEARCH, { text: id, first: 5, k: times().k });
+    const hit = hits.find((x) => x.id === id);
+    if (hit) {
+      search.input.value = hit.name;
+      open({ id: hit.id, name: hit.name, kind: hit.kind });
+    }
+    else showError(new Error(t("notFound", { id })));
+  } catch (e) {
+    showError(e);
+  }
+}
+
 document.documentElement.lang = lang() === "zh" ? "zh-CN" : "en";
-activate("map");
+activate(TABS.find(([tab]) => tab === state.tabAsked)?.[0] ?? "map");
 void entity.show(null);
+if (state.subjectAsked) void openAsked(state.subjectAsked);

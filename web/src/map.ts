@@ -27,7 +27,7 @@ import { pct, pctCell } from "./format";
 import { LABEL_PX, makeGraph, nodeClasses, readableFit, shortName } from "./graphstyle";
 import { label, t } from "./i18n";
 import type { LayoutAnswer, LayoutRequest } from "./layout.worker";
-import { state } from "./state";
+import { state, times } from "./state";
 
 cytoscape.use(fcose);
 
@@ -159,7 +159,7 @@ export class RelationshipMap implements Exportable {
     try {
       answer = (
         await gql<{ neighbourhood: Neighbourhood }>(NEIGHBOURHOOD, {
-          id: subject.id, hops: opts.hops, rel: this.relationArg(), max: opts.maxNodes, hub: opts.hubDegree, d: state.asOf,
+          id: subject.id, hops: opts.hops, rel: this.relationArg(), max: opts.maxNodes, hub: opts.hubDegree, ...times(),
         })
       ).neighbourhood;
     } catch (e) {
@@ -246,7 +246,7 @@ export class RelationshipMap implements Exportable {
     try {
       const page = (
         await gql<{ neighbours: NeighbourPage }>(NEIGHBOURS, {
-          id, rel: this.relationArg(), offset, first: PAGE, hub: this.options().hubDegree, d: state.asOf,
+          id, rel: this.relationArg(), offset, first: PAGE, hub: this.options().hubDegree, ...times(),
         })
       ).neighbours;
       this.offsets.set(id, offset + page.links.length);
