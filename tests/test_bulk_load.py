@@ -57,7 +57,7 @@ def _registry(folder: Path) -> Path:
 
     def enterprises(header: list[str], rows: list[list[str]]) -> tuple[list[str], list[list[str]]]:
         bad = list(rows[0])
-        bad[header.index("uscc")] = "91XXXXXXXXXXXXXXX1"  # not a USCC: refused
+        bad[header.index("established")] = "2021-02-30"  # no such day: refused
         return header, [*rows, bad]
 
     def shareholdings(header: list[str], rows: list[list[str]]
@@ -135,7 +135,7 @@ def test_bulk_load_equals_incremental_load(server: Neo4jServer, tmp_path: Path) 
     assert _report(bulk_report) == _report(report)
     assert bulk_rejects.read_text(encoding="utf-8") == rejects.read_text(encoding="utf-8")
     refused = {(finding.file, finding.column) for finding in read_findings(rejects)}
-    assert refused == {("enterprises.csv", "uscc"), ("shareholdings.csv", "enterprise")}
+    assert refused == {("enterprises.csv", "established"), ("shareholdings.csv", "enterprise")}
     snapshot, labels, schema, version = incremental
     assert len(snapshot.nodes) > 5 * ENTERPRISES and len(snapshot.edges) > 5 * ENTERPRISES
     assert any(p.get("ret") for _, _, p in snapshot.edges.values())  # the retraction
