@@ -320,13 +320,18 @@ class MemoryStore(GraphStore):
         entity = set(self.model.entity_labels)
         return {i: nodes[i]["label"] for i in ids if i in nodes and nodes[i].get("label") in entity}
 
-    def overfull_enterprises(self) -> list[tuple[str, float]]:
+    def overfull_enterprises(self, enterprises: Collection[str]) -> list[tuple[str, float]]:
         totals: Counter[str] = Counter()
-        for _, target, attrs in self.edges_typed(self.model.edge("SHAREHOLDER").type):
-            if attrs.get("end") is None and visible(attrs, None):
-                percent = attrs.get("percent")
-                if percent is not None:
-                    totals[target] += percent
+        owns = self.model.edge("SHAREHOLDER").type
+        graph = self.graph
+        for target in enterprises:
+            if target not in graph:
+                continue
+            for _, _, attrs in graph.in_edges(target, data=True):
+                if attrs["type"] == owns and attrs.get("end") is None and visible(attrs, None):
+                    percent = attrs.get("percent")
+                    if percent is not None:
+                        totals[target] += percent
         return sorted((e, t) for e, t in totals.items() if t > 100.0 + OVERFULL_TOLERANCE)
 
     def get_node(self, node_id: str) -> dict[str, Any] | None:
