@@ -70,6 +70,9 @@ def _load(store: GraphStore, dataset: Path, rejects: Path, batch_size: int) -> L
         typer.echo(f"credgraph: cannot load {dataset}: {e}", err=True)
         raise typer.Exit(2) from e
     console.print(_summary(report))
+    if report.steps:
+        console.print("bulk load: " + ", ".join(f"{step} {seconds:.1f} s"
+                                                for step, seconds in report.steps.items()))
     withdrawn = sum(report.withdrawn.values())
     if withdrawn:
         console.print(f"{withdrawn:,} fact(s) {report.manifest.source} no longer supplies were "
@@ -109,19 +112,39 @@ def load(
     batch_size: Annotated[
         int | None, typer.Option(min=1, help="Rows per write batch (default from settings).")
     ] = None,
+    bulk: Annotated[bool, typer.Option(
+        help="Initial load into an empty Neo4j database through neo4j-admin import: the "
+             "server is stopped for the import and started again (README, Loading your own "
+             "data).")] = False,
+    import_dir: Annotated[Path | None, typer.Option(
+        help="Bulk loads: where the import files are written, and kept (default: a "
+             "temporary folder, removed after the import).")] = None,
 ) -> None:
     """Load dataset folders or BODS / FtM files into the configured store (exit 2 at the first
     with an unreadable file: those before it stay loaded, nothing of it is written), then
-    check the watchlists for what the loads changed around watched entities."""
-    with _open() as store:
-        for number, dataset in enumerate(datasets):
-            report = rejects if number == 0 else rejects.with_name(
-                f"{rejects.stem}.{dataset.name}{rejects.suffix}")
-            _load(store, dataset, report, batch_size or get_settings().batch_size)
-        _check_watchlists(store)
+    check the watchlists for what the loads changed around watched entities.
+
+    Into Neo4j, a bulk import is made by itself when credgraph may stop and start the
+    server (CREDGRAPH_NEO4J_SERVER and CREDGRAPH_NEO4J_ADMIN are set), the server is
+    stopped and its database empty.
+    """
+    from credgraph.graph import open_for_load
+
+    settings = get_settings()
+    for number, dataset in enumerate(datasets):
+        report = rejects if number == 0 else rejects.with_name(
+            f"{rejects.stem}.{dataset.name}{rejects.suffix}")
+        try:  # a bulk import can only make the first folder: the feeds after it are deltas
+            store = open_for_load(settings, bulk and number == 0, import_dir, console.print)
+        except CredgraphError as e:
+            typer.echo(f"credgraph: {e}", err=True)
+            raise typer.Exit(2) from e
+        with store:
+            _load(store, dataset, report, batch_size or settings.batch_size)
+    _check_watchlists()
 
 
-def _check_watchlists(store: GraphStore) -> None:
+def _check_watchlists() -> None:
     """Alerts for what changed around watched entities (only where watchlists are kept)."""
     settings = get_settings()
     if not settings.user_data_path.is_file():
@@ -129,11 +152,12 @@ def _check_watchlists(store: GraphStore) -> None:
     from credgraph.queries.analyses import analyses_for
     from credgraph.watch.service import watch_for
 
-    watch = watch_for(analyses_for(store), settings)
-    try:
-        report = watch.check()
-    finally:
-        watch.data.close()
+    with _open() as store:
+        watch = watch_for(analyses_for(store), settings)
+        try:
+            report = watch.check()
+        finally:
+            watch.data.close()
     if not report.skipped:
         console.print(f"watchlists: {report.checked:,} watched subject(s) checked, "
                       f"{len(report.alerts):,} new alert(s)")

@@ -38,6 +38,18 @@ class Settings(BaseSettings):
     query_timeout_seconds: float = Field(default=30.0, gt=0)
     write_timeout_seconds: float = Field(default=300.0, gt=0)
     batch_size: int = Field(default=5000, gt=0)
+    neo4j_admin: str | None = Field(
+        default=None,
+        description="The Neo4j server's neo4j-admin as a command line (e.g. "
+                    "/opt/neo4j/bin/neo4j-admin, or `scripts/neo4j.sh admin`): bulk loads run "
+                    "its `database import full`")
+    neo4j_server: str | None = Field(
+        default=None,
+        description="A command line that stops or starts the Neo4j server when given `stop` or "
+                    "`start` (e.g. /opt/neo4j/bin/neo4j, or scripts/neo4j.sh): a bulk load "
+                    "stops the server for the import and starts it again")
+    neo4j_import_memory: str = Field(
+        default="2g", description="Memory neo4j-admin import may use off the Java heap")
 
     user_data_file: Path | None = Field(
         default=None,

@@ -133,6 +133,22 @@ def create_edges(model: GraphModel, edge: EdgeSchema) -> str:
             f"CREATE (a)-[r:{quote(edge.type)}]->(b) SET r = row.props")
 
 
+def set_empty_list(schema: NodeSchema | EdgeSchema, prop: str) -> str:
+    """Set a property to the empty list on the elements `$rows` name by key and recorded
+    time (after a bulk import: an import file cannot hold an empty list)."""
+    if isinstance(schema, NodeSchema):
+        element = f"(x:{quote(schema.label)} {{{quote(schema.key)}: row.key, rec: row.rec}})"
+    else:
+        element = f"()-[x:{quote(schema.type)} {{key: row.key, rec: row.rec}}]->()"
+    return f"UNWIND $rows AS row MATCH {element} SET x.{quote(prop)} = []"
+
+
+ANY_NODE = "MATCH (n) RETURN 1 AS found LIMIT 1"
+"""Whether the database holds anything (a bulk load only fills an empty one)."""
+
+AWAIT_INDEXES = "CALL db.awaitIndexes($seconds)"
+"""Wait until every index is online (populated)."""
+
 BUMP_VERSION = f"""
 MERGE (m:{quote(META_LABEL)} {{id: 'store'}}) ON CREATE SET m.data_version = 0
 SET m.data_version = m.data_version + 1
@@ -183,11 +199,12 @@ def existing_entities() -> str:
 
 
 def overfull_enterprises(model: GraphModel) -> str:
-    """Enterprises whose open, visible holdings add up to more than 100% (a data-quality
-    warning)."""
-    held = quote(model.node("Enterprise").label)
+    """Enterprises among `$ids` whose open, visible holdings add up to more than 100% (a
+    data-quality warning)."""
+    entity, held = quote(ENTITY_LABEL), quote(model.node("Enterprise").label)
     return (
-        f"MATCH ()-[r:{quote(model.edge('SHAREHOLDER').type)}]->(e:{held}) "
+        f"UNWIND $ids AS id MATCH (e:{entity} {{id: id}}) WHERE e:{held} "
+        f"MATCH ()-[r:{quote(model.edge('SHAREHOLDER').type)}]->(e) "
         "WHERE r.end IS NULL AND r.ret IS NULL AND r.percent IS NOT NULL "
         "WITH e, sum(r.percent) AS total WHERE total > 100.0 + $tolerance "
         "RETURN e.id AS id, total ORDER BY id"

@@ -527,24 +527,23 @@ class MemoryStore(GraphStore):
         return {i: self.label(e) for i, e in found.items()
                 if e >= 0 and self.label(e) in self.model.entity_labels}
 
-    def overfull_enterprises(self) -> list[tuple[str, float]]:
-        owns = self.kind_of[self.model.edge("SHAREHOLDER").type]
-        elements = self.of_kind(owns.name)
-        table = self.tables[owns.code]
-        rows = numpy_view(self._row)[elements]
-        open_ = self.visible_mask(elements, None)
-        for name in ("end", "percent"):
-            column = table.columns.get(name)
-            values = column.arrow(rows) if column is not None else pa.nulls(len(rows))
-            open_ &= (values.is_null() if name == "end" else values.is_valid()).to_numpy(
-                zero_copy_only=False)
-        if not open_.any():
-            return []
-        percent = pc.cast(table.columns["percent"].arrow(rows[open_]), pa.float64())
-        targets = numpy_view(self._target)[elements[open_]]
-        totals = np.bincount(targets, weights=percent.to_numpy(zero_copy_only=False))
-        over = np.flatnonzero(totals > 100.0 + OVERFULL_TOLERANCE)
-        return sorted((self.key_text(int(e)), float(totals[e])) for e in over)
+    def overfull_enterprises(self, enterprises: Collection[str]) -> list[tuple[str, float]]:
+        owns = self.model.edge("SHAREHOLDER").type
+        found = []
+        for enterprise in enterprises:
+            target = self.identity(enterprise)
+            if target < 0 or not self.kind_at(target).in_graph:
+                continue
+            total, counted = 0.0, False
+            for _, _, edge in self.graph.in_edges(target, keys=True):
+                if self.label(edge) == owns and self.value(edge, "end") is None \
+                        and self.visible(edge, None):
+                    percent = self.value(edge, "percent")
+                    if percent is not None:
+                        total, counted = total + percent, True
+            if counted and total > 100.0 + OVERFULL_TOLERANCE:
+                found.append((enterprise, total))
+        return sorted(found)
 
     def get_node(self, node_id: str) -> dict[str, Any] | None:
         element = self.identity(node_id)

@@ -45,6 +45,11 @@ class Identity:
     """Identifiers only (uscc, reg_no): everything else is in record versions."""
 
 
+def present(props: dict[str, Any]) -> dict[str, Any]:
+    """The properties that have a value."""
+    return {k: v for k, v in props.items() if v is not None}
+
+
 def digest(nodes: Iterable[NodeRecord], edges: Iterable[EdgeRecord]) -> str:
     """A digest of a fact version's contents: equal digests, equal facts (values compared,
     not where or when they were loaded)."""
@@ -84,6 +89,20 @@ class FactVersion:
         """The properties every element of this version carries."""
         return {"fact": self.fact, "rec": self.rec, "ret": None, "source": self.source,
                 "h": self.h, "op_reason": self.op_reason, **self.provenance}
+
+    def stored(self) -> tuple[list[tuple[NodeRecord, dict[str, Any]]],
+                              list[tuple[EdgeRecord, dict[str, Any]]]]:
+        """Each element with the properties a database stores on it: its values and the
+        stamp, absent values left out (Neo4j keeps no nulls), `placeholder` only when set.
+
+        Every Neo4j writer (Cypher statements, import files) writes exactly these.
+        """
+        stamp = present(self.stamp)
+        if self.placeholder:
+            stamp["placeholder"] = True
+        return ([(node, {**present(node.props), **stamp}) for node in self.nodes],
+                [(edge, {"key": edge.key, **present(edge.props), **stamp})
+                 for edge in self.edges])
 
 
 @dataclass(frozen=True, slots=True)

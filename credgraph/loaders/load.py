@@ -40,6 +40,7 @@ from credgraph.loaders.build import (
     check_row,
     enterprise_refs,
     entity_refs,
+    parse_fact_key,
 )
 from credgraph.loaders.manifest import FeedKind, Manifest
 from credgraph.loaders.objections import OBJECTIONS, build_objection
@@ -162,6 +163,8 @@ class LoadReport:
     warnings_path: Path | None = None
     seconds: float = 0.0
     data_version: int = 0
+    steps: dict[str, float] = field(default_factory=dict)
+    """Seconds of what a store did after the rows were written (a bulk load's import)."""
 
     @property
     def rejected(self) -> int:
@@ -311,8 +314,7 @@ class _SectionLoader:
 
     def _plan_row(self, planner: Planner, checked: Checked, built: Built) -> None:
         number, section = checked.row.number, self.source.section.name
-        saved = (len(planner.changes.create), len(planner.changes.retire),
-                 len(planner.changes.drop), dict(planner.heads), dict(planner.planned))
+        planner.begin_row()
         outcomes: list[Outcome] = []
         notes: list[str] = []
         try:
@@ -329,15 +331,9 @@ class _SectionLoader:
                 if note:
                     notes.append(note)
             for target, reason in built.withdraws:
-                head = planner.heads.get(target)
-                if head is not None and head.ret is None:
-                    planner.changes.retire.append(Retirement(*target, self.stamp.rec, reason))
-                    planner.heads[target] = Head(head.rec, self.stamp.rec, head.h, head.source,
-                                                 head.placeholder)
+                planner.withdraw(*target, self.stamp.rec, reason)
         except Refused as refused:
-            changes = planner.changes
-            del changes.create[saved[0]:], changes.retire[saved[1]:], changes.drop[saved[2]:]
-            planner.heads, planner.planned = saved[3], saved[4]
+            planner.rollback()
             self._reject(number, [RowRejected("", "", str(refused))])
             return
         changes = planner.changes
@@ -487,10 +483,16 @@ def load_rows(
                 name = loader.source.section.name
                 report.withdrawn[name] = _withdraw_unsupplied(
                     store, name, manifest.source, loader.seen, report.recorded_at, batch_size)
-        for stats in report.sections:
-            if stats.section == "shareholdings":
-                for enterprise, total in store.overfull_enterprises():
-                    message = f"open holdings add up to more than 100% ({total:.2f}%)"
+        # Committed before the check below: a bulk load's data is only readable once
+        # imported.
+        store.commit()
+        report.steps = dict(store.steps)
+        for loader in loaders:
+            if loader.source.section.name == "shareholdings":
+                stats, section = loader.stats, loader.source.section
+                held = {parse_fact_key(section, fact)["enterprise"] for fact in loader.seen}
+                for enterprise, total in store.overfull_enterprises(held):
+                    message = f"open holdings add up to {total:.2f}% (over 100%)"
                     warnings.add(Finding(stats.file, 0, "percent", enterprise, message))
                     stats.warnings += 1
                     stats.finding(WARNED, 0, "percent", enterprise, message)

@@ -11,12 +11,11 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from credgraph.exc import ConfigurationError
 from credgraph.graph.vocabulary import load_vocabulary
-from credgraph.queries.restrictions.rules import Lang, Text, key_path
+from credgraph.queries.restrictions.rules import Lang, Text, parse_table
 from credgraph.queries.risk.compute import COMPUTATIONS, LABELLED, Evidence
 
 INDICATORS_FILE = "indicators.yaml"
@@ -124,17 +123,7 @@ class IndicatorTableError(ConfigurationError):
 
 def parse_indicators(text: str, where: str = INDICATORS_FILE) -> IndicatorTable:
     """An indicator table from YAML text (tests feed variants; the product reads its file)."""
-    try:
-        raw = yaml.safe_load(text)
-    except yaml.YAMLError as e:
-        raise IndicatorTableError(f"{where}: not YAML: {e}") from e
-    try:
-        return IndicatorTable.model_validate(raw)
-    except ValidationError as e:
-        first = e.errors()[0]
-        key = key_path(first["loc"], raw)
-        message = first["msg"].removeprefix("Value error, ")
-        raise IndicatorTableError(f"{where}: {key + ': ' if key else ''}{message}") from e
+    return parse_table(text, IndicatorTable, where, IndicatorTableError)
 
 
 @lru_cache(maxsize=1)
