@@ -364,8 +364,8 @@ class MemoryStore(GraphStore):
         chain = [e for e in self.chain(key) if e != element]
         self.keys.head[key] = chain[0] if chain else -1
         self.keys.tail[key] = chain[-1] if chain else -1
-        for before, after in zip(chain, [*chain[1:], -1], strict=True):
-            self._next[before] = after
+        for before, after in zip(chain, [*chain[1:], -1][:len(chain)], strict=True):
+            self._next[before] = after  # nothing when the key had this element alone
 
     def ensure_schema(self) -> None:
         """Nothing to create: the lookups are built as elements are written."""
