@@ -15,7 +15,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from credgraph.graph.contacts import CONTACT_KINDS, norm_property, normalise_contact
-from credgraph.graph.ids import enterprise_key, identifier, name_key, uscc_notes
+from credgraph.graph.ids import (
+    enterprise_key,
+    identifier,
+    is_other_register_key,
+    name_key,
+    uscc_notes,
+)
 from credgraph.graph.records import EdgeRecord, EnterpriseRef, FactVersion, Identity, NodeRecord
 from credgraph.graph.vocabulary import LEGAL_REPRESENTATIVE
 from credgraph.loaders.normalize import PARSERS, holder_category, parse_roles
@@ -276,7 +282,8 @@ def parse_fact_key(section: SectionSpec, text: str) -> dict[str, Any]:
         if not part.strip():
             continue
         if column == "uscc" or spec.type in ("enterprise", "enterprise_key"):
-            values[column] = enterprise_key(part)
+            other = identifier(part)  # an enterprise of another register (an import) as kept
+            values[column] = other if is_other_register_key(other) else enterprise_key(part)
         elif spec.type == "roles":
             roles = parse_roles(part)
             if len(roles) != 1:
