@@ -30,13 +30,28 @@ def text_hash(space: str, text: str) -> int:
 
 
 class HashIndex:
-    """Hash -> values (several values may share a hash)."""
+    """Hash -> values (several values may share a hash).
+
+    A load reads the index (the next chunk's lookups) while its writer thread adds to it:
+    the sorted arrays are one tuple, replaced whole, so a reader never pairs the hashes of
+    one merge with the values of another; a merge publishes the new arrays before it
+    forgets the recent keys, so a key is never missing in between.
+    """
 
     def __init__(self, hashes: np.ndarray | None = None, values: np.ndarray | None = None) -> None:
-        self.hashes = hashes if hashes is not None else np.zeros(0, np.int64)
-        self.values = values if values is not None else np.zeros(0, np.int32)
+        self.sorted: tuple[np.ndarray, np.ndarray] = (
+            hashes if hashes is not None else np.zeros(0, np.int64),
+            values if values is not None else np.zeros(0, np.int32))
         self.recent: dict[int, list[int]] = {}
         self.pending = 0
+
+    @property
+    def hashes(self) -> np.ndarray:
+        return self.sorted[0]
+
+    @property
+    def values(self) -> np.ndarray:
+        return self.sorted[1]
 
     def add(self, key_hash: int, value: int) -> None:
         self.recent.setdefault(key_hash, []).append(value)
@@ -46,14 +61,14 @@ class HashIndex:
 
     def find(self, key_hash: int) -> list[int]:
         """Every value added under this hash, oldest first."""
-        hashes = self.hashes
+        hashes, values = self.sorted
         at = int(hashes.searchsorted(key_hash))
         found = []
         while at < len(hashes) and hashes[at] == key_hash:
-            found.append(int(self.values[at]))
+            found.append(int(values[at]))
             at += 1
         recent = self.recent.get(key_hash)
-        return found + recent if recent else found
+        return found + [v for v in recent if v not in found] if recent else found
 
     def merge(self) -> None:
         """Fold the recent keys into the sorted arrays (values under one hash stay in order)."""
@@ -65,10 +80,10 @@ class HashIndex:
                              self.pending)
         order = np.argsort(hashes, kind="stable")
         hashes, values = hashes[order], values[order]
-        at = np.searchsorted(self.hashes, hashes, "right")
-        self.hashes = np.insert(self.hashes, at, hashes)
-        self.values = np.insert(self.values, at, values)
-        self.recent.clear()
+        old_hashes, old_values = self.sorted
+        at = np.searchsorted(old_hashes, hashes, "right")
+        self.sorted = (np.insert(old_hashes, at, hashes), np.insert(old_values, at, values))
+        self.recent = {}
         self.pending = 0
 
     def remapped(self, new_values: np.ndarray) -> HashIndex:
