@@ -161,6 +161,8 @@ class _Amendment:
     drop: bool
     value: str
     """Drop: the recorded time of the version dropped; retirement: the retraction time."""
+    reason: str | None = None
+    """A withdrawal's reason (`ret_reason`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,7 +229,7 @@ class ImportFiles:
         self.serial += 1
         for retirement in changes.retire:
             self.amendments[(retirement.section, retirement.fact)].append(
-                _Amendment(self.serial, False, retirement.at))
+                _Amendment(self.serial, False, retirement.at, retirement.reason))
         for section, fact, rec in changes.drop:
             self.amendments[(section, fact)].append(_Amendment(self.serial, True, rec))
         for version in changes.create:
@@ -288,6 +290,7 @@ class ImportFiles:
         fact_at = leading + file.columns.index("fact")
         rec_at = leading + file.columns.index("rec")
         ret_at = leading + file.columns.index("ret")
+        reason_at = leading + file.columns.index("ret_reason")
         amended = file.path.with_suffix(".amended")
         with (file.path.open(encoding="utf-8", newline="") as source,
               amended.open("w", encoding="utf-8", newline="") as out):
@@ -303,6 +306,9 @@ class ImportFiles:
                         break
                     if not change.drop and not row[ret_at]:
                         row[ret_at] = change.value
+                        if change.reason:
+                            row[reason_at] = change.reason
+                            file.multiline |= "\n" in change.reason or "\r" in change.reason
                 else:
                     writer.writerow(row)
         amended.replace(file.path)
