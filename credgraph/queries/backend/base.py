@@ -224,6 +224,11 @@ class Backend(ABC):
     def holdings(self, ids: Sequence[str], at: Moment, upward: bool) -> list[Holding]:
         """Holdings in force into (upward) or out of the given nodes, self-holdings included."""
 
+    @abstractmethod
+    def holding_pairs(self, at: Moment) -> list[tuple[str, str]]:
+        """Every (holder, held) pair of the register with a holding in force between them,
+        self-holdings left out; each pair once, in order."""
+
     # --- annual reports, shared contact details ------------------------------------------
 
     @abstractmethod
@@ -242,6 +247,13 @@ class Backend(ABC):
                 cap: int) -> dict[tuple[str, str], Sharing]:
         """For each (contact kind, compared value): the enterprises whose report in force
         states it (module docstring), their reports left out above `cap` of them."""
+
+    @abstractmethod
+    def crowded_values(self, kind: str, at: Moment, at_least: int) -> dict[str, int]:
+        """Each compared value of a contact kind stated by at least `at_least` annual reports
+        visible at `at.known` and published by `at.day` (of any enterprise, in force or not),
+        with their number: no more enterprises than that can share the value, so a value
+        left out is shared by fewer than `at_least`."""
 
     # --- restriction facts ---------------------------------------------------------------
 

@@ -10,6 +10,7 @@ so an undeclared one fails here and not in the middle of a query.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from itertools import islice, pairwise
 from typing import Any
@@ -373,6 +374,10 @@ class MemoryBackend(Backend):
                                          store.value(edge, "percent"), self._link_props(edge))
         return list(found.values())
 
+    def holding_pairs(self, at: Moment) -> list[tuple[str, str]]:
+        return sorted({(holder, held) for holder, held, _ in self._in_force(OWNERSHIP, at)
+                       if holder != held})
+
     # --- annual reports, shared contact details ------------------------------------------
 
     def _reports(self, node_id: str, known: str | None) -> list[dict[str, Any]]:
@@ -411,6 +416,16 @@ class MemoryBackend(Backend):
             result[(kind, value)] = capped(
                 [r for r in current.values() if r.get(norm_property(kind)) == value], cap)
         return result
+
+    def crowded_values(self, kind: str, at: Moment, at_least: int) -> dict[str, int]:
+        store, prop = self.store, norm_property(kind)
+        reports = store.of_kind(self.report)
+        counts: Counter[str] = Counter()
+        for report in reports[store.visible_mask(reports, at.known)].tolist():
+            value, filed_on = store.value(report, prop), store.value(report, "filed_on")
+            if value is not None and filed_on is not None and filed_on <= at.day:
+                counts[str(value)] += 1
+        return {value: n for value, n in sorted(counts.items()) if n >= at_least}
 
     # --- restriction facts ---------------------------------------------------------------
 

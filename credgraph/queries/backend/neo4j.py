@@ -86,6 +86,7 @@ class Queries:
     listed: str
     holders: str
     holdings: str
+    holding_pairs: str
     person_facts: str
     list_triggers: str
     event_triggers: str
@@ -99,6 +100,8 @@ class Queries:
     reports_in_force: str
     sharing: dict[str, str]
     """Per contact kind: the reports in force stating each of `$values`."""
+    crowded: dict[str, str]
+    """Per contact kind: the values published reports state at least `$least` times."""
 
 
 LATEST = "9999-12-31T23:59:59Z"
@@ -131,9 +134,10 @@ def version_query(model: GraphModel, section: str) -> str:
     return " UNION ALL ".join(parts)
 
 
-def report_queries(model: GraphModel) -> tuple[str, str, dict[str, str]]:
+def report_queries(model: GraphModel) -> tuple[str, str, dict[str, str], dict[str, str]]:
     """Every report of `$ids`, the report in force on `$day` of each, and per contact kind the
-    reports in force stating each of `$values` (base.py: report in force)."""
+    reports in force stating each of `$values` (base.py: report in force) and the values
+    published reports state at least `$least` times."""
     entity_ = quote(ENTITY_LABEL)
     report = quote(model.node("AnnualReport").label)
     filed = quote(model.edge("FILED").type)
@@ -163,7 +167,13 @@ WITH value, collect(properties(r)) AS reports
 RETURN value, size(reports) AS count,
        CASE WHEN size(reports) <= $cap THEN reports ELSE [] END AS reports
 """ for kind in CONTACT_KINDS}
-    return every, in_force, stating
+    crowded = {kind: f"""
+MATCH (r:{report}) WHERE r.{quote(norm_property(kind))} IS NOT NULL AND {visible("r")}
+  AND {published.format(var="r")}
+WITH r.{quote(norm_property(kind))} AS value, count(r) AS reports WHERE reports >= $least
+RETURN value, reports
+""" for kind in CONTACT_KINDS}
+    return every, in_force, stating, crowded
 
 
 def build_queries(model: GraphModel) -> Queries:
@@ -219,11 +229,12 @@ RETURN h.id AS holder, e.id AS held, r.key AS key, r.percent AS percent,
        {link_projection("r")} AS props
 """
 
-    every_report, report_in_force, stating = report_queries(model)
+    every_report, report_in_force, stating, crowded = report_queries(model)
     return Queries(
         annual_reports=every_report,
         reports_in_force=report_in_force,
         sharing=stating,
+        crowded=crowded,
         entities=f"""
 UNWIND $ids AS id
 MATCH (n:{entity_} {{id: id}})
@@ -303,6 +314,11 @@ ORDER BY id, entry.id
 """,
         holders=holdings(upward=True),
         holdings=holdings(upward=False),
+        holding_pairs=f"""
+MATCH (h)-[r:{owns}]->(e)
+WHERE h <> e AND {visible("r")} AND {in_force_cypher("r", "day")}
+RETURN DISTINCT h.id AS holder, e.id AS held
+""",
         person_facts=f"""
 UNWIND $ids AS id
 MATCH (:{entity_} {{id: id}})-[r:{post}]->(e:{enterprise})
@@ -543,6 +559,10 @@ class Neo4jBackend(Backend):
         rows = self._read(text, at, ids=list(ids), day=at.day)
         return [Holding(r["holder"], r["held"], r["key"], r["percent"], r["props"]) for r in rows]
 
+    def holding_pairs(self, at: Moment) -> list[tuple[str, str]]:
+        rows = self._read(self.queries.holding_pairs, at, day=at.day)
+        return sorted((r["holder"], r["held"]) for r in rows)
+
     # --- annual reports, shared contact details ------------------------------------------
 
     def annual_reports(self, ids: Sequence[str],
@@ -569,6 +589,11 @@ class Neo4jBackend(Backend):
                                                if row["count"] <= cap
                                                else Sharing(row["count"], ()))
         return found
+
+    def crowded_values(self, kind: str, at: Moment, at_least: int) -> dict[str, int]:
+        rows = self._read(self.queries.crowded[kind], at, day=at.day, least=at_least)
+        return {str(r["value"]): int(r["reports"]) for r in sorted(rows,
+                                                                    key=lambda r: r["value"])}
 
     # --- restriction facts ---------------------------------------------------------------
 

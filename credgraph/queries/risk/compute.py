@@ -18,10 +18,11 @@ from datetime import date, timedelta
 from functools import cached_property
 from typing import Any, Literal
 
+import networkx as nx
 from pydantic import BaseModel, ConfigDict, Field
 
 from credgraph.graph.contacts import norm_property
-from credgraph.queries.backend.base import Backend, report_in_force
+from credgraph.queries.backend.base import Backend, Sharing, report_in_force
 from credgraph.queries.links.analysis import LinkAnalysis, neighbourhood
 from credgraph.queries.links.results import (
     MAX_HOPS,
@@ -35,7 +36,7 @@ from credgraph.queries.links.results import (
 )
 from credgraph.queries.links.traversal import Reached, canonical_bfs, path_to
 from credgraph.queries.restrictions.rules import Certainty, add_years
-from credgraph.queries.restrictions.service import Restrictions
+from credgraph.queries.restrictions.service import Restrictions, fact_plan
 from credgraph.queries.time import Moment, in_force
 
 LEGAL_REPRESENTATIVE = "LEGAL_REPRESENTATIVE"
@@ -75,10 +76,13 @@ class LinkCache:
     """The in-force links and degrees around nodes, fetched level by level for a whole batch,
     so each member's walk reads them instead of asking the store once per member."""
 
-    def __init__(self, backend: Backend, at: Moment) -> None:
+    def __init__(self, backend: Backend, at: Moment, degree: dict[str, int] | None = None
+                 ) -> None:
         self.backend, self.at = backend, at
         self.links_of: dict[str, list[Link]] = {}
-        self.degree: dict[str, int] = {}
+        self.degree: dict[str, int] = {} if degree is None else degree
+        """Shared with other caches of the same moment when given (a hub's degree is asked
+        by every batch of a ranking)."""
 
     def _fetch_links(self, ids: Iterable[str]) -> None:
         missing = sorted({n for n in ids if n not in self.links_of})
@@ -105,17 +109,18 @@ class LinkCache:
             self.degree.update({n: found.get(n, 0) for n in missing})
 
     def prefetch(self, origins: Sequence[str], hops: int, max_degree: int) -> None:
-        """Everything a walk of `hops` from each origin will ask, in one fetch per level."""
+        """Everything a walk of `hops` from each origin will ask, in one fetch per level (the
+        degrees of the last level's nodes it never asks)."""
         frontier = set(origins)
         seen = set(origins)
         for level in range(hops):
             self._fetch_links(frontier)
+            if level == hops - 1:
+                break
             fresh = {end for n in frontier for link in self.links_of[n]
                      for end in (link.source, link.target)} - seen
             seen |= fresh
             self._fetch_degrees(fresh)
-            if level == hops - 1:
-                break
             frontier = {n for n in fresh if self.degree[n] <= max_degree}
 
     def expand(self, ids: Sequence[str]) -> list[Link]:
@@ -128,16 +133,81 @@ class LinkCache:
         return {n: self.degree[n] for n in ids}
 
 
+class Register:
+    """What a whole ranking works out once for the register, so that each batch does its
+    costly walks and fetches only for the enterprises they can concern. Every set here is a
+    superset of what the computations find, never a narrowing of it: a profile asked alone
+    (no register) walks from every enterprise and gives the same answers."""
+
+    def __init__(self, backend: Backend, restrictions: Restrictions, at: Moment) -> None:
+        self.backend, self.restrictions, self.at = backend, restrictions, at
+        self._reaching: dict[tuple[tuple[str, ...], int, int], frozenset[str]] = {}
+        self.degree: dict[str, int] = {}
+        """Link degrees fetched so far, shared by every batch's link cache."""
+        self._crowded: dict[tuple[str, int], dict[str, int]] = {}
+        self.sharing: dict[tuple[str, str], Sharing] = {}
+        """Contact values' counts (no reports) as hub_address asks them, kept across
+        batches: a hub value is asked by every batch."""
+
+    def reaching(self, lists: Sequence[str], hops: int, max_degree: int) -> frozenset[str]:
+        """Every node from which a walk of `hops` links (nodes above `max_degree` not
+        expanded, the walk's origin always) can reach a subject on one of `lists`: the walk
+        read backwards from the subjects, expanding them whatever their degree (a walk ends
+        at them) and the nodes between only when a walk would expand them."""
+        key = (tuple(sorted(lists)), hops, max_degree)
+        found = self._reaching.get(key)
+        if found is None:
+            entries = {str(e["id"]) for e in self.backend.fact_nodes("ListEntry", "list",
+                                                                     key[0], self.at)}
+            subjects = sorted({link.source for link in self.backend.relationships(
+                ["LISTED"], self.at) if link.target in entries})
+            cache = LinkCache(self.backend, self.at, self.degree)
+            cache.prefetch(subjects, hops, max_degree)
+            found = self._reaching[key] = frozenset(
+                n for links in cache.links_of.values() for link in links
+                for n in (link.source, link.target))
+        return found
+
+    def crowded(self, kind: str, at_least: int) -> dict[str, int]:
+        """The values of a contact kind that `at_least` published reports state: any other is
+        shared by fewer firms (Backend.crowded_values)."""
+        key = (kind, at_least)
+        found = self._crowded.get(key)
+        if found is None:
+            found = self._crowded[key] = self.backend.crowded_values(kind, self.at, at_least)
+        return found
+
+    @cached_property
+    def restrictable(self) -> frozenset[str]:
+        """Every person a restriction hit on the day can concern: those on a list, and the
+        holders of posts at enterprises with a trigger (the registry's triggers of the rule
+        table's plan, a superset of any person's own)."""
+        day = self.at.day
+        facts = self.backend.registry_triggers(fact_plan(self.restrictions.table, day), day,
+                                               self.at)
+        return frozenset({t.subject_id for t in facts.triggers if t.subject_type == "person"}
+                         | {a.person_id for a in facts.appointments})
+
+    @cached_property
+    def on_cycles(self) -> frozenset[str]:
+        """Every node on a cycle of holdings in force (a strongly connected component of more
+        than one node of the holdings graph)."""
+        graph = nx.DiGraph(self.backend.holding_pairs(self.at))
+        return frozenset(n for component in nx.strongly_connected_components(graph)
+                         if len(component) > 1 for n in component)
+
+
 class Batch:
     """Enterprises whose risk is computed together on one day, with what their computations
-    share (fetched on first use)."""
+    share (fetched on first use), and the register's narrowing when in a ranking."""
 
     def __init__(self, backend: Backend, links: LinkAnalysis, restrictions: Restrictions,
-                 ids: Sequence[str], at: Moment) -> None:
+                 ids: Sequence[str], at: Moment, register: Register | None = None) -> None:
         self.backend, self.links, self.restrictions = backend, links, restrictions
         self.ids, self.at, self.day = list(ids), at, at.day
         self.model = backend.model
-        self._walks: dict[int, tuple[int, dict[str, dict[str, Reached]]]] = {}
+        self.register = register
+        self._walks: dict[int, dict[str, tuple[int, dict[str, Reached]]]] = {}
 
     @cached_property
     def entities(self) -> dict[str, Entity]:
@@ -152,20 +222,24 @@ class Batch:
 
     @cached_property
     def link_cache(self) -> LinkCache:
-        return LinkCache(self.backend, self.at)
+        return LinkCache(self.backend, self.at,
+                         None if self.register is None else self.register.degree)
 
-    def walks(self, hops: int, max_degree: int) -> dict[str, dict[str, Reached]]:
-        """Each enterprise's canonical walk (blacklistExposure's) of `hops` links. A walk's
-        first levels are the shorter walk's, so a longer one walked already serves."""
-        walked = self._walks.get(max_degree)
-        if walked is None or walked[0] < hops:
+    def walks(self, hops: int, max_degree: int,
+              origins: Sequence[str] | None = None) -> dict[str, dict[str, Reached]]:
+        """The canonical walk (blacklistExposure's) of `hops` links from each of `origins`
+        (every enterprise of the batch by default). A walk's first levels are the shorter
+        walk's, so a longer one walked already serves."""
+        origins = self.ids if origins is None else origins
+        walked = self._walks.setdefault(max_degree, {})
+        wanted = [n for n in origins if n not in walked or walked[n][0] < hops]
+        if wanted:
             cache = self.link_cache
-            cache.prefetch(self.ids, hops, max_degree)
-            walked = self._walks[max_degree] = (hops, {
-                n: canonical_bfs(n, hops, max_degree, cache.expand, cache.degrees)
-                for n in self.ids})
-        return {n: {k: r for k, r in walk.items() if r.distance <= hops}
-                for n, walk in walked[1].items()}
+            cache.prefetch(wanted, hops, max_degree)
+            walked.update({n: (hops, canonical_bfs(n, hops, max_degree, cache.expand,
+                                                   cache.degrees)) for n in wanted})
+        return {n: {k: r for k, r in walked[n][1].items() if r.distance <= hops}
+                for n in origins}
 
     def path(self, node: str, reached: Mapping[str, Reached],
              known: Mapping[str, Entity]) -> Path:
@@ -234,7 +308,10 @@ class Exposure(_Params):
 
 def exposure(batch: Batch, params: Exposure) -> Found:
     """Listed subjects within `hops` links, as blacklistExposure finds them."""
-    walks = batch.walks(params.hops, params.max_degree)
+    origins = batch.ids if batch.register is None else [
+        n for n in batch.ids
+        if n in batch.register.reaching(params.lists, params.hops, params.max_degree)]
+    walks = batch.walks(params.hops, params.max_degree, origins)
     reached = sorted({n for node, walk in walks.items() for n in walk if n != node})
     entries = batch.backend.listed(reached, batch.at, list(params.lists)) if reached else {}
     hits = {node: sorted(n for n in walk if n != node and n in entries)
@@ -266,7 +343,8 @@ class BarredNearby(_Params):
 def barred_nearby(batch: Batch, params: BarredNearby) -> Found:
     """Persons within `hops` links with a confirmed appointment restriction in force."""
     walks = batch.walks(params.hops, params.max_degree)
-    reached = sorted({n for node, walk in walks.items() for n in walk if n != node})
+    reached = sorted({n for node, walk in walks.items() for n in walk if n != node
+                      and (batch.register is None or n in batch.register.restrictable)})
     labels = batch.links.entities(reached, batch.at)
     persons = [n for n in reached if labels[n].label == "Person"]
     restrictions = batch.restrictions
@@ -277,12 +355,16 @@ def barred_nearby(batch: Batch, params: BarredNearby) -> Found:
     for hit in hits:
         if hit.in_force(batch.day) and hit.certainty is Certainty.CONFIRMED:
             barring.setdefault(hit.person_id, []).append(hit.rule_id)
+    known = batch.links.entities(sorted({n for node, walk in walks.items()
+                                         for p in walk if p in barring
+                                         for hop in path_to(p, walk) for n in hop[:2]}),
+                                 batch.at)
     found: Found = {}
     for node, walk in walks.items():
         for person in sorted(p for p in walk if p in barring):
-            path = batch.path(person, walk, labels | batch.entities)
+            path = batch.path(person, walk, known)
             found.setdefault(node, []).append(Evidence(
-                {"person": labels[person].name, "person_id": person,
+                {"person": known[person].name, "person_id": person,
                  "rule": "、".join(sorted(set(barring[person]))),
                  "distance": walk[person].distance, "path": _path_text(path)},
                 (), path))
@@ -455,8 +537,18 @@ def hub_address(batch: Batch, params: HubAddress) -> Found:
     current = {node: report for node, around in batch.around.items()
                if (report := report_in_force(around.annual_reports, batch.day)) is not None
                and report.get(address) is not None}
+    register = batch.register
+    if register is not None:
+        crowded = register.crowded("address", params.min_firms)
+        current = {node: report for node, report in current.items()
+                   if str(report[address]) in crowded}
     values = sorted({("address", str(r[address])) for r in current.values()})
-    shared = batch.backend.sharing(values, batch.at, 0) if values else {}
+    if register is None:
+        shared = batch.backend.sharing(values, batch.at, 0) if values else {}
+    else:
+        missing = [v for v in values if v not in register.sharing]
+        register.sharing.update(batch.backend.sharing(missing, batch.at, 0) if missing else {})
+        shared = {v: register.sharing[v] for v in values}
     found: Found = {}
     for node, report in current.items():
         count = shared[("address", str(report[address]))].count
@@ -473,9 +565,11 @@ class CircularOwnership(_Params):
 def circular_ownership(batch: Batch, params: CircularOwnership) -> Found:
     """A cycle of holdings in force of at most `max_length` holdings through the enterprise
     (self-holdings are treasury shares, no cycle): the shortest, least by node ids."""
+    origins = batch.ids if batch.register is None else [
+        n for n in batch.ids if n in batch.register.on_cycles]
     into: dict[str, list[Holding]] = {}
     fetched: set[str] = set()
-    frontier = set(batch.ids)
+    frontier = set(origins)
     for _ in range(params.max_length):
         wanted = sorted(frontier - fetched)
         if not wanted:
@@ -491,7 +585,7 @@ def circular_ownership(batch: Batch, params: CircularOwnership) -> Found:
     for holdings in into.values():
         for h in holdings:
             out.setdefault(h.holder, []).append(h)
-    cycles = {node: cycle for node in batch.ids
+    cycles = {node: cycle for node in origins
               if (cycle := _shortest_cycle(node, out, params.max_length))}
     known = batch.links.entities(sorted({h.holder for c in cycles.values() for h in c}),
                                  batch.at)

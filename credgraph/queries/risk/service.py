@@ -24,7 +24,7 @@ from credgraph.queries.restrictions.service import (
     decode_cursor,
     encode_cursor,
 )
-from credgraph.queries.risk.compute import COMPUTATIONS, Batch, Evidence, Found
+from credgraph.queries.risk.compute import COMPUTATIONS, Batch, Evidence, Found, Register
 from credgraph.queries.risk.table import Indicator, IndicatorTable, load_indicators
 from credgraph.queries.time import Moment
 
@@ -77,9 +77,11 @@ class RiskAnalysis:
         self._rankings: dict[tuple[int, str, str | None], list[RiskProfile]] = {}
         self._lock = threading.Lock()
 
-    def profiles(self, ids: Sequence[str], at: Moment) -> dict[str, RiskProfile]:
-        """The profile of each enterprise among `ids` (by id), computed as one batch."""
-        batch = Batch(self.backend, self.links, self.restrictions, ids, at)
+    def profiles(self, ids: Sequence[str], at: Moment,
+                 register: Register | None = None) -> dict[str, RiskProfile]:
+        """The profile of each enterprise among `ids` (by id), computed as one batch (within a
+        ranking, narrowed by what the register gives)."""
+        batch = Batch(self.backend, self.links, self.restrictions, ids, at, register)
         found: dict[str, Found] = {}
         for indicator in self.table.indicators:
             deadline.check()
@@ -110,9 +112,10 @@ class RiskAnalysis:
             ranked = self._rankings.get(key)
         if ranked is None:
             profiles: list[RiskProfile] = []
+            register = Register(self.backend, self.restrictions, at)
             for ids in self.backend.enterprise_ids(at, BATCH):
                 deadline.check()
-                profiles.extend(self.profiles(ids, at).values())
+                profiles.extend(self.profiles(ids, at, register).values())
             ranked = sorted(profiles, key=lambda p: p.key)
             with self._lock:
                 self._rankings[key] = ranked
