@@ -141,7 +141,8 @@ class Register:
 
     def __init__(self, backend: Backend, restrictions: Restrictions, at: Moment) -> None:
         self.backend, self.restrictions, self.at = backend, restrictions, at
-        self._reaching: dict[tuple[tuple[str, ...], int, int], frozenset[str]] = {}
+        self._listed: dict[tuple[str, ...], frozenset[str]] = {}
+        self._reaching: dict[tuple[frozenset[str], int, int], frozenset[str]] = {}
         self.degree: dict[str, int] = {}
         """Link degrees fetched so far, shared by every batch's link cache."""
         self._crowded: dict[tuple[str, int], dict[str, int]] = {}
@@ -149,20 +150,28 @@ class Register:
         """Contact values' counts (no reports) as hub_address asks them, kept across
         batches: a hub value is asked by every batch."""
 
-    def reaching(self, lists: Sequence[str], hops: int, max_degree: int) -> frozenset[str]:
+    def listed(self, lists: Sequence[str]) -> frozenset[str]:
+        """Every node with an entry in force on one of `lists`."""
+        key = tuple(sorted(lists))
+        found = self._listed.get(key)
+        if found is None:
+            entries = {str(e["id"]) for e in self.backend.fact_nodes("ListEntry", "list", key,
+                                                                     self.at)}
+            found = self._listed[key] = frozenset(
+                link.source for link in self.backend.relationships(["LISTED"], self.at)
+                if link.target in entries)
+        return found
+
+    def reaching(self, subjects: frozenset[str], hops: int, max_degree: int) -> frozenset[str]:
         """Every node from which a walk of `hops` links (nodes above `max_degree` not
-        expanded, the walk's origin always) can reach a subject on one of `lists`: the walk
-        read backwards from the subjects, expanding them whatever their degree (a walk ends
-        at them) and the nodes between only when a walk would expand them."""
-        key = (tuple(sorted(lists)), hops, max_degree)
+        expanded, the walk's origin always) can reach one of `subjects`: the walk read
+        backwards from the subjects, expanding them whatever their degree (a walk ends at
+        them) and the nodes between only when a walk would expand them."""
+        key = (subjects, hops, max_degree)
         found = self._reaching.get(key)
         if found is None:
-            entries = {str(e["id"]) for e in self.backend.fact_nodes("ListEntry", "list",
-                                                                     key[0], self.at)}
-            subjects = sorted({link.source for link in self.backend.relationships(
-                ["LISTED"], self.at) if link.target in entries})
             cache = LinkCache(self.backend, self.at, self.degree)
-            cache.prefetch(subjects, hops, max_degree)
+            cache.prefetch(sorted(subjects), hops, max_degree)
             found = self._reaching[key] = frozenset(
                 n for links in cache.links_of.values() for link in links
                 for n in (link.source, link.target))
@@ -178,15 +187,20 @@ class Register:
         return found
 
     @cached_property
-    def restrictable(self) -> frozenset[str]:
-        """Every person a restriction hit on the day can concern: those on a list, and the
-        holders of posts at enterprises with a trigger (the registry's triggers of the rule
-        table's plan, a superset of any person's own)."""
+    def barring(self) -> dict[str, list[str]]:
+        """`barring` for every person a restriction hit on the day can concern: those on a
+        list, and the holders of posts at enterprises with a trigger (the registry's triggers
+        of the rule table's plan, a superset of any person's own)."""
         day = self.at.day
         facts = self.backend.registry_triggers(fact_plan(self.restrictions.table, day), day,
                                                self.at)
-        return frozenset({t.subject_id for t in facts.triggers if t.subject_type == "person"}
-                         | {a.person_id for a in facts.appointments})
+        persons = ({t.subject_id for t in facts.triggers if t.subject_type == "person"}
+                   | {a.person_id for a in facts.appointments})
+        return barring(self.restrictions, sorted(persons), self.at)
+
+    @cached_property
+    def barred(self) -> frozenset[str]:
+        return frozenset(self.barring)
 
     @cached_property
     def on_cycles(self) -> frozenset[str]:
@@ -308,9 +322,10 @@ class Exposure(_Params):
 
 def exposure(batch: Batch, params: Exposure) -> Found:
     """Listed subjects within `hops` links, as blacklistExposure finds them."""
-    origins = batch.ids if batch.register is None else [
+    register = batch.register
+    origins = batch.ids if register is None else [
         n for n in batch.ids
-        if n in batch.register.reaching(params.lists, params.hops, params.max_degree)]
+        if n in register.reaching(register.listed(params.lists), params.hops, params.max_degree)]
     walks = batch.walks(params.hops, params.max_degree, origins)
     reached = sorted({n for node, walk in walks.items() for n in walk if n != node})
     entries = batch.backend.listed(reached, batch.at, list(params.lists)) if reached else {}
@@ -340,32 +355,44 @@ class BarredNearby(_Params):
     max_degree: int = Field(ge=0)
 
 
+def barring(restrictions: Restrictions, ids: Sequence[str], at: Moment) -> dict[str, list[str]]:
+    """The rules of the confirmed restriction hits in force on the day of each person among
+    `ids` (other nodes, and persons without such a hit, left out)."""
+    labels = restrictions.links.entities(ids, at)
+    persons = [n for n in ids if n in labels and labels[n].label == "Person"]
+    hits = restrictions.judged(
+        [h for found in restrictions.hits_for_persons(persons, at.day, at).values()
+         for h in found], at.day, at) if persons else []
+    found: dict[str, list[str]] = {}
+    for hit in hits:
+        if hit.in_force(at.day) and hit.certainty is Certainty.CONFIRMED:
+            found.setdefault(hit.person_id, []).append(hit.rule_id)
+    return found
+
+
 def barred_nearby(batch: Batch, params: BarredNearby) -> Found:
     """Persons within `hops` links with a confirmed appointment restriction in force."""
-    walks = batch.walks(params.hops, params.max_degree)
-    reached = sorted({n for node, walk in walks.items() for n in walk if n != node
-                      and (batch.register is None or n in batch.register.restrictable)})
-    labels = batch.links.entities(reached, batch.at)
-    persons = [n for n in reached if labels[n].label == "Person"]
-    restrictions = batch.restrictions
-    hits = restrictions.judged(
-        [h for found in restrictions.hits_for_persons(persons, batch.day, batch.at).values()
-         for h in found], batch.day, batch.at) if persons else []
-    barring: dict[str, list[str]] = {}
-    for hit in hits:
-        if hit.in_force(batch.day) and hit.certainty is Certainty.CONFIRMED:
-            barring.setdefault(hit.person_id, []).append(hit.rule_id)
+    register = batch.register
+    if register is None:
+        walks = batch.walks(params.hops, params.max_degree)
+        barred = barring(batch.restrictions, sorted(
+            {n for node, walk in walks.items() for n in walk if n != node}), batch.at)
+    else:
+        barred = register.barring
+        origins = [n for n in batch.ids if n in register.reaching(
+            register.barred, params.hops, params.max_degree)]
+        walks = batch.walks(params.hops, params.max_degree, origins)
     known = batch.links.entities(sorted({n for node, walk in walks.items()
-                                         for p in walk if p in barring
+                                         for p in walk if p in barred
                                          for hop in path_to(p, walk) for n in hop[:2]}),
                                  batch.at)
     found: Found = {}
     for node, walk in walks.items():
-        for person in sorted(p for p in walk if p in barring):
+        for person in sorted(p for p in walk if p in barred):
             path = batch.path(person, walk, known)
             found.setdefault(node, []).append(Evidence(
                 {"person": known[person].name, "person_id": person,
-                 "rule": "、".join(sorted(set(barring[person]))),
+                 "rule": "、".join(sorted(set(barred[person]))),
                  "distance": walk[person].distance, "path": _path_text(path)},
                 (), path))
         found.get(node, []).sort(key=lambda e: (e.fields["distance"], e.fields["person_id"]))
