@@ -20,6 +20,7 @@ import pytest
 
 from credgraph.exc import ConfigurationError
 from credgraph.graph.store import GraphStore
+from credgraph.queries.backend import backend_for
 from credgraph.queries.risk.table import load_indicators, parse_indicators
 from credgraph.queries.time import Moment
 from tests.analyses import over
@@ -196,6 +197,42 @@ def test_scores_levels_and_the_ranking(loaded: GraphStore) -> None:
     for name in ("HIGHF", "L_NOW", "PLG", "B_FIRM", "CYC2", "HUB3", "AR_MISSING"):
         assert by_id[F[name]] == risk.profile(F[name], at), name
     assert [p.enterprise.id for p in risk.page(at, "high", 100, None).items] == [F["HIGHF"]]
+
+
+def test_the_ranking_fires_as_the_profiles_do(loaded: GraphStore) -> None:
+    """The ranking narrows each batch's walks and fetches by what it works out once for the
+    register (compute.Register): every indicator and near miss must come out as worked out
+    by hand, and each profile as when asked alone."""
+    risk = over(loaded).risk
+    ranked = {p.enterprise.id: p for p in risk.ranking(Moment(DAY))}
+    for indicator, (firing, missing) in FIRES.items():
+        fired = {n for n in NAMES if indicator in {f.indicator.id for f in ranked[F[n]].fired}}
+        assert fired & set(firing + missing) == set(firing), indicator
+    assert [n for n in NAMES if ranked[F[n]] != risk.profile(F[n], Moment(DAY))] == []
+
+
+HOLDINGS = ("enterprise,holder,holder_type,holder_name,percent,start_date,end_date\n"
+            + "".join([
+    f"{F['CYC1']},{F['CYC2']},enterprise,CYC2公司,30,2016-01-01,\n",
+    f"{F['CYC1']},{F['CYC2']},enterprise,CYC2公司,5,2020-01-01,\n",
+    f"{F['CYC2']},{F['CYC1']},enterprise,CYC1公司,10,2016-01-01,\n",
+    f"{F['CYC3']},{F['CYC3']},enterprise,CYC3公司,10,2016-01-01,\n",
+    f"{F['CYC3']},S1,person,股东一,60,2016-01-01,\n",
+    f"{F['CYC3']},{F['CYC1']},enterprise,CYC1公司,20,2016-01-01,2023-01-01\n",
+    f"{F['CYC3']},{F['CYC2']},enterprise,CYC2公司,20,2024-10-01,\n",
+]))
+
+
+def test_holding_pairs_are_the_holdings_in_force(store: GraphStore, tmp_path: Path) -> None:
+    load_sections(store, tmp_path / "holdings", {
+        "enterprises": ENTERPRISES, "persons": PERSONS, "shareholdings": HOLDINGS})
+    # On DAY: CYC2 holds CYC1 twice (one pair), CYC1 holds CYC2, S1 holds CYC3; CYC3's own
+    # shares are no pair, CYC1's holding of CYC3 ended and CYC2's starts after DAY.
+    assert backend_for(store).holding_pairs(Moment(DAY)) == [
+        (F["CYC1"], F["CYC2"]), (F["CYC2"], F["CYC1"]), ("S1", F["CYC3"])]
+    assert backend_for(store).holding_pairs(Moment("2024-12-01")) == [
+        (F["CYC1"], F["CYC2"]), (F["CYC2"], F["CYC1"]), (F["CYC2"], F["CYC3"]),
+        ("S1", F["CYC3"])]
 
 
 def test_evidence_explains_with_the_facts(loaded: GraphStore) -> None:

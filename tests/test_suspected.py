@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from credgraph.graph.store import GraphStore
+from credgraph.queries.backend import backend_for
 from credgraph.queries.links.suspected import SUSPECTED
 from credgraph.queries.time import Moment
 from tests.analyses import over
@@ -104,6 +105,22 @@ def _links(store: GraphStore, day: str, cap: int = 5, known: str | None = None
 def test_each_kind_links_its_pair_and_no_near_miss(store: GraphStore, tmp_path: Path) -> None:
     _load(store, tmp_path)
     assert _links(store, DAY) == {k: tuple(sorted(v)) for k, v in PAIRS.items()}
+
+
+def test_crowded_values_count_the_published_reports(store: GraphStore, tmp_path: Path) -> None:
+    _load(store, tmp_path)
+    backend = backend_for(store)
+    # The phone: P1's two reports, P2's and OLD's of 2022; UNFILED's report is not published,
+    # LATER's is published after DAY, OLD's of 2023 states another.
+    assert backend.crowded_values("phone", Moment(DAY), 2) == {"01061234567": 4}
+    assert backend.crowded_values("phone", Moment(DAY), 4) == {"01061234567": 4}
+    assert backend.crowded_values("phone", Moment(DAY), 5) == {}
+    assert backend.crowded_values("phone", Moment(EARLIER), 2) == {"01061234567": 2}
+    assert backend.crowded_values("email", Moment(DAY), 2) == {"info@example.com": 2}
+    # The registered agent's address six times, A1's and A2's twice.
+    assert sorted(backend.crowded_values("address", Moment(DAY), 2).values()) == [2, 6]
+    assert list(backend.crowded_values("address", Moment(DAY), 3).values()) == [6]
+    assert backend.crowded_values("address", Moment(EARLIER), 2) == {}
 
 
 def test_the_report_in_force_decides(store: GraphStore, tmp_path: Path) -> None:

@@ -108,12 +108,16 @@ class LinkCache:
             found = self.backend.degrees(sorted(missing), self.at)
             self.degree.update({n: found.get(n, 0) for n in missing})
 
-    def prefetch(self, origins: Sequence[str], hops: int, max_degree: int) -> None:
+    def prefetch(self, origins: Sequence[str], hops: int, max_degree: int,
+                 last_links: bool = True) -> None:
         """Everything a walk of `hops` from each origin will ask, in one fetch per level (the
-        degrees of the last level's nodes it never asks)."""
+        degrees of the last level's nodes it never asks); without `last_links`, not the
+        links the last level is expanded over (a walk toward given nodes has them)."""
         frontier = set(origins)
         seen = set(origins)
         for level in range(hops):
+            if level == hops - 1 and not last_links:
+                break
             self._fetch_links(frontier)
             if level == hops - 1:
                 break
@@ -133,6 +137,17 @@ class LinkCache:
         return {n: self.degree[n] for n in ids}
 
 
+@dataclass(frozen=True, slots=True)
+class Reach:
+    """How some subjects are reached by walks of a number of links (Register.reach)."""
+
+    origins: frozenset[str]
+    """Every node from which a walk reaches one of them."""
+    toward: dict[str, list[Link]]
+    """Each node's links to any of them: a walk toward them expands its last level over
+    these (Batch.walks_toward)."""
+
+
 class Register:
     """What a whole ranking works out once for the register, so that each batch does its
     costly walks and fetches only for the enterprises they can concern. Every set here is a
@@ -142,7 +157,7 @@ class Register:
     def __init__(self, backend: Backend, restrictions: Restrictions, at: Moment) -> None:
         self.backend, self.restrictions, self.at = backend, restrictions, at
         self._listed: dict[tuple[str, ...], frozenset[str]] = {}
-        self._reaching: dict[tuple[frozenset[str], int, int], frozenset[str]] = {}
+        self._reach: dict[tuple[frozenset[str], int, int], Reach] = {}
         self.degree: dict[str, int] = {}
         """Link degrees fetched so far, shared by every batch's link cache."""
         self._crowded: dict[tuple[str, int], dict[str, int]] = {}
@@ -162,19 +177,23 @@ class Register:
                 if link.target in entries)
         return found
 
-    def reaching(self, subjects: frozenset[str], hops: int, max_degree: int) -> frozenset[str]:
-        """Every node from which a walk of `hops` links (nodes above `max_degree` not
-        expanded, the walk's origin always) can reach one of `subjects`: the walk read
-        backwards from the subjects, expanding them whatever their degree (a walk ends at
-        them) and the nodes between only when a walk would expand them."""
+    def reach(self, subjects: frozenset[str], hops: int, max_degree: int) -> Reach:
+        """A walk of `hops` read backwards from the subjects: expanding them whatever their
+        degree (a walk ends at them) and the nodes between only when a walk would (those
+        above `max_degree` never are)."""
         key = (subjects, hops, max_degree)
-        found = self._reaching.get(key)
+        found = self._reach.get(key)
         if found is None:
             cache = LinkCache(self.backend, self.at, self.degree)
             cache.prefetch(sorted(subjects), hops, max_degree)
-            found = self._reaching[key] = frozenset(
-                n for links in cache.links_of.values() for link in links
-                for n in (link.source, link.target))
+            toward: dict[str, dict[tuple[str, str], Link]] = {}
+            for subject in subjects:
+                for link in cache.links_of[subject]:
+                    toward.setdefault(link.other(subject), {})[link.order] = link
+            found = self._reach[key] = Reach(
+                frozenset(n for links in cache.links_of.values() for link in links
+                          for n in (link.source, link.target)),
+                {node: list(links.values()) for node, links in toward.items()})
         return found
 
     def crowded(self, kind: str, at_least: int) -> dict[str, int]:
@@ -221,7 +240,7 @@ class Batch:
         self.ids, self.at, self.day = list(ids), at, at.day
         self.model = backend.model
         self.register = register
-        self._walks: dict[int, dict[str, tuple[int, dict[str, Reached]]]] = {}
+        self._walks: dict[int, tuple[int, dict[str, dict[str, Reached]]]] = {}
 
     @cached_property
     def entities(self) -> dict[str, Entity]:
@@ -239,20 +258,33 @@ class Batch:
         return LinkCache(self.backend, self.at,
                          None if self.register is None else self.register.degree)
 
-    def walks(self, hops: int, max_degree: int,
-              origins: Sequence[str] | None = None) -> dict[str, dict[str, Reached]]:
-        """The canonical walk (blacklistExposure's) of `hops` links from each of `origins`
-        (every enterprise of the batch by default). A walk's first levels are the shorter
-        walk's, so a longer one walked already serves."""
-        origins = self.ids if origins is None else origins
-        walked = self._walks.setdefault(max_degree, {})
-        wanted = [n for n in origins if n not in walked or walked[n][0] < hops]
-        if wanted:
+    def walks(self, hops: int, max_degree: int) -> dict[str, dict[str, Reached]]:
+        """Each enterprise's canonical walk (blacklistExposure's) of `hops` links. A walk's
+        first levels are the shorter walk's, so a longer one walked already serves."""
+        walked = self._walks.get(max_degree)
+        if walked is None or walked[0] < hops:
             cache = self.link_cache
-            cache.prefetch(wanted, hops, max_degree)
-            walked.update({n: (hops, canonical_bfs(n, hops, max_degree, cache.expand,
-                                                   cache.degrees)) for n in wanted})
-        return {n: {k: r for k, r in walked[n][1].items() if r.distance <= hops}
+            cache.prefetch(self.ids, hops, max_degree)
+            walked = self._walks[max_degree] = (hops, {
+                n: canonical_bfs(n, hops, max_degree, cache.expand, cache.degrees)
+                for n in self.ids})
+        return {n: {k: r for k, r in walk.items() if r.distance <= hops}
+                for n, walk in walked[1].items()}
+
+    def walks_toward(self, reach: Reach, hops: int,
+                     max_degree: int) -> dict[str, dict[str, Reached]]:
+        """The walks of the enterprises from which `reach`'s subjects are reached, as `walks`
+        gives them but for the last level, where only those subjects are found: the links to
+        them are known, the last level's others never fetched."""
+        origins = [n for n in self.ids if n in reach.origins]
+        cache = self.link_cache
+        cache.prefetch(origins, hops, max_degree, last_links=False)
+
+        def last(frontier: Sequence[str]) -> list[Link]:
+            return list({link.order: link for n in frontier
+                         for link in reach.toward.get(n, ())}.values())
+
+        return {n: canonical_bfs(n, hops, max_degree, cache.expand, cache.degrees, last)
                 for n in origins}
 
     def path(self, node: str, reached: Mapping[str, Reached],
@@ -323,10 +355,9 @@ class Exposure(_Params):
 def exposure(batch: Batch, params: Exposure) -> Found:
     """Listed subjects within `hops` links, as blacklistExposure finds them."""
     register = batch.register
-    origins = batch.ids if register is None else [
-        n for n in batch.ids
-        if n in register.reaching(register.listed(params.lists), params.hops, params.max_degree)]
-    walks = batch.walks(params.hops, params.max_degree, origins)
+    walks = batch.walks(params.hops, params.max_degree) if register is None else \
+        batch.walks_toward(register.reach(register.listed(params.lists), params.hops,
+                                          params.max_degree), params.hops, params.max_degree)
     reached = sorted({n for node, walk in walks.items() for n in walk if n != node})
     entries = batch.backend.listed(reached, batch.at, list(params.lists)) if reached else {}
     hits = {node: sorted(n for n in walk if n != node and n in entries)
@@ -379,9 +410,9 @@ def barred_nearby(batch: Batch, params: BarredNearby) -> Found:
             {n for node, walk in walks.items() for n in walk if n != node}), batch.at)
     else:
         barred = register.barring
-        origins = [n for n in batch.ids if n in register.reaching(
-            register.barred, params.hops, params.max_degree)]
-        walks = batch.walks(params.hops, params.max_degree, origins)
+        walks = batch.walks_toward(register.reach(register.barred, params.hops,
+                                                  params.max_degree),
+                                   params.hops, params.max_degree)
     known = batch.links.entities(sorted({n for node, walk in walks.items()
                                          for p in walk if p in barred
                                          for hop in path_to(p, walk) for n in hop[:2]}),
