@@ -7,6 +7,13 @@ what several computations share once (the relationships around the enterprises, 
 links within a few hops), and every answer for one enterprise depends only on that
 enterprise's surroundings, never on the other members of the batch: so a ranking
 computed in batches and a profile asked for alone agree.
+
+A ranking also works out once for the whole register what narrows every batch's work
+(`Register`): the nodes within reach of a listed subject or of a barred person (the walks
+read backwards from them), the nodes on holding cycles, the addresses enough published
+reports state. Each is a superset of what the computations find, so the answers stay those
+of a profile asked alone; only the walks, fetches and checks that could find nothing are
+left out.
 """
 
 from __future__ import annotations
