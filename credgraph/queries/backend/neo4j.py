@@ -246,8 +246,10 @@ MATCH (n:{entity_}) WHERE n.id > $after
   AND EXISTS {{ MATCH (r:{record_} {{of: n.id}}) WHERE {visible("r")} }}
 RETURN n.id AS id ORDER BY n.id LIMIT $batch
 """,
+        # Matched as entities: their unique id index gives the ids in order, so a page reads
+        # its batch and not every enterprise after `$after` (then sorted), page after page.
         enterprise_ids=f"""
-MATCH (n:{enterprise}) WHERE n.id > $after
+MATCH (n:{entity_}) WHERE n.id > $after AND n:{enterprise}
   AND EXISTS {{ MATCH (r:{enterprise_record} {{of: n.id}}) WHERE {visible("r")} }}
 RETURN n.id AS id ORDER BY n.id LIMIT $batch
 """,
