@@ -121,8 +121,8 @@ class Settings(BaseSettings):
     @classmethod
     def _known_scheme(cls, uri: str | None) -> str | None:
         """Refuse a URI the driver cannot speak when the settings are read, not at the first
-        query."""
-        if uri is None:
+        query; an empty one (`CREDGRAPH_NEO4J_URI=` in a .env file) is no URI."""
+        if not uri:
             return None
         scheme, separator, rest = uri.partition("://")
         if not separator or scheme not in NEO4J_SCHEMES or not rest:

@@ -30,7 +30,7 @@ from credgraph.graph.store import GraphStore
 from credgraph.loaders.load import load_rows
 from credgraph.loaders.rows import folder_rows
 from credgraph.queries.time import Moment
-from credgraph.settings import Settings
+from credgraph.settings import Settings, StoreKind
 from tests.analyses import over
 from tests.handmade import EXPECTED_COUNTS, write_handmade
 
@@ -179,3 +179,8 @@ def test_settings_take_routing_and_direct_uris(uri: str) -> None:
 def test_settings_refuse_what_the_driver_cannot_speak(uri: str) -> None:
     with pytest.raises(ValueError, match="not a Neo4j URI"):
         Settings(neo4j_uri=uri)
+
+
+def test_an_empty_uri_is_no_uri() -> None:
+    settings = Settings(neo4j_uri="", store=None)
+    assert settings.neo4j_uri is None and settings.store_kind is StoreKind.MEMORY

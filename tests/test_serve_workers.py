@@ -33,6 +33,7 @@ FIRM = "914403001922038216"
 """深圳市甲科技有限公司 of the hand-made registry, held 60% by 王五 (P3) and 40% by 李四 (P2)."""
 QUERY = f'{{ enterprise(uscc: "{FIRM}") {{ name }} }}'
 REQUESTS = 60
+ROUNDS = 5
 
 
 @dataclass
@@ -123,14 +124,21 @@ def test_two_workers_answer_alike(served: Served) -> None:
     workers = _worker_pids(served.process.pid)
     assert len(workers) == 2
 
-    with ThreadPoolExecutor(8) as pool:
-        answers = list(pool.map(lambda n: _ask(served, n), range(REQUESTS)))
-    for _, status, body in answers:
-        assert status == 200, body
-        assert body == {"data": {"enterprise": {"name": "深圳市甲科技有限公司"}}}
-
-    answered = _answered_by(served.log, {request for request, _, _ in answers})
-    assert len(answered) == REQUESTS
+    # Which process accepts a connection is the kernel's choice: ask in rounds until both
+    # have answered (the first round nearly always suffices).
+    answered: dict[str, int] = {}
+    for round_ in range(ROUNDS):
+        with ThreadPoolExecutor(8) as pool:
+            answers = list(pool.map(lambda n: _ask(served, n),
+                                    range(round_ * REQUESTS, (round_ + 1) * REQUESTS)))
+        for _, status, body in answers:
+            assert status == 200, body
+            assert body == {"data": {"enterprise": {"name": "深圳市甲科技有限公司"}}}
+        logged = _answered_by(served.log, {request for request, _, _ in answers})
+        assert len(logged) == REQUESTS
+        answered.update(logged)
+        if set(answered.values()) == workers:
+            break
     assert set(answered.values()) == workers, "both workers, and only they, answer"
 
     # The role table holds in every worker: without a token, a regulator's operation is
@@ -141,7 +149,7 @@ def test_two_workers_answer_alike(served: Served) -> None:
         assert body["data"] is None and body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
     # Both workers wrote one audit chain: a line per regulator request, in order, intact.
     lines = served.audit.read_text(encoding="utf-8").splitlines()
-    assert len(lines) == REQUESTS
+    assert len(lines) == len(answered)
     assert verify(served.audit) == []
 
 
