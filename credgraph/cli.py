@@ -131,33 +131,41 @@ def load(
     from credgraph.graph import open_for_load
 
     settings = get_settings()
-    for number, dataset in enumerate(datasets):
-        report = rejects if number == 0 else rejects.with_name(
-            f"{rejects.stem}.{dataset.name}{rejects.suffix}")
-        try:  # a bulk import can only make the first folder: the feeds after it are deltas
-            store = open_for_load(settings, bulk and number == 0, import_dir, console.print)
-        except CredgraphError as e:
-            typer.echo(f"credgraph: {e}", err=True)
-            raise typer.Exit(2) from e
-        with store:
+    store: GraphStore | None = None
+    try:
+        for number, dataset in enumerate(datasets):
+            report = rejects if number == 0 else rejects.with_name(
+                f"{rejects.stem}.{dataset.name}{rejects.suffix}")
+            if store is None:
+                try:  # a bulk import can only make the first folder: the feeds are deltas
+                    store = open_for_load(settings, bulk and number == 0, import_dir,
+                                          console.print)
+                except CredgraphError as e:
+                    typer.echo(f"credgraph: {e}", err=True)
+                    raise typer.Exit(2) from e
             _load(store, dataset, report, batch_size or settings.batch_size)
-    _check_watchlists()
+            if store.steps:  # a bulk import is done: what follows goes to the live server
+                store.close()
+                store = None
+        if settings.user_data_path.is_file():  # watchlists are kept
+            if store is None:  # the last load was a bulk import
+                store = _open()
+            _check_watchlists(store)
+    finally:
+        if store is not None:
+            store.close()
 
 
-def _check_watchlists() -> None:
-    """Alerts for what changed around watched entities (only where watchlists are kept)."""
-    settings = get_settings()
-    if not settings.user_data_path.is_file():
-        return
+def _check_watchlists(store: GraphStore) -> None:
+    """Alerts for what changed around watched entities."""
     from credgraph.queries.analyses import analyses_for
     from credgraph.watch.service import watch_for
 
-    with _open() as store:
-        watch = watch_for(analyses_for(store), settings)
-        try:
-            report = watch.check()
-        finally:
-            watch.data.close()
+    watch = watch_for(analyses_for(store), get_settings())
+    try:
+        report = watch.check()
+    finally:
+        watch.data.close()
     if not report.skipped:
         console.print(f"watchlists: {report.checked:,} watched subject(s) checked, "
                       f"{len(report.alerts):,} new alert(s)")

@@ -83,6 +83,11 @@ class Settings(BaseSettings):
         default=30.0, gt=0,
         description="Wall-clock limit of one request; past it the work stops and the client "
                     "gets DEADLINE_EXCEEDED")
+    warm_seconds: float = Field(
+        default=0.0, ge=0,
+        description="How often the server looks for a new load to compute the cross-check "
+                    "run and the risk ranking before anyone asks (0: on the first request); "
+                    "see docs/cross-checks.md")
     api_workers: int = Field(default=8, gt=0, description="Threads that run store calls")
     api_max_requests: int = Field(
         default=32, gt=0,

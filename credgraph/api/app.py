@@ -33,6 +33,7 @@ from credgraph.api.logs import REQUEST_ID
 from credgraph.api.middleware import Guard
 from credgraph.api.roles import RoleTable, load_roles
 from credgraph.api.schema import build_schema
+from credgraph.api.warm import Warmer
 from credgraph.exc import StoreError
 from credgraph.graph.store import GraphStore
 from credgraph.queries.analyses import Analyses, analyses_for
@@ -154,13 +155,19 @@ def create_app(store: GraphStore, settings: Settings, authenticator: Authenticat
     if allowed_hosts is not None:
         middleware.insert(0, Middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts)))
 
+    warmer = Warmer(analyses, settings.warm_seconds) if settings.warm_seconds else None
+
     @asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
+        if warmer is not None:
+            warmer.start()
         yield
+        if warmer is not None:
+            warmer.stop()
         pool.close()
         for close in on_shutdown:
             close()
 
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
-    app.state.pool = pool
+    app.state.pool, app.state.warmer, app.state.analyses = pool, warmer, analyses
     return app
