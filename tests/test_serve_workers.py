@@ -15,6 +15,7 @@ import sys
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -57,20 +58,25 @@ def _worker_pids(parent: int) -> set[int]:
     return workers
 
 
-@pytest.fixture
-def served(neo4j_store: Neo4jStore, neo4j_uri: str, tmp_path: Path) -> Iterator[Served]:
-    keys = KeyStore(tmp_path / "keys.json")
-    token = keys.add("regulator", "workers test")[1]
-    port = free_port()
+@contextmanager
+def _serving(neo4j_uri: str, folder: Path, keys: bool) -> Iterator[Served]:
+    """`credgraph serve --workers 2` over the hand-made registry, with a regulator's key
+    when `keys` (sign-in on), else in the local single-user mode."""
+    token = ""
     env = {**os.environ, "CREDGRAPH_NEO4J_URI": neo4j_uri, "CREDGRAPH_STORE": "neo4j",
-           "CREDGRAPH_DATA_DIR": str(tmp_path / "data"),
-           "CREDGRAPH_KEYS_FILE": str(tmp_path / "keys.json"),
+           "CREDGRAPH_DATA_DIR": str(folder / "data"),
            "CREDGRAPH_NEO4J_PASSWORD": os.environ.get("CREDGRAPH_TEST_NEO4J_PASSWORD", "")}
-    log = tmp_path / "server.log"
+    env.pop("CREDGRAPH_KEYS_FILE", None)
+    env.pop("CREDGRAPH_OIDC_ISSUER", None)
+    if keys:
+        token = KeyStore(folder / "keys.json").add("regulator", "workers test")[1]
+        env["CREDGRAPH_KEYS_FILE"] = str(folder / "keys.json")
+    port = free_port()
+    log = folder / "server.log"
     with log.open("wb") as out:
         process = subprocess.Popen(
             [sys.executable, "-m", "credgraph.cli", "serve", "--workers", "2", "--port",
-             str(port), "--dataset", str(write_handmade(tmp_path / "handmade"))],
+             str(port), "--dataset", str(write_handmade(folder / "handmade"))],
             env=env, stdout=out, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
@@ -84,7 +90,7 @@ def served(neo4j_store: Neo4jStore, neo4j_uri: str, tmp_path: Path) -> Iterator[
             except httpx.HTTPError:
                 pass
             time.sleep(0.5)
-        yield Served(process, url, token, log, tmp_path / "data" / "audit.log")
+        yield Served(process, url, token, log, folder / "data" / "audit.log")
     finally:
         process.send_signal(signal.SIGTERM)
         try:
@@ -92,6 +98,12 @@ def served(neo4j_store: Neo4jStore, neo4j_uri: str, tmp_path: Path) -> Iterator[
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(10)
+
+
+@pytest.fixture
+def served(neo4j_store: Neo4jStore, neo4j_uri: str, tmp_path: Path) -> Iterator[Served]:
+    with _serving(neo4j_uri, tmp_path, keys=True) as server:
+        yield server
 
 
 def _ask(served: Served, number: int) -> tuple[str, int, dict[str, object]]:
@@ -151,6 +163,20 @@ def test_two_workers_answer_alike(served: Served) -> None:
     lines = served.audit.read_text(encoding="utf-8").splitlines()
     assert len(lines) == len(answered)
     assert verify(served.audit) == []
+
+
+@pytest.mark.neo4j
+def test_local_workers_answer_their_own_host_names_only(neo4j_store: Neo4jStore,
+                                                        neo4j_uri: str, tmp_path: Path) -> None:
+    """Without sign-in every worker is the local admin's, and refuses a request naming
+    another host (a DNS-rebinding page), as a single process does."""
+    with _serving(neo4j_uri, tmp_path, keys=False) as server:
+        for _ in range(10):  # new connections: both workers are asked
+            own = httpx.post(f"{server.url}/graphql", json={"query": QUERY}, timeout=10)
+            assert own.json() == {"data": {"enterprise": {"name": "深圳市甲科技有限公司"}}}
+            other = httpx.post(f"{server.url}/graphql", json={"query": QUERY}, timeout=10,
+                               headers={"host": "rebound.example"})
+            assert other.status_code == 400
 
 
 def test_workers_are_refused_for_the_embedded_store(tmp_path: Path) -> None:
