@@ -35,6 +35,7 @@ import json
 import os
 import random
 import resource
+import shlex
 import statistics
 import subprocess
 import sys
@@ -225,8 +226,16 @@ def _child(args: argparse.Namespace) -> None:
 
 
 def _empty(neo4j_uri: str) -> None:
+    """An empty database: the server's files removed and the server started again when
+    CREDGRAPH_NEO4J_SERVER may do it (deleting a million nodes through Cypher takes longer
+    than a write may), else deleted through Cypher."""
     from credgraph.graph.neo4j_store import Neo4jStore
 
+    server = os.environ.get("CREDGRAPH_NEO4J_SERVER")
+    if server:
+        for step in ("reset", "start"):
+            subprocess.run([*shlex.split(server), step], check=True, capture_output=True)
+        return
     with Neo4jStore(neo4j_uri, password=os.environ.get("CREDGRAPH_NEO4J_PASSWORD", "")) as s:
         s.clear()
 

@@ -131,33 +131,41 @@ def load(
     from credgraph.graph import open_for_load
 
     settings = get_settings()
-    for number, dataset in enumerate(datasets):
-        report = rejects if number == 0 else rejects.with_name(
-            f"{rejects.stem}.{dataset.name}{rejects.suffix}")
-        try:  # a bulk import can only make the first folder: the feeds after it are deltas
-            store = open_for_load(settings, bulk and number == 0, import_dir, console.print)
-        except CredgraphError as e:
-            typer.echo(f"credgraph: {e}", err=True)
-            raise typer.Exit(2) from e
-        with store:
+    store: GraphStore | None = None
+    try:
+        for number, dataset in enumerate(datasets):
+            report = rejects if number == 0 else rejects.with_name(
+                f"{rejects.stem}.{dataset.name}{rejects.suffix}")
+            if store is None:
+                try:  # a bulk import can only make the first folder: the feeds are deltas
+                    store = open_for_load(settings, bulk and number == 0, import_dir,
+                                          console.print)
+                except CredgraphError as e:
+                    typer.echo(f"credgraph: {e}", err=True)
+                    raise typer.Exit(2) from e
             _load(store, dataset, report, batch_size or settings.batch_size)
-    _check_watchlists()
+            if store.steps:  # a bulk import is done: what follows goes to the live server
+                store.close()
+                store = None
+        if settings.user_data_path.is_file():  # watchlists are kept
+            if store is None:  # the last load was a bulk import
+                store = _open()
+            _check_watchlists(store)
+    finally:
+        if store is not None:
+            store.close()
 
 
-def _check_watchlists() -> None:
-    """Alerts for what changed around watched entities (only where watchlists are kept)."""
-    settings = get_settings()
-    if not settings.user_data_path.is_file():
-        return
+def _check_watchlists(store: GraphStore) -> None:
+    """Alerts for what changed around watched entities."""
     from credgraph.queries.analyses import analyses_for
     from credgraph.watch.service import watch_for
 
-    with _open() as store:
-        watch = watch_for(analyses_for(store), settings)
-        try:
-            report = watch.check()
-        finally:
-            watch.data.close()
+    watch = watch_for(analyses_for(store), get_settings())
+    try:
+        report = watch.check()
+    finally:
+        watch.data.close()
     if not report.skipped:
         console.print(f"watchlists: {report.checked:,} watched subject(s) checked, "
                       f"{len(report.alerts):,} new alert(s)")
@@ -242,25 +250,47 @@ def _access(host: str, insecure: bool) -> Authenticator:
         raise typer.Exit(2) from e
 
 
-def _serve(store: GraphStore, host: str, port: int, authenticator: Authenticator) -> None:
-    import uvicorn
-
-    from credgraph.api.app import create_app
-    from credgraph.api.auth import is_loopback
-    from credgraph.api.logs import configure_logging
-
-    settings = get_settings()
-    allowed_hosts = None
+def _announce(host: str, port: int, authenticator: Authenticator) -> None:
     if authenticator.local_admin:
         console.print("credgraph: local single-user mode: no keys file and no OIDC issuer "
                       "are configured, so whoever reaches this server is admin")
-        if is_loopback(host):
-            allowed_hosts = [host, "localhost", "127.0.0.1", "::1"]
-    app_ = create_app(store, settings, authenticator, allowed_hosts)
     console.print(f"credgraph: serving http://{host}:{port}/ (GraphiQL at /graphql)")
+
+
+def _serve(store: GraphStore, host: str, port: int, authenticator: Authenticator) -> None:
+    import uvicorn
+
+    from credgraph.api.app import create_app, local_hosts
+    from credgraph.api.logs import configure_logging
+
+    settings = get_settings()
+    app_ = create_app(store, settings, authenticator, local_hosts(authenticator, host))
+    _announce(host, port, authenticator)
     listener = configure_logging(settings.log_queue_size)
     try:
         uvicorn.run(app_, host=host, port=port, log_config=None, access_log=False)
+    finally:
+        listener.stop()
+
+
+def _serve_workers(host: str, port: int, insecure: bool, workers: int,
+                   authenticator: Authenticator) -> None:
+    """uvicorn's supervisor over `workers` processes that each build the app for themselves
+    (credgraph.api.workers) and share the listening socket; a worker that dies is replaced."""
+    import os
+
+    import uvicorn
+
+    from credgraph.api.logs import configure_logging
+    from credgraph.api.workers import worker_environment
+
+    os.environ.update(worker_environment(host, insecure))
+    _announce(host, port, authenticator)
+    console.print(f"credgraph: {workers} worker processes")
+    listener = configure_logging(get_settings().log_queue_size)
+    try:
+        uvicorn.run("credgraph.api.workers:worker_app", factory=True, workers=workers,
+                    host=host, port=port, log_config=None, access_log=False)
     finally:
         listener.stop()
 
@@ -275,14 +305,27 @@ def serve(
     host: Annotated[str, typer.Option()] = "127.0.0.1",
     port: Annotated[int, typer.Option()] = 8000,
     insecure: Annotated[bool, typer.Option(help=INSECURE_HELP)] = False,
+    workers: Annotated[int, typer.Option(
+        min=1, help="Processes serving requests, each with its own connections to Neo4j (a "
+                    "Neo4j store only: the embedded store is held in one process's memory). "
+                    "About one per core.")] = 1,
 ) -> None:
     """Serve the GraphQL API and the web explorer over the configured store."""
     authenticator = _access(host, insecure)
+    if workers > 1 and get_settings().store_kind is not StoreKind.NEO4J:
+        typer.echo("credgraph: --workers needs a Neo4j store (CREDGRAPH_NEO4J_URI): the "
+                   "embedded store is a graph held in one process's memory, so each worker "
+                   "would load a copy of its own. Serve it with one worker (the default).",
+                   err=True)
+        raise typer.Exit(2)
     with _open() as store:
         for folder in dataset or []:
             _load(store, folder, Path(tempfile.gettempdir()) / "credgraph-rejects.csv",
                   get_settings().batch_size)
-        _serve(store, host, port, authenticator)
+        if workers == 1:
+            _serve(store, host, port, authenticator)
+            return
+    _serve_workers(host, port, insecure, workers, authenticator)
 
 
 DEMO_SEED = 7

@@ -7,13 +7,19 @@ from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
 class StoreKind(StrEnum):
     MEMORY = "memory"
     NEO4J = "neo4j"
+
+
+NEO4J_SCHEMES = ("neo4j", "neo4j+s", "neo4j+ssc", "bolt", "bolt+s", "bolt+ssc")
+"""URI schemes the Neo4j driver speaks: neo4j* route (a cluster: writes to the leader, reads
+to the secondaries), bolt* talk to one server; +s verifies TLS, +ssc accepts a self-signed
+certificate (docs/scaling.md)."""
 
 
 def _default_data_dir() -> Path:
@@ -31,7 +37,10 @@ class Settings(BaseSettings):
         description="memory or neo4j; when unset, neo4j if a Neo4j URI is given, else memory",
     )
     data_dir: Path = Field(default_factory=_default_data_dir)
-    neo4j_uri: str | None = None
+    neo4j_uri: str | None = Field(
+        default=None,
+        description="neo4j://host:7687 for a cluster or a single server (routed), "
+                    "bolt://host:7687 for one server; +s or +ssc after the scheme for TLS")
     neo4j_user: str = "neo4j"
     neo4j_password: SecretStr = SecretStr("")
     neo4j_database: str = "neo4j"
@@ -112,6 +121,19 @@ class Settings(BaseSettings):
         default=10_000, gt=0,
         description="Log records waiting for the writer; past it records are dropped, never "
                     "the server held")
+
+    @field_validator("neo4j_uri")
+    @classmethod
+    def _known_scheme(cls, uri: str | None) -> str | None:
+        """Refuse a URI the driver cannot speak when the settings are read, not at the first
+        query; an empty one (`CREDGRAPH_NEO4J_URI=` in a .env file) is no URI."""
+        if not uri:
+            return None
+        scheme, separator, rest = uri.partition("://")
+        if not separator or scheme not in NEO4J_SCHEMES or not rest:
+            raise ValueError(f"{uri!r} is not a Neo4j URI: it starts with one of "
+                             f"{', '.join(s + '://' for s in NEO4J_SCHEMES)}")
+        return uri
 
     @property
     def store_kind(self) -> StoreKind:

@@ -12,7 +12,9 @@ import datetime
 import hashlib
 import hmac
 import json
+import multiprocessing
 import os
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +26,7 @@ from starlette.testclient import TestClient
 from typer.testing import CliRunner
 
 from credgraph.api.app import create_app
+from credgraph.api.audit import AuditEvent, AuditLog, verify
 from credgraph.api.auth import KeyStore
 from credgraph.api.roles import table_source
 from credgraph.cli import app as cli
@@ -393,6 +396,35 @@ def test_audited_requests_and_verification(server: Server, tmp_path: Path) -> No
     server.settings.audit_path.write_text("".join(original[:-2]), encoding="utf-8")
     result = runner.invoke(cli, ["audit", "verify", "--file", log])
     assert result.exit_code == 1 and "cut off the end" in result.output
+
+
+def _append_audit(path: str, writer: str, lines: int,
+                  start: threading.Barrier | None = None) -> None:
+    log = AuditLog(Path(path))
+    if start is not None:
+        start.wait(30)
+    for i in range(lines):
+        log.append(AuditEvent(request=f"{writer}-{i}", who=writer, role="regulator"), "ok")
+
+
+def test_processes_writing_one_audit_log_keep_one_chain(tmp_path: Path) -> None:
+    """The workers of `serve --workers N` append to one log: each must continue the chain
+    from the last line written by any of them."""
+    path = tmp_path / "audit.log"
+    _append_audit(str(path), "before", 3)  # a log that was already there
+    context = multiprocessing.get_context("fork")
+    start = context.Barrier(3)
+    writers = [context.Process(target=_append_audit, args=(str(path), f"w{n}", 150, start))
+               for n in range(3)]
+    for process in writers:
+        process.start()
+    for process in writers:
+        process.join(60)
+        assert process.exitcode == 0
+    lines = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    assert [line["seq"] for line in lines] == list(range(1, 3 + 3 * 150 + 1))
+    assert len({line["who"] for line in lines[3:200]}) > 1, "the writers did not interleave"
+    assert verify(path) == []
 
 
 def test_audit_log_query_filters(server: Server) -> None:

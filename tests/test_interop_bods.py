@@ -278,3 +278,21 @@ def _statement(number: int, record_id: str, record_type: str,
             "recordStatus": "new", "recordDetails": details,
             "publicationDetails": {"publicationDate": "2022-01-01", "bodsVersion": "0.4",
                                    "publisher": {"name": "test register"}}}
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in EXAMPLES.glob("*.json")))
+def test_the_validator_reports_what_libcovebods_reports(name: str) -> None:
+    """The validator's stand-in for libcovebods' quadratic statistic (tests/validators.py)
+    changes nothing libcovebods finds or counts: compared with its own task list."""
+    from libcovebods import config, data_reader, run_tasks, schema
+
+    from tests.validators import org_id_codes_offline
+
+    reader = data_reader.DataReader(str(EXAMPLES / name))
+    own_config = config.LibCoveBODSConfig()
+    with org_id_codes_offline():
+        own = run_tasks.process_additional_checks(
+            reader, own_config, schema.SchemaBODS(reader, own_config), run_tasks.TASK_CLASSES)
+    report = validate_bods(EXAMPLES / name)
+    assert report.statistics == own["statistics"]
+    assert report.checks == own["additional_checks"]

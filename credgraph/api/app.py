@@ -8,7 +8,7 @@ and every field the access extension (credgraph.api.access: roles, masking, audi
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from importlib import resources
 from pathlib import Path
@@ -25,7 +25,7 @@ from strawberry.asgi import GraphQL
 
 from credgraph.api.access import RequestAccess
 from credgraph.api.audit import AuditEvent, AuditLog
-from credgraph.api.auth import ANONYMOUS, Authenticator, Principal, access_for
+from credgraph.api.auth import ANONYMOUS, Authenticator, Principal, access_for, is_loopback
 from credgraph.api.context import Context, make_context
 from credgraph.api.export import export_route
 from credgraph.api.limits import RateLimits, WorkerPool
@@ -109,14 +109,24 @@ def _readiness(store: GraphStore) -> Route:
     return Route("/readyz", ready, methods=["GET"])
 
 
+def local_hosts(authenticator: Authenticator, host: str) -> list[str] | None:
+    """The Host headers a server listening on `host` answers: only its own names when
+    everyone is the local admin on a loopback address (against DNS rebinding), else any."""
+    if authenticator.local_admin and is_loopback(host):
+        return [host, "localhost", "127.0.0.1", "::1"]
+    return None
+
+
 def create_app(store: GraphStore, settings: Settings, authenticator: Authenticator | None = None,
-               allowed_hosts: Sequence[str] | None = None) -> Starlette:
+               allowed_hosts: Sequence[str] | None = None,
+               on_shutdown: Sequence[Callable[[], None]] = ()) -> Starlette:
     """The credgraph web application over an open store: one set of analyses for every request,
     the watchlists in the settings' user-data file.
 
     `authenticator` defaults to the settings' sign-in for a loopback server (everyone the
     local admin when none is configured); `allowed_hosts` limits the Host header (the
-    CLI sets it for the local admin mode, against DNS rebinding).
+    CLI sets it with local_hosts). `on_shutdown` runs when the server stops (a worker
+    process of `serve --workers` closes the store and the log writer it opened).
     """
     analyses = analyses_for(store)
     graphql = CredgraphGraphQL(analyses, settings, watch_for(analyses, settings))
@@ -155,6 +165,8 @@ def create_app(store: GraphStore, settings: Settings, authenticator: Authenticat
         if warmer is not None:
             warmer.stop()
         pool.close()
+        for close in on_shutdown:
+            close()
 
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
     app.state.pool, app.state.warmer, app.state.analyses = pool, warmer, analyses

@@ -13,6 +13,7 @@ from neo4j import (
     NotificationMinimumSeverity,
     Query,
     RoutingControl,
+    Session,
 )
 from neo4j.exceptions import DriverError, Neo4jError, ServiceUnavailable
 
@@ -122,6 +123,18 @@ class Neo4jStore(GraphStore):
         self._unreachable_until = 0.0
         return result
 
+    def _session(self) -> Session:
+        """A session in the causal chain of every query of this store (docs/scaling.md).
+
+        execute_query keeps the bookmarks of its transactions in the driver's bookmark
+        manager and starts each one after them; a session given that manager does the same,
+        so the next read, even on a cluster secondary, waits until it holds this session's
+        writes (a load's next batch plans on what the last one wrote).
+        """
+        return self.driver.session(
+            database=self.database,
+            bookmark_manager=self.driver.execute_query_bookmark_manager)
+
     def ping(self) -> None:
         """One trivial read with a short limit: raises StoreError unless Neo4j answers."""
         try:
@@ -180,7 +193,7 @@ class Neo4jStore(GraphStore):
                 tx.run(cypher.BUMP_VERSION).consume()
 
         try:
-            with self.driver.session(database=self.database) as session:
+            with self._session() as session:
                 session.execute_write(work)
         except Neo4jError as e:
             raise StoreError(f"Neo4j write failed: {e.message}") from e
@@ -296,7 +309,7 @@ class Neo4jStore(GraphStore):
         needs), with the write time limit: a large register takes longer than the server's
         default limit to delete."""
         try:
-            with self.driver.session(database=self.database) as session:
+            with self._session() as session:
                 session.run(Query(cypher.DELETE_ALL, timeout=self.write_timeout_seconds)).consume()
         except Neo4jError as e:
             raise StoreError(f"Neo4j clear failed: {e.message}") from e
