@@ -50,21 +50,20 @@ class Warmer:
         if self._thread is not None:
             self._thread.join(timeout=30)
 
-    def warm(self) -> bool:
+    def warm(self) -> None:
         """Compute the runs if the data version or the day changed since they were made and
-        has not changed since the last look; True when it did."""
+        has not changed since the last look."""
         at = Moment.on()
         key = (self.analyses.backend.data_version(), at.day)
         settled, self._seen = key == self._seen, key
         if not settled or key == self.ready_for:
-            return False
+            return
         started = time.perf_counter()
         self.analyses.checks.run(at)
         self.analyses.risk.ranking(at)
         self.ready_for, self.runs = key, self.runs + 1
         log.info("registry-wide runs ready for data version %s, %s, in %.1f s",
                  key[0], at.day, time.perf_counter() - started)
-        return True
 
     def _loop(self) -> None:
         with deadline.within(self._budget):
