@@ -19,11 +19,11 @@ import argparse
 import os
 import sys
 import time
-from collections.abc import Callable
 from functools import partial
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
+from common import timed
 from rich.console import Console
 from rich.table import Table
 
@@ -37,14 +37,7 @@ from credgraph.queries.checks.service import CheckRun
 from credgraph.queries.quality import quality_report
 from credgraph.queries.time import Moment
 
-T = TypeVar("T")
 console = Console()
-
-
-def _timed(call: Callable[[], T]) -> tuple[T, float]:
-    started = time.perf_counter()
-    result = call()
-    return result, time.perf_counter() - started
 
 
 def _folders(dataset: Path) -> list[Path]:
@@ -90,8 +83,8 @@ def main() -> None:
     work.mkdir(parents=True, exist_ok=True)
     dataset = work / f"dataset-{args.enterprises}-{args.seed}"
     if not (dataset / "feeds").is_dir():
-        _, seconds = _timed(lambda: generate(dataset, enterprises=args.enterprises,
-                                             seed=args.seed))
+        _, seconds = timed(lambda: generate(dataset, enterprises=args.enterprises,
+                                            seed=args.seed))
         console.print(f"generated {args.enterprises:,} enterprises in {seconds:.1f} s")
     neo4j = Neo4jStore(args.neo4j_uri, password=os.environ.get("CREDGRAPH_NEO4J_PASSWORD", ""),
                        timeout_seconds=600)
@@ -112,7 +105,7 @@ def main() -> None:
     for name, store in stores.items():
         checks = analyses_for(store).checks
         runs[name] = checks.run(at)
-        _, warm[name] = _timed(partial(checks.run, at))
+        _, warm[name] = timed(partial(checks.run, at))
     table = Table(title=f"cross-checks as of {at.day}, {args.enterprises:,} enterprises")
     for column in ("rule", "clues", "Neo4j s", "embedded s"):
         table.add_column(column, justify="left" if column == "rule" else "right")
@@ -133,9 +126,9 @@ def main() -> None:
         other.add_column(column, justify="left" if column == "store" else "right")
     for name, store in stores.items():
         analyses = analyses_for(store)
-        report, q_seconds = _timed(partial(quality_report, analyses.backend, at))
-        found, n_seconds = _timed(partial(analyses.notices.notices, args.since, args.until,
-                                          Moment(args.until)))
+        report, q_seconds = timed(partial(quality_report, analyses.backend, at))
+        found, n_seconds = timed(partial(analyses.notices.notices, args.since, args.until,
+                                         Moment(args.until)))
         rate = report.totals.rate
         other.add_row(name, f"{q_seconds:.2f}", f"{len(report.loads)}",
                       f"{rate * 100:.2f}" if rate is not None else "", f"{n_seconds:.2f}",

@@ -25,7 +25,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench_queries import AT, inputs, quantile, time_operations
+from bench_queries import AT, inputs, time_operations
+from common import quantile
 from rich.console import Console
 from rich.table import Table
 

@@ -44,6 +44,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from common import quantile
 from rich.console import Console
 from rich.table import Table
 
@@ -143,9 +144,7 @@ def enterprise_latency(store: GraphStore, usccs: list[str],
                     raise RuntimeError(f"enterprise {uscc}: {response.status_code} {body}")
                 if timed:
                     times.append(elapsed)
-    ordered = sorted(times)
-    return (statistics.median(ordered),
-            ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))])
+    return statistics.median(times), quantile(times, 0.95)
 
 
 def version_cost(table: Table, samples: dict[str, list[str]], store_name: str, when: str,

@@ -21,6 +21,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from common import quantile
 from rich.console import Console
 from rich.table import Table
 
@@ -98,11 +99,6 @@ def time_operations(analyses: Analyses, drawn: dict[str, list[tuple[Any, ...]]],
             if i >= warmup:
                 times.append((time.perf_counter() - started) * 1000)
     return timed
-
-
-def quantile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 def _open(args: argparse.Namespace) -> GraphStore:

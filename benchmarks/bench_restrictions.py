@@ -23,13 +23,11 @@ import os
 import random
 import statistics
 import sys
-import time
 from collections import Counter
-from collections.abc import Callable
 from functools import partial
 from pathlib import Path
-from typing import TypeVar
 
+from common import quantile, timed
 from rich.console import Console
 from rich.table import Table
 
@@ -42,16 +40,9 @@ from credgraph.queries.analyses import Analyses, analyses_for
 from credgraph.queries.restrictions.service import ScanItem, ScanPage, page
 from credgraph.queries.time import Moment
 
-T = TypeVar("T")
 console = Console()
 
 HitKey = tuple[str, str, str, str, str, str, str, str | None]
-
-
-def _timed(call: Callable[[], T]) -> tuple[T, float]:
-    started = time.perf_counter()
-    result = call()
-    return result, time.perf_counter() - started
 
 
 def _key(item: ScanItem) -> HitKey:
@@ -62,7 +53,7 @@ def _key(item: ScanItem) -> HitKey:
 
 def _load(store: GraphStore, dataset: Path, work: Path, name: str) -> None:
     store.clear()
-    report, seconds = _timed(lambda: load_dataset(
+    report, seconds = timed(lambda: load_dataset(
         dataset, store, rejects_path=work / f"rejects-{name}.csv", batch_size=5000))
     store.commit()
     console.print(f"loaded {name} in {seconds:.1f} s ({report.rejected:,} rows refused)")
@@ -84,7 +75,7 @@ def _paged_scan(analyses: Analyses, at: Moment) -> tuple[list[ScanItem], float, 
     rest: list[float] = []
     after: str | None = None
     while True:
-        found, seconds = _timed(partial(_page, analyses, at, after))
+        found, seconds = timed(partial(_page, analyses, at, after))
         if items:
             rest.append(seconds)
         else:
@@ -93,11 +84,6 @@ def _paged_scan(analyses: Analyses, at: Moment) -> tuple[list[ScanItem], float, 
         if not found.has_next:
             return items, first, rest
         after = found.items[-1].cursor
-
-
-def _percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
 def main() -> None:
@@ -117,8 +103,8 @@ def main() -> None:
     work: Path = args.work
     dataset = work / f"dataset-{args.enterprises}-{args.seed}"
     if not (dataset / "enterprises.csv").exists():
-        _, seconds = _timed(lambda: generate(dataset, enterprises=args.enterprises,
-                                             seed=args.seed))
+        _, seconds = timed(lambda: generate(dataset, enterprises=args.enterprises,
+                                            seed=args.seed))
         console.print(f"generated {args.enterprises:,} enterprises in {seconds:.1f} s")
     neo4j = Neo4jStore(args.neo4j_uri, password=os.environ.get("CREDGRAPH_NEO4J_PASSWORD", ""),
                        timeout_seconds=600)
@@ -182,14 +168,14 @@ def main() -> None:
         times, answers[name] = [], []
         flags = Counter[str]()
         for person in sample:
-            result, seconds = _timed(partial(check, person, at))
+            result, seconds = timed(partial(check, person, at))
             times.append(seconds * 1000)
             answers[name].append(tuple(f"{h.rule_id}|{h.trigger.id}|{h.certainty}"
                                        for h in result.hits))
             flags["disqualified"] += result.disqualified
             flags["review"] += result.needs_review
         latency.add_row(name, f"{statistics.median(times):.1f}",
-                        f"{_percentile(times, 0.95):.1f}", f"{max(times):.1f}",
+                        f"{quantile(times, 0.95):.1f}", f"{max(times):.1f}",
                         f"{flags['disqualified']:,}", f"{flags['review']:,}")
     console.print(latency)
     if answers["Neo4j"] != answers["embedded"]:

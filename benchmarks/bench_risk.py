@@ -24,12 +24,11 @@ import os
 import random
 import statistics
 import sys
-import time
 from collections import Counter
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
+from common import quantile, timed
 from rich.console import Console
 from rich.table import Table
 
@@ -44,25 +43,13 @@ from credgraph.queries.time import Moment
 from credgraph.watch.service import Watch
 from credgraph.watch.userdata import UserData
 
-T = TypeVar("T")
 console = Console()
-
-
-def _timed(call: Callable[[], T]) -> tuple[T, float]:
-    started = time.perf_counter()
-    result = call()
-    return result, time.perf_counter() - started
-
-
-def _percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
 def _load(store: GraphStore, dataset: Path, work: Path, name: str, clear: bool = True) -> None:
     if clear:
         store.clear()
-    report, seconds = _timed(lambda: load_dataset(
+    report, seconds = timed(lambda: load_dataset(
         dataset, store, rejects_path=work / f"rejects-{name}.csv", batch_size=5000))
     store.commit()
     console.print(f"loaded {dataset.name} into {name} in {seconds:.1f} s "
@@ -156,8 +143,8 @@ def main() -> None:
     work: Path = args.work
     dataset = work / f"dataset-{args.enterprises}-{args.seed}"
     if not (dataset / "enterprises.csv").exists():
-        _, seconds = _timed(lambda: generate(dataset, enterprises=args.enterprises,
-                                             seed=args.seed))
+        _, seconds = timed(lambda: generate(dataset, enterprises=args.enterprises,
+                                            seed=args.seed))
         console.print(f"generated {args.enterprises:,} enterprises in {seconds:.1f} s")
     neo4j = Neo4jStore(args.neo4j_uri, password=os.environ.get("CREDGRAPH_NEO4J_PASSWORD", ""),
                        timeout_seconds=600)
@@ -177,7 +164,7 @@ def main() -> None:
         timings.add_column(column, justify="left" if column == "store" else "right")
     ranked: dict[str, list[RiskProfile]] = {}
     for name, store in stores.items():
-        ranking, seconds = _timed(lambda store=store: analyses_for(store).risk.ranking(at))
+        ranking, seconds = timed(lambda store=store: analyses_for(store).risk.ranking(at))
         ranked[name] = ranking
         levels = Counter(p.level for p in ranking)
         timings.add_row(name, f"{seconds:.1f}", f"{levels['low']:,}", f"{levels['medium']:,}",
@@ -209,13 +196,13 @@ def main() -> None:
         risk.profile(sample[0], at)
         times = []
         for uscc in sample:
-            profile, seconds = _timed(lambda risk=risk, uscc=uscc: risk.profile(uscc, at))
+            profile, seconds = timed(lambda risk=risk, uscc=uscc: risk.profile(uscc, at))
             times.append(seconds * 1000)
             if _digest(profile) != by_id[uscc]:
                 console.print(f"[red]{name}: the profile of {uscc} differs from the ranking[/red]")
                 sys.exit(1)
         latency.add_row(name, f"{statistics.median(times):.0f}",
-                        f"{_percentile(times, 0.95):.0f}", f"{max(times):.0f}")
+                        f"{quantile(times, 0.95):.0f}", f"{max(times):.0f}")
     console.print(latency)
 
     if args.reuse:
@@ -237,10 +224,10 @@ def main() -> None:
                       clock=lambda: at)
         watch.data.db.executescript("DELETE FROM watched; DELETE FROM surroundings; "
                                     "DELETE FROM alerts; DELETE FROM state;")
-        _, watching = _timed(lambda watch=watch: [watch.add("bench", e) for e in watched])
+        _, watching = timed(lambda watch=watch: [watch.add("bench", e) for e in watched])
         watch.check()
         _load(store, delta, work, name, clear=False)
-        report, seconds = _timed(watch.check)
+        report, seconds = timed(watch.check)
         made = watch.data.alerts("bench", first=1_000_000)
         found[name] = sorted((a.entity, a.kind, a.item_key) for a in made)
         kinds = Counter(a.kind for a in made)
