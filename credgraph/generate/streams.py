@@ -34,6 +34,8 @@ class Stream(IntEnum):
     """Rows of the annual reports of one block of enterprises (index: block number)."""
     FEEDS = 10
     """The contradictions planted in the feeds of other departments (no index)."""
+    DENSE = 11
+    """The densely cross-held groups, when asked for (no index)."""
 
 
 def stream(seed: int, which: Stream, *index: int) -> np.random.Generator:

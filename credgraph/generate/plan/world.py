@@ -12,6 +12,7 @@ from credgraph.generate.identifiers import person_ids, usccs
 from credgraph.generate.places import Geography
 from credgraph.generate.plan.contacts import Contacts, plan_contacts
 from credgraph.generate.plan.contradictions import Contradictions, plan_contradictions
+from credgraph.generate.plan.dense import plan_dense_groups
 from credgraph.generate.plan.enterprises import Banks, Enterprises, plan_banks, plan_enterprises
 from credgraph.generate.plan.holdings import CrossHoldings, Holdings, plan_holdings
 from credgraph.generate.plan.lifecycle import Lifecycle, plan_lifecycle
@@ -113,9 +114,11 @@ class World:
         return np.asarray(self.reps.lr[act[g.integers(0, len(act), k)]], dtype=np.int64)
 
 
-def build_world(n: int, seed: int) -> World:
+def build_world(n: int, seed: int, dense_groups: int = 0) -> World:
     """Run the phases in order. They share the PLAN stream, so a phase's draws depend on
-    every phase before it; a new phase draws from a stream of its own (streams.py)."""
+    every phase before it; a new phase draws from a stream of its own (streams.py).
+    `dense_groups` densely cross-held groups are planted after the posts, before the
+    contacts (plan/dense.py)."""
     m = max(10, round(0.8 * n))
     pools = make_pools(seed)
     geo = Geography.build()
@@ -138,6 +141,8 @@ def build_world(n: int, seed: int) -> World:
     compact(mortgages)
     posts, future = plan_extra_posts(g, m, ent, life, reps, hold, planted)
     compact(posts, future)
+    cross = plan_dense_groups(stream(seed, Stream.DENSE), dense_groups, ent, life, hold, cross)
+    compact(cross)
     contacts = plan_contacts(stream(seed, Stream.CONTACTS), ent, geo, pools)
     compact(contacts)
     contradictions = plan_contradictions(stream(seed, Stream.FEEDS), m, ent, life, hold, reps,
