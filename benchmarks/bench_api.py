@@ -65,6 +65,9 @@ OPERATIONS: dict[str, str] = {
         nodes { id name kind } edges { from { id } to { id } percent } circular } }""",
     "ultimateOwners": """query($e: ID!, $d: Date) { ultimateOwners(uscc: $e, threshold: 25,
         asOf: $d) { owner { id name kind } effectivePercent circular } }""",
+    "disqualificationCheck": """query($p: ID!, $d: Date) { disqualificationCheck(personId: $p,
+        asOf: $d) { disqualified needsReview hits { ruleId citation certainty windowStart
+        windowEnd } } }""",
 }
 
 
@@ -143,6 +146,7 @@ def _sample_inputs(store: Neo4jStore, count: int, seed: int) -> dict[str, list[d
         "paths": pairs,
         "ownershipChain": [{"e": e, "d": DAY} for e in picked_firms],
         "ultimateOwners": [{"e": e, "d": DAY} for e in picked_firms],
+        "disqualificationCheck": [{"p": p, "d": DAY} for p in picked_people],
     }
 
 
