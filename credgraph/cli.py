@@ -109,11 +109,15 @@ def generate(
     out: Annotated[Path, typer.Option(help="Folder to write the dataset into.")],
     enterprises: Annotated[int, typer.Option(min=MIN_ENTERPRISES)] = 10_000,
     seed: Annotated[int, typer.Option()] = 1,
+    dense_groups: Annotated[int, typer.Option(
+        min=0, help="Plant this many densely cross-held groups (150-400 firms holding each "
+                    "other in rings and chains).")] = 0,
 ) -> None:
     """Write a synthetic registry dataset (docs/data-format.md layout, deterministic per seed)."""
     from credgraph.generate import generate as run_generate
 
-    counts = run_generate(out, enterprises=enterprises, seed=seed, progress=console.is_terminal)
+    counts = run_generate(out, enterprises=enterprises, seed=seed, progress=console.is_terminal,
+                          dense_groups=dense_groups)
     table = Table(title=f"Generated into {out}")
     table.add_column("section")
     table.add_column("rows", justify="right")

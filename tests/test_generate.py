@@ -469,3 +469,40 @@ def test_small_run_rejected(tmp_path: Path) -> None:
 
 def test_as_of_constant() -> None:
     assert date(2026, 11, 27) == AS_OF
+
+
+def test_dense_groups_are_rings_with_chains_across(tmp_path: Path) -> None:
+    """Asked for, dense groups appear as strongly connected blocks of 150-400 enterprises
+    holding each other (found from the written rows by networkx, not from the plan), each
+    member held by two or three others of its group for at most 60% in all, the same
+    persons as without groups, and the same again from the same seed."""
+    import networkx as nx
+
+    plain, dense = tmp_path / "plain", tmp_path / "dense"
+    generate(plain, 3000, SEED)
+    generate(dense, 3000, SEED, dense_groups=2)
+    assert (plain / "persons.csv").read_bytes() == (dense / "persons.csv").read_bytes()
+    rows = _read(dense, "shareholdings")[1]
+    graph = nx.DiGraph()
+    for r in rows:
+        if r["holder_type"] == "enterprise" and not r["end_date"]:
+            graph.add_edge(r["holder"], r["enterprise"], percent=float(r["percent"] or 0))
+    blocks = sorted((b for b in nx.strongly_connected_components(graph) if len(b) > 3),
+                    key=len)
+    assert len(blocks) == 2
+    for block in blocks:
+        assert 150 <= len(block) <= 400
+        inside = graph.subgraph(block)
+        assert nx.is_strongly_connected(inside)
+        assert {inside.in_degree(m) for m in block} <= {2, 3}
+        for member in block:
+            total = sum(d["percent"] for _, _, d in inside.in_edges(member, data=True))
+            assert total <= 60.0
+    totals: dict[str, float] = defaultdict(float)
+    for r in rows:
+        if not r["end_date"] and r["percent"]:
+            totals[r["enterprise"]] += float(r["percent"])
+    assert max(totals.values()) <= 100.0 + 1e-6
+    generate(tmp_path / "again", 3000, SEED, dense_groups=2)
+    assert (tmp_path / "again" / "shareholdings.csv").read_bytes() == (
+        dense / "shareholdings.csv").read_bytes()

@@ -30,8 +30,8 @@ Layout
   credgraph/loaders/sections.yaml).
 * Helpers: ``days`` (dates as day numbers), ``arrays``, ``streams``.
 
-Adding a planted pattern (e.g. densely cross-held groups, data-quality contradictions)
-------------------------------------------------------------------------------------
+Adding a planted pattern (e.g. data-quality contradictions; plan/dense.py is one)
+------------------------------------------------------------------------------
 1. Add a member to ``streams.Stream`` (a new number) for the pattern's draws, so adding
    it leaves every existing draw, and so every existing row, where it was.
 2. Write ``plan/<pattern>.py``: a dataclass of arrays (sorted by enterprise where rows
@@ -76,12 +76,14 @@ __all__ = ["AS_OF", "MIN_ENTERPRISES", "generate"]
 
 
 def generate(
-    out_dir: Path, enterprises: int, seed: int, progress: bool | Progress = False
+    out_dir: Path, enterprises: int, seed: int, progress: bool | Progress = False,
+    dense_groups: int = 0,
 ) -> dict[str, int]:
     """Write a synthetic dataset folder of ``enterprises`` enterprises.
 
     Returns the number of data rows written per section (file stem). The same ``seed``
-    and size give byte-identical files. ``progress`` may be ``True`` (a rich progress
+    and size give byte-identical files. ``dense_groups`` plants that many densely
+    cross-held groups (plan/dense.py; none by default, which leaves the files as they were). ``progress`` may be ``True`` (a rich progress
     bar on the console) or a running ``rich.progress.Progress`` to add a task to.
     """
     if enterprises < MIN_ENTERPRISES:
@@ -98,7 +100,7 @@ def generate(
     task = prog.add_task("generating dataset", total=n_blocks + 2) if prog else None
     sink: Sink | None = None
     try:
-        world = build_world(enterprises, seed)
+        world = build_world(enterprises, seed, dense_groups)
         if prog is not None and task is not None:
             prog.advance(task)
         sink = Sink(out_dir)

@@ -28,6 +28,8 @@ class Stream(IntEnum):
     """Court and criminal list entries about persons (no index)."""
     BRANDS = 7
     """The order of the brand characters of enterprise names (no index)."""
+    DENSE = 8
+    """The densely cross-held groups, when asked for (no index)."""
 
 
 def stream(seed: int, which: Stream, *index: int) -> np.random.Generator:

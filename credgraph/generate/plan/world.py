@@ -11,6 +11,7 @@ from credgraph.generate.days import day_of
 from credgraph.generate.identifiers import person_ids, usccs
 from credgraph.generate.places import Geography
 from credgraph.generate.plan.enterprises import Banks, Enterprises, plan_banks, plan_enterprises
+from credgraph.generate.plan.dense import plan_dense_groups
 from credgraph.generate.plan.holdings import CrossHoldings, Holdings, plan_holdings
 from credgraph.generate.plan.lifecycle import Lifecycle, plan_lifecycle
 from credgraph.generate.plan.mortgages import MortgagePlan, plan_mortgages
@@ -108,9 +109,10 @@ class World:
         return np.asarray(self.reps.lr[act[g.integers(0, len(act), k)]], dtype=np.int64)
 
 
-def build_world(n: int, seed: int) -> World:
+def build_world(n: int, seed: int, dense_groups: int = 0) -> World:
     """Run the phases in order. They share the PLAN stream, so a phase's draws depend on
-    every phase before it; a new phase draws from a stream of its own (streams.py)."""
+    every phase before it; a new phase draws from a stream of its own (streams.py).
+    `dense_groups` densely cross-held groups are planted last (plan/dense.py)."""
     m = max(10, round(0.8 * n))
     pools = make_pools(seed)
     geo = Geography.build()
@@ -133,6 +135,8 @@ def build_world(n: int, seed: int) -> World:
     compact(mortgages)
     posts, future = plan_extra_posts(g, m, ent, life, reps, hold, planted)
     compact(posts, future)
+    cross = plan_dense_groups(stream(seed, Stream.DENSE), dense_groups, ent, life, hold, cross)
+    compact(cross)
     return World(
         n=n, m=m, seed=seed, pools=pools, geo=geo, ent=ent, banks=banks, life=life,
         hold=hold, cross=cross, persons=persons, reps=reps, serious=serious,
