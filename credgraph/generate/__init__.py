@@ -83,8 +83,9 @@ def generate(
 
     Returns the number of data rows written per section (file stem). The same ``seed``
     and size give byte-identical files. ``dense_groups`` plants that many densely
-    cross-held groups (plan/dense.py; none by default, which leaves the files as they were). ``progress`` may be ``True`` (a rich progress
-    bar on the console) or a running ``rich.progress.Progress`` to add a task to.
+    cross-held groups (plan/dense.py; none by default, which leaves the files as they were).
+    ``progress`` may be ``True`` (a rich progress bar on the console) or a running
+    ``rich.progress.Progress`` to add a task to.
     """
     if enterprises < MIN_ENTERPRISES:
         raise ValueError(f"enterprises must be at least {MIN_ENTERPRISES}")

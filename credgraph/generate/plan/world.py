@@ -10,8 +10,8 @@ from credgraph.generate.arrays import Arr, compact
 from credgraph.generate.days import day_of
 from credgraph.generate.identifiers import person_ids, usccs
 from credgraph.generate.places import Geography
-from credgraph.generate.plan.enterprises import Banks, Enterprises, plan_banks, plan_enterprises
 from credgraph.generate.plan.dense import plan_dense_groups
+from credgraph.generate.plan.enterprises import Banks, Enterprises, plan_banks, plan_enterprises
 from credgraph.generate.plan.holdings import CrossHoldings, Holdings, plan_holdings
 from credgraph.generate.plan.lifecycle import Lifecycle, plan_lifecycle
 from credgraph.generate.plan.mortgages import MortgagePlan, plan_mortgages
