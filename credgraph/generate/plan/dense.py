@@ -72,11 +72,9 @@ def plan_dense_groups(g: np.random.Generator, groups: int, ent: Enterprises,
     reserved = np.asarray(cross.reserved, dtype=np.int64).copy()
     np.add.at(reserved, target_all, bp_all)
     hold.type[target_all] = T_OTHER_LLC
-    holder = np.concatenate([np.asarray(cross.holder, dtype=np.int64), holder_all])
-    target = np.concatenate([np.asarray(cross.target, dtype=np.int64), target_all])
-    bp = np.concatenate([np.asarray(cross.bp, dtype=np.int64), bp_all])
-    starts = np.concatenate([np.asarray(cross.start, dtype=np.int64),
-                             np.minimum(start, TODAY)])
-    order = np.argsort(target, kind="stable")
-    return CrossHoldings(holder=holder[order], target=target[order], bp=bp[order],
-                         start=starts[order], reserved=reserved)
+    merged = {name: np.concatenate([np.asarray(getattr(cross, name), dtype=np.int64), added])
+              for name, added in (("holder", holder_all), ("target", target_all),
+                                  ("bp", bp_all), ("start", np.minimum(start, TODAY)))}
+    order = np.argsort(merged["target"], kind="stable")
+    return CrossHoldings(**{name: values[order] for name, values in merged.items()},
+                         reserved=reserved)
