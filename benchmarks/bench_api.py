@@ -28,6 +28,7 @@ from typing import Any
 
 import httpx
 import uvicorn
+from common import quantile
 from neo4j import Query, RoutingControl
 from rich.console import Console
 from rich.table import Table
@@ -105,11 +106,6 @@ class Timings:
     api: list[float] = field(default_factory=list)
     driver: list[float] = field(default_factory=list)
     statements: list[int] = field(default_factory=list)
-
-
-def _quantile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 def _sample_inputs(store: Neo4jStore, count: int, seed: int) -> dict[str, list[dict[str, Any]]]:
@@ -243,8 +239,8 @@ def main(argv: list[str] | None = None) -> None:
                    "ratio p50", "ratio p95", "queries/req"):
         table.add_column(column, justify="left" if column == "operation" else "right")
     for name, t in results.items():
-        api50, api95 = _quantile(t.api, 0.5) * 1000, _quantile(t.api, 0.95) * 1000
-        drv50, drv95 = _quantile(t.driver, 0.5) * 1000, _quantile(t.driver, 0.95) * 1000
+        api50, api95 = quantile(t.api, 0.5) * 1000, quantile(t.api, 0.95) * 1000
+        drv50, drv95 = quantile(t.driver, 0.5) * 1000, quantile(t.driver, 0.95) * 1000
         table.add_row(name, f"{api50:.1f}", f"{api95:.1f}", f"{drv50:.1f}", f"{drv95:.1f}",
                       f"{api50 / drv50:.2f}" if drv50 else "-",
                       f"{api95 / drv95:.2f}" if drv95 else "-",

@@ -21,6 +21,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from common import quantile
 from rich.console import Console
 from rich.table import Table
 
@@ -36,17 +37,17 @@ console = Console(width=130)
 AT = Moment("2024-06-01")
 
 
-def _column(path: Path, name: str, limit: int) -> list[str]:
+def column(path: Path, name: str, limit: int) -> list[str]:
     with path.open(encoding="utf-8", newline="") as fh:
         values = [row[name] for _, row in zip(range(limit), csv.DictReader(fh), strict=False)]
     return [v for v in values if v]
 
 
-def _inputs(dataset: Path, analyses: Analyses, count: int,
+def inputs(dataset: Path, analyses: Analyses, count: int,
             seed: int) -> dict[str, list[tuple[Any, ...]]]:
     rng = random.Random(seed)
-    firms = rng.sample(_column(dataset / "enterprises.csv", "uscc", 10**7), count)
-    people = rng.sample(sorted(set(_column(dataset / "officers.csv", "person_id", 10**7))), count)
+    firms = rng.sample(column(dataset / "enterprises.csv", "uscc", 10**7), count)
+    people = rng.sample(sorted(set(column(dataset / "officers.csv", "person_id", 10**7))), count)
     near: list[tuple[Any, ...]] = []
     for person in people:
         view = analyses.explorer.neighbourhood(person, AT, hops=3, max_nodes=400)
@@ -72,7 +73,7 @@ def _inputs(dataset: Path, analyses: Analyses, count: int,
     }
 
 
-def _operations(a: Analyses) -> dict[str, Callable[..., object]]:
+def operations(a: Analyses) -> dict[str, Callable[..., object]]:
     return {
         "search": lambda t: a.links.search(t, AT, 20),
         "enterprise": lambda e: a.links.enterprise(e, AT),
@@ -86,9 +87,18 @@ def _operations(a: Analyses) -> dict[str, Callable[..., object]]:
     }
 
 
-def _quantile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+def time_operations(analyses: Analyses, drawn: dict[str, list[tuple[Any, ...]]],
+                    warmup: int) -> dict[str, list[float]]:
+    """Milliseconds per call of every operation, the first `warmup` calls left out."""
+    timed: dict[str, list[float]] = {}
+    for name, call in operations(analyses).items():
+        times = timed[name] = []
+        for i, arguments in enumerate(drawn[name]):
+            started = time.perf_counter()
+            call(*arguments)
+            if i >= warmup:
+                times.append((time.perf_counter() - started) * 1000)
+    return timed
 
 
 def _open(args: argparse.Namespace) -> GraphStore:
@@ -121,21 +131,15 @@ def main(argv: list[str] | None = None) -> None:
         load_dataset(dataset, store, rejects_path=Path(args.work) / "rejects.csv")
         console.print(f"loaded into {args.store} in {time.perf_counter() - started:.0f} s")
     analyses = analyses_for(store)
-    inputs = _inputs(dataset, analyses, args.requests + args.warmup, args.seed)
+    drawn = inputs(dataset, analyses, args.requests + args.warmup, args.seed)
     table = Table(title=f"{args.store}, {args.enterprises:,} enterprises, "
                         f"{args.requests} calls per operation, ms")
-    for column in ("operation", "p50", "p95", "max"):
-        table.add_column(column, justify="left" if column == "operation" else "right")
+    for heading in ("operation", "p50", "p95", "max"):
+        table.add_column(heading, justify="left" if heading == "operation" else "right")
     p95: dict[str, float] = {}
-    for name, call in _operations(analyses).items():
-        times = []
-        for i, arguments in enumerate(inputs[name]):
-            started = time.perf_counter()
-            call(*arguments)
-            if i >= args.warmup:
-                times.append((time.perf_counter() - started) * 1000)
-        p95[name] = _quantile(times, 0.95)
-        table.add_row(name, f"{_quantile(times, 0.5):.1f}", f"{p95[name]:.1f}",
+    for name, times in time_operations(analyses, drawn, args.warmup).items():
+        p95[name] = quantile(times, 0.95)
+        table.add_row(name, f"{quantile(times, 0.5):.1f}", f"{p95[name]:.1f}",
                       f"{max(times):.1f}")
     console.print(table)
     exposure = p95["blacklistExposure"]

@@ -3,6 +3,7 @@
     python benchmarks/bench_serve.py --store neo4j --neo4j-uri bolt://127.0.0.1:7797
     python benchmarks/bench_serve.py --store memory
     python benchmarks/bench_serve.py --store neo4j --neo4j-uri ... --reuse   # DB loaded
+    python benchmarks/bench_serve.py --store neo4j --neo4j-uri ... --reuse --workers 2
 
 It generates a registry (cached under --work), loads it (Neo4j unless --reuse; the
 embedded store into its file once), issues an enterprise and a regulator key, starts the
@@ -79,7 +80,7 @@ def _serve(args: argparse.Namespace, work: Path, env: dict[str, str]) -> subproc
     log = (work / "server.log").open("w")
     server = subprocess.Popen(
         [sys.executable, "-m", "credgraph.cli", "serve", "--host", "127.0.0.1",
-         "--port", str(args.port)],
+         "--port", str(args.port), "--workers", str(args.workers)],
         env=env, stdout=log, stderr=subprocess.STDOUT, text=True)
     deadline = time.monotonic() + 600
     while time.monotonic() < deadline:
@@ -95,10 +96,11 @@ def _serve(args: argparse.Namespace, work: Path, env: dict[str, str]) -> subproc
     raise RuntimeError("the server did not get ready")
 
 
-def _report(prefix: Path, users: int, seconds: int, store: str) -> None:
+def _report(prefix: Path, args: argparse.Namespace) -> None:
     with (prefix.parent / f"{prefix.name}_stats.csv").open() as f:
         rows = list(csv.DictReader(f))
-    table = Table(title=f"{store} store, {users} clients for {seconds} s (locust, headless)")
+    table = Table(title=f"{args.store} store, {args.workers} worker process(es), {args.users} "
+                        f"clients for {args.seconds} s (locust, headless)")
     for column in ("operation", "requests", "failures", "p50 ms", "p95 ms", "p99 ms", "req/s"):
         table.add_column(column, justify="left" if column == "operation" else "right")
     for row in rows:
@@ -128,6 +130,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--workers", type=int, default=1,
+                        help="credgraph serve --workers (Neo4j store only)")
     args = parser.parse_args(argv)
 
     work = Path(args.work)
@@ -170,7 +174,7 @@ def main(argv: list[str] | None = None) -> None:
     finally:
         server.terminate()
         server.wait(timeout=30)
-    _report(prefix, args.users, args.seconds, args.store)
+    _report(prefix, args)
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""The `credgraph` command: generate, load, serve, demo, screen, keys, audit."""
+"""The `credgraph` command: generate, load, export, serve, demo, screen, keys, audit."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from credgraph.exc import ConfigurationError, CredgraphError, DatasetError
 from credgraph.generate.bounds import MIN_ENTERPRISES
 from credgraph.graph import open_store
 from credgraph.graph.store import GraphStore
-from credgraph.loaders.load import LoadReport, load_dataset
+from credgraph.loaders.load import LoadReport, load_dataset, load_rows
 from credgraph.loaders.plan import Outcome
 from credgraph.queries.restrictions.rules import Lang
 from credgraph.settings import StoreKind, get_settings
@@ -25,6 +25,8 @@ from credgraph.settings import StoreKind, get_settings
 if TYPE_CHECKING:
     from credgraph.api.auth import Authenticator, KeyStore
     from credgraph.graph.memory import MemoryStore
+    from credgraph.queries.quality import QualityReport
+    from credgraph.queries.time import Moment
 
 app = typer.Typer(
     help="credgraph: enterprise relationship explorer for the credit publicity system.",
@@ -54,13 +56,23 @@ def _summary(report: LoadReport) -> Table:
 
 
 def _load(store: GraphStore, dataset: Path, rejects: Path, batch_size: int) -> LoadReport:
+    """Load a dataset folder, or a BODS or FollowTheMoney file (credgraph.interop)."""
     try:
-        report = load_dataset(dataset, store, rejects_path=rejects, batch_size=batch_size,
-                              progress=console.is_terminal)
+        if dataset.is_file():
+            from credgraph.interop.formats import import_rows
+
+            report = load_rows(import_rows(dataset), store, rejects_path=rejects,
+                               batch_size=batch_size, progress=console.is_terminal)
+        else:
+            report = load_dataset(dataset, store, rejects_path=rejects, batch_size=batch_size,
+                                  progress=console.is_terminal)
     except DatasetError as e:
         typer.echo(f"credgraph: cannot load {dataset}: {e}", err=True)
         raise typer.Exit(2) from e
     console.print(_summary(report))
+    if report.steps:
+        console.print("bulk load: " + ", ".join(f"{step} {seconds:.1f} s"
+                                                for step, seconds in report.steps.items()))
     withdrawn = sum(report.withdrawn.values())
     if withdrawn:
         console.print(f"{withdrawn:,} fact(s) {report.manifest.source} no longer supplies were "
@@ -90,18 +102,118 @@ def _open() -> GraphStore:
 
 @app.command()
 def load(
-    dataset: Annotated[Path, typer.Argument(
-        help="A dataset folder in the layout of docs/data-format.md.")],
-    rejects: Annotated[Path, typer.Option(help="Where refused rows are reported.")] = Path(
-        "rejects.csv"
-    ),
+    datasets: Annotated[list[Path], typer.Argument(
+        help="Dataset folders in the layout of docs/data-format.md, or BODS 0.4 (JSON or JSON "
+             "lines) or FollowTheMoney (JSON lines) files, loaded one after the other (a "
+             "registry's extract, then its feeds).")],
+    rejects: Annotated[Path, typer.Option(
+        help="Where refused rows are reported (for the second folder or file on, "
+             "REJECTS.NAME.csv beside it).")] = Path("rejects.csv"),
     batch_size: Annotated[
         int | None, typer.Option(min=1, help="Rows per write batch (default from settings).")
     ] = None,
+    bulk: Annotated[bool, typer.Option(
+        help="Initial load into an empty Neo4j database through neo4j-admin import: the "
+             "server is stopped for the import and started again (README, Loading your own "
+             "data).")] = False,
+    import_dir: Annotated[Path | None, typer.Option(
+        help="Bulk loads: where the import files are written, and kept (default: a "
+             "temporary folder, removed after the import).")] = None,
 ) -> None:
-    """Load a dataset folder into the configured store (exit 2 if a file is unreadable)."""
+    """Load dataset folders or BODS / FtM files into the configured store (exit 2 at the first
+    with an unreadable file: those before it stay loaded, nothing of it is written), then
+    check the watchlists for what the loads changed around watched entities.
+
+    Into Neo4j, a bulk import is made by itself when credgraph may stop and start the
+    server (CREDGRAPH_NEO4J_SERVER and CREDGRAPH_NEO4J_ADMIN are set), the server is
+    stopped and its database empty.
+    """
+    from credgraph.graph import open_for_load
+
+    settings = get_settings()
+    store: GraphStore | None = None
+    try:
+        for number, dataset in enumerate(datasets):
+            report = rejects if number == 0 else rejects.with_name(
+                f"{rejects.stem}.{dataset.name}{rejects.suffix}")
+            if store is None:
+                try:  # a bulk import can only make the first folder: the feeds are deltas
+                    store = open_for_load(settings, bulk and number == 0, import_dir,
+                                          console.print)
+                except CredgraphError as e:
+                    typer.echo(f"credgraph: {e}", err=True)
+                    raise typer.Exit(2) from e
+            _load(store, dataset, report, batch_size or settings.batch_size)
+            if store.steps:  # a bulk import is done: what follows goes to the live server
+                store.close()
+                store = None
+        if settings.user_data_path.is_file():  # watchlists are kept
+            if store is None:  # the last load was a bulk import
+                store = _open()
+            _check_watchlists(store)
+    finally:
+        if store is not None:
+            store.close()
+
+
+def _check_watchlists(store: GraphStore) -> None:
+    """Alerts for what changed around watched entities."""
+    from credgraph.queries.analyses import analyses_for
+    from credgraph.watch.service import watch_for
+
+    watch = watch_for(analyses_for(store), get_settings())
+    try:
+        report = watch.check()
+    finally:
+        watch.data.close()
+    if not report.skipped:
+        console.print(f"watchlists: {report.checked:,} watched subject(s) checked, "
+                      f"{len(report.alerts):,} new alert(s)")
+
+
+@app.command()
+def export(
+    out: Annotated[Path, typer.Argument(help="The file to write (BODS as JSON lines when it "
+                                              "ends in .jsonl).")],
+    format: Annotated[str, typer.Option(
+        "--format", help="bods (BODS 0.4), ftm (FollowTheMoney JSON lines), graphml or gexf.")],
+    as_of: AsOf = None,
+    known_at: KnownAt = None,
+    root: Annotated[str | None, typer.Option(
+        help="Export only the map around this enterprise, person or other holder.")] = None,
+    hops: Annotated[int, typer.Option(help="With --root: how far the map reaches.")] = 1,
+    relation: Annotated[list[str] | None, typer.Option(
+        help="With --root: follow only these link types (repeatable).")] = None,
+    max_nodes: Annotated[int, typer.Option(help="With --root: at most this many nodes.")] = 5000,
+    hub_degree: Annotated[int, typer.Option(
+        help="With --root: nodes with more links are shown but not expanded.")] = 50,
+    history: Annotated[bool, typer.Option(
+        help="Also relationships that ended before (or start after) the day.")] = False,
+    threshold: Annotated[float, typer.Option(
+        help="BODS: the share (percent) from which a person is a beneficial owner.")] = 25.0,
+) -> None:
+    """Export the graph, or the map around --root, as BODS, FtM, GraphML or GEXF."""
+    from credgraph.exc import BadInputError, NotFoundError
+    from credgraph.interop.formats import FORMATS, export_to
+    from credgraph.interop.scope import Scope
+    from credgraph.queries.analyses import analyses_for
+
+    if format not in FORMATS:
+        typer.echo(f"credgraph: --format must be one of {', '.join(FORMATS)}", err=True)
+        raise typer.Exit(2)
+    at = _moment(as_of, known_at)
+    scope = Scope(at, root=root, hops=hops,
+                  relations=tuple(relation) if relation else None, max_nodes=max_nodes,
+                  hub_degree=hub_degree, history=history)
     with _open() as store:
-        _load(store, dataset, rejects, batch_size or get_settings().batch_size)
+        try:
+            written = export_to(format, analyses_for(store), scope, out, threshold=threshold)
+        except (BadInputError, NotFoundError) as e:
+            typer.echo(f"credgraph: cannot export: {e}", err=True)
+            raise typer.Exit(2) from e
+    known_text = f", known at {at.known}" if at.known else ""
+    console.print(f"{format} export as of {scope.at.day}{known_text} written to {out} "
+                  f"({written:,} bytes)")
 
 
 @app.command()
@@ -142,22 +254,22 @@ def _access(host: str, insecure: bool) -> Authenticator:
         raise typer.Exit(2) from e
 
 
-def _serve(store: GraphStore, host: str, port: int, authenticator: Authenticator) -> None:
-    import uvicorn
-
-    from credgraph.api.app import create_app
-    from credgraph.api.auth import is_loopback
-    from credgraph.api.logs import configure_logging
-
-    settings = get_settings()
-    allowed_hosts = None
+def _announce(host: str, port: int, authenticator: Authenticator) -> None:
     if authenticator.local_admin:
         console.print("credgraph: local single-user mode: no keys file and no OIDC issuer "
                       "are configured, so whoever reaches this server is admin")
-        if is_loopback(host):
-            allowed_hosts = [host, "localhost", "127.0.0.1", "::1"]
-    app_ = create_app(store, settings, authenticator, allowed_hosts)
     console.print(f"credgraph: serving http://{host}:{port}/ (GraphiQL at /graphql)")
+
+
+def _serve(store: GraphStore, host: str, port: int, authenticator: Authenticator) -> None:
+    import uvicorn
+
+    from credgraph.api.app import create_app, local_hosts
+    from credgraph.api.logs import configure_logging
+
+    settings = get_settings()
+    app_ = create_app(store, settings, authenticator, local_hosts(authenticator, host))
+    _announce(host, port, authenticator)
     listener = configure_logging(settings.log_queue_size)
     try:
         uvicorn.run(app_, host=host, port=port, log_config=None, access_log=False)
@@ -165,22 +277,59 @@ def _serve(store: GraphStore, host: str, port: int, authenticator: Authenticator
         listener.stop()
 
 
+def _serve_workers(host: str, port: int, insecure: bool, workers: int,
+                   authenticator: Authenticator) -> None:
+    """uvicorn's supervisor over `workers` processes that each build the app for themselves
+    (credgraph.api.workers) and share the listening socket; a worker that dies is replaced."""
+    import os
+
+    import uvicorn
+
+    from credgraph.api.logs import configure_logging
+    from credgraph.api.workers import worker_environment
+
+    os.environ.update(worker_environment(host, insecure))
+    _announce(host, port, authenticator)
+    console.print(f"credgraph: {workers} worker processes")
+    listener = configure_logging(get_settings().log_queue_size)
+    try:
+        uvicorn.run("credgraph.api.workers:worker_app", factory=True, workers=workers,
+                    host=host, port=port, log_config=None, access_log=False)
+    finally:
+        listener.stop()
+
+
 @app.command()
 def serve(
     dataset: Annotated[
-        Path | None, typer.Option(help="Load this dataset folder before serving.")
+        list[Path] | None, typer.Option(
+            help="Load this dataset folder before serving (repeat the option for feeds to "
+                 "load after it, in order).")
     ] = None,
     host: Annotated[str, typer.Option()] = "127.0.0.1",
     port: Annotated[int, typer.Option()] = 8000,
     insecure: Annotated[bool, typer.Option(help=INSECURE_HELP)] = False,
+    workers: Annotated[int, typer.Option(
+        min=1, help="Processes serving requests, each with its own connections to Neo4j (a "
+                    "Neo4j store only: the embedded store is held in one process's memory). "
+                    "About one per core.")] = 1,
 ) -> None:
     """Serve the GraphQL API and the web explorer over the configured store."""
     authenticator = _access(host, insecure)
+    if workers > 1 and get_settings().store_kind is not StoreKind.NEO4J:
+        typer.echo("credgraph: --workers needs a Neo4j store (CREDGRAPH_NEO4J_URI): the "
+                   "embedded store is a graph held in one process's memory, so each worker "
+                   "would load a copy of its own. Serve it with one worker (the default).",
+                   err=True)
+        raise typer.Exit(2)
     with _open() as store:
-        if dataset is not None:
-            _load(store, dataset, Path(tempfile.gettempdir()) / "credgraph-rejects.csv",
+        for folder in dataset or []:
+            _load(store, folder, Path(tempfile.gettempdir()) / "credgraph-rejects.csv",
                   get_settings().batch_size)
-        _serve(store, host, port, authenticator)
+        if workers == 1:
+            _serve(store, host, port, authenticator)
+            return
+    _serve_workers(host, port, insecure, workers, authenticator)
 
 
 DEMO_SEED = 7
@@ -236,6 +385,17 @@ def demo(
     console.print(f"credgraph demo: stopped; the demo registry stays in {folder} for next time")
 
 
+def _as_of_day(as_of: str | None) -> str | None:
+    """The --as-of option's day (None when not given); exit 2 with the reason when unreadable."""
+    from credgraph.loaders.normalize import parse_date
+
+    try:
+        return parse_date(as_of) if as_of else None
+    except ValueError as e:
+        typer.echo(f"credgraph: --as-of {as_of}: {e}", err=True)
+        raise typer.Exit(2) from e
+
+
 @app.command()
 def screen(
     file: Annotated[Path, typer.Argument(
@@ -250,16 +410,11 @@ def screen(
 ) -> None:
     """Screen proposed appointments against the appointment restrictions (exit 2 if unreadable)."""
     from credgraph.exc import BadInputError, EmptyStoreError
-    from credgraph.loaders.normalize import parse_date
     from credgraph.queries.analyses import analyses_for
     from credgraph.queries.time import today
     from credgraph.screen import Decision, require_loaded, screen_file
 
-    try:
-        day = parse_date(as_of) if as_of else today()
-    except ValueError as e:
-        typer.echo(f"credgraph: --as-of {as_of}: {e}", err=True)
-        raise typer.Exit(2) from e
+    day = _as_of_day(as_of) or today()
     with _open() as store:
         try:
             require_loaded(store)
@@ -279,6 +434,244 @@ def screen(
         table.add_row(decision.value, f"{report.counts[decision]:,}")
     console.print(table)
     console.print(f"decisions written to {out}")
+
+
+@app.command()
+def risk(
+    out: Annotated[Path, typer.Option(help="The file to write (.csv or .xlsx).")],
+    as_of: Annotated[str | None, typer.Option(
+        "--as-of", help="The day the risk is judged on (default: today).")] = None,
+    level: Annotated[str | None, typer.Option(
+        help="Only enterprises of this level: low, medium or high.")] = None,
+    lang: Annotated[Lang, typer.Option(
+        help="Language of the indicator titles and evidence (zh 中文, en English).")] = Lang.EN,
+) -> None:
+    """Export every enterprise's risk score, level and evidence (docs/risk.md)."""
+    from credgraph.exc import BadInputError, EmptyStoreError
+    from credgraph.graph.vocabulary import load_vocabulary
+    from credgraph.queries.analyses import analyses_for
+    from credgraph.queries.time import Moment
+    from credgraph.risk_export import export_ranking
+    from credgraph.screen import require_loaded
+
+    levels = load_vocabulary().risk_levels
+    if level is not None and level not in levels:
+        typer.echo(f"credgraph: --level {level}: one of {', '.join(levels)}", err=True)
+        raise typer.Exit(2)
+    at = Moment.on(_as_of_day(as_of))
+    with _open() as store:
+        try:
+            require_loaded(store)
+            report = export_ranking(analyses_for(store), at, out, level, lang)
+        except (BadInputError, EmptyStoreError) as e:
+            typer.echo(f"credgraph: cannot export the risk ranking: {e} "
+                       f"(store: {_describe_store()})", err=True)
+            raise typer.Exit(2) from e
+    table = Table(title=f"Risk on {at.day}: {report.rows:,} enterprise(s) "
+                        f"({report.seconds:.1f} s)")
+    table.add_column("level")
+    table.add_column("enterprises", justify="right")
+    for name in levels:
+        table.add_row(name, f"{report.levels[name]:,}")
+    console.print(table)
+    console.print(f"written to {out}")
+
+
+def _quality_tables(report: QualityReport) -> list[Table]:
+    from credgraph.tables import percent_text
+
+    sources = Table(title="Conformance per source (数据标准执行率)")
+    for column in ("source", "loads", "rows", "loaded", "refused", "warnings", "conformance %"):
+        sources.add_column(column, justify="left" if column == "source" else "right")
+    for each in report.sources:
+        t = each.totals
+        sources.add_row(each.source, str(len(each.loads)), f"{t.rows:,}", f"{t.loaded:,}",
+                        f"{t.refused:,}", f"{t.warnings:,}", percent_text(t.rate))
+    t = report.totals
+    sources.add_row("(all)", str(len(report.loads)), f"{t.rows:,}", f"{t.loaded:,}",
+                    f"{t.refused:,}", f"{t.warnings:,}", percent_text(t.rate), style="bold")
+    trend = Table(title="Loads over time")
+    for column in ("recorded at", "source", "kind", "rows", "refused", "conformance %"):
+        trend.add_column(column, justify="right" if column in ("rows", "refused",
+                                                               "conformance %") else "left")
+    for load in report.loads:
+        t = load.totals
+        trend.add_row(load.recorded_at, load.source, load.kind, f"{t.rows:,}", f"{t.refused:,}",
+                      percent_text(t.rate))
+    tables = [sources, trend]
+    for source in report.sources:
+        columns = Table(title=f"{source.source}: sections and columns with findings")
+        for column in ("section", "column", "seen", "valid", "refused", "warned",
+                       "conformance %", "top reason"):
+            columns.add_column(column, justify="right" if column in (
+                "seen", "valid", "refused", "warned", "conformance %") else "left")
+        for section in source.sections:
+            columns.add_row(section.section, "(rows)", f"{section.rows:,}",
+                            f"{section.loaded:,}", f"{section.refused:,}",
+                            f"{section.warnings:,}", percent_text(section.rate),
+                            section.reasons[0].reason if section.reasons else "", style="bold")
+            for c in section.columns:
+                if c.refused or c.warned:
+                    top = next((r for r in section.reasons
+                                if c.column in r.column.split("/")), None)
+                    columns.add_row("", c.column or "(row)", f"{c.seen:,}", f"{c.valid:,}",
+                                    f"{c.refused:,}", f"{c.warned:,}", percent_text(c.rate),
+                                    top.reason if top else "")
+        tables.append(columns)
+    return tables
+
+
+@app.command()
+def quality(
+    dataset: Annotated[Path | None, typer.Argument(
+        help="Check this dataset folder instead (loaded into a scratch store, never the "
+             "configured one: references to enterprises only the register holds count as "
+             "refused).")] = None,
+    out: Annotated[Path | None, typer.Option(
+        help="Also write the report (.csv, with .reasons/.loads/.sources CSVs beside it, or "
+             ".xlsx).")] = None,
+    source: Annotated[str | None, typer.Option(help="Only this supplying department.")] = None,
+) -> None:
+    """The data-quality report: conformance per load, per source and over time."""
+    from credgraph.exc import BadInputError
+    from credgraph.graph.memory import MemoryStore
+    from credgraph.queries.backend import backend_for
+    from credgraph.queries.quality import quality_report
+    from credgraph.queries.time import Moment
+    from credgraph.tables import check_output, quality_sheets, write_tables
+
+    try:
+        if out is not None:
+            check_output(out)
+    except BadInputError as e:
+        typer.echo(f"credgraph: {e}", err=True)
+        raise typer.Exit(2) from e
+    if dataset is not None:
+        scratch = MemoryStore()
+        with tempfile.TemporaryDirectory() as folder:
+            try:
+                load_dataset(dataset, scratch, rejects_path=Path(folder) / "rejects.csv")
+            except DatasetError as e:
+                typer.echo(f"credgraph: cannot check {dataset}: {e}", err=True)
+                raise typer.Exit(2) from e
+        report = quality_report(backend_for(scratch), Moment.on(), source)
+    else:
+        with _open() as store:
+            report = quality_report(backend_for(store), Moment.on(), source)
+    if not report.loads:
+        console.print("no load recorded" + (f" from {source}" if source else ""))
+    for table in _quality_tables(report):
+        console.print(table)
+    if out is not None:
+        for path in write_tables(out, quality_sheets(report)):
+            console.print(f"written {path}")
+
+
+def _moment(as_of: str | None, known_at: str | None) -> Moment:
+    """--as-of and --known-at as a Moment (exit 2 naming the option when malformed)."""
+    from credgraph.queries.time import Moment, recorded_time
+
+    day = _as_of_day(as_of)
+    try:
+        known = recorded_time(known_at) if known_at else None
+    except ValueError as e:
+        typer.echo(f"credgraph: --known-at {known_at}: {e}", err=True)
+        raise typer.Exit(2) from e
+    return Moment.on(day, known)
+
+
+AsOf = Annotated[str | None, typer.Option(
+    "--as-of", help="The day asked about (valid time; default: today).")]
+KnownAt = Annotated[str | None, typer.Option(
+    "--known-at", help="What the register had recorded by then (a date-time, or a date: its "
+                       "end, China time; default: now).")]
+
+
+@app.command()
+def checks(
+    as_of: AsOf = None,
+    known_at: KnownAt = None,
+    rule: Annotated[str | None, typer.Option(help="Only this rule (its id).")] = None,
+    out: Annotated[Path | None, typer.Option(
+        help="Write the clues (.csv, with .rules.csv beside it, or .xlsx).")] = None,
+    lang: Annotated[Lang, typer.Option(help="Language of titles and explanations.")] = Lang.EN,
+) -> None:
+    """Run the cross-checks over the whole register: the clues per rule, and their facts."""
+    from credgraph.exc import BadInputError
+    from credgraph.queries.analyses import analyses_for
+    from credgraph.tables import check_output, clue_sheets, write_tables
+
+    at = _moment(as_of, known_at)
+    with _open() as store:
+        try:
+            if out is not None:
+                check_output(out)
+            analyses = analyses_for(store)
+            run = analyses.checks.run(at, rule)
+        except BadInputError as e:
+            typer.echo(f"credgraph: {e}", err=True)
+            raise typer.Exit(2) from e
+        subjects = sorted({c.subject for c in run.clues})
+        names = {i: e.name for i, e in analyses.links.entities(subjects, at).items()}
+    table = Table(title=f"Cross-checks on {at.day} ({run.seconds:.1f} s)")
+    for column in ("rule", "severity", "title", "clues", "seconds"):
+        table.add_column(column, justify="right" if column in ("clues", "seconds") else "left")
+    for r in run.rules:
+        table.add_row(r.rule.id, r.rule.severity.value, r.rule.title.in_(lang), f"{r.clues:,}",
+                      f"{r.seconds:.2f}")
+    table.add_row("(all)", "", "", f"{len(run.clues):,}", f"{run.seconds:.2f}", style="bold")
+    console.print(table)
+    if out is not None:
+        for path in write_tables(out, clue_sheets(run, names, lang)):
+            console.print(f"written {path}")
+
+
+@app.command()
+def notices(
+    since: Annotated[str, typer.Option(help="First day of the period (registrations and "
+                                            "changes).")],
+    out: Annotated[Path, typer.Option(help="Folder to write one file per department into.")],
+    until: Annotated[str | None, typer.Option(help="Last day of the period (default: "
+                                                   "today).")] = None,
+    known_at: KnownAt = None,
+    department: Annotated[str | None, typer.Option(help="Only this department (its id).")
+                          ] = None,
+    file_format: Annotated[str, typer.Option(
+        "--format", help="xlsx (matched wording in red) or csv (in 【】).")] = "xlsx",
+) -> None:
+    """双告知: the departments to notify of enterprises registered or changed in a period whose
+    business scope needs a post-approval licence; one file per department."""
+    from credgraph.exc import BadInputError
+    from credgraph.queries.analyses import analyses_for
+    from credgraph.queries.notices.catalogue import load_catalogue
+    from credgraph.tables import notice_sheet, write_tables
+
+    if file_format not in ("xlsx", "csv"):
+        typer.echo(f"credgraph: --format {file_format}: xlsx or csv", err=True)
+        raise typer.Exit(2)
+    first = _moment(since, None).day
+    at = _moment(until, known_at)
+    with _open() as store:
+        try:
+            found = analyses_for(store).notices.notices(first, at.day, at, department)
+        except BadInputError as e:
+            typer.echo(f"credgraph: {e}", err=True)
+            raise typer.Exit(2) from e
+    catalogue = load_catalogue()
+    table = Table(title=f"双告知 {first} – {at.day}: {len(found):,} enterprise(s)")
+    for column in ("department", "部门", "notices", "file"):
+        table.add_column(column, justify="right" if column == "notices" else "left")
+    out.mkdir(parents=True, exist_ok=True)
+    for key in catalogue.departments:
+        if department is not None and key != department:
+            continue
+        mine = [n.for_department(key) for n in found if key in n.departments]
+        if not mine:
+            continue
+        path = out / f"{key}.{file_format}"
+        write_tables(path, [notice_sheet(key, mine, catalogue)])
+        table.add_row(key, catalogue.department(key).zh, f"{len(mine):,}", str(path))
+    console.print(table)
 
 
 keys_app = typer.Typer(help="API keys of the server (the keys file, CREDGRAPH_KEYS_FILE).",

@@ -10,7 +10,6 @@ query per row. A row that cannot be checked is reported as invalid with its reas
 
 from __future__ import annotations
 
-import csv
 import time
 from collections import Counter
 from collections.abc import Iterator, Sequence
@@ -18,13 +17,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from types import TracebackType
-from typing import IO, Any
+from typing import Any
 
 import openpyxl
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from credgraph.exc import BadInputError, DatasetError, EmptyStoreError
+from credgraph.exc import DatasetError, EmptyStoreError
 from credgraph.graph.store import GraphStore
 from credgraph.graph.vocabulary import load_vocabulary
 from credgraph.loaders.build import check_row
@@ -35,6 +33,7 @@ from credgraph.queries.restrictions.engine import Hit
 from credgraph.queries.restrictions.rules import Lang, RuleTable, Text
 from credgraph.queries.restrictions.service import AppointmentDecision, decide, mark_disputed
 from credgraph.queries.time import Moment
+from credgraph.tablefile import TableWriter, check_output
 
 SECTION = SectionSpec(
     name="screen",
@@ -160,48 +159,6 @@ def screen_rows(analyses: Analyses, rows: Sequence[Row], as_of: str,
     return [outcomes[row.number] for row in rows]
 
 
-class _Writer:
-    """The decision file: CSV (UTF-8 with BOM, so spreadsheet programs read the Chinese)
-    or .xlsx, with a summary sheet."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self.xlsx = path.suffix.lower() == ".xlsx"
-        self._fh: IO[str] | None = None
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if self.xlsx:
-            self.book = openpyxl.Workbook(write_only=True)
-            self.sheet = self.book.create_sheet("decisions")
-            self.sheet.append(list(OUTPUT_COLUMNS))
-        else:
-            self._fh = path.open("w", encoding="utf-8-sig", newline="")
-            self.csv = csv.writer(self._fh)
-            self.csv.writerow(OUTPUT_COLUMNS)
-
-    def write(self, outcomes: Sequence[Outcome]) -> None:
-        for outcome in outcomes:
-            if self.xlsx:
-                self.sheet.append(outcome.cells())
-            else:
-                self.csv.writerow(outcome.cells())
-
-    def finish(self, report: ScreenReport) -> None:
-        if self.xlsx:
-            summary = self.book.create_sheet("summary")
-            summary.append(["decision", "rows"])
-            for decision in Decision:
-                summary.append([decision.value, report.counts[decision]])
-            self.book.save(self.path)
-
-    def __enter__(self) -> _Writer:
-        return self
-
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
-        if self._fh is not None:
-            self._fh.close()
-
-
 def _count_rows(path: Path) -> int:
     """Data rows, for the progress bar (a CSV cell spanning lines makes it an overestimate)."""
     if path.suffix.lower() == ".xlsx":
@@ -248,22 +205,23 @@ def screen_file(
     Raises BadInputError for an output that is neither, DatasetError when the
     file cannot be read or lacks a required column (nothing is written then).
     """
-    if out.suffix.lower() not in (".csv", ".xlsx"):
-        raise BadInputError(f"{out.name}: the decision file must be .csv or .xlsx")
+    check_output(out, "decision file")
     if not path.is_file():
         raise DatasetError(str(path), "no such file")
     started = time.perf_counter()
     source = inspect_file(SECTION, path)
     report = ScreenReport()
-    with _Writer(out) as writer, _progress(progress, _count_rows(path)) as bar:
+    with (TableWriter(out, OUTPUT_COLUMNS, "decisions") as writer,
+          _progress(progress, _count_rows(path)) as bar):
         for chunk in read_chunks(source, chunk_size):
             outcomes = screen_rows(analyses, chunk, as_of, lang)
-            writer.write(outcomes)
+            writer.write(o.cells() for o in outcomes)
             report.rows += len(outcomes)
             report.counts.update(o.decision for o in outcomes)
             if bar is not None:
                 bar[0].update(bar[1], completed=report.rows)
-        writer.finish(report)
+        writer.finish({"summary": [["decision", "rows"],
+                                   *([d.value, report.counts[d]] for d in Decision)]})
     report.seconds = time.perf_counter() - started
     return report
 

@@ -7,13 +7,19 @@ from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
 class StoreKind(StrEnum):
     MEMORY = "memory"
     NEO4J = "neo4j"
+
+
+NEO4J_SCHEMES = ("neo4j", "neo4j+s", "neo4j+ssc", "bolt", "bolt+s", "bolt+ssc")
+"""URI schemes the Neo4j driver speaks: neo4j* route (a cluster: writes to the leader, reads
+to the secondaries), bolt* talk to one server; +s verifies TLS, +ssc accepts a self-signed
+certificate (docs/scaling.md)."""
 
 
 def _default_data_dir() -> Path:
@@ -31,21 +37,46 @@ class Settings(BaseSettings):
         description="memory or neo4j; when unset, neo4j if a Neo4j URI is given, else memory",
     )
     data_dir: Path = Field(default_factory=_default_data_dir)
-    neo4j_uri: str | None = None
+    neo4j_uri: str | None = Field(
+        default=None,
+        description="neo4j://host:7687 for a cluster or a single server (routed), "
+                    "bolt://host:7687 for one server; +s or +ssc after the scheme for TLS")
     neo4j_user: str = "neo4j"
     neo4j_password: SecretStr = SecretStr("")
     neo4j_database: str = "neo4j"
     query_timeout_seconds: float = Field(default=30.0, gt=0)
     write_timeout_seconds: float = Field(default=300.0, gt=0)
     batch_size: int = Field(default=5000, gt=0)
+    neo4j_admin: str | None = Field(
+        default=None,
+        description="The Neo4j server's neo4j-admin as a command line (e.g. "
+                    "/opt/neo4j/bin/neo4j-admin, or `scripts/neo4j.sh admin`): bulk loads run "
+                    "its `database import full`")
+    neo4j_server: str | None = Field(
+        default=None,
+        description="A command line that stops or starts the Neo4j server when given `stop` or "
+                    "`start` (e.g. /opt/neo4j/bin/neo4j, or scripts/neo4j.sh): a bulk load "
+                    "stops the server for the import and starts it again")
+    neo4j_import_memory: str = Field(
+        default="2g", description="Memory neo4j-admin import may use off the Java heap")
+
+    user_data_file: Path | None = Field(
+        default=None,
+        description="SQLite file of watchlists and alerts; default user-data.sqlite in the "
+                    "data dir",
+    )
+    alert_webhook_url: str | None = Field(
+        default=None, description="new alerts are POSTed here as JSON after each check")
+    alert_webhook_timeout_seconds: float = Field(default=10.0, gt=0)
 
     api_max_depth: int = Field(default=12, gt=0)
     api_max_aliases: int = Field(default=30, gt=0)
     api_max_tokens: int = Field(default=2000, gt=0)
     api_max_cost: int = Field(
-        default=50_000, gt=0,
+        default=200_000, gt=0,
         description="Most fields a query may ask for, each list counted at its page size "
-                    "(first, maxNodes ...) or api_list_estimate")
+                    "(first, maxNodes ...) or api_list_estimate; the default admits the "
+                    "explorer's largest map (2,000 nodes with their links, about 82,000)")
     api_list_estimate: int = Field(
         default=20, gt=0, description="Items a list field without a page size is counted at")
     api_document_cache: int = Field(
@@ -55,6 +86,11 @@ class Settings(BaseSettings):
         default=30.0, gt=0,
         description="Wall-clock limit of one request; past it the work stops and the client "
                     "gets DEADLINE_EXCEEDED")
+    warm_seconds: float = Field(
+        default=0.0, ge=0,
+        description="How often the server looks for a new load to compute the cross-check "
+                    "run and the risk ranking before anyone asks (0: on the first request); "
+                    "see docs/cross-checks.md")
     api_workers: int = Field(default=8, gt=0, description="Threads that run store calls")
     api_max_requests: int = Field(
         default=32, gt=0,
@@ -89,6 +125,19 @@ class Settings(BaseSettings):
         description="Log records waiting for the writer; past it records are dropped, never "
                     "the server held")
 
+    @field_validator("neo4j_uri")
+    @classmethod
+    def _known_scheme(cls, uri: str | None) -> str | None:
+        """Refuse a URI the driver cannot speak when the settings are read, not at the first
+        query; an empty one (`CREDGRAPH_NEO4J_URI=` in a .env file) is no URI."""
+        if not uri:
+            return None
+        scheme, separator, rest = uri.partition("://")
+        if not separator or scheme not in NEO4J_SCHEMES or not rest:
+            raise ValueError(f"{uri!r} is not a Neo4j URI: it starts with one of "
+                             f"{', '.join(s + '://' for s in NEO4J_SCHEMES)}")
+        return uri
+
     @property
     def store_kind(self) -> StoreKind:
         if self.store is not None:
@@ -108,6 +157,11 @@ class Settings(BaseSettings):
     def graph_file(self) -> Path:
         """Where the embedded store keeps its graph between runs."""
         return self.data_dir / "graph.credgraph"
+
+    @property
+    def user_data_path(self) -> Path:
+        """Where watchlists and alerts are kept (user data, never register facts)."""
+        return self.user_data_file or self.data_dir / "user-data.sqlite"
 
 
 @lru_cache(maxsize=1)

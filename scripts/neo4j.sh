@@ -2,7 +2,7 @@
 # Runs a local Neo4j 5.26 Community server assembled from Maven Central (no Docker, no tarball).
 set -euo pipefail
 
-usage="usage: scripts/neo4j.sh fetch|start|stop|status|reset"
+usage="usage: scripts/neo4j.sh fetch|start|stop|status|reset|admin ARGS..."
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cache=${CREDGRAPH_NEO4J_CACHE:-$HOME/.cache/credgraph/neo4j-5.26.30}
 home=${CREDGRAPH_NEO4J_HOME:-$repo/.neo4j}
@@ -35,7 +35,7 @@ fetch() {
 pid() {
   local p
   p=$(cat "$pidfile" 2>/dev/null) || return 1
-  ps -o args= -p "$p" 2>/dev/null | grep -q CommunityEntryPoint && echo "$p"
+  ps -ww -o args= -p "$p" 2>/dev/null | grep -q CommunityEntryPoint && echo "$p"
 }
 
 # Exit 0 when Bolt accepts a session, 2 when the credentials are refused, 1 otherwise.
@@ -166,11 +166,21 @@ status() {
   [ "$rc" != 1 ]
 }
 
+# neo4j-admin of this server, with its jars and configuration: e.g. `admin database import
+# full ...`, which credgraph's bulk load runs (the server stopped).
+admin() {
+  fetch
+  [ -f "$home/conf/neo4j.conf" ] || write_conf
+  NEO4J_HOME=$home NEO4J_CONF=$home/conf "$java" -Xmx"${CREDGRAPH_NEO4J_ADMIN_HEAP:-1g}" \
+    -cp "$cache/lib/*" org.neo4j.cli.AdminTool "$@"
+}
+
 case "${1:-}" in
   fetch) fetch ;;
   start) start ;;
   stop) stop ;;
   status) status ;;
   reset) stop; rm -rf "${home:?}/data" ;;
+  admin) shift; admin "$@" ;;
   *) die "$usage" ;;
 esac

@@ -16,6 +16,7 @@ import pytest
 from credgraph.graph.memory import MemoryStore
 from credgraph.graph.neo4j_store import Neo4jStore
 from credgraph.graph.store import GraphStore
+from credgraph.loaders.load import load_dataset
 from tests.handmade import write_handmade
 from tests.neo4j_server import Neo4jServer, neo4j_uri_for_tests
 
@@ -72,3 +73,10 @@ def store(request: pytest.FixtureRequest) -> GraphStore:
 @pytest.fixture
 def handmade_dir(tmp_path: Path) -> Path:
     return write_handmade(tmp_path / "handmade")
+
+
+@pytest.fixture
+def handmade_store(store: GraphStore, handmade_dir: Path, tmp_path: Path) -> GraphStore:
+    """The hand-made dataset loaded into each store."""
+    load_dataset(handmade_dir, store, rejects_path=tmp_path / "rejects.csv")
+    return store

@@ -12,18 +12,23 @@ import datetime
 import hashlib
 import hmac
 import json
+import multiprocessing
 import os
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import networkx as nx
 import pytest
 from starlette.testclient import TestClient
 from typer.testing import CliRunner
 
 from credgraph.api.app import create_app
+from credgraph.api.audit import AuditEvent, AuditLog, verify
 from credgraph.api.auth import KeyStore
+from credgraph.api.roles import table_source
 from credgraph.cli import app as cli
 from credgraph.graph.memory import MemoryStore
 from credgraph.graph.neo4j_store import Neo4jStore
@@ -61,6 +66,19 @@ OPERATIONS: dict[str, tuple[str, frozenset[str]]] = {
     "neighbours": (f'{{ neighbours(id: "{A1}") {{ totalCount }} }}', EVERYONE),
     "auditLog": ("{ auditLog { seq } }", frozenset({"admin"})),
     "dataVersion": ("{ dataVersion }", EVERYONE),
+    # The enterprise may see its own risk profile (its key carries A1).
+    "riskProfile": (f'{{ riskProfile(uscc: "{A1}") {{ level }} }}', REGULATORS | {"enterprise"}),
+    "riskRanking": ("{ riskRanking { totalCount } }", REGULATORS),
+    "watchlist": ("{ watchlist { entityId } }", REGULATORS),
+    "alerts": ("{ alerts { id } }", REGULATORS),
+    "unreadAlerts": ("{ unreadAlerts }", REGULATORS),
+    "watch": (f'mutation {{ watch(id: "{A1}") {{ entityId }} }}', REGULATORS),
+    "unwatch": (f'mutation {{ unwatch(id: "{A1}") }}', REGULATORS),
+    "markAlertsRead": ("mutation { markAlertsRead(ids: []) }", REGULATORS),
+    "dataQuality": ("{ dataQuality { rows } }", REGULATORS),
+    "crossChecks": ("{ crossChecks { totalCount } }", REGULATORS),
+    "approvalNotices": ('{ approvalNotices(since: "2020-01-01") { totalCount } }', REGULATORS),
+    "approvalDepartments": ("{ approvalDepartments { id } }", REGULATORS),
 }
 
 
@@ -86,6 +104,7 @@ class Server:
 
 def _settings(tmp_path: Path, **extra: Any) -> Settings:
     return Settings(keys_file=tmp_path / "keys.json", audit_file=tmp_path / "audit.log",
+                    user_data_file=tmp_path / "user-data.sqlite",
                     rate_limit_per_key="10000/minute", rate_limit_per_ip="10000/minute",
                     **extra)
 
@@ -130,8 +149,11 @@ def _code(body: dict[str, Any]) -> str | None:
 
 def test_the_matrix_names_every_operation(server: Server) -> None:
     """A new operation must be given its roles here (and in roles.yaml) before it ships."""
-    body = server.ask("admin", "{ __schema { queryType { fields { name } } } }")
-    assert {f["name"] for f in body["data"]["__schema"]["queryType"]["fields"]} == set(OPERATIONS)
+    body = server.ask("admin", "{ __schema { queryType { fields { name } } "
+                               "mutationType { fields { name } } } }")
+    schema = body["data"]["__schema"]
+    names = {f["name"] for root in ("queryType", "mutationType") for f in schema[root]["fields"]}
+    assert names == set(OPERATIONS)
 
 
 def test_role_matrix_of_operations(server: Server) -> None:
@@ -152,6 +174,22 @@ def test_own_operations_only_about_the_own_enterprise(server: Server) -> None:
     body = server.ask("enterprise", f'{{ appointmentCheck(personId: "PO", uscc: "{H1}", '
                                     "role: DIRECTOR) { allowed } }")
     assert _code(body) == "FORBIDDEN" and body["data"] is None
+    body = server.ask("enterprise", f'{{ riskProfile(uscc: "{H1}") {{ level }} }}')
+    assert _code(body) == "FORBIDDEN" and body["data"] is None
+
+
+def test_watchlists_belong_to_the_signed_in_caller(server: Server) -> None:
+    """Each key's owner has a watchlist of their own; nothing a client sends picks another."""
+    server.tokens["colleague"] = server.keys.add("regulator", "colleague")[1]
+    assert server.ask("regulator", f'mutation {{ watch(id: "{A1}", hops: 2) {{ entityId }} }}'
+                      )["data"] == {"watch": {"entityId": A1}}
+    watched = "{ watchlist { entityId hops } }"
+    assert server.ask("regulator", watched)["data"]["watchlist"] == [{"entityId": A1, "hops": 2}]
+    for caller in ("colleague", "admin"):
+        assert server.ask(caller, watched)["data"]["watchlist"] == [], caller
+    assert server.ask("colleague", f'mutation {{ unwatch(id: "{A1}") }}')["data"] == {
+        "unwatch": False}
+    assert server.ask("regulator", watched)["data"]["watchlist"] == [{"entityId": A1, "hops": 2}]
 
 
 MASKED_PA, MASKED_PO = "110101********1234", "110101********4567"
@@ -360,6 +398,35 @@ def test_audited_requests_and_verification(server: Server, tmp_path: Path) -> No
     assert result.exit_code == 1 and "cut off the end" in result.output
 
 
+def _append_audit(path: str, writer: str, lines: int,
+                  start: threading.Barrier | None = None) -> None:
+    log = AuditLog(Path(path))
+    if start is not None:
+        start.wait(30)
+    for i in range(lines):
+        log.append(AuditEvent(request=f"{writer}-{i}", who=writer, role="regulator"), "ok")
+
+
+def test_processes_writing_one_audit_log_keep_one_chain(tmp_path: Path) -> None:
+    """The workers of `serve --workers N` append to one log: each must continue the chain
+    from the last line written by any of them."""
+    path = tmp_path / "audit.log"
+    _append_audit(str(path), "before", 3)  # a log that was already there
+    context = multiprocessing.get_context("fork")
+    start = context.Barrier(3)
+    writers = [context.Process(target=_append_audit, args=(str(path), f"w{n}", 150, start))
+               for n in range(3)]
+    for process in writers:
+        process.start()
+    for process in writers:
+        process.join(60)
+        assert process.exitcode == 0
+    lines = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    assert [line["seq"] for line in lines] == list(range(1, 3 + 3 * 150 + 1))
+    assert len({line["who"] for line in lines[3:200]}) > 1, "the writers did not interleave"
+    assert verify(path) == []
+
+
 def test_audit_log_query_filters(server: Server) -> None:
     server.ask("regulator", '{ person(personId: "PB") { name } }')
     server.ask("regulator", '{ person(personId: "PO") { name } }')
@@ -370,3 +437,55 @@ def test_audit_log_query_filters(server: Server) -> None:
                                           "rows": 1, "outcome": "ok"}]
     refused = server.ask("admin", '{ auditLog(who: "admin-owner") { operation outcome } }')
     assert refused["data"]["auditLog"][0]["operation"] == "auditLog"
+
+
+PERSONAL = ("id_number", "nationality", "liable_persons", "src_file", "src_row", "batch_id",
+            "loaded_at")
+
+
+def _export(server: Server, caller: str) -> Any:
+    token = server.tokens[caller]
+    headers = {"authorization": f"Bearer {token}"} if token is not None else {}
+    return server.client.get("/export", params={"format": "graphml", "root": A1, "hops": 1},
+                             headers=headers)
+
+
+def test_exports_follow_the_roles_field_rules(server: Server, tmp_path: Path) -> None:
+    """The map as a file shows each role what the API shows it: no ID numbers, nationality,
+    liable persons or provenance for the public (nor for an enterprise: a file has no own
+    record); masked ID numbers for regulators, never the whole number; regulators' exports
+    are audited."""
+    for caller in CALLERS:
+        response = _export(server, caller)
+        assert response.status_code == 200, (caller, response.text)
+        path = tmp_path / f"{caller}.graphml"
+        path.write_bytes(response.content)
+        graph = nx.read_graphml(path)
+        assert "110101199001011234" not in response.text, caller
+        persons = {n: d for n, d in graph.nodes(data=True) if d["kind"] == "Person"}
+        assert "PA" in persons and persons["PA"]["name"] == "张甲"
+        shown = {name for _, d in graph.nodes(data=True) for name in d} | {
+            name for _, _, d in graph.edges(data=True) for name in d}
+        if caller in REGULATORS:
+            assert persons["PA"]["id_number"] == MASKED_PA, caller
+            assert persons["PA"]["nationality"] == "中国" and "src_file" in persons["PA"]
+        else:
+            assert shown.isdisjoint(PERSONAL), (caller, shown & set(PERSONAL))
+    lines = [line for line in _audit_lines(server) if line["operation"] == "export"]
+    assert [(line["role"], line["subjects"], line["outcome"]) for line in lines] == [
+        ("regulator", [A1], "ok"), ("admin", [A1], "ok")]
+
+
+def test_a_role_without_the_export_route_is_refused(
+        loaded: GraphStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    table = json.loads(json.dumps(table_source()))
+    table["roles"]["public"].pop("routes")
+    monkeypatch.setattr("credgraph.api.roles.table_source", lambda: table)
+    keys = KeyStore(tmp_path / "keys.json")
+    tokens: dict[str, str | None] = {"anonymous": None, "public": keys.add("public", "p")[1]}
+    with TestClient(create_app(loaded, _settings(tmp_path))) as client:
+        server = Server(client, tokens, _settings(tmp_path), keys)
+        for caller in ("anonymous", "public"):
+            response = _export(server, caller)
+            assert response.status_code == 403
+            assert response.json()["error"]["code"] == "FORBIDDEN"

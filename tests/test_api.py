@@ -251,8 +251,8 @@ def test_committed_sdl_is_current() -> None:
     assert committed == sdl()
 
 
-def test_relation_enum_is_the_models_link_types() -> None:
-    assert {r.value for r in Relation} == set(load_model().link_types)
+def test_relation_enum_is_the_models_link_types_and_suspected() -> None:
+    assert {r.value for r in Relation} == {*load_model().link_types, "SUSPECTED"}
 
 
 def test_landing_page_graphiql_and_health(memory_store: GraphStore,

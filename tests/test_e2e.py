@@ -4,8 +4,11 @@ One server is started for the session on a generated registry (a few thousand
 enterprises, loaded into the embedded store). The subjects each browser test
 works on, and what the page must show for them, are picked here from the
 generated CSV files (holdings, posts, list entries: read independently of the
-server, never asked of it). Each e2e/tests/*.test.mjs file is one pytest test; each
-saves screenshots under artifacts/e2e/. e2e/setup.sh installs Chromium, the
+server, never asked of it). The history test (FEED_TESTS) runs on a second, small
+server instead: the feed example of docs/feeds.md (examples/feed/) loaded folder by
+folder, with what the page must show read off its CSV files by hand (FEED_SCENARIO).
+Each e2e/tests/*.test.mjs file is one pytest test; each saves screenshots under
+artifacts/e2e/. e2e/setup.sh installs Chromium, the
 CJK fonts and playwright-core when they are missing. The README's screenshots
 (docs/screenshots/) are only rewritten by scripts/screenshots.sh.
 """
@@ -29,9 +32,14 @@ from typing import Any
 import httpx
 import pytest
 
+from credgraph.api.app import create_app
 from credgraph.generate import AS_OF, generate
+from credgraph.graph.memory import MemoryStore
+from credgraph.loaders.load import load_dataset
 from credgraph.queries.time import in_force
+from credgraph.settings import Settings
 from tests.handmade import make_uscc
+from tests.live_server import serving
 
 ROOT = Path(__file__).resolve().parent.parent
 E2E = ROOT / "e2e"
@@ -201,6 +209,27 @@ def add_wide_investor(folder: Path) -> None:
            "start_date": "2015-06-01"} for i, u in enumerate(firms))])
 
 
+def add_served_sentence(folder: Path) -> None:
+    """郑立群, out of prison on 28 June 2024 after a sentence for 职务侵占罪 (an Art.178(2)
+    crime), director and supervisor of two firms of his own with no event or listing: the
+    generator, at this size and seed, makes no one restricted that way within five years of
+    its today, and the restriction test needs one (`_restriction_subject`)."""
+    firms = [(make_uscc("91330200MA2NB0001"), "宁波恒丰贸易有限公司", "director"),
+             (make_uscc("91330200MA2NB0002"), "宁波恒丰物流有限公司", "supervisor")]
+    _append(folder, "enterprises", [
+        {"uscc": u, "name": n, "type": "有限责任公司", "status": "存续", "established": "2016-04-01",
+         "registered_capital": "500", "currency": "CNY", "authority": "宁波市市场监督管理局"}
+        for u, n, _ in firms])
+    _append(folder, "persons", [{"person_id": "P7000000003", "name": "郑立群"}])
+    _append(folder, "officers", [
+        {"enterprise": u, "person_id": "P7000000003", "name": "郑立群", "role": role,
+         "start_date": "2019-05-01"} for u, _, role in firms])
+    _append(folder, "list_entries", [{
+        "subject": "P7000000003", "subject_type": "person", "list": "criminal_sentence",
+        "reason": "因犯职务侵占罪被判处有期徒刑二年，刑罚执行完毕", "authority": "宁波市海曙区人民法院",
+        "listed_on": "2024-06-28", "doc_no": "（2022）浙0203刑初318号"}])
+
+
 def _wide_subject(reg: Registry) -> dict[str, Any]:
     """The wide investor, with its investments as the CSV files give them."""
     investor = make_uscc("91330100MA2HT0000")
@@ -315,6 +344,31 @@ def _exposure_subject(reg: Registry) -> dict[str, Any]:
     raise AssertionError("no firm near a serious-illegal listing in the generated registry")
 
 
+def _suspected_subject(folder: Path, reg: Registry) -> dict[str, Any]:
+    """A firm whose annual report in force on DAY gives an e-mail that two or three other
+    firms' reports in force give too (lower case being the only difference the generator
+    writes), with a few registered links: the map with suspected links shows a dashed link
+    labelled with the e-mail to each of them."""
+    latest: dict[str, dict[str, str]] = {}
+    for row in _rows(folder, "annual_reports"):
+        if row["filed_on"] and row["filed_on"] <= DAY:
+            known = latest.get(row["enterprise"])
+            if known is None or (row["filed_on"], row["year"]) > (known["filed_on"],
+                                                                  known["year"]):
+                latest[row["enterprise"]] = row
+    by_mail: dict[str, list[str]] = defaultdict(list)
+    for firm, row in latest.items():
+        if row["email"]:
+            by_mail[row["email"].lower()].append(firm)
+    for mail, firms in sorted(by_mail.items()):
+        subject = sorted(firms)[0]
+        if 3 <= len(firms) <= 4 and 2 <= len(reg.neighbours.get(subject, ())) <= 6:
+            return {"id": subject, "name": reg.names[subject], "email": mail,
+                    "sharing": [{"id": f, "name": reg.names[f]} for f in sorted(firms)
+                                if f != subject]}
+    raise AssertionError("no e-mail shared by three or four firms in the generated registry")
+
+
 def _search_subject(reg: Registry, name: str) -> dict[str, Any]:
     """A fragment of a firm's name (its trade name) and every name that contains it."""
     fragment = name[3:7]
@@ -385,13 +439,64 @@ def _restriction_subject(reg: Registry) -> dict[str, Any]:
                          "Art.178(2) crime within five years who holds posts")
 
 
-def _hub_subject(reg: Registry, base: str) -> dict[str, Any]:
-    """The bank with the most mortgages: its degree counted from the files; the size of its
-    three-hop map is only how large the large-map test draws (measured, not judged)."""
+QUALITY = """{ dataQuality { conformance sources { source rows refused conformance
+  loads { id conformance } } } }"""
+
+
+def _quality(dataset: Path, base: str) -> dict[str, Any]:
+    """The data-quality page's figures: rows per source counted from the CSV files of the
+    folders that source supplied (the extract and its feeds), the rest as the API gives it."""
+    rows: dict[str, int] = defaultdict(int)
+    for folder in [dataset, *(dataset / "feeds").iterdir()]:
+        source = (folder / "manifest.yaml").read_text(encoding="utf-8").split("source:")[1]
+        for path in folder.glob("*.csv"):
+            with path.open(encoding="utf-8-sig", newline="") as fh:
+                rows[source.split()[0]] += sum(1 for _ in csv.reader(fh)) - 1
+    report = _api(base, QUALITY)["dataQuality"]
+    assert {s["source"]: s["rows"] for s in report["sources"]} == rows
+    return {"overall": report["conformance"],
+            "sources": [{"source": s["source"], "rows": s["rows"], "refused": s["refused"],
+                         "conformance": s["conformance"], "loads": len(s["loads"])}
+                        for s in report["sources"]]}
+
+
+def _feed_links(dataset: Path, subject: str) -> int:
+    """The links the feeds the server loads after the extract add at `subject`, read from
+    their files as the loader reads them: mortgages and pledges in force on DAY, leaving out
+    retractions and the rows it refuses (a date that is no date, a party type it does not
+    know: the feeds plant one of each)."""
+    added = 0
+    for folder in sorted((dataset / "feeds").iterdir()):
+        for section, parties in (("chattel_mortgages", (("mortgagor", "mortgagee"),)),
+                                 ("equity_pledges", (("pledgor", "pledgee"),
+                                                     ("pledgor", "enterprise"),
+                                                     ("pledgee", "enterprise")))):
+            if not (folder / f"{section}.csv").exists():
+                continue
+            for row in _rows(folder, section):
+                try:
+                    dates = [date.fromisoformat(row[c]) for c in ("registered_on", "cancelled_on")
+                             if row.get(c)]
+                except ValueError:
+                    continue
+                types = [v for k, v in row.items() if k.endswith("_type")]
+                if (row.get("op") == "retract" or not dates
+                        or any(t not in ("enterprise", "person") for t in types)
+                        or not _current(row, "registered_on", "cancelled_on")):
+                    continue
+                added += sum(1 for a, b in parties if subject in (row[a], row[b]))
+    return added
+
+
+def _hub_subject(reg: Registry, base: str, dataset: Path) -> dict[str, Any]:
+    """The bank with the most mortgages: its degree counted from the files of the extract and
+    of the feeds loaded after it; the size of its three-hop map is only how large the
+    large-map test draws (measured, not judged)."""
     bank = max(sorted(reg.mortgagees), key=lambda b: reg.mortgagees[b])
     big = _api(base, DEGREE, id=bank, hub=1000, max=2000, hops=3, d=DAY)["neighbourhood"]
     assert reg.mortgagees[bank] > 100
-    return {"id": bank, "name": reg.names[bank], "degree": reg.degree[bank],
+    return {"id": bank, "name": reg.names[bank],
+            "degree": reg.degree[bank] + _feed_links(dataset, bank),
             "mortgages": reg.mortgagees[bank], "large": {"nodes": len(big["nodes"]),
                                                           "truncated": big["truncated"]}}
 
@@ -409,6 +514,7 @@ def dataset(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("e2e") / "dataset"
     generate(folder, enterprises=ENTERPRISES, seed=SEED, progress=False)
     add_wide_investor(folder)
+    add_served_sentence(folder)
     return folder
 
 
@@ -427,8 +533,10 @@ def server(dataset: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
     env = {**os.environ, "CREDGRAPH_STORE": "memory", "CREDGRAPH_DATA_DIR": str(data_dir)}
     env.pop("CREDGRAPH_NEO4J_URI", None)
     log = (data_dir / "serve.log").open("w")
+    folders = [dataset, *sorted(p for p in (dataset / "feeds").iterdir() if p.is_dir())]
     proc = subprocess.Popen(
-        [sys.executable, "-m", "credgraph.cli", "serve", "--dataset", str(dataset),
+        [sys.executable, "-m", "credgraph.cli", "serve",
+         *(arg for folder in folders for arg in ("--dataset", str(folder))),
          "--host", "127.0.0.1", "--port", str(port)],
         cwd=data_dir, env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
@@ -468,14 +576,60 @@ def scenario(dataset: Path, server: str, tmp_path_factory: pytest.TempPathFactor
         "paths": _path_subject(reg),
         "exposure": _exposure_subject(reg),
         "restriction": _restriction_subject(reg),
-        "hub": _hub_subject(reg, server),
+        "hub": _hub_subject(reg, server, dataset),
         "wide": _wide_subject(reg),
         "crowded": _crowded_subject(reg),
+        "suspected": _suspected_subject(dataset, reg),
+        "quality": _quality(dataset, server),
     }
     path = tmp_path_factory.mktemp("e2e-scenario") / "scenario.json"
     path.write_text(json.dumps(chosen, ensure_ascii=False, indent=1), encoding="utf-8")
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     (ARTIFACTS / "scenario.json").write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    return path
+
+
+# --- the feed example, for the history test ------------------------------------------------
+
+FEED = ROOT / "examples" / "feed"
+FEED_TESTS = frozenset({"history"})
+"""Browser tests that run on the feed example's server, not the generated registry's."""
+FEED_SCENARIO: dict[str, Any] = {
+    # Read off examples/feed/ by hand (as tests/test_feed_example.py does). Recorded times are
+    # the manifests' extracted_at, shown in China time as the page writes them.
+    "day": "2026-03-05",
+    "enterprise": {"id": "91110000MA0EXMP0AF", "name": "示例甲贸易有限公司"},
+    "holding": {"holder": "示例乙控股有限公司", "before": 50, "after": 70,
+                "source": "SAMR-registration", "recorded": "2026-03-01 09:00",
+                "corrected": "2026-03-02 09:00", "reason": "更正：出资比例登记错误",
+                "row": "shareholdings.csv:2"},
+    "withdrawn": {"holder": "李示二", "percent": 10},
+    # A director (officers.csv) listed as a dishonest debtor (list_entries.csv): barred from
+    # the post (docs/restriction-rules.md), as a candidate only while the objection is pending.
+    "listed": {"id": "EXP3", "name": "王示三", "post": "示例丙科技有限公司",
+               "objection": "YY2026-001", "filed": "2026-03-03", "resolved": "2026-03-05"},
+    "authority": {"before": "北京市市场监督管理局", "after": "上海市市场监督管理局",
+                  "moved": "2026-03-04"},
+}
+
+
+@pytest.fixture(scope="session")
+def feed_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The feed example's five folders loaded in order into an embedded store, served in a
+    thread of this process (it is small: a subprocess would only add start-up time)."""
+    work = tmp_path_factory.mktemp("e2e-feed")
+    store = MemoryStore()
+    for folder in sorted(p for p in FEED.iterdir() if p.is_dir()):
+        report = load_dataset(folder, store, rejects_path=work / f"{folder.name}.csv")
+        assert report.rejected == 0 and report.warnings == 0, folder.name
+    with serving(create_app(store, Settings(data_dir=work))) as base:
+        yield base
+
+
+@pytest.fixture(scope="session")
+def feed_scenario(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("e2e-feed-scenario") / "scenario.json"
+    path.write_text(json.dumps(FEED_SCENARIO, ensure_ascii=False, indent=1), encoding="utf-8")
     return path
 
 
@@ -495,12 +649,17 @@ BROWSER_TESTS = sorted(p.name.removesuffix(".test.mjs") for p in (E2E / "tests")
 
 def test_every_browser_test_is_collected() -> None:
     assert {"search", "entity", "map", "hub", "ownership", "paths", "restrictions",
-            "exposure", "export", "large", "offline", "language"} <= set(BROWSER_TESTS)
+            "exposure", "export", "large", "offline", "language", "history",
+            "suspected", "quality"} <= set(BROWSER_TESTS)
 
 
 @pytest.mark.parametrize("name", BROWSER_TESTS)
-def test_browser(name: str, e2e_tools: None, server: str, scenario: Path,
+def test_browser(name: str, e2e_tools: None, request: pytest.FixtureRequest,
                  capsys: pytest.CaptureFixture[str]) -> None:
+    # Each server is only started when a test that needs it runs.
+    on_feed = name in FEED_TESTS
+    server: str = request.getfixturevalue("feed_server" if on_feed else "server")
+    scenario: Path = request.getfixturevalue("feed_scenario" if on_feed else "scenario")
     result = run_browser_test(name, server, scenario)
     report = f"{result.stdout}\n{result.stderr}"
     assert result.returncode == 0, report

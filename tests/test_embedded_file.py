@@ -17,10 +17,9 @@ from credgraph.loaders.load import load_dataset
 
 def _dump(store: MemoryStore) -> tuple[list[Any], list[Any]]:
     """Every node and relationship with every property, in a stable order."""
-    graph = store.graph
-    nodes = sorted((n, sorted(a.items())) for n, a in graph.nodes(data=True))
-    edges = sorted((u, v, k, sorted(a.items())) for u, v, k, a in graph.edges(keys=True,
-                                                                             data=True))
+    snapshot = store.snapshot()
+    nodes = sorted((n, sorted(a.items())) for n, a in snapshot.nodes.items())
+    edges = sorted((k, u, v, sorted(a.items())) for k, (u, v, a) in snapshot.edges.items())
     return nodes, edges
 
 

@@ -41,7 +41,7 @@ ENTERPRISES = (f"uscc,name,status,authority\n{A},甲贸易有限公司,存续,�
                f"{H},乙控股有限公司,存续,北京市市场监督管理局\n{L},丙失信有限公司,吊销,\n"
                f"{B},丁科技有限公司,存续,\n")
 PERSONS = "person_id,name\nP1,张一\nP2,李二\nP3,王三\n"
-HOLDINGS = "enterprise,holder,holder_type,percent,start_date,op\n"
+HOLDINGS = "enterprise,holder,holder_type,percent,start_date,op,op_reason\n"
 OFFICERS = "enterprise,person_id,role,start_date,op\n"
 
 DAYS: dict[int, dict[str, str]] = {
@@ -61,7 +61,7 @@ DAYS: dict[int, dict[str, str]] = {
     2: {  # a correction, a withdrawal and a new post
         "manifest": manifest(2),
         "shareholdings": HOLDINGS + f"{A},{H},enterprise,70,2015-01-01,\n"
-                                   f"{A},P2,person,,2015-01-01,retract\n",
+                                   f"{A},P2,person,,2015-01-01,retract,误登记的股东\n",
         "officers": OFFICERS + f"{B},P1,监事,2026-03-02,\n",
     },
     3: {  # the court lists P3; A objects to the mortgage
@@ -212,3 +212,21 @@ def test_a_full_extract_withdraws_what_it_omits_and_a_second_changes_nothing(
     assert store.snapshot() == snapshot, "counts, values and provenance unchanged"
     assert data(client, "{ dataVersion }")["dataVersion"] == version
     assert answers(client) == after
+
+
+def test_a_withdrawal_keeps_why(store: GraphStore, tmp_path: Path) -> None:
+    """Each way a fact leaves the register keeps its reason on the withdrawn version: the
+    retract row's op_reason, the upheld objection, the full extract that omits it; a
+    correction's reason is the new version's op_reason, so the old one has none."""
+    for day, sections in DAYS.items():
+        load_sections(store, tmp_path / f"day{day}", sections)
+    snapshot = store.snapshot()
+    elements = [props for _, _, props in snapshot.edges.values()] + list(
+        snapshot.nodes.values())
+    reasons = {(e["fact"], e["ret"]): e.get("ret_reason") for e in elements
+               if e.get("ret") and "fact" in e}
+    assert reasons[(f"{A}|P2|2015-01-01", recorded(2))] == "误登记的股东"
+    assert reasons[(MORTGAGE, recorded(4))] == "objection O1 upheld"
+    assert reasons[(f"{B}|P1|supervisor|2026-03-02", recorded(5))] == \
+        "not in the full extract of SAMR-registration"
+    assert reasons[(f"{A}|{H}|2015-01-01", recorded(2))] is None

@@ -14,32 +14,43 @@ from typing import Any
 
 import httpx
 import pytest
+from graphql import parse, validate
 from starlette.testclient import TestClient
 
 from credgraph.api.app import create_app
 from credgraph.api.auth import KeyStore
-from credgraph.api.limits import WorkerPool
+from credgraph.api.limits import WorkerPool, cost_rule
 from credgraph.api.logs import DroppingQueueHandler, LogWriter
+from credgraph.api.schema import build_schema
 from credgraph.graph.memory import MemoryStore
-from credgraph.graph.records import NodeRecord
+from credgraph.graph.records import EdgeRecord, NodeRecord
 from credgraph.settings import Settings
 from tests.graphs import write_graph
 from tests.live_server import serving
 
-PEOPLE = 150_000
-WIDE = '"员"'
-"""A search text every name contains: the embedded store's search walks and ranks every
-node for it (about a second for the graph below), checking the deadline at each."""
-LONG = "{ " + " ".join(f"a{i}: search(text: {WIDE}) {{ id }}" for i in range(6)) + " }"
+PEOPLE = 12_000
+HUB = "E-HUB"
+LONG_PATHS = (f'paths(fromId: "P000001", toId: "P000002", maxDegree: {PEOPLE * 2}) '
+              "{ length }")
+"""Every person holds shares in one hub, and the hub is not pruned: the ball of links
+around the two ends is the whole graph (one to a few seconds for the graph below), and the
+deadline is checked at each relationship walked. (A search no longer walks every node:
+it reads a name index.)"""
+LONG = "{ " + " ".join(f"a{i}: {LONG_PATHS}" for i in range(6)) + " }"
 CHEAP = '{ person(personId: "P000001") { name } }'
 
 
 @pytest.fixture(scope="module")
 def big_store() -> MemoryStore:
     store = MemoryStore(None)
-    write_graph(store, [NodeRecord("Person", f"P{i:06d}", {
+    people = [NodeRecord("Person", f"P{i:06d}", {
         "name": f"人员{i}", "name_norm": f"人员{i}", "placeholder": False})
-        for i in range(PEOPLE)], [])
+        for i in range(PEOPLE)]
+    hub = NodeRecord("Enterprise", HUB, {"name": "枢纽公司", "name_norm": "枢纽公司",
+                                         "placeholder": False})
+    holdings = [EdgeRecord("SHAREHOLDER", f"S-{person.id}", person.id, HUB,
+                           {"percent": 0.0005, "start": "2015-01-01"}) for person in people]
+    write_graph(store, [*people, hub], holdings)
     return store
 
 
@@ -58,12 +69,14 @@ def _code(response: httpx.Response) -> str | None:
     return errors[0]["extensions"]["code"] if errors else None
 
 
-def test_a_search_walks_long_enough_to_be_stopped(big_store: MemoryStore, tmp_path: Path) -> None:
-    """The premise of the tests below: one search alone takes well over their deadlines."""
+def test_a_long_request_runs_long_enough_to_be_stopped(big_store: MemoryStore,
+                                                       tmp_path: Path) -> None:
+    """The premise of the tests below: one such paths question alone takes well over their
+    deadlines."""
     app = create_app(big_store, _settings(tmp_path, request_deadline_seconds=60))
     with serving(app) as url:
-        seconds, response = _post(url, f"{{ search(text: {WIDE}) {{ id }} }}")
-    assert len(response.json()["data"]["search"]) == 20
+        seconds, response = _post(url, f"{{ {LONG_PATHS} }}")
+    assert response.json()["data"]["paths"] == [{"length": 2}]  # P000001 - hub - P000002
     assert seconds > 0.6, seconds
 
 
@@ -167,13 +180,27 @@ def test_rate_limits_per_address_and_per_key(small: MemoryStore, tmp_path: Path)
 
 def test_query_cost_limit(small: MemoryStore, tmp_path: Path) -> None:
     nested = """query($n: Int!) { search(text: "甲", first: $n) { node { ... on Enterprise {
-        shareholders { holder { id name } percent } officers { person { id } } } } } }"""
+        shareholders { holder { id name ... on Enterprise { shareholders { holder { id } } } }
+        percent } officers { person { id } } } } } }"""
     with TestClient(create_app(small, _settings(tmp_path))) as client:
         body = client.post("/graphql", json={"query": nested, "variables": {"n": 1000}}).json()
         assert body["errors"][0]["extensions"]["code"] == "QUERY_TOO_COSTLY"
         assert "data" not in body or body["data"] is None
         body = client.post("/graphql", json={"query": nested, "variables": {"n": 20}}).json()
         assert "errors" not in body
+
+
+def _refused(document: str, max_cost: int) -> bool:
+    schema = build_schema(Settings())._schema
+    return bool(validate(schema, parse(document), [cost_rule(max_cost, 20, {})]))
+
+
+def test_a_list_with_a_declared_bound_costs_its_bound() -> None:
+    """A path has at most six steps (maxHops), so `paths(first: 1) { steps { relation } }`
+    costs 1 x (1 + 6 x 2) = 13, not 1 x (1 + 20 x 2) = 41 at the list estimate."""
+    document = '{ paths(fromId: "a", toId: "b", first: 1) { steps { relation } } }'
+    assert not _refused(document, 13)
+    assert _refused(document, 12)
 
 
 def test_cross_site_requests_and_headers(small: MemoryStore, tmp_path: Path) -> None:

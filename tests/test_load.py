@@ -294,3 +294,30 @@ def test_relationship_key_with_new_endpoints_moves(store: GraphStore, tmp_path: 
     assert moved["rec"] == "2024-02-01T00:00:00Z"
     earlier = store.snapshot().edges[("CHATTEL_MORTGAGE", "DY9", "2024-01-01T00:00:00Z")]
     assert earlier[:2] == (E1, E2) and earlier[2]["ret"] == "2024-02-01T00:00:00Z"
+
+
+def test_overfull_holdings_warned_for_the_enterprises_a_load_gives(
+        store: GraphStore, tmp_path: Path) -> None:
+    """Holdings adding up to over 100% are warned about for the enterprises whose holdings
+    the load gives, so a delta's check costs what the delta does: a first load warns about
+    E1 (70 + 40); a delta giving only E2's holdings (60 + 50) warns about E2, not E1 again."""
+    enterprises = ("uscc,name,established\n"
+                   f"{E1},深圳甲公司,2020-01-01\n{E2},深圳乙公司,2020-01-01\n")
+    header = "enterprise,holder,holder_type,holder_name,percent,start_date\n"
+    first = (f"{header}{E1},P1,person,张三,70,2020-01-01\n{E1},P2,person,李四,40,2020-01-01\n"
+             f"{E2},P1,person,张三,60,2020-01-01\n")
+    load_sections(store, tmp_path / "first", {"enterprises": enterprises, "shareholdings": first})
+    delta = f"{header}{E2},P2,person,李四,50,2020-01-01\n"
+    report = _load(store, _written(tmp_path / "delta", delta), tmp_path)
+
+    first_warnings = read_findings(tmp_path / "first-rejects.warnings.csv")
+    assert [(w.value, w.reason) for w in first_warnings if w.column == "percent"] == [
+        (E1, "open holdings add up to 110.00% (over 100%)")]
+    assert [(w.value, w.reason) for w in read_findings(report.warnings_path)
+            if w.column == "percent"] == [(E2, "open holdings add up to 110.00% (over 100%)")]
+
+
+def _written(folder: Path, shareholdings: str) -> Path:
+    folder.mkdir()
+    (folder / "shareholdings.csv").write_text(shareholdings, encoding="utf-8")
+    return folder

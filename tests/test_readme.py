@@ -102,6 +102,12 @@ class Command:
             self.program.endswith("credgraph") and "serve" in self.words)
 
     @property
+    def is_benchmark(self) -> bool:
+        """A benchmark runs for minutes at sizes the suite does not load: the walk checks that
+        it starts and takes the options written (`--help` after them)."""
+        return any(re.match(r"^benchmarks/\w+\.py$", w) for w in self.words)
+
+    @property
     def is_suite(self) -> bool:
         return self.program.endswith("test.sh") or "pytest" in self.words
 
@@ -304,7 +310,8 @@ def test_readme_commands_run_as_written(clone: Path, own_data: Path, tmp_path: P
     walk = Walk(clone, _user_env(tmp_path / "data"), tmp_path)
     commands = readme_commands(clone / "README.md")
     demo: Server | None = None
-    done: dict[str, int] = {"run": 0, "served": 0, "suite": 0, "docker": 0, "neo4j": 0}
+    done: dict[str, int] = {"run": 0, "served": 0, "suite": 0, "docker": 0, "neo4j": 0,
+                            "benchmark": 0}
     answer = ""
     try:
         for command in commands:
@@ -329,6 +336,10 @@ def test_readme_commands_run_as_written(clone: Path, own_data: Path, tmp_path: P
                 walk.run(command, extra={"PYTEST_ADDOPTS": "--collect-only -q"})
                 done["suite"] += 1
                 continue
+            if command.is_benchmark:
+                walk.run(command, f"{text} --help")
+                done["benchmark"] += 1
+                continue
             if command.program.endswith("credgraph") and "screen" in command.words:
                 _write_proposals(clone / "data" / "registry", clone / command.words[2])
             if command.program == "curl":
@@ -346,6 +357,7 @@ def test_readme_commands_run_as_written(clone: Path, own_data: Path, tmp_path: P
     said = demo.output()
     assert ".credgraph/demo" in said and "stays in" in said, said[-2000:]
     assert done["served"] >= 2 and done["suite"] >= 2 and done["docker"] >= 1, done
+    assert done["benchmark"] >= 2, done
     assert done["neo4j"] >= 4, done
     _check_ultimate_owners(clone, answer)
     ignored = subprocess.run(["git", "check-ignore", ".credgraph/demo/graph.credgraph",

@@ -9,9 +9,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from starlette.testclient import TestClient
 
 from credgraph.graph.store import GraphStore
+from credgraph.queries.analyses import analyses_for
+from credgraph.queries.backend import FactPlan
+from credgraph.queries.restrictions.facts import Facts
+from credgraph.queries.restrictions.service import page
+from credgraph.queries.time import Moment
 from tests.handmade import make_uscc
 from tests.test_api_dataset import client_for, data, load_sections
 
@@ -65,3 +71,35 @@ def test_next_page_follows_the_cursor_after_a_load(store: GraphStore, tmp_path: 
     third, _, more, _ = _page(client, cursor)
     assert (third, more) == (["D6", "D9"], False)
     assert _page(client, None)[0] == ["D0", "D1"], "a fresh scan sees the new hit first"
+
+
+def test_pages_after_the_first_come_from_the_cache(store: GraphStore, tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """The whole scan is computed once per data version, day and knownAt: further pages, and
+    a re-load that changes nothing, read the kept scan; a load that changes facts does not."""
+    load_sections(store, tmp_path / "day1", _sections(["D1", "D2", "D3", "D4", "D5", "D6"], {}))
+    analyses = analyses_for(store)
+    computed: list[Moment] = []
+    triggers = analyses.backend.registry_triggers
+
+    def counted(plan: FactPlan, until: str, at: Moment) -> Facts:
+        computed.append(at)
+        return triggers(plan, until, at)
+
+    monkeypatch.setattr(analyses.backend, "registry_triggers", counted)
+    day = Moment(DAY, None)
+    pages: list[list[str]] = []
+    after: str | None = None
+    for _ in range(3):
+        items = page(analyses.restrictions.scan(day), 2, after).items
+        pages.append([i.hit.person_id for i in items])
+        after = items[-1].cursor
+    assert pages == [["D1", "D2"], ["D3", "D4"], ["D5", "D6"]] and len(computed) == 1
+    analyses.restrictions.scan(Moment("2025-01-02", None))
+    analyses.restrictions.scan(Moment(DAY, "2025-06-01T00:00:00Z"))
+    assert len(computed) == 3, "another day or recorded time is another scan"
+    load_sections(store, tmp_path / "again", _sections(["D1", "D2", "D3", "D4", "D5", "D6"], {}))
+    assert len(analyses.restrictions.scan(day)) == 6 and len(computed) == 3
+    load_sections(store, tmp_path / "day2", _sections(["D9"], {}))
+    assert [i.hit.person_id for i in analyses.restrictions.scan(day)][-1] == "D9"
+    assert len(computed) == 4

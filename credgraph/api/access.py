@@ -119,7 +119,7 @@ class AccessControl(SchemaExtension):
                 *args: Any, **kwargs: Any) -> Any:
         access: RequestAccess = info.context.access
         deadline.check()
-        if info.parent_type is info.schema.query_type:
+        if info.parent_type in (info.schema.query_type, info.schema.mutation_type):
             return self._operation(access, _next, root, info, *args, **kwargs)
         rule = access.role.rule(info.parent_type.name, info.field_name)
         if info.parent_type.name == ENTERPRISE_TYPE and access.role.has_own_rules:

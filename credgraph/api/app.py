@@ -1,5 +1,5 @@
-"""The ASGI application: GraphQL (with GraphiQL) at /graphql, the web explorer at /, the
-probes /healthz (the process answers) and /readyz (the store answers).
+"""The ASGI application: GraphQL (with GraphiQL) at /graphql, map exports at /export, the web
+explorer at /, the probes /healthz (the process answers) and /readyz (the store answers).
 
 Every request passes the guard (credgraph.api.middleware: sign-in, limits, deadline)
 and every field the access extension (credgraph.api.access: roles, masking, audit).
@@ -8,7 +8,7 @@ and every field the access extension (credgraph.api.access: roles, masking, audi
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from importlib import resources
 from pathlib import Path
@@ -25,17 +25,20 @@ from strawberry.asgi import GraphQL
 
 from credgraph.api.access import RequestAccess
 from credgraph.api.audit import AuditEvent, AuditLog
-from credgraph.api.auth import ANONYMOUS, Authenticator, Principal, access_for
+from credgraph.api.auth import ANONYMOUS, Authenticator, Principal, access_for, is_loopback
 from credgraph.api.context import Context, make_context
+from credgraph.api.export import export_route
 from credgraph.api.limits import RateLimits, WorkerPool
 from credgraph.api.logs import REQUEST_ID
 from credgraph.api.middleware import Guard
 from credgraph.api.roles import RoleTable, load_roles
 from credgraph.api.schema import build_schema
+from credgraph.api.warm import Warmer
 from credgraph.exc import StoreError
 from credgraph.graph.store import GraphStore
 from credgraph.queries.analyses import Analyses, analyses_for
 from credgraph.settings import Settings
+from credgraph.watch.service import Watch, watch_for
 
 READY_TIMEOUT_SECONDS = 3.0
 
@@ -55,10 +58,10 @@ class CredgraphGraphQL(GraphQL[Context, None]):
     web page, a JSON POST only after the browser's CORS check.
     """
 
-    def __init__(self, analyses: Analyses, settings: Settings) -> None:
+    def __init__(self, analyses: Analyses, settings: Settings, watch: Watch) -> None:
         schema = build_schema(settings)
         super().__init__(schema, graphql_ide="graphiql", allow_queries_via_get=False)
-        self.analyses, self.settings = analyses, settings
+        self.analyses, self.settings, self.watch = analyses, settings, watch
         self.roles: RoleTable = load_roles(schema._schema)
         self.audit = AuditLog(settings.audit_path)
 
@@ -68,7 +71,7 @@ class CredgraphGraphQL(GraphQL[Context, None]):
         event = AuditEvent(request=REQUEST_ID.get() or "", who=principal.subject,
                            role=principal.role)
         access = RequestAccess(principal, self.roles[principal.role], self.audit, event)
-        return make_context(self.analyses, self.settings, access)
+        return make_context(self.analyses, self.settings, access, self.watch)
 
     async def render_graphql_ide(self, request: Request) -> Response:
         """GraphiQL as built with the explorer (graphiql.html), never Strawberry's CDN page:
@@ -106,18 +109,31 @@ def _readiness(store: GraphStore) -> Route:
     return Route("/readyz", ready, methods=["GET"])
 
 
+def local_hosts(authenticator: Authenticator, host: str) -> list[str] | None:
+    """The Host headers a server listening on `host` answers: only its own names when
+    everyone is the local admin on a loopback address (against DNS rebinding), else any."""
+    if authenticator.local_admin and is_loopback(host):
+        return [host, "localhost", "127.0.0.1", "::1"]
+    return None
+
+
 def create_app(store: GraphStore, settings: Settings, authenticator: Authenticator | None = None,
-               allowed_hosts: Sequence[str] | None = None) -> Starlette:
-    """The credgraph web application over an open store: one set of analyses for every request.
+               allowed_hosts: Sequence[str] | None = None,
+               on_shutdown: Sequence[Callable[[], None]] = ()) -> Starlette:
+    """The credgraph web application over an open store: one set of analyses for every request,
+    the watchlists in the settings' user-data file.
 
     `authenticator` defaults to the settings' sign-in for a loopback server (everyone the
     local admin when none is configured); `allowed_hosts` limits the Host header (the
-    CLI sets it for the local admin mode, against DNS rebinding).
+    CLI sets it with local_hosts). `on_shutdown` runs when the server stops (a worker
+    process of `serve --workers` closes the store and the log writer it opened).
     """
-    graphql = CredgraphGraphQL(analyses_for(store), settings)
+    analyses = analyses_for(store)
+    graphql = CredgraphGraphQL(analyses, settings, watch_for(analyses, settings))
     pool = WorkerPool(settings.api_workers, settings.api_max_requests)
     routes: list[BaseRoute] = [
         Route("/graphql", graphql, methods=["GET", "POST"]),
+        Route("/export", export_route(analyses, graphql.roles, graphql.audit), methods=["GET"]),
         Route("/healthz", _health, methods=["GET"]),
         _readiness(store),
     ]
@@ -139,11 +155,19 @@ def create_app(store: GraphStore, settings: Settings, authenticator: Authenticat
     if allowed_hosts is not None:
         middleware.insert(0, Middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts)))
 
+    warmer = Warmer(analyses, settings.warm_seconds) if settings.warm_seconds else None
+
     @asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
+        if warmer is not None:
+            warmer.start()
         yield
+        if warmer is not None:
+            warmer.stop()
         pool.close()
+        for close in on_shutdown:
+            close()
 
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
-    app.state.pool = pool
+    app.state.pool, app.state.warmer, app.state.analyses = pool, warmer, analyses
     return app

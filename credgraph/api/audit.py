@@ -13,6 +13,7 @@ public role's requests are never written here.
 from __future__ import annotations
 
 import datetime
+import fcntl
 import hashlib
 import os
 import threading
@@ -57,16 +58,18 @@ class AuditEvent:
 
 
 class AuditLog:
-    """Appends chained lines; one lock keeps seq and chain in order across threads."""
+    """Appends chained lines: a lock keeps seq and chain in order across threads, and a lock
+    on the file across the processes of `serve --workers N`, which write one chain."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self.head_path = path.with_name(path.name + ".head")
         self._lock = threading.Lock()
-        self._seq, self._prev = self._tail()
+        self._seq, self._prev, self._size = self._tail()
 
-    def _tail(self) -> tuple[int, str]:
-        """The last seq and hash written, from the log's last complete line."""
+    def _tail(self) -> tuple[int, str, int]:
+        """The last seq and hash written, from the log's last complete line, and the size
+        of the log they were read from."""
         try:
             with self.path.open("rb") as f:
                 f.seek(0, os.SEEK_END)
@@ -74,41 +77,52 @@ class AuditLog:
                 f.seek(max(0, size - _TAIL_BYTES))
                 lines = f.read().splitlines()
         except FileNotFoundError:
-            return 0, GENESIS
+            return 0, GENESIS, 0
         for raw in reversed(lines):
             try:
                 last = orjson.loads(raw)
-                return int(last["seq"]), str(last["hash"])
+                return int(last["seq"]), str(last["hash"]), size
             except (orjson.JSONDecodeError, KeyError, TypeError, ValueError):
                 continue
-        return 0, GENESIS
+        return 0, GENESIS, size
 
     def append(self, event: AuditEvent, outcome: str) -> dict[str, Any]:
-        """Write one line for a finished request; returns the line as written."""
+        """Write one line for a finished request; returns the line as written.
+
+        Under the file lock the log's size tells whether another process appended since
+        this one last wrote: then the chain continues from the line it wrote.
+        """
         with self._lock:
-            entry: dict[str, Any] = {
-                "seq": self._seq + 1,
-                "at": datetime.datetime.now(datetime.UTC).isoformat(timespec="milliseconds"),
-                "request": event.request,
-                "who": event.who,
-                "role": event.role,
-                "operation": ",".join(event.operations),
-                "subjects": event.subjects,
-                "rows": event.rows,
-                "outcome": outcome,
-                "reveal": event.reveal,
-                "prev": self._prev,
-            }
-            entry["hash"] = line_hash(self._prev, entry)
             self.path.parent.mkdir(parents=True, exist_ok=True)
             fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
             try:
-                os.write(fd, _canonical(entry) + b"\n")
+                fcntl.flock(fd, fcntl.LOCK_EX)
+                if os.fstat(fd).st_size != self._size:
+                    self._seq, self._prev, self._size = self._tail()
+                return self._append(fd, event, outcome)
             finally:
-                os.close(fd)
-            self._seq, self._prev = entry["seq"], entry["hash"]
-            self._write_head()
-            return entry
+                os.close(fd)  # and with it the file lock
+
+    def _append(self, fd: int, event: AuditEvent, outcome: str) -> dict[str, Any]:
+        entry: dict[str, Any] = {
+            "seq": self._seq + 1,
+            "at": datetime.datetime.now(datetime.UTC).isoformat(timespec="milliseconds"),
+            "request": event.request,
+            "who": event.who,
+            "role": event.role,
+            "operation": ",".join(event.operations),
+            "subjects": event.subjects,
+            "rows": event.rows,
+            "outcome": outcome,
+            "reveal": event.reveal,
+            "prev": self._prev,
+        }
+        entry["hash"] = line_hash(self._prev, entry)
+        line = _canonical(entry) + b"\n"
+        os.write(fd, line)
+        self._seq, self._prev, self._size = entry["seq"], entry["hash"], self._size + len(line)
+        self._write_head()
+        return entry
 
     def _write_head(self) -> None:
         temporary = self.head_path.with_name(self.head_path.name + ".tmp")

@@ -59,6 +59,12 @@ class Principal:
     uscc: str | None = None
     """An enterprise caller's own USCC."""
 
+    @property
+    def owner(self) -> str:
+        """Whose watchlists and alerts these are (credgraph.watch.userdata): a key's owner or
+        a token's subject, told apart by how they signed in."""
+        return f"{self.method}:{self.subject}"
+
 
 ANONYMOUS = Principal(PUBLIC, "anonymous", "anonymous")
 LOCAL_ADMIN = Principal(ADMIN, "local", "local")

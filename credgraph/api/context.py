@@ -21,6 +21,7 @@ from credgraph.queries.analyses import Analyses
 from credgraph.queries.links.results import Neighbourhood
 from credgraph.queries.time import Moment
 from credgraph.settings import Settings
+from credgraph.watch.service import Watch
 
 T = TypeVar("T")
 
@@ -122,11 +123,19 @@ class Context:
     settings: Settings
     loaders: Loaders
     access: RequestAccess
+    watch: Watch
+
+    @property
+    def owner(self) -> str:
+        """Whose watchlists and alerts the request acts on: the signed-in caller, never an
+        argument a client could set."""
+        return self.access.principal.owner
 
 
-def make_context(analyses: Analyses, settings: Settings, access: RequestAccess) -> Context:
+def make_context(analyses: Analyses, settings: Settings, access: RequestAccess,
+                 watch: Watch) -> Context:
     return Context(analyses=analyses, settings=settings, loaders=Loaders(analyses),
-                   access=access)
+                   access=access, watch=watch)
 
 
 Info = strawberry.Info[Context, None]

@@ -1,10 +1,11 @@
 """What bounds a request besides depth, aliases and tokens: the cost of a query, the rate of
 a caller, and the threads that run store calls.
 
-* Cost: every field counts 1, times the number of items a list field can bring: its
-  page size (`first`, `maxNodes`), the page size of the field it sits in (a map's
-  `nodes`), or `api_list_estimate`. A document over `api_max_cost` is refused before
-  anything runs (QUERY_TOO_COSTLY).
+* Cost: every field counts 1, times the number of items a list field can bring: the
+  most it can ever hold when the field declares it (metadata `max_items`, e.g. the two
+  reports of a suspected link), its page size (`first`, `maxNodes`), the page size of
+  the field it sits in (a map's `nodes`), or `api_list_estimate`. A document over
+  `api_max_cost` is refused before anything runs (QUERY_TOO_COSTLY).
 * Rate: per key or token, and per client address without one (the `limits` library,
   sliding-window counters in memory).
 * Workers: one bounded thread pool runs every store call, one call at a time per
@@ -45,12 +46,15 @@ from graphql import (
 from limits import parse
 from limits.storage import MemoryStorage
 from limits.strategies import SlidingWindowCounterRateLimiter
+from strawberry.schema.schema_converter import GraphQLCoreConverter
 
 from credgraph.api.errors import QUERY_TOO_COSTLY
 
 T = TypeVar("T")
 PAGE_ARGUMENTS = ("first", "maxNodes")
 """Arguments that bound how many items a field (or the lists inside it) brings."""
+MAX_ITEMS = "max_items"
+"""Field metadata: the most items a list field ever holds (`strawberry.field(metadata=...)`)."""
 
 
 class _Cost:
@@ -78,6 +82,13 @@ class _Cost:
                 return max(declared.default_value, 1)
         return None
 
+    @staticmethod
+    def declared(definition: GraphQLField) -> int | None:
+        """The bound a list field declares in its metadata (MAX_ITEMS), if any."""
+        field = (definition.extensions or {}).get(GraphQLCoreConverter.DEFINITION_BACKREF)
+        bound = (getattr(field, "metadata", None) or {}).get(MAX_ITEMS)
+        return bound if isinstance(bound, int) else None
+
     def of(self, selections: SelectionSetNode | None, parent: GraphQLNamedType | None,
            enclosing_page: int | None, spread: frozenset[str] = frozenset()) -> int:
         if selections is None or parent is None:
@@ -97,7 +108,8 @@ class _Cost:
                 is_list = isinstance(field_type, GraphQLList)
                 inner = self.of(selection.selection_set, get_named_type(definition.type),
                                 None if is_list else page)
-                items = (page or enclosing_page or self.estimate) if is_list else 1
+                items = ((self.declared(definition) or page or enclosing_page or self.estimate)
+                         if is_list else 1)
                 total += items * (1 + inner)
             elif isinstance(selection, InlineFragmentNode):
                 condition = selection.type_condition

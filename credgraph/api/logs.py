@@ -29,6 +29,7 @@ class JsonFormatter(logging.Formatter):
             "at": self.formatTime(record, "%Y-%m-%dT%H:%M:%S") + f".{int(record.msecs):03d}",
             "level": record.levelname.lower(),
             "logger": record.name,
+            "pid": record.process,  # which process of `serve --workers N` wrote it
             "message": record.getMessage(),
         }
         request = getattr(record, "request", None)

@@ -17,6 +17,7 @@ from typing import Any
 
 import yaml
 from graphql import (
+    GraphQLField,
     GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
@@ -30,6 +31,8 @@ from credgraph.exc import ConfigurationError
 
 ALL = "all"
 REVEAL_ARGUMENT = "reveal"
+ROUTES = frozenset({"export"})
+"""HTTP routes besides /graphql that a role may be given (`routes` in roles.yaml)."""
 
 
 class Rule(StrEnum):
@@ -49,6 +52,7 @@ class _RoleSpec(BaseModel):
     extends: str | None = None
     audited: bool | None = None
     operations: str | list[str] | dict[str, _OwnGrant | None] = Field(default_factory=list)
+    routes: list[str] = Field(default_factory=list)
     fields: dict[str, Rule] = Field(default_factory=dict)
 
 
@@ -72,6 +76,8 @@ class Role:
     operations: Mapping[str, Grant]
     fields: Mapping[tuple[str, str], Rule]
     """(type, field) -> the rule, for every field that is not simply shown."""
+    routes: frozenset[str] = frozenset()
+    """HTTP routes besides /graphql the role may use (ROUTES)."""
 
     @property
     def has_own_rules(self) -> bool:
@@ -93,19 +99,19 @@ class RoleTable:
         return self.roles[name]
 
 
-def _operations(spec: _RoleSpec, query: GraphQLObjectType) -> dict[str, Grant]:
+def _operations(spec: _RoleSpec, roots: Mapping[str, GraphQLField]) -> dict[str, Grant]:
     raw = spec.operations
     if raw == ALL:
-        return {name: Grant() for name in query.fields}
+        return {name: Grant() for name in roots}
     if isinstance(raw, str):
         raise ConfigurationError(f"operations: {raw!r} (a list, a mapping or '{ALL}')")
     items = {name: None for name in raw} if isinstance(raw, list) else raw
     grants: dict[str, Grant] = {}
     for name, grant in items.items():
-        if name not in query.fields:
-            raise ConfigurationError(f"operation {name} is not a field of Query")
+        if name not in roots:
+            raise ConfigurationError(f"operation {name} is not a field of Query or Mutation")
         own = grant.own if grant is not None else None
-        if own is not None and own not in query.fields[name].args:
+        if own is not None and own not in roots[name].args:
             raise ConfigurationError(f"operation {name} has no argument {own}")
         grants[name] = Grant(own)
     return grants
@@ -170,6 +176,7 @@ def _flatten(name: str, specs: Mapping[str, _RoleSpec], seen: tuple[str, ...] = 
     return _RoleSpec(
         audited=spec.audited if spec.audited is not None else base.audited,
         operations=ALL if ALL in merged else merged,
+        routes=sorted({*base.routes, *spec.routes}),
         fields={**base.fields, **spec.fields},
     )
 
@@ -183,12 +190,18 @@ def build_table(raw: Any, schema: GraphQLSchema) -> RoleTable:
     query = schema.query_type
     if query is None:
         raise ConfigurationError("the schema has no Query type")
+    mutation = schema.mutation_type
+    roots = {**query.fields, **(mutation.fields if mutation is not None else {})}
     roles: dict[str, Role] = {}
     for name in specs:
         spec = _flatten(name, specs)
         try:
-            roles[name] = Role(name, bool(spec.audited), _operations(spec, query),
-                               _fields(spec, schema))
+            unknown = sorted(set(spec.routes) - ROUTES)
+            if unknown:
+                raise ConfigurationError(f"routes: {', '.join(unknown)} (known: "
+                                         f"{', '.join(sorted(ROUTES))})")
+            roles[name] = Role(name, bool(spec.audited), _operations(spec, roots),
+                               _fields(spec, schema), frozenset(spec.routes))
         except ConfigurationError as e:
             raise ConfigurationError(f"roles.yaml, role {name}: {e}") from e
     return RoleTable(roles)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 from functools import partial
+from typing import Annotated
 
 import strawberry
 from graphql import GraphQLError
@@ -22,12 +23,15 @@ from credgraph.api.documents import CheckedDocuments, DocumentCache
 from credgraph.api.errors import CLIENT_ERRORS, ErrorCodes, error_code
 from credgraph.api.explore import ExploreQuery
 from credgraph.api.restrictions import RestrictionQuery
+from credgraph.api.risk import RiskQuery
+from credgraph.api.supervision import SupervisionQuery
 from credgraph.api.types.base import described
 from credgraph.api.types.entities import ENTITY_TYPES, Enterprise, Person
 from credgraph.api.types.enums import ListType
-from credgraph.api.types.links import Exposure, Path, PersonFirm, SearchHit
+from credgraph.api.types.links import SUSPECTED_ARG, Exposure, Path, PersonFirm, SearchHit
 from credgraph.api.types.ownership import OwnershipChain, OwnershipDirection, UltimateOwner
 from credgraph.api.types.scalars import DATE_SCALAR, Date, DateTime, moment
+from credgraph.api.watch import WatchMutation, WatchQuery
 from credgraph.queries.links.results import Direction
 from credgraph.settings import Settings
 
@@ -78,11 +82,12 @@ class LinkQuery:
         max_degree: int = 200,
         as_of: Date | None = None,
         known_at: DateTime | None = None,
+        suspected: Annotated[bool, SUSPECTED_ARG] = False,
     ) -> Exposure:
         links, at = info.context.analyses.links, moment(as_of, known_at)
         wanted = [item.value for item in lists]
         found = await in_thread(
-            lambda: links.blacklist_exposure(id, at, max_hops, wanted, max_degree)
+            lambda: links.blacklist_exposure(id, at, max_hops, wanted, max_degree, suspected)
         )
         return Exposure.from_record(found, at)
 
@@ -97,10 +102,11 @@ class LinkQuery:
         max_degree: int = 200,
         as_of: Date | None = None,
         known_at: DateTime | None = None,
+        suspected: Annotated[bool, SUSPECTED_ARG] = False,
     ) -> list[Path]:
         links, at = info.context.analyses.links, moment(as_of, known_at)
         found = await in_thread(
-            lambda: links.paths(from_id, to_id, at, max_hops, first, max_degree)
+            lambda: links.paths(from_id, to_id, at, max_hops, first, max_degree, suspected)
         )
         return [Path.from_record(p, at) for p in found]
 
@@ -141,10 +147,13 @@ class RegisterQuery:
 
 
 QUERY_TYPES: tuple[type, ...] = (LinkQuery, RestrictionQuery, ExploreQuery, RegisterQuery,
-                                  AuditQuery)
+                                 SupervisionQuery, AuditQuery, RiskQuery, WatchQuery)
 """The parts merged into the root Query: links, appointment restrictions, the explorer map,
-the register's own state, the audit log. Who may call which is the role table's
+the register's own state, supervision (data quality, cross-checks, approval notices), the
+audit log, risk, watchlists and alerts. Who may call which is the role table's
 (credgraph.api.roles)."""
+MUTATION_TYPES: tuple[type, ...] = (WatchMutation,)
+"""The parts merged into the root Mutation: only user data (watchlists), never facts."""
 
 
 class CredgraphSchema(strawberry.Schema):
@@ -164,6 +173,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
     documents = DocumentCache(settings)
     return CredgraphSchema(
         query=query,
+        mutation=merge_types("Mutation", MUTATION_TYPES),
         types=list(ENTITY_TYPES),
         scalar_overrides={datetime.date: DATE_SCALAR},
         extensions=[

@@ -56,6 +56,15 @@ Adding a section (e.g. annual reports, feed deltas)
    numbers documents in series of its own (``RunningNumbers``), so that every other
    section keeps its bytes.
 
+Feeds with planted contradictions
+---------------------------------
+After the registry's files (and their manifest.yaml, source SAMR-registration), ``OUT/feeds/``
+holds three delta feeds of other departments, to be loaded after it in order
+(``credgraph load OUT OUT/feeds/*``): they plant the contradictions the cross-checks find and
+a few rows that break the data standard (plan/contradictions.py, writers/feeds.py, and
+docs/cross-checks.md for the counts). They draw from Stream.FEEDS, so the registry's files
+keep their bytes.
+
 Any intended change of output changes the digests pinned in tests/test_generate.py:
 re-pin them in the same commit, saying why.
 """
@@ -71,6 +80,11 @@ from credgraph.generate.days import AS_OF
 from credgraph.generate.identifiers import RunningNumbers
 from credgraph.generate.plan import build_world
 from credgraph.generate.writers import BLOCK_SIZE, Block, Sink, write_block, write_people
+from credgraph.generate.writers.feeds import write_feeds
+from credgraph.loaders.manifest import MANIFEST
+
+REGISTRY_SOURCE = "SAMR-registration"
+"""The source the registry's own extract names in its manifest.yaml."""
 
 __all__ = ["AS_OF", "MIN_ENTERPRISES", "generate"]
 
@@ -81,11 +95,11 @@ def generate(
 ) -> dict[str, int]:
     """Write a synthetic dataset folder of ``enterprises`` enterprises.
 
-    Returns the number of data rows written per section (file stem). The same ``seed``
-    and size give byte-identical files. ``dense_groups`` plants that many densely
-    cross-held groups (plan/dense.py; none by default, which leaves the files as they were).
-    ``progress`` may be ``True`` (a rich progress bar on the console) or a running
-    ``rich.progress.Progress`` to add a task to.
+    Returns the number of data rows written per section (file stem), and per feed folder
+    (``feeds/NAME``). The same ``seed`` and size give byte-identical files. ``dense_groups``
+    plants that many densely cross-held groups (plan/dense.py; none by default, which leaves
+    the files as they were). ``progress`` may be ``True`` (a rich progress bar on the
+    console) or a running ``rich.progress.Progress`` to add a task to.
     """
     if enterprises < MIN_ENTERPRISES:
         raise ValueError(f"enterprises must be at least {MIN_ENTERPRISES}")
@@ -111,9 +125,13 @@ def generate(
             if prog is not None and task is not None:
                 prog.advance(task)
         write_people(world, sink)
+        (out_dir / MANIFEST).write_text(f"source: {REGISTRY_SOURCE}\nkind: delta\n",
+                                        encoding="utf-8")
+        counts = dict(sink.counts)
+        counts.update(write_feeds(world, out_dir))
         if prog is not None and task is not None:
             prog.advance(task)
-        return dict(sink.counts)
+        return counts
     finally:
         if sink is not None:
             sink.close()

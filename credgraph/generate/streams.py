@@ -28,7 +28,13 @@ class Stream(IntEnum):
     """Court and criminal list entries about persons (no index)."""
     BRANDS = 7
     """The order of the brand characters of enterprise names (no index)."""
-    DENSE = 8
+    CONTACTS = 8
+    """The contact details of annual reports and their planted sharing (no index)."""
+    ANNUAL_REPORTS = 9
+    """Rows of the annual reports of one block of enterprises (index: block number)."""
+    FEEDS = 10
+    """The contradictions planted in the feeds of other departments (no index)."""
+    DENSE = 11
     """The densely cross-held groups, when asked for (no index)."""
 
 

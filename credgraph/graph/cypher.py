@@ -38,13 +38,16 @@ def schema_statements(model: GraphModel) -> list[str]:
     ]
     for node in model.nodes.values():
         label, name = quote(node.label), node.label.lower()
+        if node.log:
+            statements.append(f"CREATE CONSTRAINT {name}_key IF NOT EXISTS FOR (n:{label}) "
+                              f"REQUIRE n.{quote(node.key)} IS UNIQUE")
         if node.versioned:
             statements += [
                 f"CREATE CONSTRAINT {name}_version IF NOT EXISTS FOR (n:{label}) "
                 f"REQUIRE (n.{quote(node.key)}, n.rec) IS UNIQUE",
                 f"CREATE INDEX {name}_fact IF NOT EXISTS FOR (n:{label}) ON (n.fact)",
             ]
-        for prop in node.indexes:
+        for prop in (*node.indexes, *node.lookups):
             statements.append(f"CREATE INDEX {name}_{prop} IF NOT EXISTS "
                               f"FOR (n:{label}) ON (n.{quote(prop)})")
     for edge in model.edges.values():
@@ -85,15 +88,28 @@ def merge_identities(node: NodeSchema) -> str:
 
 
 def retire(schema: NodeSchema | EdgeSchema) -> str:
-    """Set the retraction time of the visible elements of the facts in `$rows`."""
+    """Set the retraction time (and why, when given) of the visible elements of the facts in
+    `$rows`."""
     return (f"UNWIND $rows AS row MATCH {_element(schema, 'x')} "
-            "WHERE x.ret IS NULL SET x.ret = row.at")
+            "WHERE x.ret IS NULL SET x.ret = row.at, x.ret_reason = row.reason")
 
 
 def drop(schema: NodeSchema | EdgeSchema) -> str:
     """Delete the elements of one version of each fact in `$rows` (replaced in one extract)."""
     removal = "DETACH DELETE x" if isinstance(schema, NodeSchema) else "DELETE x"
     return f"UNWIND $rows AS row MATCH {_element(schema, 'x')} WHERE x.rec = row.rec {removal}"
+
+
+def write_log(node: NodeSchema) -> str:
+    """Write log entries `{id, props}` of a log label: an entry of the same id is replaced."""
+    return (f"UNWIND $rows AS row MERGE (n:{quote(node.label)} {{{quote(node.key)}: row.id}}) "
+            "SET n = row.props")
+
+
+def log_entries(node: NodeSchema) -> str:
+    """Every entry of a log label, in id order."""
+    return (f"MATCH (n:{quote(node.label)}) RETURN properties(n) AS props "
+            f"ORDER BY n.{quote(node.key)}")
 
 
 def create_nodes(node: NodeSchema) -> str:
@@ -116,6 +132,22 @@ def create_edges(model: GraphModel, edge: EdgeSchema) -> str:
             f"{_end(model, edge.target, 'b', 'row.target')} "
             f"CREATE (a)-[r:{quote(edge.type)}]->(b) SET r = row.props")
 
+
+def set_empty_list(schema: NodeSchema | EdgeSchema, prop: str) -> str:
+    """Set a property to the empty list on the elements `$rows` name by key and recorded
+    time (after a bulk import: an import file cannot hold an empty list)."""
+    if isinstance(schema, NodeSchema):
+        element = f"(x:{quote(schema.label)} {{{quote(schema.key)}: row.key, rec: row.rec}})"
+    else:
+        element = f"()-[x:{quote(schema.type)} {{key: row.key, rec: row.rec}}]->()"
+    return f"UNWIND $rows AS row MATCH {element} SET x.{quote(prop)} = []"
+
+
+ANY_NODE = "MATCH (n) RETURN 1 AS found LIMIT 1"
+"""Whether the database holds anything (a bulk load only fills an empty one)."""
+
+AWAIT_INDEXES = "CALL db.awaitIndexes($seconds)"
+"""Wait until every index is online (populated)."""
 
 BUMP_VERSION = f"""
 MERGE (m:{quote(META_LABEL)} {{id: 'store'}}) ON CREATE SET m.data_version = 0
@@ -167,11 +199,12 @@ def existing_entities() -> str:
 
 
 def overfull_enterprises(model: GraphModel) -> str:
-    """Enterprises whose open, visible holdings add up to more than 100% (a data-quality
-    warning)."""
-    held = quote(model.node("Enterprise").label)
+    """Enterprises among `$ids` whose open, visible holdings add up to more than 100% (a
+    data-quality warning)."""
+    entity, held = quote(ENTITY_LABEL), quote(model.node("Enterprise").label)
     return (
-        f"MATCH ()-[r:{quote(model.edge('SHAREHOLDER').type)}]->(e:{held}) "
+        f"UNWIND $ids AS id MATCH (e:{entity} {{id: id}}) WHERE e:{held} "
+        f"MATCH ()-[r:{quote(model.edge('SHAREHOLDER').type)}]->(e) "
         "WHERE r.end IS NULL AND r.ret IS NULL AND r.percent IS NOT NULL "
         "WITH e, sum(r.percent) AS total WHERE total > 100.0 + $tolerance "
         "RETURN e.id AS id, total ORDER BY id"
@@ -214,10 +247,10 @@ def count_edges(rel_type: str) -> str:
 DELETE_ALL = "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"
 
 ALL_NODES = f"""
-MATCH (n) WHERE NOT n:{quote(META_LABEL)}
+MATCH (n) WHERE NOT n:{quote(META_LABEL)} AND none(l IN labels(n) WHERE l IN $log)
 RETURN [l IN labels(n) WHERE NOT l IN $shared][0] AS label, properties(n) AS props
 """
-"""Every node with its own label (a snapshot of the store)."""
+"""Every node with its own label (a snapshot of the store), the log labels `$log` left out."""
 
 ALL_EDGES = """
 MATCH (a)-[r]->(b) RETURN type(r) AS type, a.id AS source, b.id AS target, properties(r) AS props

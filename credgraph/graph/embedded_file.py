@@ -1,15 +1,19 @@
-"""The embedded store's file: a checked header, then tables in Arrow's IPC format.
+"""The embedded store's file: a checked header, then typed tables in Arrow's IPC format.
 
-Nothing in the file is ever executed: it is read as data (Arrow record batches),
-and only after its magic line, format version and SHA-256 digest have been
-checked, so a file that is not ours, of another format version, truncated or
-altered is refused with a clear error before anything of it is used.
+Nothing in the file is ever executed: it is read as data (Arrow record batches of
+typed columns), and only after its magic line, format version and SHA-256 digest
+have been checked, so a file that is not ours, of another format version,
+truncated or altered is refused with a clear error before anything of it is used.
 
 Layout::
 
     CREDGRAPH EMBEDDED STORE\\n
-    {"format": N, "sha256": "...", "tables": [{"name": "nodes", "bytes": ...}, ...]}\\n
+    {"format": N, "sha256": "...", "tables": [{"name": "elements", "bytes": ...}, ...], ...}\\n
     <one Arrow IPC stream per table, back to back>
+
+Tables are written and read one at a time, so neither side holds the whole file
+in memory: the digest is checked over the whole payload before the first table
+is read, and again over what was read.
 """
 
 from __future__ import annotations
@@ -21,30 +25,46 @@ import tempfile
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import pyarrow as pa
 
 from credgraph.exc import StoreError
 
 MAGIC = b"CREDGRAPH EMBEDDED STORE\n"
-MAX_HEADER = 1 << 16
-BATCH_ROWS = 100_000
+MAX_HEADER = 1 << 20
+BLOCK = 1 << 24
 
 
-@dataclass(frozen=True)
-class Table:
-    """One table to write: its schema and its rows, produced lazily in batches."""
+class _Hashing:
+    """A writable file that hashes and counts what goes through it (for Arrow's writer)."""
 
-    name: str
-    schema: pa.Schema
-    batches: Iterable[Mapping[str, list[Any]]]
-    """Column name -> values, one mapping per record batch."""
+    def __init__(self, out: IO[bytes], digest: Any) -> None:
+        self.out, self.digest, self.written = out, digest, 0
+        self.closed = False
+
+    def write(self, data: bytes | memoryview) -> int:
+        self.digest.update(data)
+        self.written += len(data)
+        return self.out.write(data)
+
+    def flush(self) -> None:
+        self.out.flush()
+
+    def close(self) -> None:
+        self.closed = True
+
+    def writable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self.written
 
 
-def write_file(path: Path, format_version: int, tables: Iterable[Table],
+def write_file(path: Path, format_version: int, tables: Iterable[tuple[str, pa.Table]],
                meta: Mapping[str, Any]) -> None:
-    """Write the tables to a temporary file beside `path`, then rename: never half a file."""
+    """Write the tables (made one at a time) to a temporary file beside `path`, then rename:
+    never half a file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=".graph-", suffix=".tmp")
     tmp = Path(tmp_name)
@@ -53,21 +73,17 @@ def write_file(path: Path, format_version: int, tables: Iterable[Table],
         digest = hashlib.sha256()
         sizes: list[dict[str, Any]] = []
         with payload.open("wb") as out:
-            for table in tables:
-                sink = pa.BufferOutputStream()
-                with pa.ipc.new_stream(sink, table.schema) as writer:
-                    for columns in table.batches:
-                        writer.write_batch(pa.record_batch(dict(columns), schema=table.schema))
-                data = sink.getvalue()
-                digest.update(data)
-                out.write(data)
-                sizes.append({"name": table.name, "bytes": data.size})
+            for name, table in tables:
+                sink = _Hashing(out, digest)
+                with pa.ipc.new_stream(pa.PythonFile(sink, mode="w"), table.schema) as writer:
+                    writer.write_table(table)
+                sizes.append({"name": name, "bytes": sink.written})
         header = json.dumps({"format": format_version, "sha256": digest.hexdigest(),
                              "tables": sizes, **meta}, ensure_ascii=True).encode() + b"\n"
         with os.fdopen(fd, "wb") as fh:
             fh.write(MAGIC + header)
             with payload.open("rb") as src:
-                while block := src.read(1 << 24):
+                while block := src.read(BLOCK):
                     fh.write(block)
         os.replace(tmp, path)
     except BaseException:
@@ -80,11 +96,13 @@ def write_file(path: Path, format_version: int, tables: Iterable[Table],
 @dataclass(frozen=True)
 class StoredFile:
     meta: dict[str, Any]
-    tables: dict[str, pa.Table]
+    tables: Iterator[tuple[str, pa.Table]]
+    """Each table in the order written, read when asked for."""
 
 
 def read_file(path: Path, format_version: int) -> StoredFile:
-    """The tables of a file written by `write_file`, after every check; StoreError otherwise."""
+    """A file written by `write_file`, once its header and digest are checked (StoreError
+    otherwise); its tables are read one at a time."""
     def refuse(why: str) -> StoreError:
         return StoreError(f"cannot open the embedded graph {path}: {why}")
 
@@ -103,37 +121,35 @@ def read_file(path: Path, format_version: int) -> StoredFile:
                 found = header.get("format") if isinstance(header, dict) else None
                 raise refuse(f"it has format {found!r}; this credgraph reads format "
                              f"{format_version} (load the dataset again)")
-            payload = fh.read()
+            start = fh.tell()
+            digest = hashlib.sha256()
+            while block := fh.read(BLOCK):
+                digest.update(block)
     except OSError as e:
         raise refuse(str(e)) from e
-    if hashlib.sha256(payload).hexdigest() != header.get("sha256"):
+    if digest.hexdigest() != header.get("sha256"):
         raise refuse("its contents do not match their checksum (truncated or altered)")
-    tables: dict[str, pa.Table] = {}
-    offset = 0
-    buffer = pa.py_buffer(payload)
-    for entry in header.get("tables", []):
-        size = int(entry["bytes"])
-        try:
-            reader = pa.ipc.open_stream(buffer.slice(offset, size))
-            tables[str(entry["name"])] = reader.read_all()
-        except pa.ArrowInvalid as e:
-            raise refuse(f"table {entry['name']} is unreadable ({e})") from e
-        offset += size
+    try:
+        entries = [(str(entry["name"]), int(entry["bytes"])) for entry in header["tables"]]
+    except (KeyError, TypeError, ValueError) as e:
+        raise refuse("its header is damaged") from e
+
+    def tables() -> Iterator[tuple[str, pa.Table]]:
+        again = hashlib.sha256()
+        with path.open("rb") as fh:
+            fh.seek(start)
+            for name, size in entries:
+                data = fh.read(size)
+                again.update(data)
+                try:
+                    table = pa.ipc.open_stream(pa.py_buffer(data)).read_all()
+                except pa.ArrowInvalid as e:
+                    raise refuse(f"table {name} is unreadable ({e})") from e
+                del data
+                yield name, table
+            again.update(fh.read())
+        if again.hexdigest() != header["sha256"]:
+            raise refuse("it changed while it was read")
+
     meta = {k: v for k, v in header.items() if k not in ("format", "sha256", "tables")}
-    return StoredFile(meta, tables)
-
-
-def batched(rows: Iterable[tuple[Any, ...]],
-            names: tuple[str, ...]) -> Iterator[dict[str, list[Any]]]:
-    """Rows as column batches of BATCH_ROWS, for `Table.batches`."""
-    columns: dict[str, list[Any]] = {name: [] for name in names}
-    count = 0
-    for row in rows:
-        for name, value in zip(names, row, strict=True):
-            columns[name].append(value)
-        count += 1
-        if count == BATCH_ROWS:
-            yield columns
-            columns, count = {name: [] for name in names}, 0
-    if count:
-        yield columns
+    return StoredFile(meta, tables())

@@ -7,6 +7,7 @@ finds what a file gave in half-width upper case.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 _FULL_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
@@ -110,3 +111,36 @@ def enterprise_key(raw: str) -> str:
     if problem is not None:
         raise ValueError(f"not a valid USCC: {problem}")
     return code
+
+
+USCC_SCHEME = "CN-USCI"
+"""The org-id.guide list code of the Unified Social Credit Identifier (统一社会信用代码)."""
+REG_NO_SCHEME = "CN-SAIC"
+"""The org-id.guide list code of the registration numbers (注册号) issued before the USCC."""
+
+_OTHER_REGISTER = re.compile(r"^[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*:\S+$")
+
+
+def other_register_key(scheme: str, ident: str) -> str:
+    """The key of an entity of another register: the register's code, a colon, its id there.
+
+    `GB-COH:09506232` for a company of Companies House (the org-id.guide list code), or a
+    namespace credgraph gives records without a usable identifier (`BODS-…:record-id`).
+    Only imports of other formats make such keys; dataset folders key enterprises by USCC or
+    registration number alone. Raises ValueError when the result is not such a key.
+    """
+    key = identifier(f"{scheme}:{ident}")
+    if not is_other_register_key(key):
+        raise ValueError(f"{scheme}:{ident} is not a register code and an id")
+    return key
+
+
+def is_other_register_key(key: str) -> bool:
+    """Whether a (normalised) key is `other_register_key`'s form: never a USCC nor a reg_no."""
+    return _OTHER_REGISTER.match(key) is not None
+
+
+def split_other_register_key(key: str) -> tuple[str, str]:
+    """(register code, id) of an `other_register_key`."""
+    scheme, _, ident = key.partition(":")
+    return scheme, ident

@@ -1,26 +1,48 @@
 """The embedded store: a networkx graph kept in a file, like SQLite keeps a database.
 
-Identities (enterprises, persons, other holders) are nodes keyed by their id.
-Every version of a fact is its own elements: fact nodes (records, list entries,
-penalties, events, objections) keyed `label#id#rec`, relationships keyed
-`key#rec`, each carrying the version's stamp (credgraph.graph.model.VERSION). It is
-the default with no server and the reference the Neo4j answers are checked
-against, so its semantics are kept as plain as possible.
+Every node and relationship is an element, numbered in the order it was written.
+networkx holds the adjacency: a MultiDiGraph whose nodes are the numbers of the
+identities (enterprises, persons, other holders) and of the fact nodes that
+relationships reach (list entries, penalties, events), and whose relationships
+are keyed by their element numbers. What hangs on the elements is compact, for a
+registry of a million enterprises is ten million elements:
+
+* per element, in typed arrays: its label or type, its row in that label's table,
+  its key (an identity's id, or a fact's section and key: each text stored once),
+  the next element of the same key, its recorded and retracted times and a
+  relationship's ends;
+* per label or type, a table of property columns (credgraph.graph.columns);
+* keys found by hash (credgraph.graph.keys): an identity by its id, a fact's
+  versions by section and key, an enterprise by USCC or registration number;
+* the search's name index (credgraph.graph.names).
+
+Every version of a fact is its own elements, carrying the version's stamp
+(credgraph.graph.model.VERSION); an entity's record versions are the elements of
+the fact named by its id in its record label's section. It is the default store
+with no server and the reference the Neo4j answers are checked against, so its
+semantics are kept as plain as possible.
 """
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
-from collections.abc import Collection, Iterator
+from array import array
+from collections.abc import Collection, Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import networkx as nx
+import numpy as np
 import orjson
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from credgraph.exc import StoreError
-from credgraph.graph.embedded_file import Table, batched, read_file, write_file
+from credgraph.graph.columns import Alias, Table, Words, from_numpy, numpy_view
+from credgraph.graph.embedded_file import read_file, write_file
+from credgraph.graph.keys import HashIndex, Keys, text_hash
+from credgraph.graph.model import EdgeSchema, NodeSchema
+from credgraph.graph.names import NameIndex
 from credgraph.graph.records import (
     ChangeSet,
     EnterpriseRef,
@@ -32,37 +54,65 @@ from credgraph.graph.records import (
 from credgraph.graph.store import OVERFULL_TOLERANCE, GraphStore
 from credgraph.settings import StoreKind
 
-FORMAT = 3
-"""The file format this store reads and writes (credgraph.graph.embedded_file)."""
+FORMAT = 4
+"""The file format this store reads and writes (credgraph.graph.embedded_file): typed
+columns per label and type since 4 (3 kept a JSON text per element)."""
 
-_NODES = pa.schema([("key", pa.string()), ("props", pa.string())])
-_EDGES = pa.schema([("source", pa.string()), ("target", pa.string()), ("key", pa.string()),
-                    ("props", pa.string())])
-
-Element = tuple[str, ...]
-"""A fact node (its graph key) or a relationship (source, target, graph key)."""
-
-
-def node_key(label: str, node_id: str, rec: str) -> str:
-    """The graph key of a fact node: one per version."""
-    return f"{label}#{node_id}#{rec}"
-
-
-def edge_key(key: str, rec: str) -> str:
-    """The graph key of a relationship: one per version."""
-    return f"{key}#{rec}"
+IDENTITY = "identity"
+"""The key space of identity ids (every other space is a section's)."""
+DEAD = 255
+"""The label code of a dropped element (kept until the file is written)."""
+SEARCHED = "name_norm"
+"""The record property the search matches names against."""
+STALE_NAMES = 20_000
+"""Elements written since the name index was built before search rebuilds it."""
+_ON_ELEMENT = ("fact", "rec", "ret")
+"""Version properties kept per element, not in the tables."""
 
 
-def _present(props: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in props.items() if v is not None}
+class _NoAttributes(dict[str, Any]):
+    """The one attribute dict every node and relationship of the adjacency shares: their
+    properties are in the store's tables, so it stays empty."""
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        raise TypeError("the embedded store's graph keeps no attributes")
+
+    def update(self, *args: Any, **kwargs: Any) -> None:
+        if any(args) or kwargs:
+            raise TypeError("the embedded store's graph keeps no attributes")
 
 
-def visible(attrs: dict[str, Any], known: str | None) -> bool:
-    """Recorded by `known` (None: now) and not retracted by then."""
-    ret = attrs.get("ret")
-    if known is None:
-        return ret is None
-    return bool(attrs["rec"] <= known and (ret is None or ret > known))
+_EMPTY = _NoAttributes()
+
+
+class Adjacency(nx.MultiDiGraph):  # type: ignore[misc]
+    """A MultiDiGraph over element numbers, relationships keyed by element number, with no
+    attribute dict of its own per node or relationship (networkx's documented factories)."""
+
+    node_attr_dict_factory = staticmethod(lambda: _EMPTY)
+    edge_attr_dict_factory = staticmethod(lambda: _EMPTY)
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A label or relationship type as the store numbers it."""
+
+    code: int
+    name: str
+    schema: NodeSchema | EdgeSchema
+    node: bool
+    in_graph: bool
+    """A node relationships can reach: an identity, or a fact node some type ends at."""
+    space: int
+    """The key space of its elements' keys."""
+
+    @property
+    def versioned(self) -> bool:
+        return self.schema.versioned
+
+    @property
+    def record_of(self) -> str | None:
+        return self.schema.record_of if isinstance(self.schema, NodeSchema) else None
 
 
 class MemoryStore(GraphStore):
@@ -71,168 +121,372 @@ class MemoryStore(GraphStore):
     def __init__(self, path: Path | None = None) -> None:
         super().__init__()
         self.path = path
-        self.graph: nx.MultiDiGraph = nx.MultiDiGraph()
-        self.version = 0
+        model = self.model
+        self.spaces = (IDENTITY, *sorted({s.section for s in model.versioned if s.section}))
+        reached = {label for edge in model.edges.values() for label in (*edge.source,
+                                                                         *edge.target)}
+        schemas: list[NodeSchema | EdgeSchema] = [*sorted(model.nodes.values(),
+                                                          key=lambda n: n.label),
+                                                  *sorted(model.edges.values(),
+                                                          key=lambda e: e.type)]
+        self.kinds = tuple(
+            Kind(code, schema.name, schema, isinstance(schema, NodeSchema),
+                 isinstance(schema, NodeSchema) and (schema.entity or schema.label in reached),
+                 self.spaces.index(schema.section) if schema.section else 0)
+            for code, schema in enumerate(schemas))
+        self.kind_of = {kind.name: kind for kind in self.kinds}
+        self.identifiers = tuple(sorted({name for n in model.nodes.values() if n.entity
+                                         for name in n.indexes}))
+        """Identity properties an entity is also found by (USCC, registration number)."""
+        self._empty()
         if path is not None and path.exists():
             self._read(path)
-        self._reindex()
 
-    # --- the file ---------------------------------------------------------------------
+    def _empty(self) -> None:
+        self.graph = Adjacency()
+        self.version = 0
+        self._kind = array("B")
+        self._row = array("i")
+        self._key = array("i")
+        self._next = array("i")
+        self._rec = Words()
+        self._ret = Words()
+        self._source = array("i")
+        self._target = array("i")
+        self.tables = [Table(self.key_text) for _ in self.kinds]
+        self.keys = Keys(self.spaces)
+        self._identified = HashIndex()
+        self._names: NameIndex | None = None
+        self.log: dict[str, dict[str, dict[str, Any]]] = {}
+        """The store's own log (load runs), apart from the graph: label -> entry id ->
+        properties."""
 
-    def _read(self, path: Path) -> None:
-        """Rebuild the graph from the checked file (never unpickled: plain tables)."""
-        stored = read_file(path, FORMAT)
-        graph = nx.MultiDiGraph()
-        try:
-            nodes, edges = stored.tables["nodes"], stored.tables["edges"]
-            graph.add_nodes_from(
-                (key, orjson.loads(props))
-                for key, props in zip(*(nodes.column(c).to_pylist() for c in _NODES.names),
-                                      strict=True))
-            graph.add_edges_from(
-                (source, target, key, orjson.loads(props))
-                for source, target, key, props in zip(
-                    *(edges.column(c).to_pylist() for c in _EDGES.names), strict=True))
-            self.version = int(stored.meta["data_version"])
-        except (KeyError, ValueError, TypeError) as e:
-            raise StoreError(f"cannot open the embedded graph {path}: malformed tables "
-                             f"({e})") from e
-        self.graph = graph
+    # --- elements -----------------------------------------------------------------------
 
-    def commit(self) -> None:
-        """Write the whole graph to its file (atomically: never half a file)."""
-        if self.path is None:
-            return
-        graph = self.graph
-        nodes = ((key, orjson.dumps(attrs).decode()) for key, attrs in graph.nodes(data=True))
-        edges = ((u, v, key, orjson.dumps(attrs).decode())
-                 for u, v, key, attrs in graph.edges(keys=True, data=True))
-        write_file(self.path, FORMAT, [
-            Table("nodes", _NODES, batched(nodes, tuple(_NODES.names))),
-            Table("edges", _EDGES, batched(edges, tuple(_EDGES.names))),
-        ], {"nodes": graph.number_of_nodes(), "edges": graph.number_of_edges(),
-            "data_version": self.version})
+    def __len__(self) -> int:
+        """Elements written (dropped ones included until the file is written)."""
+        return len(self._kind)
 
-    # --- derived lookups --------------------------------------------------------------
+    def key_text(self, element: int) -> str:
+        """An identity's id, or the key of the fact an element is a version of."""
+        return self.keys.text(self._key[element])
 
-    def _reindex(self) -> None:
-        """Registration numbers, each fact's elements, and each entity's records."""
-        self._reg_no: dict[str, str] = {}
-        self._facts: dict[tuple[str, str], list[Element]] = defaultdict(list)
-        self.records_of: dict[str, list[str]] = defaultdict(list)
-        self._labelled: dict[str, list[str]] = defaultdict(list)
-        for key, attrs in self.graph.nodes(data=True):
-            if attrs.get("reg_no") and "rec" not in attrs:
-                self._reg_no[attrs["reg_no"]] = key
-            if "rec" in attrs:
-                self._index_node(key, attrs)
-        for u, v, key, attrs in self.graph.edges(keys=True, data=True):
-            self._facts[(self.model.edge(attrs["type"]).section or "", attrs["fact"])].append(
-                (u, v, key))
+    def kind_at(self, element: int) -> Kind:
+        return self.kinds[self._kind[element]]
 
-    def _index_node(self, key: str, attrs: dict[str, Any]) -> None:
-        schema = self.model.node(attrs["label"])
-        self._labelled[attrs["label"]].append(key)
-        self._facts[(schema.section or "", attrs["fact"])].append((key,))
-        if schema.record_of:
-            self.records_of[attrs["of"]].append(key)
+    def label(self, element: int) -> str:
+        """A node's label or a relationship's type."""
+        return self.kinds[self._kind[element]].name
 
-    def element(self, element: Element) -> dict[str, Any]:
-        """The attributes of a fact node or relationship."""
-        if len(element) == 1:
-            return dict(self.graph.nodes[element[0]])
-        return dict(self.graph.edges[element])
+    def alive(self, element: int) -> bool:
+        return self._kind[element] != DEAD
+
+    def value(self, element: int, name: str) -> Any:
+        """One property of an element (None when absent)."""
+        if name == "rec":
+            return self._rec.get(element)
+        if name == "ret":
+            return self._ret.get(element)
+        if name == "fact":
+            return self.key_text(element) if self.kind_at(element).versioned else None
+        return self.tables[self._kind[element]].get(self._row[element], name)
+
+    def attrs(self, element: int) -> dict[str, Any]:
+        """Every property of an element, with its `label` (node) or `type` (relationship)."""
+        kind = self.kinds[self._kind[element]]
+        found = {"label" if kind.node else "type": kind.name}
+        found.update(self.tables[kind.code].props(self._row[element]))
+        if kind.versioned:
+            found["fact"] = self.keys.text(self._key[element])
+            found["rec"] = self._rec.get(element)
+            ret = self._ret.get(element)
+            if ret is not None:
+                found["ret"] = ret
+        return found
+
+    def visible(self, element: int, known: str | None) -> bool:
+        """Recorded by `known` (None: now) and not retracted by then."""
+        ret = self._ret.get(element)
+        if known is None:
+            return ret is None
+        return bool(self._rec.get(element) <= known and (ret is None or ret > known))
+
+    def alive_mask(self, elements: np.ndarray) -> np.ndarray:
+        """`alive` for many elements at once."""
+        found: np.ndarray = numpy_view(self._kind)[elements] != DEAD
+        return found
+
+    def key_texts(self, elements: np.ndarray) -> pa.LargeStringArray:
+        """`key_text` for many elements at once."""
+        found: pa.LargeStringArray = self.keys.texts.whole().take(
+            pa.array(numpy_view(self._key)[elements]))
+        return found
+
+    def visible_mask(self, elements: np.ndarray, known: str | None) -> np.ndarray:
+        """`visible` for many elements at once."""
+        ret = self._ret.codes.view()[elements]
+        if known is None:
+            return ret == 0  # type: ignore[no-any-return]
+        recorded = np.array([w is not None and w <= known for w in self._rec.words])
+        retracted = np.array([w is not None and w <= known for w in self._ret.words])
+        return recorded[self._rec.codes.view()[elements]] & ~retracted[ret]  # type: ignore[no-any-return]
+
+    def ends(self, element: int) -> tuple[int, int]:
+        """A relationship's source and target elements."""
+        return self._source[element], self._target[element]
+
+    def ident(self, element: int) -> str:
+        """The id a node is known by: an identity's id, a fact node's own id."""
+        kind = self.kinds[self._kind[element]]
+        if kind.versioned:
+            found = self.tables[kind.code].get(self._row[element], "id")
+            if found is not None:
+                return str(found)
+        return self.key_text(element)
+
+    def chain(self, key: int) -> Iterator[int]:
+        """The elements of a key, oldest first."""
+        element = self.keys.head[key]
+        while element >= 0:
+            yield element
+            element = self._next[element]
+
+    def of_kind(self, name: str) -> np.ndarray:
+        """Every live element of a label or type, oldest first."""
+        kind = self.kind_of[name]
+        elements = numpy_view(self.tables[kind.code].elements).astype(np.int64)
+        found: np.ndarray = elements[numpy_view(self._kind)[elements] == kind.code]
+        return found
+
+    def identity(self, node_id: str) -> int:
+        """The identity element with this id, or -1."""
+        key = self.keys.find(0, node_id)
+        return self.keys.head[key] if key >= 0 else -1
+
+    def identified(self, name: str, value: str) -> list[int]:
+        """The identities whose property `name` (an identifier) is `value`, latest set last."""
+        return [e for e in self._identified.find(text_hash(name, value))
+                if self.value(e, name) == value]
+
+    def records(self, entity_id: str, label: str | None = None) -> Iterator[int]:
+        """The record versions of an entity (of its label's record label, if given)."""
+        for kind in self.kinds:
+            if kind.record_of is None or (label is not None and kind.record_of != label):
+                continue
+            key = self.keys.find(kind.space, entity_id)
+            if key >= 0:
+                yield from (e for e in self.chain(key) if self._kind[e] == kind.code)
+
+    def record_element(self, entity_id: str, known: str | None,
+                       label: str | None = None) -> int:
+        """An entity's record version visible at `known`, or -1."""
+        for element in self.records(entity_id, label):
+            if self.visible(element, known):
+                return element
+        return -1
 
     def nodes_labelled(self, label: str) -> Iterator[dict[str, Any]]:
-        """The attributes of every node with this label (every version)."""
-        for key in self._labelled.get(label, ()):
-            yield self.graph.nodes[key]
+        """The properties of every node with this label (every version)."""
+        for element in self.of_kind(label).tolist():
+            yield self.attrs(element)
 
-    def primary(self, section: str, fact: str) -> list[dict[str, Any]]:
-        """The head elements of every version of a fact (its node, or its relationships)."""
-        return [attrs for element in self._facts.get((section, fact), ())
-                if (attrs := self.element(element)) and self._is_primary(attrs)]
+    def nodes_where(self, label: str, prop: str, value: Any) -> np.ndarray:
+        """Every live node (version) with this label whose `prop` (one of the label's
+        `lookups`) has this value, oldest first: one pass over that column's codes, no
+        index kept."""
+        if prop not in self.model.node(label).lookups:
+            raise ValueError(f"{label}.{prop} is not a lookup of the model")
+        kind = self.kind_of[label]
+        table = self.tables[kind.code]
+        elements = numpy_view(table.elements)[table.rows_where(prop, value)].astype(np.int64)
+        found: np.ndarray = elements[self.alive_mask(elements)]
+        return found
 
-    def _is_primary(self, attrs: dict[str, Any]) -> bool:
-        schema = (self.model.node(attrs["label"]) if "label" in attrs
-                  else self.model.edge(attrs["type"]))
-        return schema.primary
+    def names(self) -> NameIndex:
+        """The search's name index, rebuilt when many elements were written since."""
+        if self._names is None or len(self) - self._names.covers > STALE_NAMES:
+            self._names = self._name_index()
+        return self._names
+
+    def _name_index(self) -> NameIndex:
+        records = [k for k in self.kinds if k.record_of is not None]
+        elements = np.concatenate([self.of_kind(k.name) for k in records]).astype(np.int64)
+        names = pa.concat_arrays([self._column(k, SEARCHED) for k in records])
+        return NameIndex.build(elements, names, self.key_texts(elements), len(self))
+
+    def _column(self, kind: Kind, name: str) -> pa.Array:
+        """A string property of every live element of a kind, as a large string array."""
+        elements = self.of_kind(kind.name)
+        rows = numpy_view(self._row)[elements]
+        column = self.tables[kind.code].columns.get(name)
+        if column is None:
+            return pa.nulls(len(rows), pa.large_string())
+        if isinstance(column, Alias):
+            return pc.if_else(column.arrow(rows), self.key_texts(elements),
+                              pa.scalar(None, pa.large_string()))
+        return pc.cast(column.arrow(rows), pa.large_string())
 
     # --- writes -------------------------------------------------------------------------
 
+    def _element(self, kind: Kind, key: int, rec: str | None, props: Mapping[str, Any],
+                 source: int = -1, target: int = -1) -> int:
+        element = len(self._kind)
+        self._kind.append(kind.code)
+        self._key.append(key)
+        self._next.append(-1)
+        self._rec.append(rec)
+        self._ret.append(None)
+        self._source.append(source)
+        self._target.append(target)
+        tail = self.keys.tail[key]
+        if tail < 0:
+            self.keys.head[key] = element
+        else:
+            self._next[tail] = element
+        self.keys.tail[key] = element
+        self._row.append(self.tables[kind.code].append(element, props))
+        return element
+
+    def _drop(self, element: int) -> None:
+        """Remove an element from the graph and its key's chain (its row stays until the file
+        is written); a node takes its relationships with it."""
+        kind = self.kind_at(element)
+        if kind.node:
+            if kind.in_graph:
+                for _, _, edge in [*self.graph.in_edges(element, keys=True),
+                                   *self.graph.out_edges(element, keys=True)]:
+                    self._drop(edge)
+                self.graph.remove_node(element)
+        else:
+            self.graph.remove_edge(self._source[element], self._target[element], key=element)
+        self._kind[element] = DEAD
+        key = self._key[element]
+        chain = [e for e in self.chain(key) if e != element]
+        self.keys.head[key] = chain[0] if chain else -1
+        self.keys.tail[key] = chain[-1] if chain else -1
+        for before, after in zip(chain, [*chain[1:], -1][:len(chain)], strict=True):
+            self._next[before] = after  # nothing when the key had this element alone
+
     def ensure_schema(self) -> None:
-        """Nothing to create: lookups are dictionaries."""
+        """Nothing to create: the lookups are built as elements are written."""
+
+    def _primary(self, section: str, fact: str) -> Iterator[int]:
+        """The head elements of every version of a fact, oldest first."""
+        key = self.keys.find(self.spaces.index(section), fact) if section in self.spaces else -1
+        if key >= 0:
+            yield from (e for e in self.chain(key) if self.kind_at(e).schema.primary)
+
+    def primary(self, section: str, fact: str) -> list[dict[str, Any]]:
+        """The properties of the head elements of every version of a fact, oldest first."""
+        return [self.attrs(e) for e in self._primary(section, fact)]
+
+    def _head(self, section: str, fact: str) -> Head | None:
+        latest, rec = -1, ""
+        for element in self._primary(section, fact):
+            recorded = self._rec.get(element)
+            if latest < 0 or recorded > rec:
+                latest, rec = element, recorded
+        if latest < 0:
+            return None
+        return Head(rec, self._ret.get(latest), self.value(latest, "h"),
+                    self.value(latest, "source"), bool(self.value(latest, "placeholder")))
 
     def heads(self, section: str, facts: Collection[str]) -> dict[str, Head]:
-        found: dict[str, Head] = {}
-        for fact in facts:
-            versions = self.primary(section, fact)
-            if versions:
-                latest = max(versions, key=lambda a: a["rec"])
-                found[fact] = Head(latest["rec"], latest.get("ret"), latest["h"],
-                                   latest.get("source"), bool(latest.get("placeholder")))
-        return found
+        found = {fact: self._head(section, fact) for fact in facts}
+        return {fact: head for fact, head in found.items() if head is not None}
 
     def apply(self, changes: ChangeSet) -> None:
-        graph = self.graph
         for identity in changes.identities:
-            if identity.id not in graph:
-                graph.add_node(identity.id, label=identity.label)
-            attrs = graph.nodes[identity.id]
+            element = self.identity(identity.id)
+            if element < 0:
+                kind = self.kind_of[self.model.node(identity.label).label]
+                element = self._element(kind, self.keys.add(0, identity.id), None, {})
+                self.graph.add_node(element)
             for name, value in identity.props.items():
-                if value is not None:
-                    attrs[name] = value
-            if identity.props.get("reg_no"):
-                self._reg_no[identity.props["reg_no"]] = identity.id
+                if value is not None and self.value(element, name) != value:
+                    self.tables[self._kind[element]].set(self._row[element], name, value)
+                    if name in self.identifiers and type(value) is str:
+                        self._identified.add(text_hash(name, value), element)
         for retirement in changes.retire:
-            for element in self._facts.get((retirement.section, retirement.fact), ()):
-                attrs = (graph.nodes[element[0]] if len(element) == 1
-                         else graph.edges[element])
-                if attrs.get("ret") is None:
-                    attrs["ret"] = retirement.at
+            for element in self._primary_and_rest(retirement.section, retirement.fact):
+                if self._ret.get(element) is None:
+                    self._ret.set(element, retirement.at)
+                    if retirement.reason is not None:
+                        self.tables[self._kind[element]].set(self._row[element], "ret_reason",
+                                                             retirement.reason)
         for section, fact, rec in changes.drop:
-            elements = self._facts.get((section, fact), [])
-            dropped = [e for e in elements if self.element(e)["rec"] == rec]
-            for element in sorted(dropped, key=len, reverse=True):  # relationships first
-                if len(element) == 1:
-                    attrs = graph.nodes[element[0]]
-                    if "of" in attrs:
-                        self.records_of[attrs["of"]].remove(element[0])
-                    self._labelled[attrs["label"]].remove(element[0])
-                    graph.remove_node(element[0])
-                else:
-                    graph.remove_edge(*element)
-            self._facts[(section, fact)] = [e for e in elements if e not in dropped]
+            dropped = [e for e in self._primary_and_rest(section, fact)
+                       if self._rec.get(e) == rec]
+            # relationships first
+            for element in sorted(dropped, key=lambda e: self.kind_at(e).node):
+                if self.alive(element):
+                    self._drop(element)
+        identities: dict[str, int] = {}
         for version in changes.create:
-            self._create(version)
+            self._create(version, identities)
+        for entry in changes.log:
+            node = self.model.node(entry.label)
+            if not node.log:
+                raise StoreError(f"{entry.label} is not a log label")
+            self.log.setdefault(node.label, {})[entry.id] = {
+                k: v for k, v in {**entry.props, node.key: entry.id}.items() if v is not None}
         if changes.changes:
             self.version += 1
 
-    def _create(self, version: FactVersion) -> None:
-        """The version's elements; an absent value is no property, as in Neo4j."""
-        graph = self.graph
-        stamp = _present({**version.stamp, "placeholder": version.placeholder or None})
-        keys: dict[str, str] = {}
+    def _primary_and_rest(self, section: str, fact: str) -> list[int]:
+        """Every element of every version of a fact."""
+        key = self.keys.find(self.spaces.index(section), fact) if section in self.spaces else -1
+        return list(self.chain(key)) if key >= 0 else []
+
+    def _create(self, version: FactVersion, identities: dict[str, int]) -> None:
+        """The version's elements; an absent value is no property, as in Neo4j. Identities
+        its relationships end at are looked up through `identities` (a cache of found ones,
+        forgotten when a version of that identity is made)."""
+        stamp = {k: v for k, v in version.stamp.items() if k not in _ON_ELEMENT and v is not None}
+        if version.placeholder:
+            stamp["placeholder"] = True
+        made: dict[str, int] = {}
+        keys: dict[int, int] = {}
         for node in version.nodes:
-            key = node_key(node.label, node.id, version.rec)
-            keys[node.id] = key
-            attrs = {"label": node.label, **_present(node.props), **stamp}
-            graph.add_node(key, **attrs)
-            self._index_node(key, attrs)
+            kind = self.kind_of[self.model.node(node.label).label]
+            props = {k: v for k, v in node.props.items() if v is not None}
+            if kind.record_of and props.get("of") != version.fact:
+                raise StoreError(f"{node.label} {node.id}: a record's `of` must be its fact key")
+            key = keys.get(kind.space)
+            if key is None:
+                key = keys[kind.space] = self.keys.add(kind.space, version.fact)
+            element = made[node.id] = self._element(kind, key, version.rec, {**props, **stamp})
+            if kind.space == 0:
+                identities.pop(version.fact, None)
+            if kind.in_graph:
+                self.graph.add_node(element)
         for edge in version.edges:
-            source, target = keys.get(edge.source, edge.source), keys.get(edge.target, edge.target)
-            if source not in graph or target not in graph:
+            kind = self.kind_of[self.model.edge(edge.type).type]
+            ends = []
+            for end in (edge.source, edge.target):
+                found = made.get(end, identities.get(end, -1))
+                if found < 0:
+                    found = self.identity(end)
+                    if found >= 0:
+                        identities[end] = found
+                ends.append(found)
+            source, target = ends
+            if source < 0 or target < 0 or source not in self.graph or target not in self.graph:
                 raise StoreError(f"{edge.type} {edge.key}: endpoint missing")
-            key = edge_key(edge.key, version.rec)
-            graph.add_edges_from([(source, target, key, {
-                "type": edge.type, "key": edge.key, **_present(edge.props), **stamp})])
-            self._facts[(version.section, version.fact)].append((source, target, key))
+            props = {"key": edge.key, **{k: v for k, v in edge.props.items() if v is not None},
+                     **stamp}
+            key = keys.get(kind.space)
+            if key is None:
+                key = keys[kind.space] = self.keys.add(kind.space, version.fact)
+            element = self._element(kind, key, version.rec, props, source, target)
+            self.graph.add_edge(source, target, key=element)
 
     def visible_facts(self, section: str, source: str) -> Iterator[str]:
-        for (fact_section, fact), _ in list(self._facts.items()):
-            if fact_section != section:
-                continue
-            head = self.heads(section, [fact]).get(fact)
+        if section not in self.spaces:
+            return
+        for key in self.keys.in_space(self.spaces.index(section)):
+            fact = self.keys.text(key)
+            head = self._head(section, fact)
             if head is not None and head.ret is None and head.source == source \
                     and not head.placeholder:
                 yield fact
@@ -244,95 +498,246 @@ class MemoryStore(GraphStore):
 
     def record(self, entity_id: str, known: str | None = None) -> dict[str, Any] | None:
         """An entity's record version visible at `known` (None: now)."""
-        for key in self.records_of.get(entity_id, ()):
-            attrs = self.graph.nodes[key]
-            if visible(attrs, known):
-                return dict(attrs)
-        return None
+        element = self.record_element(entity_id, known)
+        return self.attrs(element) if element >= 0 else None
 
-    def reg_no_of(self, reg_no: str) -> str | None:
-        """The enterprise a legacy registration number names."""
-        return self._reg_no.get(reg_no)
+    def enterprise(self, ref: str) -> int:
+        """The enterprise a USCC, id or legacy registration number names, or -1."""
+        enterprise = self.model.node("Enterprise").label
+        element = self.identity(ref)
+        if element < 0:
+            named = self.identified("reg_no", ref)
+            element = named[-1] if named else -1
+        return element if element >= 0 and self.label(element) == enterprise else -1
 
     def resolve_enterprises(self, refs: Collection[str]) -> dict[str, EnterpriseRef]:
         found: dict[str, EnterpriseRef] = {}
-        nodes = self.graph.nodes
-        enterprise = self.model.node("Enterprise").label
         for ref in refs:
-            node = ref if ref in nodes else self._reg_no.get(ref)
-            if node is None or nodes[node].get("label") != enterprise:
+            element = self.enterprise(ref)
+            if element < 0:
                 continue
-            record = self.record(node)
-            if record is not None:
-                found[ref] = EnterpriseRef(node, record.get("registered_capital"))
+            node_id = self.key_text(element)
+            record = self.record_element(node_id, None, self.label(element))
+            if record >= 0:
+                found[ref] = EnterpriseRef(node_id, self.value(record, "registered_capital"))
         return found
 
     def existing_entities(self, ids: Collection[str]) -> dict[str, str]:
-        nodes = self.graph.nodes
-        entity = set(self.model.entity_labels)
-        return {i: nodes[i]["label"] for i in ids if i in nodes and nodes[i].get("label") in entity}
+        found = {i: self.identity(i) for i in ids}
+        return {i: self.label(e) for i, e in found.items()
+                if e >= 0 and self.label(e) in self.model.entity_labels}
 
-    def overfull_enterprises(self) -> list[tuple[str, float]]:
-        totals: Counter[str] = Counter()
+    def overfull_enterprises(self, enterprises: Collection[str]) -> list[tuple[str, float]]:
         owns = self.model.edge("SHAREHOLDER").type
-        for _, target, attrs in self.graph.edges(data=True):
-            if attrs["type"] == owns and attrs.get("end") is None and visible(attrs, None):
-                percent = attrs.get("percent")
-                if percent is not None:
-                    totals[target] += percent
-        return sorted((e, t) for e, t in totals.items() if t > 100.0 + OVERFULL_TOLERANCE)
+        found = []
+        for enterprise in enterprises:
+            target = self.identity(enterprise)
+            if target < 0 or not self.kind_at(target).in_graph:
+                continue
+            total, counted = 0.0, False
+            for _, _, edge in self.graph.in_edges(target, keys=True):
+                if self.label(edge) == owns and self.value(edge, "end") is None \
+                        and self.visible(edge, None):
+                    percent = self.value(edge, "percent")
+                    if percent is not None:
+                        total, counted = total + percent, True
+            if counted and total > 100.0 + OVERFULL_TOLERANCE:
+                found.append((enterprise, total))
+        return sorted(found)
 
     def get_node(self, node_id: str) -> dict[str, Any] | None:
-        graph = self.graph
-        if node_id in graph:
+        element = self.identity(node_id)
+        if element >= 0:
             record = self.record(node_id)
-            identity = dict(graph.nodes[node_id])
-            return {**(record or {}), **identity, "id": node_id} if record else None
+            identity = self.attrs(element)
+            return {**record, **identity, "id": node_id} if record else None
         for section in {s.section for s in self.model.versioned}:
-            for element in self._facts.get((section or "", node_id), ()):
-                attrs = self.element(element)
-                if len(element) == 1 and visible(attrs, None) and "of" not in attrs:
+            for element in self._primary_and_rest(section or "", node_id):
+                attrs = self.attrs(element)
+                if "label" in attrs and self.visible(element, None) and "of" not in attrs:
                     return attrs
         return None
 
     def get_edge(self, rel_type: str, key: str) -> dict[str, Any] | None:
-        for u, v, _, attrs in self.graph.edges(keys=True, data=True):
-            if attrs["type"] == rel_type and attrs["key"] == key and visible(attrs, None):
-                return {**{k: x for k, x in attrs.items() if k != "type"},
-                        "source": self._end(u), "target": self._end(v)}
+        for element in self.of_kind(self.model.edge(rel_type).type).tolist():
+            if self.value(element, "key") == key and self.visible(element, None):
+                attrs = self.attrs(element)
+                del attrs["type"]
+                source, target = self.ends(element)
+                return {**attrs, "source": self.ident(source), "target": self.ident(target)}
         return None
 
-    def _end(self, node: str) -> str:
-        """The id an element's end is known by (a fact node's own id, not its graph key)."""
-        return str(self.graph.nodes[node].get("id", node))
+    def log_entries(self, label: str) -> list[dict[str, Any]]:
+        entries = self.log.get(label, {})
+        return [dict(entries[entry]) for entry in sorted(entries)]
 
     def counts(self) -> GraphCounts:
-        nodes = Counter(label for _, label in self.graph.nodes(data="label"))
-        edges = Counter(t for _, _, t in self.graph.edges(data="type"))
-        return GraphCounts(nodes=dict(nodes), edges=dict(edges))
+        tally = np.bincount(numpy_view(self._kind), minlength=DEAD + 1)
+        nodes = {k.name: int(tally[k.code]) for k in self.kinds if k.node and tally[k.code]}
+        edges = {k.name: int(tally[k.code]) for k in self.kinds if not k.node and tally[k.code]}
+        return GraphCounts(nodes=nodes, edges=edges)
 
     def snapshot(self) -> Snapshot:
-        graph = self.graph
-        nodes = {}
-        for key, attrs in graph.nodes(data=True):
-            ident = attrs.get("id", attrs.get("of", key))
-            props = {k: v for k, v in attrs.items() if k != "label"}
-            if "rec" not in attrs:
-                props["id"] = key
-            nodes[(attrs["label"], str(ident), attrs.get("rec", ""))] = props
-        edges = {(attrs["type"], attrs["key"], attrs["rec"]):
-                 (self._end(u), self._end(v),
-                  {k: x for k, x in attrs.items() if k != "type"})
-                 for u, v, attrs in graph.edges(data=True)}
+        nodes: dict[tuple[str, str, str], dict[str, Any]] = {}
+        edges: dict[tuple[str, str, str], tuple[str, str, dict[str, Any]]] = {}
+        for element in range(len(self)):
+            if not self.alive(element):
+                continue
+            attrs = self.attrs(element)
+            if self.kind_at(element).node:
+                label = attrs.pop("label")
+                if not self.kind_at(element).versioned:
+                    attrs["id"] = self.key_text(element)
+                nodes[(label, str(attrs.get("id", attrs.get("of"))), attrs.get("rec", ""))] = attrs
+            else:
+                rel_type = attrs.pop("type")
+                source, target = self.ends(element)
+                edges[(rel_type, attrs["key"], attrs["rec"])] = (
+                    self.ident(source), self.ident(target), attrs)
         return Snapshot(nodes, edges)
 
     def ping(self) -> None:
         """The graph lives in this process: it answers whenever the process does."""
 
     def clear(self) -> None:
-        self.graph = nx.MultiDiGraph()
-        self.version = 0
-        self._reindex()
+        self._empty()
 
     def close(self) -> None:
         """Nothing is held open; unsaved writes are dropped, as an aborted load must be."""
+
+    # --- the file ---------------------------------------------------------------------
+
+    def commit(self) -> None:
+        """Write the whole store to its file (atomically: never half a file), with a fresh
+        name index."""
+        self._names = self._name_index()
+        if self.path is None:
+            return
+        kinds = numpy_view(self._kind)
+        live = kinds != DEAD
+        renumbered = np.where(live, np.cumsum(live) - 1, -1).astype(np.int64)
+        written = np.flatnonzero(live)
+
+        def tables() -> Iterator[tuple[str, pa.Table]]:
+            ends = [renumbered[numpy_view(a)[written]] for a in (self._source, self._target)]
+            yield "elements", pa.table({
+                "kind": pa.array(kinds[written]),
+                "key": pa.array(numpy_view(self._key)[written]),
+                "rec": self._rec.arrow(written), "ret": self._ret.arrow(written),
+                "source": pa.array(np.where(ends[0] >= 0, ends[0], -1).astype(np.int32)),
+                "target": pa.array(np.where(ends[1] >= 0, ends[1], -1).astype(np.int32)),
+            })
+            yield from self.keys.tables().items()
+            identified = self._identified.remapped(renumbered)
+            yield "identified", pa.table({"hash": identified.hashes,
+                                          "element": identified.values})
+            for kind, table in zip(self.kinds, self.tables, strict=True):
+                rows = np.flatnonzero(kinds[numpy_view(table.elements)] == kind.code)
+                yield f"table:{kind.name}", table.arrow(rows)
+            if self._names is not None:
+                yield from self._names.tables(renumbered).items()
+            entries = [(label, entry, orjson.dumps(props).decode())
+                       for label, found in sorted(self.log.items())
+                       for entry, props in sorted(found.items())]
+            yield "log", pa.table({name: pa.array([e[i] for e in entries], pa.string())
+                                   for i, name in enumerate(("label", "id", "props"))})
+
+        write_file(self.path, FORMAT, tables(), {
+            "kinds": [k.name for k in self.kinds], "spaces": list(self.spaces),
+            "nodes": int(np.count_nonzero(live & np.isin(kinds, [k.code for k in self.kinds
+                                                                 if k.node]))),
+            "edges": int(np.count_nonzero(live & np.isin(kinds, [k.code for k in self.kinds
+                                                                 if not k.node]))),
+            "data_version": self.version})
+
+    def _read(self, path: Path) -> None:
+        """Rebuild the store from the checked file (never unpickled: typed Arrow tables)."""
+        stored = read_file(path, FORMAT)
+        try:
+            self._read_tables(stored.meta, stored.tables)
+        except (KeyError, ValueError, TypeError, IndexError, pa.ArrowException) as e:
+            self._empty()
+            raise StoreError(f"cannot open the embedded graph {path}: malformed tables "
+                             f"({type(e).__name__}: {e})") from e
+
+    def _read_tables(self, meta: dict[str, Any], tables: Iterator[tuple[str, pa.Table]]) -> None:
+        codes = np.array([self.kind_of[name].code for name in meta["kinds"]] + [DEAD] * (
+            DEAD + 1 - len(meta["kinds"])), np.uint8)
+        names: dict[str, pa.Table] = {}
+        keys: pa.Table | None = None
+        for name, table in tables:
+            if name == "elements":
+                self._read_elements(codes[table.column("kind").to_numpy()], table)
+            elif name == "keys":
+                keys = table
+            elif name == "key_index":
+                if keys is None:
+                    raise ValueError("the key index precedes the keys")
+                self.keys = Keys.from_tables(self.spaces, meta["spaces"], keys, table)
+                keys = None
+                self._chain_keys()
+            elif name == "identified":
+                self._identified = HashIndex(table.column("hash").to_numpy().astype(np.int64),
+                                             table.column("element").to_numpy().astype(np.int32))
+            elif name.startswith("table:"):
+                kind = self.kind_of[name.removeprefix("table:")]
+                elements = np.flatnonzero(numpy_view(self._kind) == kind.code)
+                if len(elements) != table.num_rows:
+                    raise ValueError(f"{name} has {table.num_rows} rows for {len(elements)}")
+                self.tables[kind.code] = Table.from_arrow(self.key_text, table, elements)
+            elif name.startswith("names"):
+                names[name] = table
+            elif name == "log":
+                for label, entry, props in zip(*(table.column(c).to_pylist()
+                                                 for c in ("label", "id", "props")), strict=True):
+                    self.log.setdefault(label, {})[entry] = orjson.loads(props)
+        if names:
+            self._names = NameIndex.from_tables(names, len(self))
+        self.version = int(meta["data_version"])
+        self._build_graph()
+
+    def _read_elements(self, kinds: np.ndarray, table: pa.Table) -> None:
+        self._kind = from_numpy("B", kinds)
+        self._key = from_numpy("i", table.column("key").to_numpy())
+        self._rec = Words.from_arrow(table.column("rec").combine_chunks())
+        self._ret = Words.from_arrow(table.column("ret").combine_chunks())
+        self._source = from_numpy("i", table.column("source").to_numpy())
+        self._target = from_numpy("i", table.column("target").to_numpy())
+        rows = np.zeros(len(kinds), np.int32)
+        for kind in self.kinds:
+            mine = kinds == kind.code
+            rows[mine] = np.arange(np.count_nonzero(mine), dtype=np.int32)
+        self._row = from_numpy("i", rows)
+
+    def _chain_keys(self) -> None:
+        """Each key's elements in order: head, tail and the next link of each."""
+        keys = numpy_view(self._key).astype(np.int64)
+        order = np.argsort(keys, kind="stable")
+        ordered = keys[order]
+        last = np.ones(len(order), bool)
+        last[:-1] = ordered[1:] != ordered[:-1]
+        following = np.full(len(order), -1, np.int64)
+        following[:-1] = order[1:]
+        nexts = np.full(len(keys), -1, np.int64)
+        nexts[order] = np.where(last, -1, following)
+        self._next = from_numpy("i", nexts)
+        first = np.ones(len(order), bool)
+        first[1:] = last[:-1]
+        head = np.full(len(self.keys), -1, np.int64)
+        tail = np.full(len(self.keys), -1, np.int64)
+        head[ordered[first]] = order[first]
+        tail[ordered[last]] = order[last]
+        self.keys.head = from_numpy("i", head)
+        self.keys.tail = from_numpy("i", tail)
+
+    def _build_graph(self) -> None:
+        kinds = numpy_view(self._kind)
+        graph = Adjacency()
+        graph.add_nodes_from(np.flatnonzero(np.isin(
+            kinds, [k.code for k in self.kinds if k.in_graph])).tolist())
+        edges = np.flatnonzero(np.isin(kinds, [k.code for k in self.kinds if not k.node]))
+        graph.add_edges_from(zip(numpy_view(self._source)[edges].tolist(),
+                                 numpy_view(self._target)[edges].tolist(), edges.tolist(),
+                                 strict=True))
+        self.graph = graph
+

@@ -7,10 +7,11 @@ name that is not declared can never reach a query text.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from typing import Literal
+from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
@@ -23,10 +24,19 @@ ENTITY_LABEL = "Entity"
 RECORD_LABEL = "Record"
 """Extra label on every entity record version: one index finds an entity's records."""
 
+LOAD_RUN = "LoadRun"
+"""The log label each load of a dataset folder is kept under (the data-quality report)."""
+
 PROVENANCE = ("src_file", "src_row", "batch_id", "loaded_at")
 """Properties every loaded node and relationship carries."""
 
-VERSION = ("fact", "rec", "ret", "source", "h", "op_reason")
+
+def provenance_of(props: Mapping[str, Any]) -> dict[str, Any]:
+    """The provenance properties of a stored element (None where one is absent)."""
+    return {name: props.get(name) for name in PROVENANCE}
+
+
+VERSION = ("fact", "rec", "ret", "source", "h", "op_reason", "ret_reason")
 """Properties every version of a fact carries: the fact's key, when it was recorded and
 retracted (superseded or withdrawn), who supplied it, a digest of its values, and why."""
 
@@ -45,7 +55,7 @@ class _Schema(BaseModel):
     primary: bool = True
     """For versioned elements: carries the fact's head (a fact's other elements follow it)."""
 
-    @field_validator("properties", "indexes", "fulltext", "key", "source", "target",
+    @field_validator("properties", "indexes", "lookups", "fulltext", "key", "source", "target",
                      check_fields=False)
     @classmethod
     def _names(cls, names: tuple[str, ...]) -> tuple[str, ...]:
@@ -65,10 +75,16 @@ class NodeSchema(_Schema):
     """For entities: the EntityKind member the API shows (e.g. OTHER for OtherHolder)."""
     records: str | None = None
     """For entities: the label of the versions of its facts (EnterpriseRecord ...)."""
+    log: bool = False
+    """An entry of the store's own log (a load run): neither an entity nor a version of a
+    fact, so neither versioned nor the end of any relationship; written once, as given."""
     record_of: str | None = None
     """For records: the entity label whose facts they hold (`of` is the entity's id)."""
     key: str
     indexes: tuple[str, ...] = ()
+    lookups: tuple[str, ...] = ()
+    """Properties nodes are found by value in both stores: an index in Neo4j, a dictionary in
+    the embedded store (which keeps none for `indexes`)."""
     fulltext: tuple[str, ...] = ()
 
     @property
@@ -133,6 +149,11 @@ class GraphModel:
                      if s.section == section and (s.primary or not primary_only))
 
     @property
+    def log_labels(self) -> tuple[str, ...]:
+        """Labels of the store's own log: left out of the graph's counts and snapshots."""
+        return tuple(label for label, n in self.nodes.items() if n.log)
+
+    @property
     def record_labels(self) -> dict[str, str]:
         """Entity label -> the label of its record versions."""
         return {n.label: n.records for n in self.nodes.values() if n.records}
@@ -193,6 +214,9 @@ def build_model(files: dict[str, str]) -> GraphModel:
         for end in (*edge.source, *edge.target):
             if end not in nodes:
                 raise ConfigurationError(f"graph schema {edge.type}.yaml: unknown label {end!r}")
+            if nodes[end].log:
+                raise ConfigurationError(f"graph schema {edge.type}.yaml: {end} is a log label, "
+                                         "never the end of a relationship")
         model.match_label(edge.source)
         model.match_label(edge.target)
     for node in nodes.values():
@@ -201,9 +225,12 @@ def build_model(files: dict[str, str]) -> GraphModel:
             raise ConfigurationError(f"{where}: api_kind and records: required for entities")
         if node.records and nodes.get(node.records, node).record_of != node.label:
             raise ConfigurationError(f"{where}: records: {node.records} is not its record label")
-        if node.versioned == node.entity:
+        if node.log and (node.entity or node.versioned or node.records or node.record_of):
+            raise ConfigurationError(f"{where}: log: a log label is neither an entity nor a "
+                                     "version of a fact")
+        if not node.log and node.versioned == node.entity:
             raise ConfigurationError(f"{where}: versioned: entities are identities, every other "
-                                     "label holds versions of facts")
+                                     "label holds versions of facts (or is the store's log)")
     for schema in model.versioned:
         if not schema.section:
             raise ConfigurationError(f"graph schema {schema.name}.yaml: section: required")

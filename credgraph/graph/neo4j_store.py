@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Collection, Iterator
 from typing import Any
 
 from neo4j import (
@@ -13,14 +13,22 @@ from neo4j import (
     NotificationMinimumSeverity,
     Query,
     RoutingControl,
+    Session,
 )
 from neo4j.exceptions import DriverError, Neo4jError, ServiceUnavailable
 
 from credgraph import deadline
 from credgraph.exc import ConfigurationError, DeadlineExceededError, StoreError
 from credgraph.graph import cypher
-from credgraph.graph.model import ENTITY_LABEL, RECORD_LABEL
-from credgraph.graph.records import ChangeSet, EnterpriseRef, GraphCounts, Head, Snapshot
+from credgraph.graph.model import ENTITY_LABEL, RECORD_LABEL, EdgeSchema, NodeSchema
+from credgraph.graph.records import (
+    ChangeSet,
+    EnterpriseRef,
+    GraphCounts,
+    Head,
+    Snapshot,
+    present,
+)
 from credgraph.graph.store import OVERFULL_TOLERANCE, GraphStore
 from credgraph.settings import Settings, StoreKind
 
@@ -28,11 +36,6 @@ UNREACHABLE_PAUSE_SECONDS = 1.0
 """After Neo4j could not be reached, how long other queries fail at once instead of each
 waiting out the driver's connect and retry times; then the next query tries again, so
 the store recovers by itself within this pause of Neo4j coming back."""
-
-
-def _present(props: Mapping[str, Any]) -> dict[str, Any]:
-    """Neo4j keeps no nulls: an absent property is a missing value."""
-    return {k: v for k, v in props.items() if v is not None}
 
 
 class Neo4jStore(GraphStore):
@@ -120,6 +123,18 @@ class Neo4jStore(GraphStore):
         self._unreachable_until = 0.0
         return result
 
+    def _session(self) -> Session:
+        """A session in the causal chain of every query of this store (docs/scaling.md).
+
+        execute_query keeps the bookmarks of its transactions in the driver's bookmark
+        manager and starts each one after them; a session given that manager does the same,
+        so the next read, even on a cluster secondary, waits until it holds this session's
+        writes (a load's next batch plans on what the last one wrote).
+        """
+        return self.driver.session(
+            database=self.database,
+            bookmark_manager=self.driver.execute_query_bookmark_manager)
+
     def ping(self) -> None:
         """One trivial read with a short limit: raises StoreError unless Neo4j answers."""
         try:
@@ -138,9 +153,20 @@ class Neo4jStore(GraphStore):
         self._execute(text, params, RoutingControl.WRITE)
 
     def ensure_schema(self) -> None:
+        """Create what is missing and wait until every index is populated (after a bulk
+        import that is every node, hence the write time limit)."""
         for statement in cypher.schema_statements(self.model):
             self._run_write(statement)
-        self.read("CALL db.awaitIndexes(300)")
+        self._run_write(cypher.AWAIT_INDEXES, seconds=int(self.write_timeout_seconds))
+
+    def is_empty(self) -> bool:
+        """Whether the database holds no node at all."""
+        return not self.read(cypher.ANY_NODE)
+
+    def set_empty_list(self, schema: NodeSchema | EdgeSchema, prop: str,
+                       rows: list[dict[str, str]]) -> None:
+        """Give elements named by key and recorded time an empty list (bulk imports)."""
+        self._run_write(cypher.set_empty_list(schema, prop), rows=rows)
 
     def heads(self, section: str, facts: Collection[str]) -> dict[str, Head]:
         found: dict[str, Head] = {}
@@ -167,7 +193,7 @@ class Neo4jStore(GraphStore):
                 tx.run(cypher.BUMP_VERSION).consume()
 
         try:
-            with self.driver.session(database=self.database) as session:
+            with self._session() as session:
                 session.execute_write(work)
         except Neo4jError as e:
             raise StoreError(f"Neo4j write failed: {e.message}") from e
@@ -184,7 +210,7 @@ class Neo4jStore(GraphStore):
             statements.append((cypher.merge_identities(model.node(label)), rows))
         retire: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for r in changes.retire:
-            retire[r.section].append({"fact": r.fact, "at": r.at})
+            retire[r.section].append({"fact": r.fact, "at": r.at, "reason": r.reason})
         for section, rows in retire.items():
             statements += [(cypher.retire(s), rows) for s in model.section_schemas(section)]
         drop: dict[str, list[dict[str, Any]]] = defaultdict(list)
@@ -195,19 +221,24 @@ class Neo4jStore(GraphStore):
         nodes: dict[str, list[dict[str, Any]]] = defaultdict(list)
         edges: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for version in changes.create:
-            stamp = {k: v for k, v in version.stamp.items() if v is not None}
-            if version.placeholder:
-                stamp["placeholder"] = True
-            for node in version.nodes:
-                nodes[node.label].append({"props": {**_present(node.props), **stamp}})
-            for edge in version.edges:
+            stored_nodes, stored_edges = version.stored()
+            for node, props in stored_nodes:
+                nodes[node.label].append({"props": props})
+            for edge, props in stored_edges:
                 edges[edge.type].append({"source": edge.source, "target": edge.target,
-                                         "props": {"key": edge.key, **_present(edge.props),
-                                                   **stamp}})
+                                         "props": props})
         statements += [(cypher.create_nodes(model.node(label)), rows)
                        for label, rows in nodes.items()]
         statements += [(cypher.create_edges(model, model.edge(rel_type)), rows)
                         for rel_type, rows in edges.items()]
+        log: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for entry in changes.log:
+            schema = model.node(entry.label)
+            if not schema.log:
+                raise StoreError(f"{entry.label} is not a log label")
+            log[entry.label].append({"id": entry.id,
+                                     "props": {**present(entry.props), schema.key: entry.id}})
+        statements += [(cypher.write_log(model.node(label)), rows) for label, rows in log.items()]
         return statements
 
     def visible_facts(self, section: str, source: str) -> Iterator[str]:
@@ -230,8 +261,9 @@ class Neo4jStore(GraphStore):
         rows = self.read(cypher.existing_entities(), ids=list(ids))
         return {r["id"]: r["label"] for r in rows}
 
-    def overfull_enterprises(self) -> list[tuple[str, float]]:
-        rows = self.read(cypher.overfull_enterprises(self.model), tolerance=OVERFULL_TOLERANCE)
+    def overfull_enterprises(self, enterprises: Collection[str]) -> list[tuple[str, float]]:
+        rows = self.read(cypher.overfull_enterprises(self.model), ids=list(enterprises),
+                         tolerance=OVERFULL_TOLERANCE)
         return [(r["id"], r["total"]) for r in rows]
 
     def get_node(self, node_id: str) -> dict[str, Any] | None:
@@ -247,8 +279,12 @@ class Neo4jStore(GraphStore):
             return None
         return {**rows[0]["props"], "source": rows[0]["source"], "target": rows[0]["target"]}
 
+    def log_entries(self, label: str) -> list[dict[str, Any]]:
+        return [row["props"] for row in self.read(cypher.log_entries(self.model.node(label)))]
+
     def counts(self) -> GraphCounts:
-        nodes = {label: self.read(cypher.count_nodes(label))[0]["n"] for label in self.model.nodes}
+        nodes = {label: self.read(cypher.count_nodes(label))[0]["n"]
+                 for label, node in self.model.nodes.items() if not node.log}
         edges = {t: self.read(cypher.count_edges(t))[0]["n"] for t in self.model.edges}
         return GraphCounts(
             nodes={k: v for k, v in nodes.items() if v}, edges={k: v for k, v in edges.items() if v}
@@ -256,7 +292,8 @@ class Neo4jStore(GraphStore):
 
     def snapshot(self) -> Snapshot:
         nodes = {}
-        for row in self.read(cypher.ALL_NODES, shared=[ENTITY_LABEL, RECORD_LABEL]):
+        for row in self.read(cypher.ALL_NODES, shared=[ENTITY_LABEL, RECORD_LABEL],
+                             log=list(self.model.log_labels)):
             props = row["props"]
             nodes[(row["label"], str(props.get("id", props.get("of"))),
                    str(props.get("rec", "")))] = props
@@ -268,9 +305,12 @@ class Neo4jStore(GraphStore):
         """Every batch committed in its own transaction already."""
 
     def clear(self) -> None:
+        """Delete everything, in batches (an implicit transaction, as CALL IN TRANSACTIONS
+        needs), with the write time limit: a large register takes longer than the server's
+        default limit to delete."""
         try:
-            with self.driver.session(database=self.database) as session:
-                session.run(cypher.DELETE_ALL).consume()
+            with self._session() as session:
+                session.run(Query(cypher.DELETE_ALL, timeout=self.write_timeout_seconds)).consume()
         except Neo4jError as e:
             raise StoreError(f"Neo4j clear failed: {e.message}") from e
 

@@ -45,6 +45,11 @@ class Identity:
     """Identifiers only (uscc, reg_no): everything else is in record versions."""
 
 
+def present(props: dict[str, Any]) -> dict[str, Any]:
+    """The properties that have a value."""
+    return {k: v for k, v in props.items() if v is not None}
+
+
 def digest(nodes: Iterable[NodeRecord], edges: Iterable[EdgeRecord]) -> str:
     """A digest of a fact version's contents: equal digests, equal facts (values compared,
     not where or when they were loaded)."""
@@ -85,6 +90,20 @@ class FactVersion:
         return {"fact": self.fact, "rec": self.rec, "ret": None, "source": self.source,
                 "h": self.h, "op_reason": self.op_reason, **self.provenance}
 
+    def stored(self) -> tuple[list[tuple[NodeRecord, dict[str, Any]]],
+                              list[tuple[EdgeRecord, dict[str, Any]]]]:
+        """Each element with the properties a database stores on it: its values and the
+        stamp, absent values left out (Neo4j keeps no nulls), `placeholder` only when set.
+
+        Every Neo4j writer (Cypher statements, import files) writes exactly these.
+        """
+        stamp = present(self.stamp)
+        if self.placeholder:
+            stamp["placeholder"] = True
+        return ([(node, {**present(node.props), **stamp}) for node in self.nodes],
+                [(edge, {"key": edge.key, **present(edge.props), **stamp})
+                 for edge in self.edges])
+
 
 @dataclass(frozen=True, slots=True)
 class Head:
@@ -99,11 +118,14 @@ class Head:
 
 @dataclass(frozen=True, slots=True)
 class Retirement:
-    """Retract the visible version of a fact at a recorded time (superseded or withdrawn)."""
+    """Retract the visible version of a fact at a recorded time (superseded or withdrawn);
+    a withdrawal keeps why (the retract row's op_reason, the upheld objection, the full
+    extract that no longer supplies it) as the version's `ret_reason`."""
 
     section: str
     fact: str
     at: str
+    reason: str | None = None
 
 
 @dataclass
@@ -115,10 +137,14 @@ class ChangeSet:
     drop: list[tuple[str, str, str]] = field(default_factory=list)
     """(section, fact, rec): a version replaced by a later row of the same extract."""
     create: list[FactVersion] = field(default_factory=list)
+    log: list[NodeRecord] = field(default_factory=list)
+    """Entries of the store's own log (a load run, label declared `log` in the model): written
+    as given, replacing an entry of the same label and id; they change no fact."""
 
     @property
     def changes(self) -> bool:
-        """Whether the graph's facts change (identities alone come with facts)."""
+        """Whether the graph's facts change (identities alone come with facts; log entries
+        are not facts, so a load that changes nothing leaves the data version as it was)."""
         return bool(self.retire or self.drop or self.create)
 
 

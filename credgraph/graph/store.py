@@ -31,6 +31,8 @@ class GraphStore(ABC):
 
     def __init__(self) -> None:
         self.model: GraphModel = load_model()
+        self.steps: dict[str, float] = {}
+        """Seconds of each step of the last commit that has steps (a bulk import's)."""
 
     @abstractmethod
     def ensure_schema(self) -> None:
@@ -64,8 +66,10 @@ class GraphStore(ABC):
         """Map each id that names an enterprise, person or other holder to its label."""
 
     @abstractmethod
-    def overfull_enterprises(self) -> list[tuple[str, float]]:
-        """Enterprises whose open, visible holdings add up to more than 100%, with the total."""
+    def overfull_enterprises(self, enterprises: Collection[str]) -> list[tuple[str, float]]:
+        """Those of `enterprises` whose open, visible holdings add up to more than 100%,
+        with the total, by id (a load checks the enterprises whose holdings it was given:
+        a delta's check costs what the delta does, not what the register does)."""
 
     @abstractmethod
     def get_node(self, node_id: str) -> dict[str, Any] | None:
@@ -77,12 +81,18 @@ class GraphStore(ABC):
         """A relationship's visible version with `source` and `target` ids, or None."""
 
     @abstractmethod
+    def log_entries(self, label: str) -> list[dict[str, Any]]:
+        """Every entry of one label of the store's log (load runs), in id order."""
+
+    @abstractmethod
     def counts(self) -> GraphCounts:
-        """Nodes per label and relationships per type, every version counted."""
+        """Nodes per label and relationships per type, every version counted (the store's log
+        left out: it is not the graph)."""
 
     @abstractmethod
     def snapshot(self) -> Snapshot:
-        """Every node and relationship with every property (tests, checks, small exports)."""
+        """Every node and relationship with every property (tests, checks, small exports); the
+        store's log left out."""
 
     @abstractmethod
     def commit(self) -> None:

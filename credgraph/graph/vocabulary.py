@@ -54,6 +54,10 @@ class Vocabulary(BaseModel):
     enterprise_statuses: dict[str, Term]
     ops: dict[str, Term]
     objection_statuses: dict[str, Term]
+    filing_statuses: dict[str, Term]
+    contact_kinds: dict[str, Term]
+    risk_levels: dict[str, Term]
+    alert_kinds: dict[str, Term]
 
     @field_validator("*")
     @classmethod

@@ -10,11 +10,18 @@ states (an officer row per role), plus the records of the parties it names; a
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from credgraph.graph.ids import enterprise_key, identifier, name_key, uscc_notes
+from credgraph.graph.contacts import CONTACT_KINDS, norm_property, normalise_contact
+from credgraph.graph.ids import (
+    enterprise_key,
+    identifier,
+    is_other_register_key,
+    name_key,
+    uscc_notes,
+)
 from credgraph.graph.records import EdgeRecord, EnterpriseRef, FactVersion, Identity, NodeRecord
 from credgraph.graph.vocabulary import LEGAL_REPRESENTATIVE
 from credgraph.loaders.normalize import PARSERS, holder_category, parse_roles
@@ -44,8 +51,13 @@ class Checked:
         return bool(self.values.get("op") == RETRACT)
 
 
-def check_row(section: SectionSpec, row: Row) -> tuple[dict[str, Any], list[RowRejected]]:
+def check_row(
+    section: SectionSpec, row: Row, parsers: Mapping[str, Callable[[str], Any]] = PARSERS,
+) -> tuple[dict[str, Any], list[RowRejected]]:
     """Parse every cell; a row with any finding is refused whole, with all of them.
+
+    `parsers` gives each column type's parser (a load of another format may accept more
+    enterprise keys, credgraph.interop); an enterprise party is read as an `enterprise`.
 
     A `retract` row needs only its key columns (and the columns their parsing
     depends on); its other cells are not checked, since it states no values.
@@ -57,7 +69,7 @@ def check_row(section: SectionSpec, row: Row) -> tuple[dict[str, Any], list[RowR
     retract = False
     if op is not None:
         with contextlib.suppress(ValueError):  # a bad op is reported with the other cells
-            retract = PARSERS["op"](op) == RETRACT
+            retract = parsers["op"](op) == RETRACT
     needed = set(section.keys) | {c for k in section.keys
                                   if (c := section.columns[k].kind_column) is not None}
     for column in section.columns.values():
@@ -71,7 +83,7 @@ def check_row(section: SectionSpec, row: Row) -> tuple[dict[str, Any], list[RowR
                 problems.append(RowRejected(column.name, "", "required value missing"))
             continue
         try:
-            values[column.name] = PARSERS[column.type](raw)
+            values[column.name] = parsers[column.type](raw)
         except ValueError as e:
             problems.append(RowRejected(column.name, raw, str(e)))
     one_of = set(section.one_of_required)
@@ -85,7 +97,7 @@ def check_row(section: SectionSpec, row: Row) -> tuple[dict[str, Any], list[RowR
             "enterprise"
         ):
             try:
-                values[column.name] = enterprise_key(raw)
+                values[column.name] = parsers["enterprise"](raw)
             except ValueError as e:
                 problems.append(RowRejected(column.name, raw, str(e)))
         after = values.get(column.after) if column.after else None
@@ -141,8 +153,8 @@ class Built:
     """Keys of the section's facts a retract row withdraws."""
     objected: list[tuple[str, str]] = field(default_factory=list)
     """(section, fact) an objection names: it must be in the register."""
-    withdraws: list[tuple[str, str]] = field(default_factory=list)
-    """(section, fact) an upheld objection withdraws."""
+    withdraws: list[tuple[tuple[str, str], str]] = field(default_factory=list)
+    """(section, fact) an upheld objection withdraws, and why."""
     warnings: list[tuple[str, str, str]] = field(default_factory=list)
     """(column, value, message) for the row being built."""
 
@@ -247,6 +259,7 @@ FACT_KEYS: dict[str, Callable[[Builder], list[str]]] = {
     "penalties": lambda b: [identifier(b.values["doc_no"])],
     "enterprise_events": lambda b: [_joined(b.enterprise_id("enterprise"), b.values["event"],
                                             b.values["date"])],
+    "annual_reports": lambda b: [_joined(b.enterprise_id("enterprise"), b.values["year"])],
     "objections": lambda b: [b.values["objection_id"]],
 }
 """Each section's fact keys from a row's values: the key columns (docs/data-format.md, Keys)
@@ -269,7 +282,8 @@ def parse_fact_key(section: SectionSpec, text: str) -> dict[str, Any]:
         if not part.strip():
             continue
         if column == "uscc" or spec.type in ("enterprise", "enterprise_key"):
-            values[column] = enterprise_key(part)
+            other = identifier(part)  # an enterprise of another register (an import) as kept
+            values[column] = other if is_other_register_key(other) else enterprise_key(part)
         elif spec.type == "roles":
             roles = parse_roles(part)
             if len(roles) != 1:
@@ -416,6 +430,46 @@ def _enterprise_events(b: Builder) -> None:
     }),), (EdgeRecord("HAS_EVENT", event_id, target.id, event_id, {"start": v["date"]}),))
 
 
+def filing_deadline(year: int) -> str:
+    """The last day to publish a year's annual report: 30 June of the next year
+    (企业信息公示暂行条例 Art.8)."""
+    return f"{year + 1}-06-30"
+
+
+def _filing_status(b: Builder) -> str:
+    """The status a row gives, or the one its filing date shows; a contradiction is refused
+    (not filed, yet dated) or loaded with a warning (on time or late against the date)."""
+    v = b.values
+    year, filed_on, given = v["year"], v.get("filed_on"), v.get("status")
+    if filed_on is not None and filed_on <= f"{year}-12-31":
+        raise RowRejected("filed_on", filed_on, f"before the end of the report year {year}")
+    shown = None if filed_on is None else (
+        "on_time" if filed_on <= filing_deadline(year) else "late")
+    if given is None:
+        return shown or "not_filed"
+    if given == "not_filed" and filed_on is not None:
+        raise RowRejected("status", given, "not_filed, yet the report has a filing date")
+    if shown is not None and given != shown:
+        b.out.warnings.append(("status", given, f"filed on {filed_on}, the deadline was "
+                               f"{filing_deadline(year)}: {shown}; loaded as given"))
+    return str(given)
+
+
+def _annual_reports(b: Builder) -> None:
+    v = b.values
+    target = b.enterprise("enterprise")
+    report_id = _joined(target.id, v["year"])
+    contacts = {kind: v.get(kind) for kind in CONTACT_KINDS}
+    b.version(report_id, (NodeRecord("AnnualReport", report_id, {
+        "id": report_id, "enterprise": target.id, "year": v["year"],
+        "filed_on": v.get("filed_on"), "status": _filing_status(b),
+        **contacts, "employees": v.get("employees"),
+        **{norm_property(kind): normalise_contact(kind, value)
+           for kind, value in contacts.items()},
+    }),), (EdgeRecord("FILED", report_id, target.id, report_id,
+                      {"start": v.get("filed_on")}),))
+
+
 BUILDERS: dict[str, Callable[[Builder], None]] = {
     "enterprises": _enterprises,
     "persons": _persons,
@@ -426,5 +480,6 @@ BUILDERS: dict[str, Callable[[Builder], None]] = {
     "list_entries": _list_entries,
     "penalties": _penalties,
     "enterprise_events": _enterprise_events,
+    "annual_reports": _annual_reports,
 }
 """The upsert builders; objections are built by the load (they need the facts they name)."""

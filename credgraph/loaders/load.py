@@ -1,4 +1,5 @@
-"""Loading a dataset folder into a store: check every file, then stream each section.
+"""Loading a dataset folder (or another format's file, as rows) into a store: check every
+file, then stream each section.
 
 Each chunk of rows is checked and built into fact versions while the previous
 chunk is written; it is then planned against the facts' heads in the store
@@ -10,9 +11,11 @@ sections that it no longer supplies.
 from __future__ import annotations
 
 import hashlib
+import json
+import re
 import time
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -22,7 +25,8 @@ from typing import Any
 
 from rich.progress import Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
 
-from credgraph.graph.records import ChangeSet, Head, Retirement
+from credgraph.graph.model import LOAD_RUN
+from credgraph.graph.records import ChangeSet, Head, NodeRecord, Retirement
 from credgraph.graph.store import GraphStore
 from credgraph.loaders.build import (
     BUILDERS,
@@ -36,12 +40,47 @@ from credgraph.loaders.build import (
     check_row,
     enterprise_refs,
     entity_refs,
+    parse_fact_key,
 )
-from credgraph.loaders.manifest import FeedKind, Manifest, read_manifest
+from credgraph.loaders.manifest import FeedKind, Manifest
 from credgraph.loaders.objections import OBJECTIONS, build_objection
 from credgraph.loaders.plan import Outcome, Planner, Refused
-from credgraph.loaders.reading import SourceFile, find_sources, read_chunks
 from credgraph.loaders.report import Finding, FindingsWriter
+from credgraph.loaders.rows import Rows, RowSource, folder_rows
+
+ROW = ""
+"""The column of a finding that names none: a row refused as a whole (a stale version, a
+retraction of an unknown fact)."""
+
+EXAMPLES = 3
+"""Findings kept as examples of each reason."""
+
+_REASON_END = re.compile(r"[;:(（]")
+
+
+def reason_class(reason: str) -> str:
+    """What a finding's reason says without its particulars (the values in parentheses, the
+    detail after a colon or semicolon): the findings a report counts together."""
+    return _REASON_END.split(reason, maxsplit=1)[0].strip() or reason
+
+
+@dataclass
+class ColumnStats:
+    """What one column's cells did in a file: cells with a value, rows refused for the column,
+    warnings about it."""
+
+    filled: int = 0
+    refused: int = 0
+    warned: int = 0
+
+
+@dataclass
+class ReasonStats:
+    """Findings of one kind (refused or warned), column and reason class, with examples."""
+
+    count: int = 0
+    examples: list[dict[str, Any]] = field(default_factory=list)
+    """Up to EXAMPLES findings: row, value and the reason as written."""
 
 
 @dataclass
@@ -55,10 +94,61 @@ class SectionStats:
     seconds: float = 0.0
     outcomes: Counter[str] = field(default_factory=Counter)
     """Facts created, corrected, retracted and unchanged by the file's rows."""
+    supplied: tuple[str, ...] = ()
+    """The section's columns the file has (docs/data-format.md names)."""
+    columns: dict[str, ColumnStats] = field(default_factory=lambda: defaultdict(ColumnStats))
+    reasons: dict[tuple[str, str, str], ReasonStats] = field(
+        default_factory=lambda: defaultdict(ReasonStats))
+    """(kind, column, reason class) -> findings."""
+    unknown_columns: list[str] = field(default_factory=list)
 
     @property
     def rows_per_second(self) -> float:
         return self.rows / self.seconds if self.seconds else 0.0
+
+    def fill(self, values: Iterator[dict[str, str]]) -> None:
+        """Count the cells with a value, per column."""
+        filled: Counter[str] = Counter()
+        for row in values:
+            filled.update(row.keys())
+        for column, count in filled.items():
+            self.columns[column].filled += count
+
+    def finding(self, kind: str, row: int, columns: str, value: str, reason: str,
+                standard: bool = True) -> None:
+        """Count one finding (kind `refused` or `warned`) under its reason class and, for a
+        `standard` column (docs/data-format.md; not an unknown header), under the column(s) it
+        names (`uscc/reg_no` names both)."""
+        for column in (columns.split("/") if columns else [ROW]) if standard else ():
+            stats = self.columns[column]
+            if kind == REFUSED:
+                stats.refused += 1
+            else:
+                stats.warned += 1
+        found = self.reasons[(kind, columns, reason_class(reason))]
+        found.count += 1
+        if len(found.examples) < EXAMPLES:
+            found.examples.append({"row": row, "value": value, "reason": reason})
+
+    def as_report(self) -> dict[str, Any]:
+        """The section's counts as the store keeps them (JSON-ready)."""
+        return {
+            "section": self.section, "file": self.file, "rows": self.rows,
+            "loaded": self.loaded, "refused": self.rejected, "warnings": self.warnings,
+            "seconds": round(self.seconds, 3), "outcomes": dict(sorted(self.outcomes.items())),
+            "supplied": list(self.supplied),
+            "columns": {c: {"filled": s.filled, "refused": s.refused, "warned": s.warned}
+                        for c, s in sorted(self.columns.items())},
+            "reasons": [{"kind": kind, "column": column, "reason": reason, "count": r.count,
+                         "examples": r.examples}
+                        for (kind, column, reason), r in sorted(
+                            self.reasons.items(), key=lambda item: (-item[1].count, item[0]))],
+            "unknown_columns": list(self.unknown_columns),
+        }
+
+
+REFUSED, WARNED = "refused", "warned"
+"""The kinds of finding a report counts."""
 
 
 @dataclass
@@ -73,6 +163,8 @@ class LoadReport:
     warnings_path: Path | None = None
     seconds: float = 0.0
     data_version: int = 0
+    steps: dict[str, float] = field(default_factory=dict)
+    """Seconds of what a store did after the rows were written (a bulk load's import)."""
 
     @property
     def rejected(self) -> int:
@@ -88,8 +180,20 @@ class LoadReport:
         return sum(n for s in self.sections for o, n in s.outcomes.items()
                    if o != Outcome.UNCHANGED) + sum(self.withdrawn.values())
 
+    def log_entry(self, run_id: str, folder: str, loaded_at: str) -> NodeRecord:
+        """The load as the store keeps it (a LoadRun): the data-quality report's raw counts."""
+        report = {"sections": [s.as_report() for s in self.sections],
+                  "withdrawn": dict(sorted(self.withdrawn.items())), "changed": self.changed}
+        return NodeRecord(LOAD_RUN, run_id, {
+            "batch_id": self.batch_id, "source": self.manifest.source,
+            "kind": self.manifest.kind.value, "folder": folder,
+            "recorded_at": self.recorded_at, "loaded_at": loaded_at,
+            "data_version": self.data_version, "seconds": round(self.seconds, 3),
+            "report": json.dumps(report, ensure_ascii=False, sort_keys=True),
+        })
 
-def batch_id_for(sources: list[SourceFile], manifest: Manifest) -> str:
+
+def batch_id_for(sources: Sequence[RowSource], manifest: Manifest) -> str:
     """The same files give the same batch id, so a re-load writes identical provenance."""
     digest = hashlib.sha256(manifest.model_dump_json().encode())
     for source in sources:
@@ -109,21 +213,30 @@ class _Prepared:
 class _SectionLoader:
     """Loads one file chunk by chunk, sending refused rows and warnings to the reports."""
 
-    def __init__(self, store: GraphStore, source: SourceFile, stamp: Stamp,
-                 rejects: FindingsWriter, warnings: FindingsWriter) -> None:
+    def __init__(self, store: GraphStore, source: RowSource, stamp: Stamp,
+                 rejects: FindingsWriter, warnings: FindingsWriter,
+                 parsers: Mapping[str, Callable[[str], Any]]) -> None:
         self.store, self.source, self.stamp = store, source, stamp
+        self.parsers = parsers
         self.rejects, self.warnings = rejects, warnings
-        self.stats = SectionStats(source.section.name, source.name)
+        self.stats = SectionStats(source.section.name, source.name,
+                                  supplied=tuple(source.supplied),
+                                  unknown_columns=list(source.unknown_columns))
         self.created: set[str] = set()
         self.seen: set[str] = set()
 
-    def _warn(self, row: int, column: str, value: str, message: str) -> None:
+    def _warn(self, row: int, column: str, value: str, message: str,
+              standard: bool = True) -> None:
         self.warnings.add(Finding(self.source.name, row, column, value, message))
         self.stats.warnings += 1
+        self.stats.finding(WARNED, row, column, value, message, standard)
 
     def _reject(self, row: int, problems: list[RowRejected]) -> None:
         for p in problems:
             self.rejects.add(Finding(self.source.name, row, p.column, p.value, p.reason))
+        for column in sorted({p.column for p in problems}):
+            first = next(p for p in problems if p.column == column)
+            self.stats.finding(REFUSED, row, column, first.value, first.reason)
         self.stats.rejected += 1
 
     def prepare(self, rows: list[Any]) -> _Prepared:
@@ -131,8 +244,9 @@ class _SectionLoader:
         section = self.source.section
         checked: list[Checked] = []
         prepared = _Prepared()
+        self.stats.fill(row.values for row in rows)
         for row in rows:
-            values, problems = check_row(section, row)
+            values, problems = check_row(section, row, self.parsers)
             if problems:
                 self._reject(row.number, problems)
                 self._note_refused_key(row, prepared)
@@ -169,7 +283,8 @@ class _SectionLoader:
         full extract never withdraws a fact only because its row had a fault."""
         section = self.source.section
         values, problems = check_row(section, type(row)(row.number, {
-            **{k: v for k, v in row.values.items() if k in section.keys}, "op": "retract"}))
+            **{k: v for k, v in row.values.items() if k in section.keys}, "op": "retract"}),
+            self.parsers)
         if not problems:
             checked = Checked(row, values)
             builder = Builder(section, Resolved({}, {}), checked, self.stamp)
@@ -199,13 +314,13 @@ class _SectionLoader:
 
     def _plan_row(self, planner: Planner, checked: Checked, built: Built) -> None:
         number, section = checked.row.number, self.source.section.name
-        saved = (len(planner.changes.create), len(planner.changes.retire),
-                 len(planner.changes.drop), dict(planner.heads), dict(planner.planned))
+        planner.begin_row()
         outcomes: list[Outcome] = []
         notes: list[str] = []
         try:
             for fact in built.retract:
-                outcomes.append(planner.retract(section, fact, self.stamp.rec))
+                outcomes.append(planner.retract(section, fact, self.stamp.rec,
+                                                checked.values.get("op_reason")))
             for target in built.objected:
                 if target not in planner.heads:
                     raise Refused(f"no {target[0]} fact with key {target[1]!r} in the register")
@@ -215,16 +330,10 @@ class _SectionLoader:
                     outcomes.append(outcome)
                 if note:
                     notes.append(note)
-            for target in built.withdraws:
-                head = planner.heads.get(target)
-                if head is not None and head.ret is None:
-                    planner.changes.retire.append(Retirement(*target, self.stamp.rec))
-                    planner.heads[target] = Head(head.rec, self.stamp.rec, head.h, head.source,
-                                                 head.placeholder)
+            for target, reason in built.withdraws:
+                planner.withdraw(*target, self.stamp.rec, reason)
         except Refused as refused:
-            changes = planner.changes
-            del changes.create[saved[0]:], changes.retire[saved[1]:], changes.drop[saved[2]:]
-            planner.heads, planner.planned = saved[3], saved[4]
+            planner.rollback()
             self._reject(number, [RowRejected("", "", str(refused))])
             return
         changes = planner.changes
@@ -238,6 +347,28 @@ class _SectionLoader:
 
     def write(self, changes: ChangeSet) -> None:
         self.store.apply(changes)
+
+
+UNPLACED = "(not placed)"
+"""The summary line of records that became no row (statements of another format)."""
+NOTED = "(notes)"
+"""The summary line of notes about records: parts left out or worked out."""
+
+
+def _unplaced(rows: Rows, rejects: FindingsWriter,
+              warnings: FindingsWriter) -> list[SectionStats]:
+    """Report the records refused before they became rows, and the notes about records."""
+    stats: dict[tuple[str, str], SectionStats] = {}
+    for finding in rows.refused:
+        rejects.add(finding)
+        entry = stats.setdefault((UNPLACED, finding.file), SectionStats(UNPLACED, finding.file))
+        entry.rows += 1
+        entry.rejected += 1
+    for finding in rows.notes:
+        warnings.add(finding)
+        entry = stats.setdefault((NOTED, finding.file), SectionStats(NOTED, finding.file))
+        entry.warnings += 1
+    return list(stats.values())
 
 
 @contextmanager
@@ -261,7 +392,8 @@ def _withdraw_unsupplied(store: GraphStore, section: str, source: str, seen: set
     """A full extract: retire the source's facts of the section that it no longer supplies."""
     gone = sorted(f for f in store.visible_facts(section, source) if f not in seen)
     for start in range(0, len(gone), batch_size):
-        store.apply(ChangeSet(retire=[Retirement(section, fact, rec)
+        store.apply(ChangeSet(retire=[Retirement(section, fact, rec,
+                                                 f"not in the full extract of {source}")
                                       for fact in gone[start:start + batch_size]]))
     return len(gone)
 
@@ -280,10 +412,29 @@ def load_dataset(
     Raises DatasetError, having written nothing, when a file (or the manifest) cannot
     be read.
     """
-    started = time.perf_counter()
     now = datetime.now(UTC)
-    manifest = read_manifest(folder, now)
-    sources = find_sources(folder)
+    return load_rows(folder_rows(folder, now), store, rejects_path=rejects_path,
+                     warnings_path=warnings_path, batch_size=batch_size, progress=progress,
+                     now=now)
+
+
+def load_rows(
+    rows: Rows,
+    store: GraphStore,
+    *,
+    rejects_path: Path,
+    warnings_path: Path | None = None,
+    batch_size: int = 5000,
+    progress: bool = False,
+    now: datetime | None = None,
+) -> LoadReport:
+    """Load rows from any source (credgraph.loaders.rows): the one path every load takes.
+
+    `now` is the load time (provenance, and the recorded time when the manifest gives none).
+    """
+    started = time.perf_counter()
+    now = now or datetime.now(UTC)
+    manifest, sources = rows.manifest, rows.sources
     warnings_path = warnings_path or rejects_path.with_name(rejects_path.stem + ".warnings.csv")
     report = LoadReport(batch_id_for(sources, manifest), manifest, manifest.recorded_at(now),
                         rejects_path=rejects_path, warnings_path=warnings_path)
@@ -299,10 +450,10 @@ def load_dataset(
         for source in sources:
             stamp = Stamp(report.recorded_at, manifest.source,
                           {**provenance, "src_file": source.name})
-            loader = _SectionLoader(store, source, stamp, rejects, warnings)
+            loader = _SectionLoader(store, source, stamp, rejects, warnings, rows.parsers)
             loaders.append(loader)
             for header in source.unknown_columns:
-                loader._warn(1, header, "", "unknown column: ignored")
+                loader._warn(1, header, "", "unknown column: ignored", standard=False)
             task: TaskID | None = (
                 bar.add_task(source.section.name, total=None, rate="") if bar else None
             )
@@ -311,7 +462,7 @@ def load_dataset(
             # built; N+1 is planned once N is written, against the heads N left.
             with ThreadPoolExecutor(max_workers=1) as writer:
                 pending: Future[None] | None = None
-                for chunk in read_chunks(source, batch_size):
+                for chunk in source.chunks(batch_size):
                     prepared = loader.prepare(chunk)
                     if pending is not None:
                         pending.result()
@@ -326,18 +477,28 @@ def load_dataset(
             if bar is not None and task is not None:
                 bar.update(task, total=loader.stats.rows)
             report.sections.append(loader.stats)
+        report.sections.extend(_unplaced(rows, rejects, warnings))
         if manifest.kind is FeedKind.FULL:
             for loader in loaders:
                 name = loader.source.section.name
                 report.withdrawn[name] = _withdraw_unsupplied(
                     store, name, manifest.source, loader.seen, report.recorded_at, batch_size)
-        for stats in report.sections:
-            if stats.section == "shareholdings":
-                for enterprise, total in store.overfull_enterprises():
-                    warnings.add(Finding(stats.file, 0, "percent", enterprise,
-                                         f"open holdings add up to {total:.2f}% (over 100%)"))
+        # Committed before the check below: a bulk load's data is only readable once
+        # imported.
+        store.commit()
+        report.steps = dict(store.steps)
+        for loader in loaders:
+            if loader.source.section.name == "shareholdings":
+                stats, section = loader.stats, loader.source.section
+                held = {parse_fact_key(section, fact)["enterprise"] for fact in loader.seen}
+                for enterprise, total in store.overfull_enterprises(held):
+                    message = f"open holdings add up to {total:.2f}% (over 100%)"
+                    warnings.add(Finding(stats.file, 0, "percent", enterprise, message))
                     stats.warnings += 1
-    store.commit()
+                    stats.finding(WARNED, 0, "percent", enterprise, message)
     report.data_version = store.data_version()
     report.seconds = time.perf_counter() - started
+    run_id = f"{now:%Y%m%dT%H%M%S.%fZ}-{report.batch_id}"
+    store.apply(ChangeSet(log=[report.log_entry(run_id, rows.origin, provenance["loaded_at"])]))
+    store.commit()
     return report

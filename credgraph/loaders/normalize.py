@@ -129,6 +129,28 @@ def holder_category(name: str, kind_text: str) -> str:
     return "unknown"
 
 
+parse_filing_status = _lookup("filing_statuses",
+                              "filing status (on_time 按时公示, late 逾期公示, not_filed 未公示)")
+
+_YEARS = (1949, 2100)
+
+
+def parse_year(raw: str) -> int:
+    """A report year: `2023` or `2023年度`."""
+    text = fold(raw).removesuffix("年度").removesuffix("年")
+    if not text.isdigit() or not _YEARS[0] <= int(text) <= _YEARS[1]:
+        raise ValueError(f"not a year between {_YEARS[0]} and {_YEARS[1]}")
+    return int(text)
+
+
+def parse_count(raw: str) -> int:
+    """A head count: a whole number, `120` or `120人`."""
+    text = fold(raw).replace(",", "").removesuffix("人").strip()
+    if not text.isdigit():
+        raise ValueError("not a whole number")
+    return int(text)
+
+
 def parse_id_list(raw: str) -> list[str]:
     return [identifier(part) for part in re.split(r"[;；,，、]", raw) if part.strip()]
 
@@ -153,4 +175,7 @@ PARSERS: dict[str, Callable[[str], Any]] = {
     "id_list": parse_id_list,
     "op": parse_op,
     "objection_status": parse_objection_status,
+    "year": parse_year,
+    "count": parse_count,
+    "filing_status": parse_filing_status,
 }

@@ -38,7 +38,7 @@ def build_objection(b: Builder) -> None:
     about = (target.name, fact)
     b.out.objected.append(about)
     if v["status"] == UPHELD:
-        b.out.withdraws.append(about)
+        b.out.withdraws.append((about, f"objection {v['objection_id']} upheld"))
     objection = v["objection_id"]
     b.version(objection, (NodeRecord("Objection", objection, {
         "id": objection, "about": f"{target.name}:{fact}", "section": target.name,

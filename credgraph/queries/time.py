@@ -13,8 +13,17 @@ Dates are ISO `YYYY-MM-DD` strings and recorded times ISO UTC strings
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time, timedelta, timezone
+
+from credgraph.graph.clock import timestamp
+
+CHINA = timezone(timedelta(hours=8))
+"""The register's time zone: a recorded time given without one is read in it."""
+
+_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_DAY_END = time(23, 59, 59)
 
 
 def in_force(start: str | None, end: str | None, day: str) -> bool:
@@ -29,6 +38,18 @@ def in_force_cypher(var: str, param: str = "asOf") -> str:
         f"({var}.start IS NULL OR {var}.start <= ${param}) "
         f"AND ({var}.end IS NULL OR {var}.end > ${param})"
     )
+
+
+def recorded_time(text: str) -> str:
+    """A recorded time (knownAt) as stored: an ISO date-time (China time when no zone is
+    given), or a date, read as the end of that day in China time. ValueError otherwise."""
+    if _ISO_DAY.match(text):
+        moment = datetime.combine(date.fromisoformat(text), _DAY_END, CHINA)
+    else:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=CHINA)
+    return timestamp(moment)
 
 
 def today() -> str:

@@ -12,7 +12,7 @@ test("an enterprise shows its registration and its shareholders with their sourc
     assert.equal(await page.textContent("#entity-name"), name);
     const facts = await page.textContent("#sidebar .facts");
     assert.ok(facts.includes(id), "the USCC is shown");
-    const rows = await page.locator('#sidebar section[data-section="shareholders"] tr').evaluateAll((trs) =>
+    const rows = await page.locator('#sidebar section[data-section="shareholders"] tr.fact').evaluateAll((trs) =>
       trs.map((tr) => [...[...tr.querySelectorAll("td")].map((td) => td.firstChild.textContent), tr.querySelector(".src").textContent]));
     for (const holder of shareholders) {
       const row = rows.find((cells) => cells[0] === holder.name && cells[3] === `shareholdings.csv:${holder.row}`);

@@ -13,12 +13,16 @@ import {
   type PersonDetail,
   type Post,
   type Provenance,
+  type Recorded,
 } from "./api";
 import { clear, h } from "./dom";
 import type { Exportable } from "./exporter";
+import { watchButton } from "./alerts";
 import { amount, pct, pctCell, source, span } from "./format";
+import { authorityTrail, factHistory, HistorySource } from "./history";
 import { label, t, type Key } from "./i18n";
-import { state } from "./state";
+import { enterpriseRisk } from "./riskview";
+import { state, times } from "./state";
 
 const SHOWN = 100;
 
@@ -27,6 +31,10 @@ interface Row {
   ended: boolean;
   provenance: Provenance | null;
   csv: unknown[];
+  /** Versions and objections, shown under the row (history.ts). */
+  recorded: Recorded;
+  /** What names the fact in its section (HISTORY_FIELDS identity). */
+  fact: string;
 }
 interface Section {
   key: Key;
@@ -48,6 +56,8 @@ function holdingRows(items: Holding[], other: (x: Holding) => NodeRef): Row[] {
     cells: [nodeLink(other(x)), pct(x.percent), span(x.start, x.end)],
     ended: !x.current,
     provenance: x.provenance,
+    recorded: x,
+    fact: x.key,
     csv: [other(x).id, other(x).name, pctCell(x.percent), x.start, x.end],
   }));
 }
@@ -57,6 +67,8 @@ function postRows(items: Post[], other: (x: Post) => NodeRef): Row[] {
     cells: [nodeLink(other(x)), h("span", { class: "role" }, label(x.role)), span(x.start, x.end)],
     ended: !x.current,
     provenance: x.provenance,
+    recorded: x,
+    fact: x.key,
     csv: [other(x).id, other(x).name, x.role, x.start, x.end],
   }));
 }
@@ -66,6 +78,8 @@ function entryRows(items: ListEntry[]): Row[] {
     cells: [label(x.list), x.reason ?? "", span(x.listedOn, x.removedOn)],
     ended: !x.current,
     provenance: x.provenance,
+    recorded: x,
+    fact: x.id,
     csv: [x.list, "", x.reason, x.listedOn, x.removedOn],
   }));
 }
@@ -84,6 +98,8 @@ function enterpriseSections(e: EnterpriseDetail): Section[] {
         cells: [p.docNo, [p.violationType, p.content].filter(Boolean).join("：") , p.decidedOn ?? ""],
         ended: false,
         provenance: p.provenance,
+        recorded: p,
+        fact: p.id,
         csv: [p.docNo, p.authority, p.content, p.decidedOn, ""],
       })),
     },
@@ -94,6 +110,8 @@ function enterpriseSections(e: EnterpriseDetail): Section[] {
         cells: [label(ev.event), ev.reason ?? "", ev.date ?? ""],
         ended: false,
         provenance: ev.provenance,
+        recorded: ev,
+        fact: ev.id,
         csv: [ev.event, "", ev.reason, ev.date, ""],
       })),
     },
@@ -108,6 +126,8 @@ function enterpriseSections(e: EnterpriseDetail): Section[] {
         ],
         ended: !p.current,
         provenance: p.provenance,
+        recorded: p,
+        fact: p.regNo,
         csv: [p.regNo, `${p.pledgor?.name ?? ""} -> ${p.pledgee?.name ?? ""}`, p.amount, p.start, p.end],
       })),
     },
@@ -122,6 +142,8 @@ function enterpriseSections(e: EnterpriseDetail): Section[] {
         ],
         ended: !m.current,
         provenance: m.provenance,
+        recorded: m,
+        fact: m.regNo,
         csv: [m.regNo, `${m.mortgagor.name} -> ${m.mortgagee.name}`, m.securedAmount, m.start, m.end],
       })),
     },
@@ -136,15 +158,20 @@ function facts(pairs: [Key, string | null | undefined | Node][]): HTMLElement {
   );
 }
 
-function renderSection(section: Section): HTMLElement {
-  const body = section.rows.slice(0, SHOWN).map((row) =>
-    h(
+/** Builds a fact's disputed badge and history control (history.ts) for a section's row. */
+type HistoryOf = (row: Row, section: Key) => HTMLElement | null;
+
+function renderSection(section: Section, historyOf: HistoryOf): HTMLElement {
+  const body = section.rows.slice(0, SHOWN).flatMap((row) => {
+    const fact = h(
       "tr",
-      { class: row.ended ? "ended" : "" },
+      { class: ["fact", row.ended ? "ended" : "", row.recorded.disputed ? "disputed" : ""].filter(Boolean).join(" ") },
       row.cells.slice(0, -1).map((c) => h("td", {}, c)),
       h("td", { class: "when" }, row.cells.at(-1) ?? "", h("div", { class: "src", title: t("source") }, source(row.provenance))),
-    ),
-  );
+    );
+    const history = historyOf(row, section.key);
+    return history ? [fact, h("tr", { class: "fact-more" }, h("td", { colspan: row.cells.length }, history))] : [fact];
+  });
   return h(
     "section",
     { class: "record", "data-section": section.key },
@@ -201,47 +228,56 @@ export class EntityView implements Exportable {
   }
 
   private async load(node: NodeRef): Promise<HTMLElement[]> {
-    const d = state.asOf;
-    const title = (extra: string) =>
-      h("header", { class: "entity-title" }, h("span", { class: `kind kind-${node.kind.toLowerCase()}` }, label(node.kind)), h("h2", { id: "entity-name" }, node.name), h("code", {}, extra));
+    const at = times();
+    const histories = new HistorySource(node, at);
+    const record = (r: Recorded) => factHistory(r, () => histories.of(null, ""), this.onError);
+    const historyOf: HistoryOf = (row, section) => factHistory(row.recorded, () => histories.of(section, row.fact), this.onError);
+    const sections = () => this.sections.map((s) => renderSection(s, historyOf));
+    const watch = watchButton(node, this.onError);
+    const title = async (extra: string) =>
+      h("header", { class: "entity-title" }, h("span", { class: `kind kind-${node.kind.toLowerCase()}` }, label(node.kind)), h("h2", { id: "entity-name" }, node.name), h("code", {}, extra), await watch);
     if (node.kind === "ENTERPRISE") {
-      const { enterprise: e } = await gql<{ enterprise: EnterpriseDetail }>(ENTERPRISE, { id: node.id, d });
+      const { enterprise: e } = await gql<{ enterprise: EnterpriseDetail }>(ENTERPRISE, { id: node.id, ...at });
       this.sections = enterpriseSections(e);
+      const [profile, reports] = await enterpriseRisk(node.id, at);
       return [
-        title(e.uscc ?? e.regNo ?? e.id),
+        await title(e.uscc ?? e.regNo ?? e.id),
+        ...(profile ? [profile] : []),
         h("section", { class: "record" }, h("h3", {}, t("registration")), facts([
           ["uscc", e.uscc], ["regNo", e.regNo], ["status", e.status], ["type", e.type],
           ["legalRep", e.legalRepresentative ? nodeLink(e.legalRepresentative) : null],
           ["established", e.established],
           ["capital", e.registeredCapital !== null ? `${amount(e.registeredCapital)} ${e.currency ?? ""}` : null],
-          ["authority", e.authority], ["address", e.address], ["scope", e.businessScope],
+          ["authority", e.authorityOnDay ?? e.authority], ["authorityHistory", authorityTrail(e)],
+          ["address", e.address], ["scope", e.businessScope],
           ["source", source(e.provenance)],
-        ])),
-        ...this.sections.map(renderSection),
+        ]), record(e)),
+        ...sections(),
+        reports,
       ];
     }
     if (node.kind === "PERSON") {
-      const { person: p } = await gql<{ person: PersonDetail }>(PERSON, { id: node.id, d });
+      const { person: p } = await gql<{ person: PersonDetail }>(PERSON, { id: node.id, ...at });
       this.sections = [
         { key: "appointments", rows: postRows(p.appointments, (x) => x.enterprise) },
         { key: "holdings", rows: holdingRows(p.holdings, (x) => x.enterprise) },
         { key: "listEntries", rows: entryRows(p.listEntries) },
       ];
       return [
-        title(p.personId),
+        await title(p.personId),
         h("section", { class: "record" }, h("h3", {}, t("registration")), facts([
           ["personId", p.personId], ["idNumber", p.maskedIdNumber], ["nationality", p.nationality], ["source", source(p.provenance)],
-        ])),
-        ...this.sections.map(renderSection),
+        ]), record(p)),
+        ...sections(),
       ];
     }
-    const { search } = await gql<{ search: { node: OtherDetail }[] }>(OTHER, { id: node.id });
+    const { search } = await gql<{ search: { node: OtherDetail }[] }>(OTHER, { id: node.id, k: at.k });
     const o = search[0].node;
     this.sections = [{ key: "holdings", rows: holdingRows(o.holdings, (x) => x.enterprise) }];
     return [
-      title(o.id),
-      h("section", { class: "record" }, h("h3", {}, t("registration")), facts([["category", o.category], ["source", source(o.provenance)]])),
-      ...this.sections.map(renderSection),
+      await title(o.id),
+      h("section", { class: "record" }, h("h3", {}, t("registration")), facts([["category", o.category], ["source", source(o.provenance)]]), record(o)),
+      ...sections(),
     ];
   }
 }

@@ -1,6 +1,8 @@
-/** Export of the current view: the drawing as PNG, the rows behind it as CSV. */
+/** Export of the current view: the drawing as PNG, the rows behind it as CSV, and the map as
+ * a BODS, FtM, GraphML or GEXF file from the server (GET /export). */
 
 import type { Core } from "cytoscape";
+import type { MapOptions } from "./map";
 
 function download(name: string, blob: Blob): void {
   const url = URL.createObjectURL(blob);
@@ -27,6 +29,32 @@ function cell(value: unknown): string {
 export function exportCsv(name: string, header: string[], rows: unknown[][]): void {
   const lines = [header, ...rows].map((row) => row.map(cell).join(","));
   download(`${name}.csv`, new Blob(["\ufeff" + lines.join("\r\n") + "\r\n"], { type: "text/csv;charset=utf-8" }));
+}
+
+export const FILE_FORMATS = ["bods", "ftm", "graphml", "gexf"] as const;
+export type FileFormat = (typeof FILE_FORMATS)[number];
+
+/** The map around `root` as the server exports it: the same arguments and times (asOf, knownAt;
+ * "" is now) as the map's query, so the file holds the nodes on screen (and what the caller's
+ * role may see of them). */
+export async function exportMapFile(format: FileFormat, root: string, asOf: string, knownAt: string, options: MapOptions): Promise<void> {
+  const params = new URLSearchParams({
+    format,
+    root,
+    asOf,
+    hops: String(options.hops),
+    maxNodes: String(options.maxNodes),
+    hubDegree: String(options.hubDegree),
+    relations: options.relations.join(","),
+  });
+  if (knownAt) params.set("knownAt", knownAt);
+  const response = await fetch(`export?${params.toString()}`);
+  if (!response.ok) {
+    const body = (await response.json().catch(() => null)) as { error?: { message?: string } } | null;
+    throw new Error(body?.error?.message ?? `HTTP ${response.status}`);
+  }
+  const given = /filename="([^"]+)"/.exec(response.headers.get("content-disposition") ?? "");
+  download(given ? given[1] : `map-${root}.${format}`, await response.blob());
 }
 
 /** What a view offers the toolbar's export buttons. */

@@ -12,6 +12,7 @@ export const RELATION_COLOURS: Record<RelationType, string> = {
   LEGAL_REPRESENTATIVE: "#8e44ad",
   EQUITY_PLEDGE: "#16a085",
   CHATTEL_MORTGAGE: "#b9770e",
+  SUSPECTED: "#e8590c",
 };
 
 const BLACKLISTS: ListType[] = ["SERIOUS_ILLEGAL", "DISHONEST_DEBTOR"];
@@ -99,6 +100,16 @@ export const STYLE: StylesheetJson = [
     style: { "line-color": colour, "target-arrow-color": colour },
   })),
   { selector: "edge.EQUITY_PLEDGE, edge.CHATTEL_MORTGAGE", style: { "line-style": "dashed" } },
+  // Suspected links (shared contact details) are no registered relation: dashed, undirected,
+  // labelled with the shared value; a hub value is one collapsed node with its count.
+  {
+    selector: "edge.SUSPECTED",
+    style: { "line-style": "dashed", "line-dash-pattern": [7, 4], width: 2.2, "target-arrow-shape": "none", color: "#a34a0b" },
+  },
+  {
+    selector: "node.valuehub",
+    style: { shape: "tag", "background-color": "#fff1e6", "border-color": "#e8590c", "border-style": "dashed", "border-width": 3, width: 30, height: 30 },
+  },
   { selector: "edge.cycle", style: { "line-color": "#d93025", "target-arrow-color": "#d93025", width: 3 } },
   { selector: "edge.exposure", style: { "line-color": "#d93025", "target-arrow-color": "#d93025", width: 4, "z-index": 9 } },
   { selector: "edge.faded", style: { opacity: 0.15 } },

@@ -1,20 +1,25 @@
 /** The credgraph explorer: wires the search, the entity view and the four views together. */
 
 import "./style.css";
-import type { ExposureHit, NodeRef } from "./api";
+import { gql, SEARCH, type ExposureHit, type NodeRef, type SearchHit } from "./api";
+import { AlertsPanel } from "./alerts";
 import { byId, h } from "./dom";
 import { EntityView } from "./entity";
-import { exportCsv, exportPng, type Exportable } from "./exporter";
+import { exportCsv, exportMapFile, exportPng, FILE_FORMATS, type Exportable, type FileFormat } from "./exporter";
 import { label, lang, onLangChange, setLang, t, type Key } from "./i18n";
+import { knownAtControl } from "./knownat";
 import { mapToolbar, RelationshipMap } from "./map";
 import { OwnershipChart, ownershipToolbar } from "./ownership";
 import { PathFinder, type PathOptions } from "./paths";
+import { QualityPage } from "./quality";
 import { RiskPanel } from "./risk";
 import { searchBox } from "./search";
-import { state, todayIso } from "./state";
+import { state, times, todayIso } from "./state";
 
-type Tab = "map" | "ownership" | "paths" | "risk";
-const TABS: [Tab, Key][] = [["map", "tabMap"], ["ownership", "tabOwnership"], ["paths", "tabPaths"], ["risk", "tabRisk"]];
+type Tab = "map" | "ownership" | "paths" | "risk" | "quality";
+const TABS: [Tab, Key][] = [["map", "tabMap"], ["ownership", "tabOwnership"], ["paths", "tabPaths"], ["risk", "tabRisk"], ["quality", "tabQuality"]];
+/** Tabs about the register as a whole: shown with no subject selected, nothing to draw. */
+const REGISTER_TABS: Tab[] = ["quality"];
 const FIRST_DAY = "2000-01-01";
 const DAY_MS = 86_400_000;
 
@@ -46,6 +51,7 @@ dateInput.addEventListener("change", () => {
   state.setAsOf(dateInput.value);
 });
 const langButton = h("button", { id: "lang", class: "lang" }, t("language"));
+const alerts = new AlertsPanel(showError);
 langButton.addEventListener("click", () => setLang(lang() === "zh" ? "en" : "zh"));
 
 const tabButtons = new Map<Tab, HTMLButtonElement>();
@@ -61,6 +67,9 @@ const mapBar = mapToolbar(() => reload());
 const ownBar = ownershipToolbar(() => reload());
 const pngButton = h("button", { id: "export-png" }, tx("exportPng"));
 const csvButton = h("button", { id: "export-csv" }, tx("exportCsv"));
+const fileFormat = h("select", { id: "export-format" }, FILE_FORMATS.map((f) => h("option", { value: f }, f.toUpperCase())));
+const fileButton = h("button", { id: "export-file" }, tx("exportFile"));
+mapBar.root.append(h("label", {}, fileFormat, fileButton));
 const fitButton = h("button", { id: "fit" }, tx("fit"));
 
 const sidebar = h("aside", { id: "sidebar", class: "sidebar" });
@@ -71,12 +80,13 @@ const pathCanvas = h("div", { id: "paths-canvas", class: "canvas" });
 const pathList = h("ol", { id: "path-list", class: "side-panel paths" });
 const exposurePanel = h("div", { id: "exposure-panel", class: "panel" });
 const restrictionPanel = h("div", { id: "restriction-panel", class: "panel" });
+const qualityRoot = h("div", { id: "quality-panel", class: "panel" });
 
 const legendItem = (cls: string, key: Key) => h("li", {}, h("span", { class: `swatch ${cls}` }), tx(key));
 const legend = h("ul", { class: "legend", id: "legend" },
   legendItem("enterprise", "legendEnterprise"), legendItem("person", "legendPerson"), legendItem("other", "legendOther"),
   legendItem("blacklisted", "legendBlacklist"), legendItem("restricted", "legendRestricted"), legendItem("hub", "legendHub"),
-  legendItem("exposure", "legendExposure"));
+  legendItem("exposure", "legendExposure"), legendItem("suspected", "legendSuspected"));
 
 const pathFrom = h("b", { id: "path-from" });
 let pathTarget: NodeRef | null = null;
@@ -95,6 +105,7 @@ const views: Record<Tab, HTMLElement> = {
       h("label", {}, tx("maxHopsLabel"), pathHops), h("label", {}, tx("maxDegree"), pathDegree), findButton),
     h("div", { class: "split" }, pathCanvas, pathList)),
   risk: h("div", { class: "view risk", id: "view-risk" }, exposurePanel, restrictionPanel),
+  quality: h("div", { class: "view quality", id: "view-quality" }, qualityRoot),
 };
 const toolGroups: Partial<Record<Tab, HTMLElement>> = { map: mapBar.root, ownership: ownBar.root };
 
@@ -103,6 +114,8 @@ byId("app").append(
     h("div", { class: "brand" }, h("b", {}, "credgraph"), " ", tx("brand")),
     search.root,
     h("label", { class: "asof" }, tx("asOf"), range, dateInput),
+    knownAtControl(),
+    alerts.root,
     langButton),
   h("main", {},
     sidebar,
@@ -121,7 +134,8 @@ const map = new RelationshipMap(mapCanvas, mapBar.options, setStatus, showError)
 const ownership = new OwnershipChart(ownCanvas, ownSide, ownBar.options, setStatus, showError);
 const paths = new PathFinder(pathCanvas, pathList, setStatus, showError);
 const risk = new RiskPanel(exposurePanel, restrictionPanel, (hits: ExposureHit[]) => showExposure(hits), showError);
-const exportables: Record<Tab, Exportable> = { map, ownership, paths, risk };
+const quality = new QualityPage(qualityRoot, showError);
+const exportables: Record<Tab, Exportable> = { map, ownership, paths, risk, quality };
 // For automation (the end-to-end tests read what the canvases draw): the graph of each view.
 window.credgraphGraphs = { map: map.cy, ownership: ownership.cy, paths: paths.cy };
 
@@ -135,10 +149,11 @@ function pathOptions(): PathOptions {
 
 function reload(force = true): void {
   const subject = state.selected;
-  const key = `${subject?.id ?? ""}|${state.asOf}`;
+  const key = `${subject?.id ?? ""}|${state.asOf}|${state.knownAt}`;
   if (!force && shown.get(active) === key) return;
   shown.set(active, key);
   setStatus("");
+  if (active === "quality") return void quality.load();
   if (!subject) return;
   if (active === "map") void map.load(subject);
   else if (active === "ownership") void ownership.load(subject);
@@ -150,10 +165,11 @@ function reload(force = true): void {
 
 function activate(tab: Tab): void {
   active = tab;
+  state.setTab(tab);
   for (const [name, button] of tabButtons) button.classList.toggle("active", name === tab);
   for (const [name, view] of Object.entries(views)) view.hidden = name !== tab;
   for (const [name, group] of Object.entries(toolGroups)) group.hidden = name !== tab;
-  fitButton.hidden = pngButton.hidden = tab === "risk";
+  fitButton.hidden = pngButton.hidden = tab === "risk" || REGISTER_TABS.includes(tab);
   reload(false);
   const view = exportables[tab];
   view.graph()?.resize();
@@ -173,13 +189,15 @@ state.on("selected", () => {
   void entity.show(state.selected);
   if (state.selectedFrom !== "map") reload();
 });
-state.on("asOf", () => {
+function timesChanged(): void {
   range.value = String(dayCount(state.asOf));
   dateInput.value = state.asOf;
   void entity.show(state.selected);
   shown.clear();
   reload();
-});
+}
+state.on("asOf", timesChanged);
+state.on("knownAt", timesChanged);
 
 findButton.addEventListener("click", () => {
   if (!state.selected) return showError(new Error(t("noEntity")));
@@ -191,6 +209,10 @@ fitButton.addEventListener("click", () => exportables[active].graph()?.fit(undef
 pngButton.addEventListener("click", () => {
   const graph = exportables[active].graph();
   if (graph) exportPng(graph, exportables[active].name());
+});
+fileButton.addEventListener("click", () => {
+  if (!map.subject) return showError(new Error(t("noEntity")));
+  exportMapFile(fileFormat.value as FileFormat, map.subject.id, state.asOf, state.knownAt, mapBar.options()).catch(showError);
 });
 csvButton.addEventListener("click", () => {
   const view = exportables[active];
@@ -206,10 +228,28 @@ onLangChange(() => {
   targetBox.setPlaceholder(t("pickTarget"));
   void entity.show(state.selected);
   map.relabel();
+  alerts.render();
   shown.clear();
   if (active !== "map") reload();
 });
 
+/** The subject the address names (`?subject=`), opened as if picked from the search. */
+async function openAsked(id: string): Promise<void> {
+  try {
+    const { search: hits } = await gql<{ search: SearchHit[] }>(SEARCH, { text: id, first: 5, k: times().k });
+    const hit = hits.find((x) => x.id === id);
+    if (hit) {
+      search.input.value = hit.name;
+      open({ id: hit.id, name: hit.name, kind: hit.kind });
+    }
+    else showError(new Error(t("notFound", { id })));
+  } catch (e) {
+    showError(e);
+  }
+}
+
 document.documentElement.lang = lang() === "zh" ? "zh-CN" : "en";
-activate("map");
+activate(TABS.find(([tab]) => tab === state.tabAsked)?.[0] ?? "map");
 void entity.show(null);
+if (state.subjectAsked) void openAsked(state.subjectAsked);
+void alerts.refreshCount();

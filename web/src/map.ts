@@ -9,7 +9,7 @@ import cytoscape from "cytoscape";
 import type { Core, ElementDefinition, NodeSingular } from "cytoscape";
 import {
   gql,
-  NEIGHBOURHOOD,
+  neighbourhoodQuery,
   NEIGHBOURS,
   RELATIONS,
   type ExposureHit,
@@ -20,6 +20,7 @@ import {
   type NodeRef,
   type RelationType,
   type Step,
+  type SuspectedHub,
 } from "./api";
 import { h } from "./dom";
 import type { Exportable } from "./exporter";
@@ -27,7 +28,7 @@ import { pct, pctCell } from "./format";
 import { LABEL_PX, makeGraph, nodeClasses, readableFit, shortName } from "./graphstyle";
 import { label, t } from "./i18n";
 import type { LayoutAnswer, LayoutRequest } from "./layout.worker";
-import { state } from "./state";
+import { state, times } from "./state";
 
 cytoscape.use(fcose);
 
@@ -89,7 +90,8 @@ export function edgeId(relation: string, key: string): string {
   return `${relation}:${key}`;
 }
 
-function edgeLabel(link: { relation: RelationType; role: string | null; percent: number | null }): string {
+function edgeLabel(link: { relation: RelationType; role: string | null; percent: number | null; value?: string | null }): string {
+  if (link.relation === "SUSPECTED") return link.value ?? "";
   if (link.relation === "SHAREHOLDER") return link.percent !== null ? pct(link.percent) : label("SHAREHOLDER");
   if (link.relation === "OFFICER" && link.role) return label(link.role);
   return label(link.relation);
@@ -100,6 +102,13 @@ export interface MapOptions {
   maxNodes: number;
   hubDegree: number;
   relations: RelationType[];
+  /** Also draw suspected links (shared contact details in annual reports). */
+  suspected: boolean;
+}
+
+/** The map node of a contact value too widely shared to draw its links (a hub value). */
+function valueHubId(hub: SuspectedHub): string {
+  return `valuehub:${hub.kind}:${hub.value}`;
 }
 
 export class RelationshipMap implements Exportable {
@@ -119,6 +128,7 @@ export class RelationshipMap implements Exportable {
     this.cy = makeGraph(container);
     this.cy.on("tap", "node", (event) => {
       const node = event.target as NodeSingular;
+      if (node.hasClass("valuehub")) return;
       state.select({ id: node.id(), name: node.data("name"), kind: node.data("kind") }, "map");
       void this.expand(node.id());
     });
@@ -158,8 +168,9 @@ export class RelationshipMap implements Exportable {
     let answer: Neighbourhood;
     try {
       answer = (
-        await gql<{ neighbourhood: Neighbourhood }>(NEIGHBOURHOOD, {
-          id: subject.id, hops: opts.hops, rel: this.relationArg(), max: opts.maxNodes, hub: opts.hubDegree, d: state.asOf,
+        await gql<{ neighbourhood: Neighbourhood }>(neighbourhoodQuery(opts.suspected), {
+          id: subject.id, hops: opts.hops, rel: this.relationArg(), max: opts.maxNodes, hub: opts.hubDegree, ...times(),
+          sus: opts.suspected,
         })
       ).neighbourhood;
     } catch (e) {
@@ -182,6 +193,10 @@ export class RelationshipMap implements Exportable {
     const nodeDefs = answer.nodes.map((n) => this.nodeDef(n, n.id === answer.origin.id));
     const edgeDefs = answer.links.map((l) => this.edgeDef(l));
     if (big) placeInRings(nodeDefs, answer.nodes);
+    for (const hub of answer.suspectedHubs ?? []) {
+      nodeDefs.push(this.valueHubDef(hub));
+      edgeDefs.push(...hub.enterprises.map((e) => this.valueHubEdgeDef(hub, e)));
+    }
     cy.startBatch();
     cy.elements().remove();
     cy.add([...nodeDefs, ...edgeDefs]);
@@ -189,6 +204,8 @@ export class RelationshipMap implements Exportable {
     cy.style()
       .selector("edge")
       .style(big ? { label: "", "curve-style": "haystack", "target-arrow-shape": "none" } : { label: "data(label)", "curve-style": "bezier", "target-arrow-shape": "triangle" })
+      .selector("edge.SUSPECTED")
+      .style({ "target-arrow-shape": "none", label: "data(label)" })
       .update();
     cy.endBatch();
     this.refreshBadges();
@@ -246,7 +263,8 @@ export class RelationshipMap implements Exportable {
     try {
       const page = (
         await gql<{ neighbours: NeighbourPage }>(NEIGHBOURS, {
-          id, rel: this.relationArg(), offset, first: PAGE, hub: this.options().hubDegree, d: state.asOf,
+          id, rel: this.relationArg(), offset, first: PAGE, hub: this.options().hubDegree, ...times(),
+          sus: this.options().suspected,
         })
       ).neighbours;
       this.offsets.set(id, offset + page.links.length);
@@ -323,25 +341,41 @@ export class RelationshipMap implements Exportable {
   }
 
   private edgeDef(l: MapLink): ElementDefinition {
+    const value = l.suspected?.value ?? null;
     return {
       data: {
         id: edgeId(l.relation, l.key), source: l.source, target: l.target, relation: l.relation, role: l.role, percent: l.percent,
-        start: l.start, end: l.end, srcFile: l.provenance?.srcFile, srcRow: l.provenance?.srcRow, label: edgeLabel(l),
+        start: l.start, end: l.end, srcFile: l.provenance?.srcFile, srcRow: l.provenance?.srcRow, value,
+        contact: l.suspected?.kind ?? null, label: edgeLabel({ ...l, value }),
       },
       classes: [l.relation],
     };
   }
 
+  /** A hub value: one node with the value and how many firms give it. */
+  private valueHubDef(hub: SuspectedHub): ElementDefinition {
+    const name = `${hub.value} (${hub.count})`;
+    return { data: { id: valueHubId(hub), name, kind: "VALUE", label: `${shortName(hub.value, 20)}\n(${hub.count})`, degree: 0, lists: [] }, classes: ["valuehub"] };
+  }
+
+  private valueHubEdgeDef(hub: SuspectedHub, enterprise: string): ElementDefinition {
+    return {
+      data: { id: `${valueHubId(hub)}:${enterprise}`, source: enterprise, target: valueHubId(hub), relation: "SUSPECTED", value: hub.value, contact: hub.kind, label: "" },
+      classes: ["SUSPECTED", "valuehubedge"],
+    };
+  }
+
   private stepDef(s: Step): ElementDefinition {
     const [source, target] = s.forward ? [s.from.id, s.to.id] : [s.to.id, s.from.id];
-    return this.edgeDef({ key: s.key, relation: s.relation, source, target, role: s.role, percent: s.percent, start: s.start, end: s.end, provenance: s.provenance });
+    return this.edgeDef({ key: s.key, relation: s.relation, source, target, role: s.role, percent: s.percent, start: s.start, end: s.end, provenance: s.provenance, suspected: s.suspected });
   }
 
   /** A node's label shows how many of its links are not drawn yet. */
   private refreshBadges(): void {
     this.cy.batch(() => {
       this.cy.nodes().forEach((node) => {
-        const hidden = (node.data("degree") as number) - node.connectedEdges().length;
+        if (node.hasClass("valuehub")) return;
+        const hidden = (node.data("degree") as number) - node.connectedEdges().not(".valuehubedge").length;
         const name = shortName(node.data("name"));
         node.data("label", hidden > 0 ? `${name}\n${t("hidden", { n: hidden })}` : name);
       });
@@ -365,7 +399,8 @@ export function mapToolbar(onChange: () => void): { root: HTMLElement; options: 
   const hub = select("map-hub", [20, 50, 200, 1000], 50);
   const boxes = RELATIONS.map((r) => h("input", { type: "checkbox", value: r, checked: true, "data-relation": r }));
   const relationLabels = RELATIONS.map((r, i) => h("label", { class: `rel rel-${r}` }, boxes[i], h("span", { "data-label": r }, label(r))));
-  for (const control of [hops, maxNodes, hub, ...boxes]) control.addEventListener("change", onChange);
+  const suspected = h("input", { type: "checkbox", id: "map-suspected" });
+  for (const control of [hops, maxNodes, hub, ...boxes, suspected]) control.addEventListener("change", onChange);
   const root = h(
     "div",
     { class: "toolbar-group" },
@@ -373,6 +408,7 @@ export function mapToolbar(onChange: () => void): { root: HTMLElement; options: 
     h("label", {}, h("span", { "data-t": "maxNodes" }, t("maxNodes")), maxNodes),
     h("label", {}, h("span", { "data-t": "hubDegree" }, t("hubDegree")), hub),
     h("span", { class: "rels" }, relationLabels),
+    h("label", { class: "rel rel-SUSPECTED", title: t("suspectedHint") }, suspected, h("span", { "data-t": "suspectedLinks" }, t("suspectedLinks"))),
   );
   return {
     root,
@@ -381,6 +417,7 @@ export function mapToolbar(onChange: () => void): { root: HTMLElement; options: 
       maxNodes: Number(maxNodes.value),
       hubDegree: Number(hub.value),
       relations: boxes.filter((b) => b.checked).map((b) => b.value as RelationType),
+      suspected: suspected.checked,
     }),
   };
 }

@@ -13,7 +13,7 @@ import type { Exportable } from "./exporter";
 import { pct, pctCell, source } from "./format";
 import { FONT, makeGraph, nodeClasses, READABLE_PX, readableFit, shortName } from "./graphstyle";
 import { label, t } from "./i18n";
-import { state } from "./state";
+import { state, times } from "./state";
 
 cytoscape.use(dagre);
 
@@ -216,7 +216,7 @@ export class OwnershipChart implements Exportable {
     const opts = this.options();
     let answer: { up: OwnershipChain; down: OwnershipChain; ultimateOwners: UltimateOwner[] };
     try {
-      answer = await gql(OWNERSHIP, { id: subject.id, depth: opts.depth, threshold: opts.threshold, d: state.asOf });
+      answer = await gql(OWNERSHIP, { id: subject.id, depth: opts.depth, threshold: opts.threshold, ...times() });
     } catch (e) {
       this.onStatus("");
       this.onError(e);

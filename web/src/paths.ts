@@ -8,7 +8,7 @@ import { pct, pctCell, source, span } from "./format";
 import { LABEL_PX, makeGraph, nodeClasses, readableFit, shortName } from "./graphstyle";
 import { label, t } from "./i18n";
 import { edgeId } from "./map";
-import { state } from "./state";
+import { state, times } from "./state";
 
 function stepFact(s: Step): string {
   const what = s.relation === "SHAREHOLDER" && s.percent !== null ? `${label(s.relation)} ${pct(s.percent)}` : s.role ? label(s.role) : label(s.relation);
@@ -61,7 +61,7 @@ export class PathFinder implements Exportable {
     if (!opts.target) return;
     this.onStatus(t("loading"));
     try {
-      const answer = await gql<{ paths: Path[] }>(PATHS, { a: from.id, b: opts.target.id, hops: opts.maxHops, first: 10, deg: opts.maxDegree, d: state.asOf });
+      const answer = await gql<{ paths: Path[] }>(PATHS, { a: from.id, b: opts.target.id, hops: opts.maxHops, first: 10, deg: opts.maxDegree, ...times() });
       this.paths = answer.paths;
     } catch (e) {
       this.onStatus("");

@@ -15,7 +15,7 @@ import { clear, h } from "./dom";
 import type { Exportable } from "./exporter";
 import { source, span } from "./format";
 import { inLang, label, t } from "./i18n";
-import { state } from "./state";
+import { times } from "./state";
 
 export class RiskPanel implements Exportable {
   private hits: ExposureHit[] = [];
@@ -90,7 +90,7 @@ export class RiskPanel implements Exportable {
     out.append(h("p", { class: "muted" }, t("loading")));
     try {
       const answer = await gql<{ blacklistExposure: { hits: ExposureHit[] } }>(EXPOSURE, {
-        id: this.subject.id, hops: Number(this.hops.value), lists, deg: 200, d: state.asOf,
+        id: this.subject.id, hops: Number(this.hops.value), lists, deg: 200, ...times(),
       });
       this.hits = answer.blacklistExposure.hits;
     } catch (e) {
@@ -125,7 +125,7 @@ export class RiskPanel implements Exportable {
     clear(out);
     out.append(h("p", { class: "muted" }, t("loading")));
     try {
-      this.check = (await gql<{ disqualificationCheck: DisqualificationCheck }>(DISQUALIFICATION, { id: this.subject.id, d: state.asOf })).disqualificationCheck;
+      this.check = (await gql<{ disqualificationCheck: DisqualificationCheck }>(DISQUALIFICATION, { id: this.subject.id, ...times() })).disqualificationCheck;
     } catch (e) {
       clear(out);
       this.onError(e);

@@ -3,6 +3,7 @@
 import { gql, SEARCH, type NodeRef, type SearchHit } from "./api";
 import { clear, debounce, h } from "./dom";
 import { label } from "./i18n";
+import { times } from "./state";
 
 export interface SearchBox {
   root: HTMLElement;
@@ -52,7 +53,7 @@ export function searchBox(id: string, onPick: (node: NodeRef) => void, onError: 
       return;
     }
     try {
-      const found = await gql<{ search: SearchHit[] }>(SEARCH, { text, first: 12 });
+      const found = await gql<{ search: SearchHit[] }>(SEARCH, { text, first: 12, k: times().k });
       if (ticket !== asked) return;
       hits = found.search;
       active = hits.length ? 0 : -1;

@@ -16,6 +16,7 @@ from credgraph.api.context import Info, in_thread
 from credgraph.api.types.base import Node, described
 from credgraph.api.types.enums import EnterpriseStatus, EntityKind
 from credgraph.api.types.facts import (
+    AnnualReport,
     Appointment,
     ChattelMortgage,
     EnterpriseEvent,
@@ -195,6 +196,14 @@ class Enterprise(Recorded, Node):
         around, at = await _neighbourhood(info, self.id, self.at), self.at
         return [EquityPledge.from_record(p, at) for p in around.pledges
                 if shown(p.props.get("start"), p.props.get("end"), at.day, include_history)]
+
+    @described("Annual reports of the years before the day's, oldest first: those published "
+               "by the day and those not published.")
+    async def annual_reports(self, info: Info) -> list[AnnualReport]:
+        around, at = await _neighbourhood(info, self.id, self.at), self.at
+        return [AnnualReport.from_record(r, at) for r in around.annual_reports
+                if int(r["year"]) < int(at.day[:4])
+                and (r.get("filed_on") or "") <= at.day]
 
     @described("Chattel mortgages with this enterprise as mortgagor or mortgagee.")
     async def chattel_mortgages(self, info: Info,

@@ -17,6 +17,7 @@ import strawberry
 
 from credgraph.graph.model import load_model
 from credgraph.graph.vocabulary import load_vocabulary
+from credgraph.queries.links.suspected import SUSPECTED
 
 
 def _enum(name: str, members: Iterable[tuple[str, str]], description: str) -> type[Enum]:
@@ -36,6 +37,10 @@ if TYPE_CHECKING:
     Relation = Enum
     EnterpriseStatus = Enum
     ObjectionStatus = Enum
+    FilingStatus = Enum
+    ContactKind = Enum
+    RiskLevel = Enum
+    AlertKind = Enum
 else:
     _VOCABULARY = load_vocabulary()
     _MODEL = load_model()
@@ -49,12 +54,21 @@ else:
                        [(_MODEL.node(label).api_kind or label, label)
                         for label in ("Enterprise", "Person", "OtherHolder")],
                        "What a node is: enterprise, natural person or other holder.")
-    Relation = _enum("Relation", [(t, t) for t in _MODEL.link_types],
-                     "The relationship types that count as one hop.")
+    Relation = _enum("Relation", [(t, t) for t in (*_MODEL.link_types, SUSPECTED)],
+                     "The relationship types that count as one hop; SUSPECTED is a suspected "
+                     "link (shared contact details in annual reports), never a registered one.")
     EnterpriseStatus = _enum("EnterpriseStatus", _values(_VOCABULARY.enterprise_statuses),
                              "What a registration status (登记状态) says, whatever its wording.")
     ObjectionStatus = _enum("ObjectionStatus", _values(_VOCABULARY.objection_statuses),
                             "Where an objection (异议) stands.")
+    FilingStatus = _enum("FilingStatus", _values(_VOCABULARY.filing_statuses),
+                         "Whether an annual report was published on time, late or not at all.")
+    ContactKind = _enum("ContactKind", _values(_VOCABULARY.contact_kinds),
+                        "The contact detail a suspected link shares.")
+    RiskLevel = _enum("RiskLevel", _values(_VOCABULARY.risk_levels),
+                      "The level of an enterprise's risk score (docs/risk.md).")
+    AlertKind = _enum("AlertKind", _values(_VOCABULARY.alert_kinds),
+                      "What changed around a watched entity.")
 
 
 @strawberry.enum(description="What a search text matched.")
@@ -63,5 +77,6 @@ class MatchKind(Enum):
     NAME = "name"
 
 
-__all__ = ["EnterpriseStatus", "EntityKind", "ListType", "MatchKind", "ObjectionStatus",
-           "Relation", "Role", "TriggerKind"]
+__all__ = ["AlertKind", "ContactKind", "EnterpriseStatus", "EntityKind", "FilingStatus",
+           "ListType", "MatchKind", "ObjectionStatus", "Relation", "RiskLevel", "Role",
+           "TriggerKind"]

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import strawberry
 
-from credgraph.api.types.enums import EntityKind, ListType, Relation, Role
+from credgraph.api.types.enums import ContactKind, EntityKind, ListType, Relation, Role
+from credgraph.api.types.links import SuspectedLink
 from credgraph.api.types.recorded import Provenance
 from credgraph.api.types.restrictions import Certainty
 from credgraph.api.types.scalars import Date, round_percent, to_date
 from credgraph.queries.explore import LinkPage, MapNode, MapView
 from credgraph.queries.links.results import Link
+from credgraph.queries.links.suspected import HubValue
 
 
 @strawberry.type(description="A node of the map with what the drawing needs to know of it.")
@@ -56,6 +58,8 @@ class MapLink:
     start: Date | None
     end: Date | None
     provenance: Provenance | None
+    suspected: SuspectedLink | None = strawberry.field(
+        description="For relation SUSPECTED: the shared value and the reports it comes from.")
 
     @classmethod
     def from_record(cls, link: Link) -> MapLink:
@@ -71,7 +75,23 @@ class MapLink:
             start=to_date(props.get("start")),
             end=to_date(props.get("end")),
             provenance=Provenance.from_record(props),
+            suspected=SuspectedLink.from_link(link),
         )
+
+
+@strawberry.type(description="A contact value shared by more enterprises than hubDegree: drawn "
+                                    "collapsed, with its count, linking nothing.")
+class SuspectedHub:
+    kind: ContactKind
+    value: str
+    count: int = strawberry.field(description="Enterprises whose report in force states it.")
+    enterprises: list[strawberry.ID] = strawberry.field(
+        description="Those among the map's nodes.")
+
+    @classmethod
+    def from_record(cls, hub: HubValue) -> SuspectedHub:
+        return cls(kind=ContactKind(hub.kind), value=hub.value, count=hub.count,
+                   enterprises=[strawberry.ID(e) for e in hub.enterprises])
 
 
 @strawberry.type(description="The nodes within some hops of a node and the links between them.")
@@ -80,6 +100,9 @@ class Neighbourhood:
     nodes: list[MapEntity] = strawberry.field(description="Nearest first, the origin first.")
     links: list[MapLink]
     truncated: bool = strawberry.field(description="maxNodes was reached.")
+    suspected_hubs: list[SuspectedHub] = strawberry.field(
+        description="With suspected: values the map's enterprises share with more than "
+                    "hubDegree enterprises.")
 
     @classmethod
     def from_record(cls, view: MapView) -> Neighbourhood:
@@ -88,6 +111,7 @@ class Neighbourhood:
             nodes=[MapEntity.from_record(n) for n in view.nodes],
             links=[MapLink.from_record(lk) for lk in view.links],
             truncated=view.truncated,
+            suspected_hubs=[SuspectedHub.from_record(h) for h in view.suspected_hubs],
         )
 
 

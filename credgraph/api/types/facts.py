@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import strawberry
 
 from credgraph.api.types.base import Node
-from credgraph.api.types.enums import ListType, Role
+from credgraph.api.types.enums import FilingStatus, ListType, Role
 from credgraph.api.types.recorded import Provenance, Recorded, recorded
 from credgraph.api.types.scalars import Date, round_percent, to_date
 from credgraph.graph.model import load_model
@@ -171,6 +171,37 @@ class Penalty(Recorded):
             decided_on=to_date(props.get("decided_on")),
             provenance=Provenance.from_record(props),
             **recorded(props, _section("Penalty"), at),
+        )
+
+
+@strawberry.type(description="An annual report (年度报告): when it was published and the contact "
+                                    "details it states (docs/data-format.md).")
+class AnnualReport(Recorded):
+    id: strawberry.ID
+    year: int
+    filed_on: Date | None = strawberry.field(description="Published that day; null if not.")
+    status: FilingStatus
+    phone: str | None
+    email: str | None
+    address: str | None
+    website: str | None
+    employees: int | None
+    provenance: Provenance | None
+
+    @classmethod
+    def from_record(cls, props: Mapping[str, Any], at: Moment) -> AnnualReport:
+        return cls(
+            id=strawberry.ID(props["id"]),
+            year=int(props["year"]),
+            filed_on=to_date(props.get("filed_on")),
+            status=FilingStatus(props["status"]),
+            phone=props.get("phone"),
+            email=props.get("email"),
+            address=props.get("address"),
+            website=props.get("website"),
+            employees=props.get("employees"),
+            provenance=Provenance.from_record(props),
+            **recorded(props, _section("AnnualReport"), at),
         )
 
 

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import strawberry
 
+from credgraph.api.limits import MAX_ITEMS
 from credgraph.api.types.base import Node
 from credgraph.api.types.entities import Enterprise, node_from_entity
-from credgraph.api.types.enums import EntityKind, ListType, MatchKind, Relation, Role
+from credgraph.api.types.enums import ContactKind, EntityKind, ListType, MatchKind, Relation, Role
 from credgraph.api.types.facts import ListEntry
 from credgraph.api.types.recorded import Provenance
 from credgraph.api.types.scalars import Date, round_percent, to_date
 from credgraph.queries.links import results
+from credgraph.queries.links.suspected import SUSPECTED
 from credgraph.queries.time import Moment
 
 
@@ -33,6 +38,47 @@ class SearchHit:
         )
 
 
+SUSPECTED_ARG = strawberry.argument(
+    description="Also walk suspected links (shared phone, e-mail, address or website in the "
+                "annual reports in force, docs/risk.md); registered links only when false.")
+
+
+@strawberry.type(description="An annual report a suspected link rests on.")
+class SuspectedReport:
+    id: strawberry.ID
+    enterprise_id: strawberry.ID
+    year: int
+    filed_on: Date | None
+    stated: str | None = strawberry.field(description="The value as the report writes it.")
+    provenance: Provenance | None
+
+
+@strawberry.type(description="What a suspected link (疑似关系) rests on: two enterprises' annual "
+                                    "reports in force give the same contact detail.")
+class SuspectedLink:
+    kind: ContactKind
+    value: str = strawberry.field(description="The shared value, normalised (docs/risk.md).")
+    reports: list[SuspectedReport] = strawberry.field(
+        description="The report of each end, in the link's direction.",
+        metadata={MAX_ITEMS: 2})
+
+    @classmethod
+    def from_link(cls, link: results.Link) -> SuspectedLink | None:
+        """The suspected link's grounds; None for a registered link."""
+        if link.type != SUSPECTED:
+            return None
+        kind = str(link.props["kind"])
+        return cls(kind=ContactKind(kind), value=str(link.props["value"]),
+                   reports=[_report(r, kind) for r in link.props["reports"]])
+
+
+def _report(props: Mapping[str, Any], kind: str) -> SuspectedReport:
+    return SuspectedReport(
+        id=strawberry.ID(props["id"]), enterprise_id=strawberry.ID(props["enterprise"]),
+        year=int(props["year"]), filed_on=to_date(props.get("filed_on")),
+        stated=props.get(kind), provenance=Provenance.from_record(props))
+
+
 @strawberry.type(description="One hop of a path, in the direction the path walks it.")
 class Step:
     from_: Node = strawberry.field(name="from")
@@ -47,6 +93,8 @@ class Step:
     end: Date | None
     key: str
     provenance: Provenance | None
+    suspected: SuspectedLink | None = strawberry.field(
+        description="For relation SUSPECTED: the shared value and the reports it comes from.")
 
     @classmethod
     def from_record(cls, step: results.Step, at: Moment) -> Step:
@@ -63,12 +111,13 @@ class Step:
             end=to_date(props.get("end")),
             key=step.link.key,
             provenance=Provenance.from_record(props),
+            suspected=SuspectedLink.from_link(step.link),
         )
 
 
 @strawberry.type(description="A path of link relationships, first node to last.")
 class Path:
-    steps: list[Step]
+    steps: list[Step] = strawberry.field(metadata={MAX_ITEMS: results.MAX_HOPS})
     length: int
 
     @classmethod

@@ -23,6 +23,12 @@ _LEFT_OUT = frozenset({*PROVENANCE, *VERSION, "key", "placeholder", "id_number"}
 numbers (Person.idNumber shows those, under the role rules)."""
 
 
+def retracted_by(ret: str | None, at: Moment) -> str | None:
+    """A version's retraction as known at `at.known`: None while it still holds then (a later
+    correction must not show in what the register showed before it)."""
+    return ret if ret is not None and (at.known is None or ret <= at.known) else None
+
+
 @strawberry.type(description="Where a fact was loaded from.")
 class Provenance:
     src_file: str | None
@@ -56,11 +62,10 @@ class FactVersion:
 
     @classmethod
     def from_record(cls, props: Mapping[str, Any], at: Moment) -> FactVersion:
-        ret = props.get("ret")
+        retracted_at = retracted_by(props.get("ret"), at)
         return cls(
-            recorded_at=props["rec"], retracted_at=ret, source=props.get("source"),
-            op_reason=props.get("op_reason"),
-            current=ret is None or (at.known is not None and ret > at.known),
+            recorded_at=props["rec"], retracted_at=retracted_at, source=props.get("source"),
+            op_reason=props.get("op_reason"), current=retracted_at is None,
             provenance=Provenance.from_record(props),
             values=JSON({k: v for k, v in sorted(props.items()) if k not in _LEFT_OUT}),
         )
@@ -127,6 +132,6 @@ class Recorded:
 def recorded(props: Mapping[str, Any], section: str, at: Moment) -> dict[str, Any]:
     """The Recorded fields of a fact type, from its element's properties."""
     return {"recorded_at": props.get("rec") or props.get("recorded_at"),
-            "retracted_at": props.get("ret"), "source": props.get("source"),
+            "retracted_at": retracted_by(props.get("ret"), at), "source": props.get("source"),
             "fact_section": section, "fact_key": str(props.get("fact") or props.get("id")),
             "at": at}

@@ -10,8 +10,7 @@ import strawberry
 from graphql import GraphQLError, StringValueNode, ValueNode
 
 from credgraph.api.errors import bad_input_error
-from credgraph.graph.clock import timestamp
-from credgraph.queries.time import Moment
+from credgraph.queries.time import Moment, recorded_time
 
 Date = datetime.date
 """Dates cross the API as the `Date` scalar, strictly `YYYY-MM-DD` (see DATE_SCALAR)."""
@@ -70,28 +69,14 @@ def round_percent(value: float | None) -> float | None:
     return None if value is None else round(value, PERCENT_DECIMALS)
 
 
-CHINA = datetime.timezone(datetime.timedelta(hours=8))
-"""The register's time zone: a recorded time given without one is read in it."""
-
-_DAY_END = datetime.time(23, 59, 59)
-
-
 def parse_recorded_time(value: object) -> str:
-    """knownAt: an ISO date-time (China time when no zone is given) or a date, read as the end
-    of that day in China time; returned as stored (credgraph.graph.clock.timestamp)."""
+    """knownAt (credgraph.queries.time.recorded_time); a malformed one is BAD_USER_INPUT."""
     if not isinstance(value, str):
         raise bad_input_error(f"malformed date-time {value!r}: expected ISO 8601")
     try:
-        if _ISO_DAY.match(value):
-            moment_ = datetime.datetime.combine(datetime.date.fromisoformat(value), _DAY_END,
-                                                CHINA)
-        else:
-            moment_ = datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
-            if moment_.tzinfo is None:
-                moment_ = moment_.replace(tzinfo=CHINA)
+        return recorded_time(value)
     except ValueError as e:
         raise bad_input_error(f"malformed date-time {value!r}: {e}") from e
-    return timestamp(moment_)
 
 
 if TYPE_CHECKING:  # mypy cannot follow a scalar built by a call: it sees the text it carries

@@ -10,6 +10,8 @@ from credgraph.generate.arrays import Arr, compact
 from credgraph.generate.days import day_of
 from credgraph.generate.identifiers import person_ids, usccs
 from credgraph.generate.places import Geography
+from credgraph.generate.plan.contacts import Contacts, plan_contacts
+from credgraph.generate.plan.contradictions import Contradictions, plan_contradictions
 from credgraph.generate.plan.dense import plan_dense_groups
 from credgraph.generate.plan.enterprises import Banks, Enterprises, plan_banks, plan_enterprises
 from credgraph.generate.plan.holdings import CrossHoldings, Holdings, plan_holdings
@@ -48,6 +50,9 @@ class World:
     posts: ExtraPosts
     future: FutureHoldings
     naming: Naming
+    contacts: Contacts
+    contradictions: Contradictions
+    """Written as feeds after the registry's files (writers/feeds.py)."""
 
     # -- accessors: names and codes of enterprises and persons, for any index array --
     def usccs(self, idx: Arr) -> list[str]:
@@ -112,7 +117,8 @@ class World:
 def build_world(n: int, seed: int, dense_groups: int = 0) -> World:
     """Run the phases in order. They share the PLAN stream, so a phase's draws depend on
     every phase before it; a new phase draws from a stream of its own (streams.py).
-    `dense_groups` densely cross-held groups are planted last (plan/dense.py)."""
+    `dense_groups` densely cross-held groups are planted after the posts, before the
+    contacts (plan/dense.py)."""
     m = max(10, round(0.8 * n))
     pools = make_pools(seed)
     geo = Geography.build()
@@ -137,8 +143,14 @@ def build_world(n: int, seed: int, dense_groups: int = 0) -> World:
     compact(posts, future)
     cross = plan_dense_groups(stream(seed, Stream.DENSE), dense_groups, ent, life, hold, cross)
     compact(cross)
+    contacts = plan_contacts(stream(seed, Stream.CONTACTS), ent, geo, pools)
+    compact(contacts)
+    contradictions = plan_contradictions(stream(seed, Stream.FEEDS), m, ent, life, hold, reps,
+                                         len(pools.given))
     return World(
         n=n, m=m, seed=seed, pools=pools, geo=geo, ent=ent, banks=banks, life=life,
         hold=hold, cross=cross, persons=persons, reps=reps, serious=serious,
         mortgages=mortgages, posts=posts, future=future, naming=Naming.build(n, pools),
+        contacts=contacts,
+        contradictions=contradictions,
     )

@@ -9,6 +9,7 @@ explicitly. Person sections are written once, after the blocks (`write_people`).
 from __future__ import annotations
 
 from credgraph.generate.plan import World
+from credgraph.generate.writers.annual_reports import write_annual_reports
 from credgraph.generate.writers.block import BLOCK_SIZE, Block
 from credgraph.generate.writers.enterprises import write_enterprises
 from credgraph.generate.writers.events import write_events
@@ -32,6 +33,7 @@ def write_block(b: Block) -> None:
     write_enterprise_lists(b)
     write_penalties(b)
     write_events(b, second_liable)
+    write_annual_reports(b)
 
 
 def write_people(w: World, sink: Sink) -> None:

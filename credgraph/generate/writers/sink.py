@@ -3,7 +3,7 @@ declares them (docs/data-format.md), and the text forms of values."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 from typing import IO
 
@@ -19,9 +19,10 @@ class Sink:
     common feed columns left out), each column named: a column renamed, added or removed there
     stops the generator with the section and column named."""
 
-    def __init__(self, out_dir: Path) -> None:
+    def __init__(self, out_dir: Path, sections: Collection[str] | None = None) -> None:
+        """Files for every snapshot section, or for the `sections` named (a feed's)."""
         self.columns = {name: own_columns(spec) for name, spec in load_sections().items()
-                        if not spec.feed}
+                        if not spec.feed and (sections is None or name in sections)}
         out_dir.mkdir(parents=True, exist_ok=True)
         self.files: dict[str, IO[str]] = {}
         self.counts: dict[str, int] = dict.fromkeys(self.columns, 0)

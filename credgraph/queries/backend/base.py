@@ -13,6 +13,11 @@ definitions, so both stores give identical answers:
 * Search candidates: entities whose id, USCC or registration number equals the
   text (tier 0), whose normalised name equals it (1), starts with it (2) or
   contains it (3); ranked by tier, then name length, then id (`search_order`).
+* Report in force: of an enterprise on `at.day`, the annual report visible at
+  `at.known` that was published (filed_on) on or before the day, the latest by
+  (filed_on, year) (`report_order`); its contact details hold until the next one.
+  A value is shared by the enterprises whose report in force states it in the
+  compared form (`<kind>_norm`, credgraph.graph.contacts).
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from credgraph.graph.model import GraphModel
+from credgraph.graph.model import VERSION, GraphModel
 from credgraph.queries.links.results import Entity, Holding, Link, RawRel
 from credgraph.queries.restrictions.facts import Appointment, Facts
 from credgraph.queries.time import Moment
@@ -55,7 +60,7 @@ class FactPlan:
         return merged
 
 
-_RECORD_ONLY = frozenset({"label", "of", "fact", "rec", "ret", "source", "h", "op_reason"})
+_RECORD_ONLY = frozenset({"label", "of", *VERSION})
 """Record properties an entity leaves out (its provenance stays; recorded_at and source are
 given under those names)."""
 
@@ -70,6 +75,34 @@ def entity_props(node_id: str, identity: Mapping[str, Any],
     props.update({k: v for k, v in identity.items() if k != "label"})
     props.update(id=node_id, recorded_at=record["rec"], source=record.get("source"))
     return props
+
+
+@dataclass(frozen=True, slots=True)
+class Sharing:
+    """The enterprises whose report in force states one compared contact value."""
+
+    count: int
+    reports: tuple[Mapping[str, Any], ...]
+    """Those reports in enterprise id order; empty when more than the cap asked for share it
+    (a hub value, such as a registered agent's address)."""
+
+
+def report_order(report: Mapping[str, Any]) -> tuple[str, int]:
+    """Which of an enterprise's published reports is the later one."""
+    return (str(report["filed_on"]), int(report["year"]))
+
+
+def report_in_force(reports: Sequence[Mapping[str, Any]], day: str) -> Mapping[str, Any] | None:
+    """The report in force on `day` among one enterprise's reports (module docstring)."""
+    published = [r for r in reports if r.get("filed_on") is not None and r["filed_on"] <= day]
+    return max(published, key=report_order) if published else None
+
+
+def capped(found: Sequence[Mapping[str, Any]], cap: int) -> Sharing:
+    """What a value's reports in force come to, capped (a count alone above `cap`)."""
+    if len(found) > cap:
+        return Sharing(len(found), ())
+    return Sharing(len(found), tuple(sorted(found, key=lambda r: str(r["enterprise"]))))
 
 
 def one_per_version(elements: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
@@ -122,6 +155,11 @@ class Backend(ABC):
         what streams the whole register (exports, registry-wide checks)."""
 
     @abstractmethod
+    def enterprise_ids(self, at: Moment, batch: int = 10_000) -> Iterator[list[str]]:
+        """Every enterprise id with a record visible at `at.known`, in id order, `batch` at a
+        time (the registry-wide risk ranking)."""
+
+    @abstractmethod
     def resolve_enterprises(self, refs: Sequence[str], at: Moment) -> dict[str, str]:
         """Each reference (USCC, id or legacy registration number) that names an enterprise,
         mapped to the enterprise's id."""
@@ -154,6 +192,11 @@ class Backend(ABC):
     def data_version(self) -> int:
         """The store's data version (grows with every load that changes facts)."""
 
+    @abstractmethod
+    def load_runs(self, at: Moment) -> list[Mapping[str, Any]]:
+        """The loads of dataset folders the store keeps (LoadRun log entries) whose facts were
+        recorded by `at.known`, in id order: the data-quality report's counts."""
+
     # --- links -------------------------------------------------------------------------
 
     @abstractmethod
@@ -181,6 +224,37 @@ class Backend(ABC):
     def holdings(self, ids: Sequence[str], at: Moment, upward: bool) -> list[Holding]:
         """Holdings in force into (upward) or out of the given nodes, self-holdings included."""
 
+    @abstractmethod
+    def holding_pairs(self, at: Moment) -> list[tuple[str, str]]:
+        """Every (holder, held) pair of the register with a holding in force between them,
+        self-holdings left out; each pair once, in order."""
+
+    # --- annual reports, shared contact details ------------------------------------------
+
+    @abstractmethod
+    def annual_reports(self, ids: Sequence[str],
+                       at: Moment) -> dict[str, list[Mapping[str, Any]]]:
+        """Every annual report of each enterprise visible at `at.known`, filed or not, in
+        (year, id) order; enterprises with none are left out."""
+
+    @abstractmethod
+    def reports_in_force(self, ids: Sequence[str], at: Moment) -> dict[str, Mapping[str, Any]]:
+        """The report in force on `at.day` of each enterprise that has one (module
+        docstring)."""
+
+    @abstractmethod
+    def sharing(self, values: Sequence[tuple[str, str]], at: Moment,
+                cap: int) -> dict[tuple[str, str], Sharing]:
+        """For each (contact kind, compared value): the enterprises whose report in force
+        states it (module docstring), their reports left out above `cap` of them."""
+
+    @abstractmethod
+    def crowded_values(self, kind: str, at: Moment, at_least: int) -> dict[str, int]:
+        """Each compared value of a contact kind stated by at least `at_least` annual reports
+        visible at `at.known` and published by `at.day` (of any enterprise, in force or not),
+        with their number: no more enterprises than that can share the value, so a value
+        left out is shared by fewer than `at_least`."""
+
     # --- restriction facts ---------------------------------------------------------------
 
     @abstractmethod
@@ -199,3 +273,54 @@ class Backend(ABC):
     @abstractmethod
     def current_posts(self, person_ids: Sequence[str], at: Moment) -> list[Appointment]:
         """The appointments of these persons in force on `at.day`."""
+
+    # --- registry-wide checks and notices (credgraph.queries.checks, .notices) ----------------
+
+    @abstractmethod
+    def relationships(self, types: Sequence[str], at: Moment, ids: Sequence[str] | None = None,
+                      any_day: bool = False) -> list[Link]:
+        """Every relationship of `types` visible at `at.known`, touching `ids` when given, else
+        in the whole register; in force on `at.day` unless `any_day`. Each once, self-loops
+        included, in (type, key) order, with every property (stamp and provenance too)."""
+
+    @abstractmethod
+    def link_counts(self, types: Sequence[str], at: Moment, role: str | None,
+                    more_than: int) -> dict[str, int]:
+        """Each source of relationships of `types` (with `role` when given) visible at
+        `at.known` and in force on `at.day` into more than `more_than` distinct targets, with
+        that number of targets."""
+
+    @abstractmethod
+    def holding_totals(self, at: Moment, more_than: float) -> dict[str, float]:
+        """Each enterprise whose holdings with a known percent, visible at `at.known` and in
+        force on `at.day`, add up to more than `more_than` percent, with the total (rounded to
+        6 decimals, so both stores' sums agree)."""
+
+    @abstractmethod
+    def fact_nodes(self, label: str, prop: str, values: Sequence[str],
+                   at: Moment) -> list[Mapping[str, Any]]:
+        """The version visible at `at.known` of every fact node of `label` (a list entry, an
+        event ...) whose `prop` is one of `values`, in id order, whatever its dates."""
+
+    @abstractmethod
+    def enterprises_without(self, types: Sequence[str], at: Moment) -> list[str]:
+        """Every enterprise with a record visible at `at.known` into which no relationship of
+        `types` visible then is in force on `at.day`, in id order."""
+
+    @abstractmethod
+    def multi_source_records(self, at: Moment) -> dict[str, list[Mapping[str, Any]]]:
+        """Every entity whose record versions recorded by `at.known` (retracted ones included)
+        come from more than one source, with those versions, oldest first, each with its
+        record label under `label`."""
+
+    @abstractmethod
+    def enterprises_established(self, first: str, last: str, at: Moment) -> list[Entity]:
+        """Every enterprise whose record visible at `at.known` gives an establishment date
+        from `first` to `last` (both included), in id order."""
+
+    @abstractmethod
+    def record_changes(self, since: str, until: str, at: Moment
+                       ) -> list[tuple[Mapping[str, Any], Mapping[str, Any]]]:
+        """Every enterprise record version recorded at or after `since` and before `until`
+        (recorded times; and by `at.known`) that followed an earlier version of the same
+        enterprise: (the version before it, it), in (enterprise, recorded) order."""

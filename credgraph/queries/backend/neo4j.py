@@ -10,16 +10,26 @@ limit and wraps driver errors.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from credgraph.graph.contacts import CONTACT_KINDS, norm_property
 from credgraph.graph.cypher import FULLTEXT_INDEX
-from credgraph.graph.model import ENTITY_LABEL, RECORD_LABEL, GraphModel, NodeSchema, quote
+from credgraph.graph.model import (
+    ENTITY_LABEL,
+    LOAD_RUN,
+    RECORD_LABEL,
+    GraphModel,
+    NodeSchema,
+    quote,
+)
 from credgraph.graph.neo4j_store import Neo4jStore
 from credgraph.queries.backend.base import (
     Backend,
     FactPlan,
+    Sharing,
+    capped,
     entity_props,
     one_per_version,
     search_order,
@@ -64,6 +74,7 @@ class Queries:
     entities: str
     id_numbers: str
     entity_ids: str
+    enterprise_ids: str
     resolve: str
     search_ids: str
     search_fulltext: str
@@ -75,14 +86,22 @@ class Queries:
     listed: str
     holders: str
     holdings: str
+    holding_pairs: str
     person_facts: str
     list_triggers: str
     event_triggers: str
     post_holders: str
     current_posts: str
     objections: str
+    load_runs: str
     fact_versions: dict[str, str]
     """Per section: every version of each of `$facts` recorded by `$known`."""
+    annual_reports: str
+    reports_in_force: str
+    sharing: dict[str, str]
+    """Per contact kind: the reports in force stating each of `$values`."""
+    crowded: dict[str, str]
+    """Per contact kind: the values published reports state at least `$least` times."""
 
 
 LATEST = "9999-12-31T23:59:59Z"
@@ -113,6 +132,48 @@ def version_query(model: GraphModel, section: str) -> str:
         parts.append(f"UNWIND $facts AS f MATCH {element} WHERE x.rec <= $known "
                      "RETURN f AS fact, properties(x) AS version")
     return " UNION ALL ".join(parts)
+
+
+def report_queries(model: GraphModel) -> tuple[str, str, dict[str, str], dict[str, str]]:
+    """Every report of `$ids`, the report in force on `$day` of each, and per contact kind the
+    reports in force stating each of `$values` (base.py: report in force) and the values
+    published reports state at least `$least` times."""
+    entity_ = quote(ENTITY_LABEL)
+    report = quote(model.node("AnnualReport").label)
+    filed = quote(model.edge("FILED").type)
+    published = "{var}.filed_on IS NOT NULL AND {var}.filed_on <= $day"
+    later = (f"NOT EXISTS {{ MATCH (e)-[g:{filed}]->(s:{report}) WHERE {visible('g')} "
+             f"AND {published.format(var='s')} AND (s.filed_on > r.filed_on OR "
+             "(s.filed_on = r.filed_on AND s.year > r.year)) }")
+    every = f"""
+UNWIND $ids AS id
+MATCH (:{entity_} {{id: id}})-[f:{filed}]->(r:{report})
+WHERE {visible("f")}
+RETURN id, properties(r) AS report
+ORDER BY id, report.year, report.id
+"""
+    in_force = f"""
+UNWIND $ids AS id
+MATCH (e:{entity_} {{id: id}})-[f:{filed}]->(r:{report})
+WHERE {visible("f")} AND {published.format(var="r")} AND {later}
+RETURN id, properties(r) AS report
+"""
+    stating = {kind: f"""
+UNWIND $values AS value
+MATCH (r:{report} {{{quote(norm_property(kind))}: value}})
+WHERE {visible("r")} AND {published.format(var="r")}
+MATCH (e:{entity_})-[f:{filed}]->(r) WHERE {visible("f")} AND {later}
+WITH value, collect(properties(r)) AS reports
+RETURN value, size(reports) AS count,
+       CASE WHEN size(reports) <= $cap THEN reports ELSE [] END AS reports
+""" for kind in CONTACT_KINDS}
+    crowded = {kind: f"""
+MATCH (r:{report}) WHERE r.{quote(norm_property(kind))} IS NOT NULL AND {visible("r")}
+  AND {published.format(var="r")}
+WITH r.{quote(norm_property(kind))} AS value, count(r) AS reports WHERE reports >= $least
+RETURN value, reports
+""" for kind in CONTACT_KINDS}
+    return every, in_force, stating, crowded
 
 
 def build_queries(model: GraphModel) -> Queries:
@@ -168,7 +229,12 @@ RETURN h.id AS holder, e.id AS held, r.key AS key, r.percent AS percent,
        {link_projection("r")} AS props
 """
 
+    every_report, report_in_force, stating, crowded = report_queries(model)
     return Queries(
+        annual_reports=every_report,
+        reports_in_force=report_in_force,
+        sharing=stating,
+        crowded=crowded,
         entities=f"""
 UNWIND $ids AS id
 MATCH (n:{entity_} {{id: id}})
@@ -178,6 +244,13 @@ RETURN id, {entity_row}
         entity_ids=f"""
 MATCH (n:{entity_}) WHERE n.id > $after
   AND EXISTS {{ MATCH (r:{record_} {{of: n.id}}) WHERE {visible("r")} }}
+RETURN n.id AS id ORDER BY n.id LIMIT $batch
+""",
+        # Matched as entities: their unique id index gives the ids in order, so a page reads
+        # its batch and not every enterprise after `$after` (then sorted), page after page.
+        enterprise_ids=f"""
+MATCH (n:{entity_}) WHERE n.id > $after AND n:{enterprise}
+  AND EXISTS {{ MATCH (r:{enterprise_record} {{of: n.id}}) WHERE {visible("r")} }}
 RETURN n.id AS id ORDER BY n.id LIMIT $batch
 """,
         resolve=f"""
@@ -243,6 +316,11 @@ ORDER BY id, entry.id
 """,
         holders=holdings(upward=True),
         holdings=holdings(upward=False),
+        holding_pairs=f"""
+MATCH (h)-[r:{owns}]->(e)
+WHERE h <> e AND {visible("r")} AND {in_force_cypher("r", "day")}
+RETURN DISTINCT h.id AS holder, e.id AS held
+""",
         person_facts=f"""
 UNWIND $ids AS id
 MATCH (:{entity_} {{id: id}})-[r:{post}]->(e:{enterprise})
@@ -303,6 +381,10 @@ WHERE {visible("o")}
 RETURN about, properties(o) AS objection
 ORDER BY about, objection.id
 """,
+        load_runs=f"""
+MATCH (n:{quote(model.node(LOAD_RUN).label)}) WHERE n.recorded_at <= $known
+RETURN properties(n) AS run ORDER BY n.id
+""",
         fact_versions={section: version_query(model, section)
                        for section in {s.section for s in model.versioned if s.section}},
         id_numbers=f"""
@@ -344,6 +426,7 @@ class Neo4jBackend(Backend):
         self.model = store.model
         self.queries = build_queries(self.model)
         self.link_types = list(self.model.link_types)
+        self._built: dict[str, str] = {}
 
     def _read(self, text: str, at: Moment, **params: Any) -> list[dict[str, Any]]:
         """A read at the question's recorded time (`$known`)."""
@@ -361,10 +444,15 @@ class Neo4jBackend(Backend):
         return {r["id"]: _entity(r, r["id"]) for r in rows}
 
     def entity_ids(self, at: Moment, batch: int = 10_000) -> Iterator[list[str]]:
+        return self._id_pages(self.queries.entity_ids, at, batch)
+
+    def enterprise_ids(self, at: Moment, batch: int = 10_000) -> Iterator[list[str]]:
+        return self._id_pages(self.queries.enterprise_ids, at, batch)
+
+    def _id_pages(self, text: str, at: Moment, batch: int) -> Iterator[list[str]]:
         after = ""
         while True:
-            ids = [r["id"] for r in self._read(self.queries.entity_ids, at, after=after,
-                                                batch=batch)]
+            ids = [r["id"] for r in self._read(text, at, after=after, batch=batch)]
             if not ids:
                 return
             yield ids
@@ -436,6 +524,9 @@ class Neo4jBackend(Backend):
     def data_version(self) -> int:
         return self.store.data_version()
 
+    def load_runs(self, at: Moment) -> list[Mapping[str, Any]]:
+        return [row["run"] for row in self._read(self.queries.load_runs, at)]
+
     # --- links -------------------------------------------------------------------------
 
     def links(self, ids: Sequence[str], at: Moment,
@@ -469,6 +560,42 @@ class Neo4jBackend(Backend):
         text = self.queries.holders if upward else self.queries.holdings
         rows = self._read(text, at, ids=list(ids), day=at.day)
         return [Holding(r["holder"], r["held"], r["key"], r["percent"], r["props"]) for r in rows]
+
+    def holding_pairs(self, at: Moment) -> list[tuple[str, str]]:
+        rows = self._read(self.queries.holding_pairs, at, day=at.day)
+        return sorted((r["holder"], r["held"]) for r in rows)
+
+    # --- annual reports, shared contact details ------------------------------------------
+
+    def annual_reports(self, ids: Sequence[str],
+                       at: Moment) -> dict[str, list[Mapping[str, Any]]]:
+        result: dict[str, list[Mapping[str, Any]]] = {}
+        for row in self._read(self.queries.annual_reports, at, ids=list(ids)):
+            result.setdefault(row["id"], []).append(row["report"])
+        return result
+
+    def reports_in_force(self, ids: Sequence[str], at: Moment) -> dict[str, Mapping[str, Any]]:
+        rows = self._read(self.queries.reports_in_force, at, ids=list(ids), day=at.day)
+        return {row["id"]: row["report"] for row in rows}
+
+    def sharing(self, values: Sequence[tuple[str, str]], at: Moment,
+                cap: int) -> dict[tuple[str, str], Sharing]:
+        wanted: dict[str, list[str]] = {}
+        for kind, value in values:
+            wanted.setdefault(kind, []).append(value)
+        found = {pair: Sharing(0, ()) for pair in values}
+        for kind, kind_values in wanted.items():
+            for row in self._read(self.queries.sharing[kind], at, values=kind_values,
+                                  day=at.day, cap=cap):
+                found[(kind, row["value"])] = (capped(row["reports"], cap)
+                                               if row["count"] <= cap
+                                               else Sharing(row["count"], ()))
+        return found
+
+    def crowded_values(self, kind: str, at: Moment, at_least: int) -> dict[str, int]:
+        rows = self._read(self.queries.crowded[kind], at, day=at.day, least=at_least)
+        return {str(r["value"]): int(r["reports"]) for r in sorted(rows,
+                                                                    key=lambda r: r["value"])}
 
     # --- restriction facts ---------------------------------------------------------------
 
@@ -506,3 +633,103 @@ class Neo4jBackend(Backend):
     def current_posts(self, person_ids: Sequence[str], at: Moment) -> list[Appointment]:
         return _appointments(self._read(self.queries.current_posts, at, ids=sorted(person_ids),
                                         day=at.day))
+
+    # --- registry-wide checks and notices ------------------------------------------------
+
+    def _query(self, name: str, build: Callable[[], str]) -> str:
+        """A query built from model names on first use (the text depends on the arguments)."""
+        text = self._built.get(name)
+        if text is None:
+            text = self._built[name] = build()
+        return text
+
+    def relationships(self, types: Sequence[str], at: Moment, ids: Sequence[str] | None = None,
+                      any_day: bool = False) -> list[Link]:
+        rel = "|".join(quote(self.model.edge(t).type) for t in sorted(set(types)))
+        wanted = f"{visible('r')} AND ($anyDay OR {in_force_cypher('r', 'day')})"
+        row = ("type(r) AS type, r.key AS key, startNode(r).id AS source, "
+               "endNode(r).id AS target, properties(r) AS props")
+        if ids is None:
+            text = self._query(f"relationships:{rel}", lambda: (
+                f"MATCH ()-[r:{rel}]->() WHERE {wanted} RETURN {row}"))
+            rows = self._read(text, at, day=at.day, anyDay=any_day)
+        else:
+            text = self._query(f"relationships-of:{rel}", lambda: (
+                f"UNWIND $ids AS id MATCH (:{quote(ENTITY_LABEL)} {{id: id}})-[r:{rel}]-() "
+                f"WHERE {wanted} RETURN DISTINCT {row}"))
+            rows = self._read(text, at, ids=list(dict.fromkeys(ids)), day=at.day,
+                              anyDay=any_day)
+        found = {(r["type"], r["key"]): _link(r) for r in rows}
+        return [found[key] for key in sorted(found)]
+
+    def link_counts(self, types: Sequence[str], at: Moment, role: str | None,
+                    more_than: int) -> dict[str, int]:
+        rel = "|".join(quote(self.model.edge(t).type) for t in sorted(set(types)))
+        text = self._query(f"link-counts:{rel}", lambda: f"""
+MATCH (s)-[r:{rel}]->(t)
+WHERE ($role IS NULL OR r.role = $role) AND {visible("r")} AND {in_force_cypher("r", "day")}
+WITH s.id AS source, count(DISTINCT t) AS targets WHERE targets > $moreThan
+RETURN source, targets ORDER BY source""")
+        return {r["source"]: int(r["targets"]) for r in self._read(
+            text, at, role=role, moreThan=more_than, day=at.day)}
+
+    def holding_totals(self, at: Moment, more_than: float) -> dict[str, float]:
+        text = self._query("holding-totals", lambda: f"""
+MATCH ()-[r:{quote(self.model.edge(OWNERSHIP).type)}]->(e)
+WHERE r.percent IS NOT NULL AND {visible("r")} AND {in_force_cypher("r", "day")}
+WITH e.id AS enterprise, sum(r.percent) AS total WHERE total > $moreThan - 0.000001
+RETURN enterprise, total ORDER BY enterprise""")
+        totals = {r["enterprise"]: round(float(r["total"]), 6)
+                  for r in self._read(text, at, day=at.day, moreThan=more_than)}
+        return {e: t for e, t in totals.items() if t > more_than}
+
+    def fact_nodes(self, label: str, prop: str, values: Sequence[str],
+                   at: Moment) -> list[Mapping[str, Any]]:
+        node = self.model.node(label)
+        text = self._query(f"fact-nodes:{node.label}:{prop}", lambda: (
+            f"MATCH (x:{quote(node.label)}) WHERE x.{quote(prop)} IN $values "
+            f"AND {visible('x')} RETURN properties(x) AS node ORDER BY x.id"))
+        return [r["node"] for r in self._read(text, at, values=list(values))]
+
+    def enterprises_without(self, types: Sequence[str], at: Moment) -> list[str]:
+        rel = "|".join(quote(self.model.edge(t).type) for t in sorted(set(types)))
+        enterprise = quote(self.model.node("Enterprise").label)
+        record = quote(self.model.node(self.model.record_labels["Enterprise"]).label)
+        text = self._query(f"enterprises-without:{rel}", lambda: f"""
+MATCH (r:{record}) WHERE {visible("r")}
+MATCH (e:{enterprise} {{id: r.of}})
+WHERE NOT EXISTS {{ MATCH ()-[l:{rel}]->(e) WHERE {visible("l")}
+                   AND {in_force_cypher("l", "day")} }}
+RETURN DISTINCT e.id AS id ORDER BY id""")
+        return [r["id"] for r in self._read(text, at, day=at.day)]
+
+    def multi_source_records(self, at: Moment) -> dict[str, list[Mapping[str, Any]]]:
+        text = self._query("multi-source-records", lambda: f"""
+MATCH (r:{quote(RECORD_LABEL)}) WHERE r.rec <= $known
+WITH r.of AS of, count(DISTINCT r.source) AS sources,
+     collect(r {{.*, label: [l IN labels(r) WHERE l <> '{RECORD_LABEL}'][0]}}) AS versions
+WHERE sources > 1
+RETURN of, versions ORDER BY of""")
+        return {r["of"]: sorted(r["versions"], key=lambda v: str(v["rec"]))
+                for r in self._read(text, at)}
+
+    def enterprises_established(self, first: str, last: str, at: Moment) -> list[Entity]:
+        record = quote(self.model.node(self.model.record_labels["Enterprise"]).label)
+        text = self._query("enterprises-established", lambda: f"""
+MATCH (rec:{record}) WHERE {visible("rec")} AND rec.established >= $first
+  AND rec.established <= $last
+MATCH (n:{quote(ENTITY_LABEL)} {{id: rec.of}})
+RETURN n.id AS id, {label_of("n")} AS label, properties(n) AS identity,
+       properties(rec) AS record ORDER BY id""")
+        return [_entity(r, r["id"]) for r in self._read(text, at, first=first, last=last)]
+
+    def record_changes(self, since: str, until: str, at: Moment
+                       ) -> list[tuple[Mapping[str, Any], Mapping[str, Any]]]:
+        record = quote(self.model.node(self.model.record_labels["Enterprise"]).label)
+        text = self._query("record-changes", lambda: f"""
+MATCH (r:{record}) WHERE r.rec >= $since AND r.rec < $until AND r.rec <= $known
+CALL (r) {{ MATCH (p:{record} {{of: r.of}}) WHERE p.rec < r.rec
+           RETURN p ORDER BY p.rec DESC LIMIT 1 }}
+RETURN properties(p) AS before, properties(r) AS after ORDER BY r.of, r.rec""")
+        return [(r["before"], r["after"])
+                for r in self._read(text, at, since=since, until=until)]

@@ -9,6 +9,9 @@ fixed either there (what a fetch returns) or here (what is done with it):
   hop each; self-loops link nothing. A node's degree is the number of link
   relationships in force on D between it and other nodes. A path never passes
   through a node whose degree exceeds `max_degree`; its two ends may be such nodes.
+* Suspected links (suspected.py), only when asked for: one hop each, counted in
+  the degree like the others; a value shared by more than `max_degree`
+  enterprises links nothing.
 * Canonical path order: by length, then by the sequence of node ids, then by
   the sequence of relationship (type, key) pairs. `paths` lists simple paths in
   that order; exposure keeps, per subject, the first shortest path in it.
@@ -26,7 +29,7 @@ from itertools import islice, pairwise
 from typing import Any
 
 from credgraph.exc import BadInputError, NotFoundError
-from credgraph.graph.ids import identifier, name_key, uscc_problem
+from credgraph.graph.ids import identifier, is_other_register_key, name_key, uscc_problem
 from credgraph.graph.model import GraphModel
 from credgraph.queries.backend.base import Backend
 from credgraph.queries.links.ownership import DECIMALS, Integrated, fetch_closure
@@ -42,6 +45,7 @@ from credgraph.queries.links.results import (
     ExposureHit,
     FirmLink,
     Holding,
+    Link,
     ListRecord,
     Neighbourhood,
     OwnershipChain,
@@ -58,7 +62,10 @@ from credgraph.queries.links.results import (
     UltimateOwner,
     entity,
 )
+from credgraph.queries.links.suspected import SuspectedLinks
 from credgraph.queries.links.traversal import (
+    Degrees,
+    Expand,
     Hop,
     canonical_bfs,
     fetch_ball,
@@ -101,6 +108,7 @@ def neighbourhood(node: Entity, rels: Iterable[RawRel],
     penalties: list[Mapping[str, Any]] = []
     events: list[Mapping[str, Any]] = []
     mortgages: list[Relation] = []
+    reports: list[Mapping[str, Any]] = []
     pledge_rels: dict[str, list[RawRel]] = {}
     for rel in rels:
         other = entity(rel.other_label, rel.other)
@@ -122,6 +130,8 @@ def neighbourhood(node: Entity, rels: Iterable[RawRel],
             mortgages.append(relation)
         elif rel.type == "EQUITY_PLEDGE":
             pledge_rels.setdefault(str(rel.props["reg_no"]), []).append(rel)
+        elif rel.type == "FILED":
+            reports.append(rel.other)
     pledges = [_pledge(node, reg_no, found, parties) for reg_no, found in pledge_rels.items()]
     by_key = _relation_order
     return Neighbourhood(
@@ -134,6 +144,7 @@ def neighbourhood(node: Entity, rels: Iterable[RawRel],
         events=tuple(sorted(events, key=lambda e: (e.get("date") or "", e["id"]))),
         pledges=tuple(sorted(pledges, key=lambda p: (p.props.get("start") or "", p.reg_no))),
         mortgages=tuple(sorted(mortgages, key=by_key)),
+        annual_reports=tuple(sorted(reports, key=lambda r: (r["year"], r["id"]))),
     )
 
 
@@ -176,6 +187,27 @@ class LinkAnalysis:
         self.backend = backend
         self.model: GraphModel = backend.model
         self.model.edge(OWNERSHIP)
+        self.suspected = SuspectedLinks(backend)
+
+    def fetches(self, at: Moment, suspected: bool = False,
+                max_degree: int = 0) -> tuple[Expand, Degrees]:
+        """The links around nodes and their degrees on the day: the registered links, and the
+        suspected ones too when asked (hub values above `max_degree` link nothing)."""
+        backend = self.backend
+        if not suspected:
+            return (lambda ids: backend.links(ids, at)), (lambda ids: backend.degrees(ids, at))
+
+        def expand(ids: Sequence[str]) -> list[Link]:
+            return [*backend.links(ids, at), *self.suspected.around(ids, at, max_degree).links]
+
+        def degrees(ids: Sequence[str]) -> dict[str, int]:
+            found = dict(backend.degrees(ids, at))
+            for node, extra in self.suspected.around(ids, at, max_degree).degrees(ids).items():
+                if node in found or extra:
+                    found[node] = found.get(node, 0) + extra
+            return found
+
+        return expand, degrees
 
     # --- lookups -----------------------------------------------------------------
 
@@ -222,7 +254,8 @@ class LinkAnalysis:
         any enterprise: it is refused as bad input, with the reason.
         """
         key = identifier(ref) if ref.strip() else ""
-        problem = uscc_problem(key) if len(key) == 18 else None
+        problem = (uscc_problem(key) if len(key) == 18 and not is_other_register_key(key)
+                   else None)
         if problem is not None:
             raise BadInputError(f"{ref!r} is not a valid USCC: {problem}")
         node_id = self.backend.resolve_enterprises([key], at).get(key) if key else None
@@ -266,15 +299,13 @@ class LinkAnalysis:
 
     def blacklist_exposure(self, node_id: str, at: Moment, max_hops: int = 3,
                            lists: Sequence[str] = ("serious_illegal",),
-                           max_degree: int = 200) -> Exposure:
+                           max_degree: int = 200, suspected: bool = False) -> Exposure:
         """Listed subjects within max_hops of a node, each with its canonical shortest path."""
         check_range("maxHops", max_hops, 1, MAX_HOPS)
         check_range("maxDegree", max_degree, 0)
         origin = self.entity(node_id, at)
-        reached = canonical_bfs(
-            origin.id, max_hops, max_degree,
-            lambda ids: self.backend.links(ids, at), lambda ids: self.backend.degrees(ids, at),
-        )
+        reached = canonical_bfs(origin.id, max_hops, max_degree,
+                                *self.fetches(at, suspected, max_degree))
         others = sorted(n for n in reached if n != origin.id)
         listed = (self.backend.listed(others, at, sorted(set(lists)))
                   if others and lists else {})
@@ -292,7 +323,7 @@ class LinkAnalysis:
         return Exposure(origin, tuple(hits))
 
     def paths(self, from_id: str, to_id: str, at: Moment, max_hops: int = 4, first: int = 10,
-              max_degree: int = 200) -> list[Path]:
+              max_degree: int = 200, suspected: bool = False) -> list[Path]:
         """Simple paths between two nodes in canonical order (shortest first).
 
         The ball of links around both ends is fetched level by level, then walked
@@ -307,8 +338,7 @@ class LinkAnalysis:
         if not first:
             return []
         ball = fetch_ball((from_id, to_id), max_hops, max_degree,
-                          lambda ids: self.backend.links(ids, at),
-                          lambda ids: self.backend.degrees(ids, at))
+                          *self.fetches(at, suspected, max_degree))
         found = list(islice(ordered_simple_paths(ball, from_id, to_id, max_hops, max_degree),
                             first))
         known = self.entities(sorted({n for hops in found for h in hops for n in h[:2]}), at)

@@ -155,6 +155,8 @@ class Neighbourhood:
     events: tuple[Mapping[str, Any], ...] = ()
     pledges: tuple[Pledge, ...] = ()
     mortgages: tuple[Relation, ...] = ()
+    annual_reports: tuple[Mapping[str, Any], ...] = ()
+    """Every annual report, filed or not, by year."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -40,7 +40,7 @@ class Reached:
 
 
 def canonical_bfs(origin: str, max_hops: int, max_degree: int, expand: Expand,
-                  degrees: Degrees) -> dict[str, Reached]:
+                  degrees: Degrees, last: Expand | None = None) -> dict[str, Reached]:
     """Every node within `max_hops` with its first shortest path in canonical order.
 
     Of the shortest paths to a node, the canonical one has the least sequence of
@@ -48,6 +48,10 @@ def canonical_bfs(origin: str, max_hops: int, max_degree: int, expand: Expand,
     whose own canonical path ranks first at the level before, and its last hop
     the least relationship between the two. Nodes above `max_degree` are reached
     but never expanded; the origin always is.
+
+    `last`, when given, expands the last level instead of `expand`: a walk toward some
+    nodes only, whose links to the level before it gives (every one of them), finds
+    those nodes of the last level as the whole walk does and no others.
     """
     reached = {origin: Reached(0, None, None, 0)}
     frontier = [origin]
@@ -56,7 +60,7 @@ def canonical_bfs(origin: str, max_hops: int, max_degree: int, expand: Expand,
         if not frontier:
             break
         best: dict[str, tuple[int, tuple[str, str], str, Link]] = {}
-        for link in expand(frontier):
+        for link in (last if last is not None and distance == max_hops else expand)(frontier):
             for here in (link.source, link.target):
                 there = link.other(here)
                 if here not in reached or reached[here].distance != distance - 1:

@@ -15,7 +15,7 @@ from enum import StrEnum
 from functools import cached_property, lru_cache
 from importlib import resources
 from itertools import pairwise
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 import yaml
 from pydantic import (
@@ -555,7 +555,7 @@ class RuleTable(_Model):
         return self.notes[name].format(**{**dict.fromkeys(PLACEHOLDERS, ""), **fields})
 
 
-def _key(loc: Sequence[int | str], raw: Any) -> str:
+def key_path(loc: Sequence[int | str], raw: Any) -> str:
     """A pydantic location as a key path, naming each rule it passes through by its id."""
     parts, node = [], raw
     for part in loc:
@@ -568,19 +568,29 @@ def _key(loc: Sequence[int | str], raw: Any) -> str:
     return ".".join(parts)
 
 
-def parse_rules(text: str, where: str = RULES_FILE) -> RuleTable:
-    """A rule table from YAML text (tests feed variants; the product reads rules.yaml)."""
+Table = TypeVar("Table", bound=BaseModel)
+
+
+def parse_table(text: str, model: type[Table], where: str,
+                error: type[ConfigurationError] = ConfigurationError) -> Table:
+    """A table kept as YAML data (rules, cross-checks, the approval catalogue) validated by its
+    model; `error` names the file and the key path of the first fault."""
     try:
         raw = yaml.safe_load(text)
     except yaml.YAMLError as e:
-        raise RuleTableError(f"{where}: not YAML: {e}") from e
+        raise error(f"{where}: not YAML: {e}") from e
     try:
-        return RuleTable.model_validate(raw)
+        return model.model_validate(raw)
     except ValidationError as e:
         first = e.errors()[0]
-        key = _key(first["loc"], raw)
+        key = key_path(first["loc"], raw)
         message = first["msg"].removeprefix("Value error, ")
-        raise RuleTableError(f"{where}: {key + ': ' if key else ''}{message}") from e
+        raise error(f"{where}: {key + ': ' if key else ''}{message}") from e
+
+
+def parse_rules(text: str, where: str = RULES_FILE) -> RuleTable:
+    """A rule table from YAML text (tests feed variants; the product reads rules.yaml)."""
+    return parse_table(text, RuleTable, where, RuleTableError)
 
 
 @lru_cache(maxsize=1)

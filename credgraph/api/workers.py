@@ -1,0 +1,45 @@
+"""`credgraph serve --workers N`: the application each uvicorn worker process builds.
+
+uvicorn starts the workers as fresh interpreters (spawn) that import `worker_app` and call
+it, so nothing of the parent's objects reaches them: each reads the same settings from the
+environment, opens its own store (a Neo4j driver with its own connection pool) and builds
+the same application as a single-process server, sign-in and access rules included. What
+the parent alone knows (the address it listens on, --insecure) is handed over in
+WORKER_ENV. Only a Neo4j store can be shared this way: the embedded store is a graph in one
+process's memory.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+
+from starlette.applications import Starlette
+
+from credgraph.api.app import create_app, local_hosts
+from credgraph.api.auth import access_for
+from credgraph.api.logs import configure_logging
+from credgraph.api.roles import role_names
+from credgraph.graph import open_store
+from credgraph.settings import get_settings
+
+WORKER_ENV = "CREDGRAPH_SERVE_WORKER"
+"""JSON {"host": ..., "insecure": ...} of the `serve` command that started the workers."""
+
+
+def worker_environment(host: str, insecure: bool) -> dict[str, str]:
+    """What the parent puts in its environment before uvicorn starts the workers."""
+    return {WORKER_ENV: json.dumps({"host": host, "insecure": insecure})}
+
+
+def worker_app() -> Starlette:
+    """The app of one worker process (uvicorn's factory): the parent checked the settings,
+    the sign-in and the store before starting the workers, so a failure here is a fault."""
+    given = json.loads(os.environ[WORKER_ENV])
+    host, insecure = str(given["host"]), bool(given["insecure"])
+    settings = get_settings()
+    authenticator = access_for(settings, role_names(), host, insecure)
+    listener = configure_logging(settings.log_queue_size)
+    store = open_store(settings)
+    return create_app(store, settings, authenticator, local_hosts(authenticator, host),
+                      on_shutdown=(store.close, listener.stop))

@@ -1,0 +1,1 @@
+"""Risk indicators, levels and profiles (docs/risk.md)."""

@@ -1,0 +1,1 @@
+"""Watchlists and alerts over the register (docs/risk.md): user data, not facts."""
