@@ -189,6 +189,12 @@ def _recorded_now() -> str:
     return moment
 
 
+def dataset_folder(work: Path, size: int, seed: int, dense_groups: int) -> Path:
+    """Where a generated registry is kept under the work folder, one per parameters."""
+    dense = f"-d{dense_groups}" if dense_groups else ""
+    return work / f"dataset-{size}-{seed}{dense}"
+
+
 def directory_mb(path: Path) -> float:
     """Size of the files under `path` in MiB (0 when it does not exist)."""
     return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) / 2**20
@@ -257,6 +263,8 @@ def main() -> None:
     parser.add_argument("--enterprises", default="100000",
                         help="comma-separated sizes, e.g. 100000,300000,1000000")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--dense-groups", type=int, default=0,
+                        help="densely cross-held groups planted in the registry")
     parser.add_argument("--neo4j-uri", default=os.environ.get("CREDGRAPH_NEO4J_URI"),
                         help="the server loaded (required; default $CREDGRAPH_NEO4J_URI)")
     parser.add_argument("--batch-size", type=int, default=5000)
@@ -288,10 +296,10 @@ def main() -> None:
                    "ratio", "loader CPU s", "peak RSS MB"):
         table.add_column(column, justify="left" if column == "what" else "right")
     for size in (int(s) for s in args.enterprises.split(",")):
-        dataset = Path(args.work) / f"dataset-{size}-{args.seed}"
+        dataset = dataset_folder(Path(args.work), size, args.seed, args.dense_groups)
         if not (dataset / "enterprises.csv").exists():
             started = time.perf_counter()
-            generate(dataset, enterprises=size, seed=args.seed)
+            generate(dataset, enterprises=size, seed=args.seed, dense_groups=args.dense_groups)
             console.print(f"generated {size:,} enterprises in "
                           f"{time.perf_counter() - started:.1f} s")
         delta = Path(args.work) / f"delta-{size}-{args.seed}"
