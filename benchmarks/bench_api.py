@@ -112,12 +112,14 @@ def _sample_inputs(store: Neo4jStore, count: int, seed: int) -> dict[str, list[d
     """Inputs per operation, drawn from the loaded graph with a fixed seed."""
     rng = random.Random(seed)
     links = "|".join(quote(t) for t in load_model().link_types)
+    # Names and the placeholder flag are on the current registration versions, not on the
+    # enterprise's identity node.
     firms = [r["id"] for r in store.read(
-        "MATCH (e:Enterprise) WHERE NOT coalesce(e.placeholder, false) "
-        "RETURN e.id AS id, e.name AS name ORDER BY id")]
+        "MATCH (r:EnterpriseRecord) WHERE r.ret IS NULL AND NOT coalesce(r.placeholder, false) "
+        "RETURN r.of AS id ORDER BY id")]
     names = {r["id"]: r["name"] for r in store.read(
-        "MATCH (e:Enterprise) WHERE e.id IN $ids RETURN e.id AS id, e.name AS name",
-        ids=firms[: count * 50])}
+        "MATCH (r:EnterpriseRecord) WHERE r.of IN $ids AND r.ret IS NULL "
+        "RETURN r.of AS id, r.name AS name", ids=firms[: count * 50])}
     people = [r["id"] for r in store.read(
         f"MATCH (p:Person) WHERE EXISTS {{ (p)-[:{links}]->() }} RETURN p.id AS id ORDER BY id")]
     picked_firms = rng.sample(firms, count)
