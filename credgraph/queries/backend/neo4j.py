@@ -280,10 +280,13 @@ WITH r WHERE {visible("r")} AND r.name_norm CONTAINS $name
         search_scan=f"""
 MATCH (r:{record_}) WHERE {visible("r")} AND r.name_norm CONTAINS $name
 {ranked}""",
+        # The entity's record comes with its relationships (one statement, not two): an
+        # entity without a visible record is left out, as in the embedded backend.
         relations=f"""
 UNWIND $ids AS id
 MATCH (n:{entity_} {{id: id}})
-RETURN id,
+{with_record("n", "rec")}
+RETURN id, rec IS NOT NULL AS recorded,
   COLLECT {{ MATCH (n)-[r]->(o) WHERE {visible("r")} {other_record}
              RETURN {around("true")} }} +
   COLLECT {{ MATCH (n)<-[r]-(o) WHERE o <> n AND {visible("r")} {other_record}
@@ -487,11 +490,9 @@ class Neo4jBackend(Backend):
     def relations(self, ids: Sequence[str], at: Moment) -> dict[str, list[RawRel]]:
         if not ids:
             return {}
-        known = self.entities(ids, at)
         result: dict[str, list[RawRel]] = {}
         for row in self._read(self.queries.relations, at, ids=list(ids)):
-            here = known.get(row["id"])
-            if here is None or here.props.get("unrecorded"):
+            if not row["recorded"]:
                 continue
             result[row["id"]] = [
                 RawRel(r["type"], r["key"], r["outgoing"], r["props"], r["label"],
