@@ -7,6 +7,13 @@ only on the text is done the first time a text is seen and kept in a bounded LRU
 parse (with the token limit), the standard rules, the depth and alias limits. The query
 cost depends on the variables (page sizes may come from them) and is worked out on every
 request (credgraph.api.limits.cost_errors).
+
+Strawberry's ParserCache and ValidationCache are not used: the validation cache is keyed
+by the rule classes, and QueryDepthLimiter and MaxAliasesLimiter make new ones for each
+extension instance (a fresh one per request), so it would never hit; it also keys on the
+document, a frozen dataclass hashed node by node on every request, and hands every
+request the same list of errors, which the error handling then annotates
+(credgraph.api.errors). One entry per text here holds both the parse and the checks.
 """
 
 from __future__ import annotations
