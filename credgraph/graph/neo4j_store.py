@@ -84,7 +84,7 @@ class ReadTransaction(ReadScope):
                 if self.tx is None:
                     self.session = self.store._session(default_access_mode=READ_ACCESS)
                     self.tx = self.session.begin_transaction(timeout=timeout)
-                return [r.data() for r in self.tx.run(text, params)]
+                return [dict(r) for r in self.tx.run(text, params)]  # as Neo4jStore.read
             except BaseException:
                 self._end()
                 raise
@@ -225,13 +225,18 @@ class Neo4jStore(GraphStore):
 
     def read(self, text: str, **params: Any) -> list[dict[str, Any]]:
         """Run a read query routed to readers; records come back as dicts. Within a request's
-        read scope (ReadTransaction) it joins the request's transaction."""
+        read scope (ReadTransaction) it joins the request's transaction.
+
+        The queries return values, maps and lists, never nodes or relationships, so the
+        records are taken as they are: Record.data() would walk and copy every nested
+        value to convert graph types, a third of the time of a large answer.
+        """
         scope = _READS.get()
         if scope is not None and scope.store is self:
             timeout = deadline.remaining(self.timeout_seconds)
             return self._guarded(timeout, lambda: scope.run(text, params, timeout))
         records, _, _ = self._execute(text, params, RoutingControl.READ)
-        return [r.data() for r in records]
+        return [dict(r) for r in records]
 
     def _run_write(self, text: str, **params: Any) -> None:
         self._execute(text, params, RoutingControl.WRITE)
