@@ -112,12 +112,13 @@ def operations(a: Analyses) -> dict[str, Callable[..., object]]:
 
 
 def time_operations(analyses: Analyses, drawn: dict[str, list[tuple[Any, ...]]],
-                    warmup: int) -> dict[str, list[float]]:
-    """Milliseconds per call of every operation with inputs, the first `warmup` calls left
-    out (the dense-group operations have none in a registry generated without groups)."""
+                    warmup: int, wanted: list[str] | None = None) -> dict[str, list[float]]:
+    """Milliseconds per call of every operation with inputs (of those `wanted`), the first
+    `warmup` calls left out (the dense-group operations have none in a registry generated
+    without groups)."""
     timed: dict[str, list[float]] = {}
     for name, call in operations(analyses).items():
-        if not drawn[name]:
+        if not drawn[name] or (wanted and name not in wanted):
             continue
         times = timed[name] = []
         for i, arguments in enumerate(drawn[name]):
@@ -126,6 +127,19 @@ def time_operations(analyses: Analyses, drawn: dict[str, list[tuple[Any, ...]]],
             if i >= warmup:
                 times.append((time.perf_counter() - started) * 1000)
     return timed
+
+
+def by_frequency(dataset: Path, texts: list[tuple[Any, ...]], times: list[float],
+                 share: float = 0.01) -> dict[str, list[float]]:
+    """Search times split by how common the text is among the generated enterprise names:
+    frequent when at least `share` of them contain it (the index of names hands over too
+    many candidates to rank them all), rare otherwise."""
+    names = column(dataset / "enterprises.csv", "name", 10**8)
+    split: dict[str, list[float]] = {"search (frequent texts)": [], "search (rare texts)": []}
+    for (text,), took in zip(texts[-len(times):], times, strict=True):
+        frequent = sum(text in name for name in names) >= share * len(names)
+        split["search (frequent texts)" if frequent else "search (rare texts)"].append(took)
+    return {name: found for name, found in split.items() if found}
 
 
 def _open(args: argparse.Namespace) -> GraphStore:
@@ -144,6 +158,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--requests", type=int, default=100)
     parser.add_argument("--warmup", type=int, default=5)
     parser.add_argument("--reuse", action="store_true", help="Neo4j: the graph is loaded")
+    parser.add_argument("--operations", nargs="*", metavar="NAME",
+                        help="time only these operations (e.g. search)")
     args = parser.parse_args(argv)
 
     dataset = Path(args.work) / f"e{args.enterprises}-s{args.seed}"
@@ -164,14 +180,19 @@ def main(argv: list[str] | None = None) -> None:
     for heading in ("operation", "p50", "p95", "max"):
         table.add_column(heading, justify="left" if heading == "operation" else "right")
     p95: dict[str, float] = {}
-    for name, times in time_operations(analyses, drawn, args.warmup).items():
+    timed = time_operations(analyses, drawn, args.warmup, args.operations)
+    if "search" in timed:
+        timed.update(by_frequency(dataset, drawn["search"], timed["search"]))
+    for name, times in timed.items():
         p95[name] = quantile(times, 0.95)
         table.add_row(name, f"{quantile(times, 0.5):.1f}", f"{p95[name]:.1f}",
                       f"{max(times):.1f}")
     console.print(table)
-    exposure = p95["blacklistExposure"]
-    console.print(f"paths p95 / blacklistExposure p95: near {p95['paths (near)'] / exposure:.2f}, "
-                  f"random {p95['paths (random)'] / exposure:.2f}")
+    if "blacklistExposure" in p95 and "paths (near)" in p95:
+        exposure = p95["blacklistExposure"]
+        console.print(f"paths p95 / blacklistExposure p95: near "
+                      f"{p95['paths (near)'] / exposure:.2f}, "
+                      f"random {p95['paths (random)'] / exposure:.2f}")
     store.close()
 
 

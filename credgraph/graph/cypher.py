@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from credgraph.graph.model import (
     ENTITY_LABEL,
+    NAME_RANK,
     RECORD_LABEL,
     EdgeSchema,
     GraphModel,
@@ -22,13 +23,17 @@ FULLTEXT_INDEX = "record_names"
 """Full-text index over the names in entity records with the CJK analyzer (bigrams find
 Chinese substrings)."""
 
+RANK_INDEX = "record_name_rank"
+"""Range index over every record version's rank key: records in search order."""
+
 META_LABEL = "CredgraphMeta"
 """The one maintenance node: the store's data version."""
 
 
 def schema_statements(model: GraphModel) -> list[str]:
     """Constraints and indexes: unique identities, one element per fact version, lookups by
-    fact key, record owner and declared properties, and the full-text name index."""
+    fact key, record owner, record rank key and declared properties, and the full-text name
+    index."""
     statements = [
         f"CREATE CONSTRAINT entity_id IF NOT EXISTS "
         f"FOR (n:{quote(ENTITY_LABEL)}) REQUIRE n.id IS UNIQUE",
@@ -36,6 +41,9 @@ def schema_statements(model: GraphModel) -> list[str]:
         f"FOR (n:{quote(META_LABEL)}) REQUIRE n.id IS UNIQUE",
         f"CREATE INDEX record_of IF NOT EXISTS FOR (n:{quote(RECORD_LABEL)}) ON (n.of)",
     ]
+    if any(node.ranked for node in model.nodes.values()):
+        statements.append(f"CREATE INDEX {RANK_INDEX} IF NOT EXISTS "
+                          f"FOR (n:{quote(RECORD_LABEL)}) ON (n.{quote(NAME_RANK)})")
     for node in model.nodes.values():
         label, name = quote(node.label), node.label.lower()
         if node.log:

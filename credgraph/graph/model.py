@@ -36,6 +36,20 @@ def provenance_of(props: Mapping[str, Any]) -> dict[str, Any]:
     return {name: props.get(name) for name in PROVENANCE}
 
 
+NAME_RANK = "name_rank"
+"""Neo4j only: the rank key of a record version's searched name (`rank_key`), indexed over
+Record, so a search reads matching records in its order and stops at the first ones."""
+
+RANK_DIGITS = 6
+"""Digits of the name length in a rank key: names up to 999,999 signs rank by length."""
+
+
+def rank_key(name: str, entity_id: str) -> str:
+    """The key that orders records as search ranks names of one tier: by length, then by
+    entity id (credgraph.queries.backend.base.search_order)."""
+    return f"{min(len(name), 10**RANK_DIGITS - 1):0{RANK_DIGITS}d}{entity_id}"
+
+
 VERSION = ("fact", "rec", "ret", "source", "h", "op_reason", "ret_reason")
 """Properties every version of a fact carries: the fact's key, when it was recorded and
 retracted (superseded or withdrawn), who supplied it, a digest of its values, and why."""
@@ -86,16 +100,31 @@ class NodeSchema(_Schema):
     """Properties nodes are found by value in both stores: an index in Neo4j, a dictionary in
     the embedded store (which keeps none for `indexes`)."""
     fulltext: tuple[str, ...] = ()
+    ranked: str | None = None
+    """For records: the name search matches and ranks; Neo4j keeps its rank key (NAME_RANK)
+    beside it, indexed over Record."""
 
     @property
     def name(self) -> str:
         return self.label
 
-    @field_validator("label")
+    @property
+    def stored_properties(self) -> tuple[str, ...]:
+        """Its properties as Neo4j stores them: with the rank key when it has a ranked name."""
+        return (*self.properties, NAME_RANK) if self.ranked else self.properties
+
+    def rank(self, props: Mapping[str, Any]) -> dict[str, str]:
+        """The rank key of a version with these properties, as a property (none when the
+        label ranks no name or the version has none)."""
+        name = props.get(self.ranked) if self.ranked else None
+        return {NAME_RANK: rank_key(name, str(props[self.key]))} if name is not None else {}
+
+    @field_validator("label", "ranked")
     @classmethod
-    def _label(cls, label: str) -> str:
-        quote(label)
-        return label
+    def _label(cls, name: str | None) -> str | None:
+        if name is not None:
+            quote(name)
+        return name
 
 
 class EdgeSchema(_Schema):
@@ -225,6 +254,8 @@ def build_model(files: dict[str, str]) -> GraphModel:
             raise ConfigurationError(f"{where}: api_kind and records: required for entities")
         if node.records and nodes.get(node.records, node).record_of != node.label:
             raise ConfigurationError(f"{where}: records: {node.records} is not its record label")
+        if node.ranked and not (node.record_of and node.ranked in node.properties):
+            raise ConfigurationError(f"{where}: ranked: one of its properties, on records only")
         if node.log and (node.entity or node.versioned or node.records or node.record_of):
             raise ConfigurationError(f"{where}: log: a log label is neither an entity nor a "
                                      "version of a fact")

@@ -210,7 +210,7 @@ class ImportFiles:
             name = node.label + (f":{RECORD_LABEL}" if node.record_of else "")
             lead: tuple[str, ...] = ((f":ID({node.label})",) if node.label in self.endpoints
                                      else ())
-            columns = node.properties
+            columns = node.stored_properties
             section = node.section
             stem = f"nodes-{node.label}"
         else:
@@ -236,7 +236,7 @@ class ImportFiles:
             self._create(version)
 
     def _create(self, version: FactVersion) -> None:
-        nodes, edges = version.stored()
+        nodes, edges = version.stored(self.model)
         for node, props in nodes:
             self._node(node, props)
         for edge, props in edges:

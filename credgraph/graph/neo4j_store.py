@@ -310,7 +310,7 @@ class Neo4jStore(GraphStore):
         nodes: dict[str, list[dict[str, Any]]] = defaultdict(list)
         edges: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for version in changes.create:
-            stored_nodes, stored_edges = version.stored()
+            stored_nodes, stored_edges = version.stored(model)
             for node, props in stored_nodes:
                 nodes[node.label].append({"props": props})
             for edge, props in stored_edges:

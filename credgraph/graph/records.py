@@ -14,6 +14,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from credgraph.graph.model import GraphModel
+
 
 @dataclass(frozen=True, slots=True)
 class NodeRecord:
@@ -90,17 +92,19 @@ class FactVersion:
         return {"fact": self.fact, "rec": self.rec, "ret": None, "source": self.source,
                 "h": self.h, "op_reason": self.op_reason, **self.provenance}
 
-    def stored(self) -> tuple[list[tuple[NodeRecord, dict[str, Any]]],
-                              list[tuple[EdgeRecord, dict[str, Any]]]]:
-        """Each element with the properties a database stores on it: its values and the
-        stamp, absent values left out (Neo4j keeps no nulls), `placeholder` only when set.
+    def stored(self, model: GraphModel) -> tuple[list[tuple[NodeRecord, dict[str, Any]]],
+                                                 list[tuple[EdgeRecord, dict[str, Any]]]]:
+        """Each element with the properties a database stores on it: its values, a record's
+        rank key (`NodeSchema.rank`) and the stamp, absent values left out (Neo4j keeps no
+        nulls), `placeholder` only when set.
 
         Every Neo4j writer (Cypher statements, import files) writes exactly these.
         """
         stamp = present(self.stamp)
         if self.placeholder:
             stamp["placeholder"] = True
-        return ([(node, {**present(node.props), **stamp}) for node in self.nodes],
+        return ([(node, {**present(node.props), **model.node(node.label).rank(node.props),
+                         **stamp}) for node in self.nodes],
                 [(edge, {"key": edge.key, **present(edge.props), **stamp})
                  for edge in self.edges])
 

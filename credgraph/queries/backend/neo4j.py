@@ -19,6 +19,7 @@ from credgraph.graph.cypher import FULLTEXT_INDEX
 from credgraph.graph.model import (
     ENTITY_LABEL,
     LOAD_RUN,
+    NAME_RANK,
     RECORD_LABEL,
     GraphModel,
     NodeSchema,
@@ -58,6 +59,11 @@ def label_of(var: str) -> str:
     return f"[l IN labels({var}) WHERE l <> '{ENTITY_LABEL}'][0]"
 
 
+def _values(props: Mapping[str, Any]) -> dict[str, Any]:
+    """A version's properties as both stores give them: without Neo4j's rank key."""
+    return {k: v for k, v in props.items() if k != NAME_RANK}
+
+
 def link_projection(var: str) -> str:
     """The relationship properties a path step or holding carries, as a map."""
     return f"{var} {{{', '.join('.' + quote(f) for f in LINK_FIELDS)}}}"
@@ -66,6 +72,37 @@ def link_projection(var: str) -> str:
 def lucene_phrase(text: str) -> str | None:
     """A phrase query for texts of Han signs only (no Lucene syntax can occur in them)."""
     return f'"{text}"' if _HAN_ONLY.match(text) else None
+
+
+SEARCH_SEEDS = 2_000
+"""How many candidates a search takes from an index of names (`$k`): when fewer come, they are
+every record that can match; when that many come (a frequent text), the rank index is walked
+instead, which stops after about first x records / matches rows."""
+
+
+def ranked_matches(predicate: str, seeds: str | None = None) -> str:
+    """The first `$limit` record versions (`r`) visible at `$known` whose name meets
+    `predicate`, in rank order (name length, then entity id: `rank_key`).
+
+    `seeds` yields at most `$k` candidates `r` (visible or not) from an index of names: when
+    fewer come they hold every match, filtered and sorted here. Else, or without seeds, the
+    rank index is read in order and the walk stops at the `$limit`th match."""
+    walk = f"""
+  MATCH (r:{quote(RECORD_LABEL)}) USING INDEX r:{quote(RECORD_LABEL)}({quote(NAME_RANK)})
+  WHERE r.{quote(NAME_RANK)} >= '' AND {predicate} AND {visible("r")}
+  RETURN r ORDER BY r.{quote(NAME_RANK)} LIMIT $limit"""
+    if seeds is None:
+        return f"CALL () {{{walk}\n}}"
+    return f"""
+CALL () {{ CALL () {{ {seeds} }} RETURN collect(r) AS seeds }}
+CALL (seeds) {{
+  WITH seeds WHERE size(seeds) < $k
+  UNWIND seeds AS r
+  WITH r WHERE {predicate} AND {visible("r")}
+  RETURN r ORDER BY r.{quote(NAME_RANK)} LIMIT $limit
+  UNION ALL
+  WITH seeds WHERE size(seeds) >= $k{walk}
+}}"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,8 +115,12 @@ class Queries:
     enterprise_ids: str
     resolve: str
     search_ids: str
+    search_prefixed: str
+    """Records whose name starts with `$name`: tiers 1 and 2."""
     search_fulltext: str
+    """Records whose name contains `$name`, candidates from the full-text index."""
     search_scan: str
+    """Records whose name contains `$name`, for texts the full-text index cannot serve."""
     relations: str
     links: str
     degrees: str
@@ -197,14 +238,19 @@ def build_queries(model: GraphModel) -> Queries:
                 f"endNode(r).id AS target, {link_projection('r')} AS props")
     entity_row = (f"{label_of('n')} AS label, properties(n) AS identity, "
                   "properties(rec) AS record")
-    ranked = f"""
-WITH r, CASE WHEN r.name_norm = $name THEN 1
-             WHEN r.name_norm STARTS WITH $name THEN 2 ELSE 3 END AS tier
-ORDER BY tier, size(r.name_norm), r.of
-LIMIT $limit
+    searched = {n.ranked for n in model.nodes.values() if n.ranked}
+    if len(searched) != 1:
+        raise ValueError("search needs the same ranked name on every record label")
+    name_norm = quote(searched.pop())
+    # Each label's own index of names finds those starting with the text.
+    prefixed_seeds = " UNION ALL ".join(
+        f"MATCH (r:{quote(n.label)}) WHERE r.{name_norm} STARTS WITH $name RETURN r LIMIT $k"
+        for n in model.nodes.values() if n.ranked)
+    fulltext_seeds = ("CALL db.index.fulltext.queryNodes($index, $lucene, {limit: $k}) "
+                      "YIELD node AS r RETURN r")
+    named = f"""
 MATCH (n:{entity_} {{id: r.of}})
-RETURN {label_of("n")} AS label, properties(n) AS identity, properties(r) AS record
-"""
+RETURN {label_of("n")} AS label, properties(n) AS identity, properties(r) AS record"""
     post_row = ("'post' AS what, {person} AS person, e.id AS enterprise, "
                 "et.type AS enterprise_type, type(r) AS relation, properties(r) AS props, "
                 "null AS node, null AS link")
@@ -274,13 +320,9 @@ CALL () {{
 WITH n, rec WHERE rec IS NOT NULL
 RETURN {entity_row}
 """,
-        search_fulltext=f"""
-CALL db.index.fulltext.queryNodes($index, $lucene) YIELD node AS r
-WITH r WHERE {visible("r")} AND r.name_norm CONTAINS $name
-{ranked}""",
-        search_scan=f"""
-MATCH (r:{record_}) WHERE {visible("r")} AND r.name_norm CONTAINS $name
-{ranked}""",
+        search_prefixed=ranked_matches(f"r.{name_norm} STARTS WITH $name", prefixed_seeds) + named,
+        search_fulltext=ranked_matches(f"r.{name_norm} CONTAINS $name", fulltext_seeds) + named,
+        search_scan=ranked_matches(f"r.{name_norm} CONTAINS $name") + named,
         # The entity comes with its relationships (one statement, not two).
         relations=f"""
 UNWIND $ids AS id
@@ -424,8 +466,10 @@ def _entity(row: Mapping[str, Any], node_id: str) -> Entity:
 class Neo4jBackend(Backend):
     kind = StoreKind.NEO4J
 
-    def __init__(self, store: Neo4jStore) -> None:
+    def __init__(self, store: Neo4jStore, search_seeds: int = SEARCH_SEEDS) -> None:
         self.store = store
+        self.search_seeds = search_seeds
+        """`$k` of the search queries (SEARCH_SEEDS; tests make it small)."""
         self.model = store.model
         self.queries = build_queries(self.model)
         self.link_types = list(self.model.link_types)
@@ -469,16 +513,23 @@ class Neo4jBackend(Backend):
 
     def search(self, text_id: str, text_name: str, first: int,
                at: Moment) -> list[tuple[int, Entity]]:
+        """Identities by id or identifier; then the first names starting with the text, and
+        when fewer than wanted, the first containing it (those starting with it among them:
+        the walk is denser so), each read in rank order (`ranked_matches`)."""
         exact = [_entity(r, r["identity"]["id"])
                  for r in self._read(self.queries.search_ids, at, id=text_id)]
-        phrase = lucene_phrase(text_name)
-        limit = first + len(exact)
-        if phrase is not None:
-            rows = self._read(self.queries.search_fulltext, at, index=FULLTEXT_INDEX,
-                              lucene=phrase, name=text_name, limit=limit)
-        else:
-            rows = self._read(self.queries.search_scan, at, name=text_name, limit=limit)
         found = {e.id: e for e in exact}
+        limit = first + len(exact)
+        seeds = self.search_seeds
+        rows = self._read(self.queries.search_prefixed, at, name=text_name, limit=limit,
+                          k=seeds) if text_name else []
+        if text_name and len(rows) < limit:
+            phrase = lucene_phrase(text_name)
+            limit += len(rows)
+            rows += (self._read(self.queries.search_fulltext, at, index=FULLTEXT_INDEX,
+                                lucene=phrase, name=text_name, limit=limit, k=seeds)
+                     if phrase is not None else
+                     self._read(self.queries.search_scan, at, name=text_name, limit=limit))
         for row in rows:
             named = _entity(row, row["identity"]["id"])
             found.setdefault(named.id, named)
@@ -513,7 +564,7 @@ class Neo4jBackend(Backend):
         recorded: dict[tuple[str, str], list[Mapping[str, Any]]] = {}
         for section, keys in wanted.items():
             for row in self._read(self.queries.fact_versions[section], at, facts=keys):
-                recorded.setdefault((section, row["fact"]), []).append(row["version"])
+                recorded.setdefault((section, row["fact"]), []).append(_values(row["version"]))
         return {key: one_per_version(versions) for key, versions in recorded.items()}
 
     def objections(self, abouts: Sequence[str],
@@ -712,7 +763,7 @@ WITH r.of AS of, count(DISTINCT r.source) AS sources,
      collect(r {{.*, label: [l IN labels(r) WHERE l <> '{RECORD_LABEL}'][0]}}) AS versions
 WHERE sources > 1
 RETURN of, versions ORDER BY of""")
-        return {r["of"]: sorted(r["versions"], key=lambda v: str(v["rec"]))
+        return {r["of"]: sorted(map(_values, r["versions"]), key=lambda v: str(v["rec"]))
                 for r in self._read(text, at)}
 
     def enterprises_established(self, first: str, last: str, at: Moment) -> list[Entity]:
@@ -733,5 +784,5 @@ MATCH (r:{record}) WHERE r.rec >= $since AND r.rec < $until AND r.rec <= $known
 CALL (r) {{ MATCH (p:{record} {{of: r.of}}) WHERE p.rec < r.rec
            RETURN p ORDER BY p.rec DESC LIMIT 1 }}
 RETURN properties(p) AS before, properties(r) AS after ORDER BY r.of, r.rec""")
-        return [(r["before"], r["after"])
+        return [(_values(r["before"]), _values(r["after"]))
                 for r in self._read(text, at, since=since, until=until)]

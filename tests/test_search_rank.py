@@ -1,0 +1,91 @@
+"""Search's order and completeness on both stores, at and around the Neo4j backend's
+candidate limit (`search_seeds`): few candidates are every match, as many as the limit
+make it walk its rank index instead; both must give the order worked out by hand here."""
+
+from __future__ import annotations
+
+import pytest
+
+from credgraph.graph.ids import name_key
+from credgraph.graph.neo4j_store import Neo4jStore
+from credgraph.graph.records import NodeRecord, Retirement
+from credgraph.graph.store import GraphStore
+from credgraph.queries.backend import Backend, backend_for
+from credgraph.queries.backend.neo4j import Neo4jBackend
+from credgraph.queries.links.analysis import search_texts
+from credgraph.queries.time import Moment
+from tests.graphs import REC, changes
+
+LATER = "2001-01-01T00:00:00Z"
+DAY = "2024-06-01"
+
+
+def _named(label: str, node_id: str, name: str) -> NodeRecord:
+    return NodeRecord(label, node_id, {"name": name, "name_norm": name_key(name)})
+
+
+FIRST = [
+    _named("Enterprise", "E1", "甲乙"),
+    _named("Person", "P1", "甲乙"),
+    _named("Enterprise", "E2", "甲乙丙"),
+    _named("Enterprise", "E3", "甲乙丙丁戊"),
+    _named("Enterprise", "E5", "丁甲乙"),
+    _named("Enterprise", "E4", "丙甲乙"),
+    _named("OtherHolder", "O1", "戊己甲乙"),
+    _named("Enterprise", "E7", "庚甲乙辛壬癸"),
+    _named("Enterprise", "E8", "乙甲"),
+    _named("Enterprise", "E9", "甲丙乙"),
+    # Corrected at LATER: H1 stops matching, F1 starts.
+    _named("Enterprise", "H1", "甲乙"),
+    _named("Enterprise", "F1", "甲丙"),
+]
+CORRECTED = [_named("Enterprise", "H1", "无关"), _named("Enterprise", "F1", "甲乙")]
+
+# By hand: tier (1 equal, 2 starts with, 3 contains), then name length, then id.
+NOW_JIAYI = [(1, "E1"), (1, "F1"), (1, "P1"), (2, "E2"), (2, "E3"),
+             (3, "E4"), (3, "E5"), (3, "O1"), (3, "E7")]
+BEFORE_JIAYI = [(1, "E1"), (1, "H1"), (1, "P1"), (2, "E2"), (2, "E3"),
+                (3, "E4"), (3, "E5"), (3, "O1"), (3, "E7")]
+NOW_YI = [(2, "E8"), (3, "E1"), (3, "F1"), (3, "P1"), (3, "E2"), (3, "E4"), (3, "E5"),
+          (3, "E9"), (3, "O1"), (3, "E3"), (3, "E7")]
+
+
+@pytest.fixture
+def named_store(store: GraphStore) -> GraphStore:
+    """The names above, then H1 and F1 corrected (the old version retired, a new one)."""
+    store.ensure_schema()
+    store.apply(changes(FIRST, []))
+    store.commit()
+    corrected = changes(CORRECTED, [], rec=LATER)
+    corrected.retire += [Retirement("enterprises", node.id, LATER) for node in CORRECTED]
+    store.apply(corrected)
+    store.commit()
+    return store
+
+
+def _backends(store: GraphStore) -> list[Backend]:
+    """The store's backend; for Neo4j one per candidate limit, from a single candidate to more
+    than every version of a match (the hidden ones included)."""
+    if isinstance(store, Neo4jStore):
+        return [Neo4jBackend(store, search_seeds=k) for k in (1, 2, 3, 4, 5, 6, 7, 8, 9, 50)]
+    return [backend_for(store)]
+
+
+def _search(backend: Backend, text: str, first: int, at: Moment) -> list[tuple[int, str]]:
+    text_id, text_name = search_texts(text)
+    return [(tier, found.id) for tier, found in backend.search(text_id, text_name, first, at)]
+
+
+@pytest.mark.parametrize(("text", "known", "expected"), [
+    ("甲乙", None, NOW_JIAYI),
+    ("甲乙", REC, BEFORE_JIAYI),
+    ("乙", None, NOW_YI),
+])
+def test_search_order_at_every_candidate_limit(named_store: GraphStore, text: str,
+                                               known: str | None,
+                                               expected: list[tuple[int, str]]) -> None:
+    at = Moment(DAY, known)
+    for backend in _backends(named_store):
+        for first in range(1, len(expected) + 2):
+            assert _search(backend, text, first, at) == expected[:first], (
+                f"first={first} seeds={getattr(backend, 'search_seeds', None)}")
