@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import pytest
 
+from credgraph.graph.cypher import rank_index
 from credgraph.graph.ids import name_key
+from credgraph.graph.model import NAME_RANK
 from credgraph.graph.neo4j_store import Neo4jStore
 from credgraph.graph.records import NodeRecord, Retirement
 from credgraph.graph.store import GraphStore
@@ -50,8 +52,7 @@ NOW_YI = [(2, "E8"), (3, "E1"), (3, "F1"), (3, "P1"), (3, "E2"), (3, "E4"), (3, 
           (3, "E9"), (3, "O1"), (3, "E3"), (3, "E7")]
 
 
-@pytest.fixture
-def named_store(store: GraphStore) -> GraphStore:
+def _write_names(store: GraphStore) -> None:
     """The names above, then H1 and F1 corrected (the old version retired, a new one)."""
     store.ensure_schema()
     store.apply(changes(FIRST, []))
@@ -60,14 +61,21 @@ def named_store(store: GraphStore) -> GraphStore:
     corrected.retire += [Retirement("enterprises", node.id, LATER) for node in CORRECTED]
     store.apply(corrected)
     store.commit()
+
+
+@pytest.fixture
+def named_store(store: GraphStore) -> GraphStore:
+    _write_names(store)
     return store
 
 
 def _backends(store: GraphStore) -> list[Backend]:
     """The store's backend; for Neo4j one per candidate limit, from a single candidate to more
-    than every version of a match (the hidden ones included)."""
+    than every version of a match (the hidden ones included), and per number of records
+    looked at first (from one to every one)."""
     if isinstance(store, Neo4jStore):
-        return [Neo4jBackend(store, search_seeds=k) for k in (1, 2, 3, 4, 5, 6, 7, 8, 9, 50)]
+        return [Neo4jBackend(store, search_seeds=k, search_scan=scan)
+                for k in (1, 2, 3, 4, 5, 6, 7, 8, 9, 50) for scan in (1, 3, 6, 50)]
     return [backend_for(store)]
 
 
@@ -88,4 +96,24 @@ def test_search_order_at_every_candidate_limit(named_store: GraphStore, text: st
     for backend in _backends(named_store):
         for first in range(1, len(expected) + 2):
             assert _search(backend, text, first, at) == expected[:first], (
-                f"first={first} seeds={getattr(backend, 'search_seeds', None)}")
+                f"first={first} seeds={getattr(backend, 'search_seeds', None)} "
+                f"scan={getattr(backend, 'search_scan', None)}")
+
+
+@pytest.mark.neo4j
+def test_records_written_before_rank_keys_get_them(neo4j_store: Neo4jStore) -> None:
+    """A database from before rank keys (no key, no rank index) gets them with its schema."""
+    _write_names(neo4j_store)
+    for node in neo4j_store.model.nodes.values():
+        if node.ranked:
+            neo4j_store.driver.execute_query(f"DROP INDEX {rank_index(node)}")
+    neo4j_store.driver.execute_query(f"MATCH (r:Record) REMOVE r.{NAME_RANK}")
+    assert not neo4j_store.read(f"MATCH (r:Record) WHERE r.{NAME_RANK} IS NOT NULL RETURN r")
+    neo4j_store.ensure_schema()
+    ranks = sorted((r["of"], r["rank"]) for r in neo4j_store.read(
+        f"MATCH (r:Record) RETURN r.of AS of, r.{NAME_RANK} AS rank"))
+    assert len(ranks) == len(FIRST) + len(CORRECTED)
+    assert ("E3", "000005E3") in ranks and ("O1", "000004O1") in ranks
+    assert ranks.count(("H1", "000002H1")) == 2, "the retired version too"
+    for backend in _backends(neo4j_store):
+        assert _search(backend, "甲乙", 20, Moment(DAY)) == NOW_JIAYI

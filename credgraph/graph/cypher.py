@@ -19,12 +19,18 @@ from credgraph.graph.model import (
     quote,
 )
 
-FULLTEXT_INDEX = "record_names"
-"""Full-text index over the names in entity records with the CJK analyzer (bigrams find
-Chinese substrings)."""
 
-RANK_INDEX = "record_name_rank"
-"""Range index over every record version's rank key: records in search order."""
+def fulltext_index(node: NodeSchema) -> str:
+    """The full-text index over a label's names, with the CJK analyzer (bigrams find Chinese
+    substrings); one per label, so a frequent text in one label's names (enterprises') does
+    not hide how rare it is in another's (persons')."""
+    return f"{node.label.lower()}_names"
+
+
+def rank_index(node: NodeSchema) -> str:
+    """The range index over a record label's rank keys: its versions in search order."""
+    return f"{node.label.lower()}_{NAME_RANK}"
+
 
 META_LABEL = "CredgraphMeta"
 """The one maintenance node: the store's data version."""
@@ -32,8 +38,8 @@ META_LABEL = "CredgraphMeta"
 
 def schema_statements(model: GraphModel) -> list[str]:
     """Constraints and indexes: unique identities, one element per fact version, lookups by
-    fact key, record owner, record rank key and declared properties, and the full-text name
-    index."""
+    fact key, record owner and declared properties, and per record label its rank keys and
+    full-text names."""
     statements = [
         f"CREATE CONSTRAINT entity_id IF NOT EXISTS "
         f"FOR (n:{quote(ENTITY_LABEL)}) REQUIRE n.id IS UNIQUE",
@@ -41,9 +47,6 @@ def schema_statements(model: GraphModel) -> list[str]:
         f"FOR (n:{quote(META_LABEL)}) REQUIRE n.id IS UNIQUE",
         f"CREATE INDEX record_of IF NOT EXISTS FOR (n:{quote(RECORD_LABEL)}) ON (n.of)",
     ]
-    if any(node.ranked for node in model.nodes.values()):
-        statements.append(f"CREATE INDEX {RANK_INDEX} IF NOT EXISTS "
-                          f"FOR (n:{quote(RECORD_LABEL)}) ON (n.{quote(NAME_RANK)})")
     for node in model.nodes.values():
         label, name = quote(node.label), node.label.lower()
         if node.log:
@@ -58,6 +61,14 @@ def schema_statements(model: GraphModel) -> list[str]:
         for prop in (*node.indexes, *node.lookups):
             statements.append(f"CREATE INDEX {name}_{prop} IF NOT EXISTS "
                               f"FOR (n:{label}) ON (n.{quote(prop)})")
+        if node.ranked:
+            statements.append(f"CREATE INDEX {rank_index(node)} IF NOT EXISTS "
+                              f"FOR (n:{label}) ON (n.{quote(NAME_RANK)})")
+        if node.fulltext:
+            statements.append(
+                f"CREATE FULLTEXT INDEX {fulltext_index(node)} IF NOT EXISTS FOR (n:{label}) "
+                f"ON EACH [{', '.join('n.' + quote(p) for p in node.fulltext)}] "
+                "OPTIONS {indexConfig: {`fulltext.analyzer`: 'cjk'}}")
     for edge in model.edges.values():
         rel, name = quote(edge.type), edge.type.lower()
         statements += [
@@ -65,13 +76,6 @@ def schema_statements(model: GraphModel) -> list[str]:
             "REQUIRE (r.key, r.rec) IS UNIQUE",
             f"CREATE INDEX {name}_fact IF NOT EXISTS FOR ()-[r:{rel}]-() ON (r.fact)",
         ]
-    labels = "|".join(quote(n.label) for n in model.nodes.values() if n.fulltext)
-    props = sorted({p for n in model.nodes.values() for p in n.fulltext})
-    statements.append(
-        f"CREATE FULLTEXT INDEX {FULLTEXT_INDEX} IF NOT EXISTS FOR (n:{labels}) "
-        f"ON EACH [{', '.join('n.' + quote(p) for p in props)}] "
-        "OPTIONS {indexConfig: {`fulltext.analyzer`: 'cjk'}}"
-    )
     return statements
 
 
@@ -156,6 +160,32 @@ ANY_NODE = "MATCH (n) RETURN 1 AS found LIMIT 1"
 
 AWAIT_INDEXES = "CALL db.awaitIndexes($seconds)"
 """Wait until every index is online (populated)."""
+
+INDEX_NAMES = "SHOW INDEXES YIELD name RETURN name"
+"""The indexes there are (a database written before one was declared lacks it)."""
+
+ANY_UNRANKED = (f"MATCH (r:{quote(RECORD_LABEL)}) WHERE r.{quote(NAME_RANK)} IS NULL "
+                "RETURN 1 AS found LIMIT 1")
+"""Whether some record version has no rank key (a database written before they existed)."""
+
+UNRANKED = f"""
+MATCH (r:{quote(RECORD_LABEL)}) WHERE r.of > $after
+WITH DISTINCT r.of AS of ORDER BY of LIMIT $batch
+WITH collect(of) AS page
+CALL (page) {{
+  UNWIND page AS of
+  MATCH (r:{quote(RECORD_LABEL)} {{of: of}}) WHERE r.{quote(NAME_RANK)} IS NULL
+  RETURN collect({{element: elementId(r), label: [l IN labels(r) WHERE l <> '{RECORD_LABEL}'][0],
+                   props: properties(r)}}) AS unranked
+}}
+RETURN page[-1] AS last, unranked
+"""
+"""The record versions without a rank key among those of the next `$batch` entities after
+`$after` (in id order, through the record owner index), and the last entity of the page."""
+
+SET_RANKS = (f"UNWIND $rows AS row MATCH (r) WHERE elementId(r) = row.element "
+             f"SET r.{quote(NAME_RANK)} = row.rank")
+"""Give record versions (by element id) their rank key."""
 
 BUMP_VERSION = f"""
 MERGE (m:{quote(META_LABEL)} {{id: 'store'}}) ON CREATE SET m.data_version = 0

@@ -25,7 +25,7 @@ from neo4j.exceptions import DriverError, Neo4jError, ServiceUnavailable
 from credgraph import deadline
 from credgraph.exc import ConfigurationError, DeadlineExceededError, StoreError
 from credgraph.graph import cypher
-from credgraph.graph.model import ENTITY_LABEL, RECORD_LABEL, EdgeSchema, NodeSchema
+from credgraph.graph.model import ENTITY_LABEL, NAME_RANK, RECORD_LABEL, EdgeSchema, NodeSchema
 from credgraph.graph.records import (
     ChangeSet,
     EnterpriseRef,
@@ -243,10 +243,31 @@ class Neo4jStore(GraphStore):
 
     def ensure_schema(self) -> None:
         """Create what is missing and wait until every index is populated (after a bulk
-        import that is every node, hence the write time limit)."""
+        import that is every node, hence the write time limit). A database written before
+        records had rank keys gets them (once: its rank index is created then)."""
+        indexes = {row["name"] for row in self.read(cypher.INDEX_NAMES)}
+        unranked = any(cypher.rank_index(node) not in indexes
+                       for node in self.model.nodes.values() if node.ranked)
         for statement in cypher.schema_statements(self.model):
             self._run_write(statement)
+        if unranked and self.read(cypher.ANY_UNRANKED):
+            self._rank_records()
         self._run_write(cypher.AWAIT_INDEXES, seconds=int(self.write_timeout_seconds))
+
+    def _rank_records(self, batch: int = 10_000) -> None:
+        """Give every record version without a rank key its key (`NodeSchema.rank`), a page
+        of entities at a time."""
+        after = ""
+        while True:
+            rows = self.read(cypher.UNRANKED, after=after, batch=batch)
+            if not rows or rows[0]["last"] is None:
+                return
+            ranks = [{"element": r["element"], "rank": rank[NAME_RANK]}
+                     for r in rows[0]["unranked"]
+                     if (rank := self.model.node(r["label"]).rank(r["props"]))]
+            if ranks:
+                self._run_write(cypher.SET_RANKS, rows=ranks)
+            after = rows[0]["last"]
 
     def is_empty(self) -> bool:
         """Whether the database holds no node at all."""

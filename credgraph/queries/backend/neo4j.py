@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from credgraph.graph.contacts import CONTACT_KINDS, norm_property
-from credgraph.graph.cypher import FULLTEXT_INDEX
+from credgraph.graph.cypher import fulltext_index
 from credgraph.graph.model import (
     ENTITY_LABEL,
     LOAD_RUN,
@@ -74,35 +74,77 @@ def lucene_phrase(text: str) -> str | None:
     return f'"{text}"' if _HAN_ONLY.match(text) else None
 
 
+SEARCH_SCAN = 1_000
+"""How many of a label's first records in rank order a search for a text in names looks at
+before it asks the full-text index (`$scan`): enough to answer a text found in a tenth of
+them or more, cheap when it is rarer."""
+
 SEARCH_SEEDS = 2_000
 """How many candidates a search takes from an index of names (`$k`): when fewer come, they are
 every record that can match; when that many come (a frequent text), the rank index is walked
 instead, which stops after about first x records / matches rows."""
 
 
-def ranked_matches(predicate: str, seeds: str | None = None) -> str:
-    """The first `$limit` record versions (`r`) visible at `$known` whose name meets
-    `predicate`, in rank order (name length, then entity id: `rank_key`).
+def ranked_matches(node: NodeSchema, predicate: str, seeds: str | None = None) -> str:
+    """The first `$limit` record versions (`r`) of a label visible at `$known` whose name
+    meets `predicate`, in rank order (name length, then entity id: `rank_key`).
 
     `seeds` yields at most `$k` candidates `r` (visible or not) from an index of names: when
     fewer come they hold every match, filtered and sorted here. Else, or without seeds, the
-    rank index is read in order and the walk stops at the `$limit`th match."""
+    label's rank index is read in order and the walk stops at the `$limit`th match."""
+    label, rank = quote(node.label), quote(NAME_RANK)
     walk = f"""
-  MATCH (r:{quote(RECORD_LABEL)}) USING INDEX r:{quote(RECORD_LABEL)}({quote(NAME_RANK)})
-  WHERE r.{quote(NAME_RANK)} >= '' AND {predicate} AND {visible("r")}
-  RETURN r ORDER BY r.{quote(NAME_RANK)} LIMIT $limit"""
+    MATCH (r:{label}) USING INDEX r:{label}({rank})
+    WHERE r.{rank} >= '' AND {predicate} AND {visible("r")}
+    RETURN r ORDER BY r.{rank} LIMIT $limit"""
     if seeds is None:
-        return f"CALL () {{{walk}\n}}"
+        return walk
+    # The walk is a subquery of its own so that it runs only when its branch is taken.
     return f"""
-CALL () {{ CALL () {{ {seeds} }} RETURN collect(r) AS seeds }}
-CALL (seeds) {{
-  WITH seeds WHERE size(seeds) < $k
-  UNWIND seeds AS r
-  WITH r WHERE {predicate} AND {visible("r")}
-  RETURN r ORDER BY r.{quote(NAME_RANK)} LIMIT $limit
-  UNION ALL
-  WITH seeds WHERE size(seeds) >= $k{walk}
-}}"""
+  CALL () {{ CALL () {{ {seeds} }} RETURN collect(r) AS seeds }}
+  CALL (seeds) {{
+    WITH seeds WHERE size(seeds) < $k
+    UNWIND seeds AS r
+    WITH r WHERE {predicate} AND {visible("r")}
+    RETURN r ORDER BY r.{rank} LIMIT $limit
+    UNION ALL
+    WITH seeds WHERE size(seeds) >= $k
+    CALL () {{{walk}
+    }}
+    RETURN r
+  }}
+  RETURN r"""
+
+
+def walk_first(node: NodeSchema, predicate: str, seeds: str) -> str:
+    """`ranked_matches` with seeds, after a look at the label's first `$scan` records in rank
+    order: when `$limit` of them match, they are the answer (a text in many names: an index of
+    names would hand over every one of them, a full-text index scores them all)."""
+    label, rank = quote(node.label), quote(NAME_RANK)
+    return f"""
+  CALL () {{
+    MATCH (r:{label}) USING INDEX r:{label}({rank}) WHERE r.{rank} >= ''
+    WITH r ORDER BY r.{rank} LIMIT $scan
+    WITH r WHERE {predicate} AND {visible("r")}
+    RETURN collect(r) AS early
+  }}
+  CALL (early) {{
+    WITH early WHERE size(early) >= $limit
+    UNWIND early AS r
+    RETURN r ORDER BY r.{rank} LIMIT $limit
+    UNION ALL
+    WITH early WHERE size(early) < $limit
+    CALL () {{{ranked_matches(node, predicate, seeds)}
+    }}
+    RETURN r
+  }}
+  RETURN r"""
+
+
+def each_label(model: GraphModel, part: Callable[[NodeSchema], str]) -> str:
+    """A query part per record label with a ranked name, their rows (`r`) together."""
+    return "CALL () {" + "\n  UNION ALL".join(
+        part(n) for n in model.nodes.values() if n.ranked) + "\n}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -242,12 +284,21 @@ def build_queries(model: GraphModel) -> Queries:
     if len(searched) != 1:
         raise ValueError("search needs the same ranked name on every record label")
     name_norm = quote(searched.pop())
-    # Each label's own index of names finds those starting with the text.
-    prefixed_seeds = " UNION ALL ".join(
-        f"MATCH (r:{quote(n.label)}) WHERE r.{name_norm} STARTS WITH $name RETURN r LIMIT $k"
-        for n in model.nodes.values() if n.ranked)
-    fulltext_seeds = ("CALL db.index.fulltext.queryNodes($index, $lucene, {limit: $k}) "
-                      "YIELD node AS r RETURN r")
+    starts, contains = f"r.{name_norm} STARTS WITH $name", f"r.{name_norm} CONTAINS $name"
+
+    def prefixed(node: NodeSchema) -> str:
+        """Its names starting with the text, from the label's index of names."""
+        return ranked_matches(node, starts, f"MATCH (r:{quote(node.label)}) WHERE {starts} "
+                                            "RETURN r LIMIT $k")
+
+    def containing(node: NodeSchema) -> str:
+        """Its names containing the text, from the label's full-text index when it has one."""
+        if not node.fulltext:
+            return ranked_matches(node, contains)
+        return walk_first(node, contains, (
+            f"CALL db.index.fulltext.queryNodes('{fulltext_index(node)}', $lucene, "
+            "{limit: $k}) YIELD node AS r RETURN r"))
+
     named = f"""
 MATCH (n:{entity_} {{id: r.of}})
 RETURN {label_of("n")} AS label, properties(n) AS identity, properties(r) AS record"""
@@ -320,9 +371,9 @@ CALL () {{
 WITH n, rec WHERE rec IS NOT NULL
 RETURN {entity_row}
 """,
-        search_prefixed=ranked_matches(f"r.{name_norm} STARTS WITH $name", prefixed_seeds) + named,
-        search_fulltext=ranked_matches(f"r.{name_norm} CONTAINS $name", fulltext_seeds) + named,
-        search_scan=ranked_matches(f"r.{name_norm} CONTAINS $name") + named,
+        search_prefixed=each_label(model, prefixed) + named,
+        search_fulltext=each_label(model, containing) + named,
+        search_scan=each_label(model, lambda node: ranked_matches(node, contains)) + named,
         # The entity comes with its relationships (one statement, not two).
         relations=f"""
 UNWIND $ids AS id
@@ -466,10 +517,11 @@ def _entity(row: Mapping[str, Any], node_id: str) -> Entity:
 class Neo4jBackend(Backend):
     kind = StoreKind.NEO4J
 
-    def __init__(self, store: Neo4jStore, search_seeds: int = SEARCH_SEEDS) -> None:
+    def __init__(self, store: Neo4jStore, search_seeds: int = SEARCH_SEEDS,
+                 search_scan: int = SEARCH_SCAN) -> None:
         self.store = store
-        self.search_seeds = search_seeds
-        """`$k` of the search queries (SEARCH_SEEDS; tests make it small)."""
+        self.search_seeds, self.search_scan = search_seeds, search_scan
+        """`$k` and `$scan` of the search queries (tests make them small)."""
         self.model = store.model
         self.queries = build_queries(self.model)
         self.link_types = list(self.model.link_types)
@@ -526,8 +578,8 @@ class Neo4jBackend(Backend):
         if text_name and len(rows) < limit:
             phrase = lucene_phrase(text_name)
             limit += len(rows)
-            rows += (self._read(self.queries.search_fulltext, at, index=FULLTEXT_INDEX,
-                                lucene=phrase, name=text_name, limit=limit, k=seeds)
+            rows += (self._read(self.queries.search_fulltext, at, lucene=phrase,
+                                name=text_name, limit=limit, k=seeds, scan=self.search_scan)
                      if phrase is not None else
                      self._read(self.queries.search_scan, at, name=text_name, limit=limit))
         for row in rows:
