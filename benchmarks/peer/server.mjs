@@ -59,7 +59,7 @@ const typeDefs = /* GraphQL */ `
     ret: String
   }
 
-  type Enterprise implements Holder @node(labels: ["Enterprise"]) {
+  type Enterprise implements Holder @node(labels: ["Enterprise", "Entity"]) {
     id: ID!
     name: String ${currentName("EnterpriseRecord")}
     shareholders: [Holder!]!
@@ -69,7 +69,7 @@ const typeDefs = /* GraphQL */ `
       @relationship(type: "LEGAL_REPRESENTATIVE", direction: IN, properties: "Post")
   }
 
-  type Person implements Holder @node(labels: ["Person"]) {
+  type Person implements Holder @node(labels: ["Person", "Entity"]) {
     id: ID!
     name: String ${currentName("PersonRecord")}
     holds: [Enterprise!]!
@@ -80,7 +80,7 @@ const typeDefs = /* GraphQL */ `
       @relationship(type: "LEGAL_REPRESENTATIVE", direction: OUT, properties: "Post")
   }
 
-  type OtherHolder implements Holder @node(labels: ["OtherHolder"]) {
+  type OtherHolder implements Holder @node(labels: ["OtherHolder", "Entity"]) {
     id: ID!
     name: String ${currentName("HolderRecord")}
   }
