@@ -38,6 +38,8 @@ from credgraph.generate import generate
 from credgraph.graph.model import load_model, quote
 from credgraph.graph.neo4j_store import Neo4jStore
 from credgraph.loaders.load import load_dataset
+from credgraph.queries.analyses import analyses_for
+from credgraph.queries.time import Moment
 from credgraph.settings import Settings
 
 console = Console(width=130)
@@ -65,6 +67,9 @@ OPERATIONS: dict[str, str] = {
         nodes { id name kind } edges { from { id } to { id } percent } circular } }""",
     "ultimateOwners": """query($e: ID!, $d: Date) { ultimateOwners(uscc: $e, threshold: 25,
         asOf: $d) { owner { id name kind } effectivePercent circular } }""",
+    "disqualificationCheck": """query($p: ID!, $d: Date) { disqualificationCheck(personId: $p,
+        asOf: $d) { disqualified needsReview hits { ruleId citation certainty windowStart
+        windowEnd } } }""",
 }
 
 
@@ -114,10 +119,9 @@ def _sample_inputs(store: Neo4jStore, count: int, seed: int) -> dict[str, list[d
     links = "|".join(quote(t) for t in load_model().link_types)
     firms = [r["id"] for r in store.read(
         "MATCH (e:Enterprise) WHERE NOT coalesce(e.placeholder, false) "
-        "RETURN e.id AS id, e.name AS name ORDER BY id")]
-    names = {r["id"]: r["name"] for r in store.read(
-        "MATCH (e:Enterprise) WHERE e.id IN $ids RETURN e.id AS id, e.name AS name",
-        ids=firms[: count * 50])}
+        "RETURN e.id AS id ORDER BY id")]
+    found = analyses_for(store).links.entities(firms[: count * 50], Moment(DAY))
+    names = {e.id: e.name for e in found.values() if e.name}
     people = [r["id"] for r in store.read(
         f"MATCH (p:Person) WHERE EXISTS {{ (p)-[:{links}]->() }} RETURN p.id AS id ORDER BY id")]
     picked_firms = rng.sample(firms, count)
@@ -143,6 +147,7 @@ def _sample_inputs(store: Neo4jStore, count: int, seed: int) -> dict[str, list[d
         "paths": pairs,
         "ownershipChain": [{"e": e, "d": DAY} for e in picked_firms],
         "ultimateOwners": [{"e": e, "d": DAY} for e in picked_firms],
+        "disqualificationCheck": [{"p": p, "d": DAY} for p in picked_people],
     }
 
 

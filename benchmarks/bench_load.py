@@ -195,6 +195,11 @@ def dataset_folder(work: Path, size: int, seed: int, dense_groups: int) -> Path:
     return work / f"dataset-{size}-{seed}{dense}"
 
 
+def delta_folder(dataset: Path) -> Path:
+    """Where the 1% delta of a generated registry is kept, beside it."""
+    return dataset.with_name(dataset.name.replace("dataset-", "delta-", 1))
+
+
 def directory_mb(path: Path) -> float:
     """Size of the files under `path` in MiB (0 when it does not exist)."""
     return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) / 2**20
@@ -302,7 +307,7 @@ def main() -> None:
             generate(dataset, enterprises=size, seed=args.seed, dense_groups=args.dense_groups)
             console.print(f"generated {size:,} enterprises in "
                           f"{time.perf_counter() - started:.1f} s")
-        delta = Path(args.work) / f"delta-{size}-{args.seed}"
+        delta = delta_folder(dataset)
         if not (delta / "manifest.yaml").exists():
             write_delta(dataset, delta)
 

@@ -43,8 +43,24 @@ def column(path: Path, name: str, limit: int) -> list[str]:
     return [v for v in values if v]
 
 
+def dense_firms(dataset: Path) -> list[str]:
+    """Enterprises of the densely cross-held groups (`credgraph generate --dense-groups`):
+    members of the blocks of more than three firms that hold each other in a ring, found
+    from the current shareholdings in the files (none in a registry generated without)."""
+    import networkx as nx
+
+    holds = nx.DiGraph()
+    with (dataset / "shareholdings.csv").open(encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            if row["holder_type"] == "enterprise" and not row["end_date"]:
+                holds.add_edge(row["holder"], row["enterprise"])
+    return sorted(m for block in nx.strongly_connected_components(holds) if len(block) > 3
+                  for m in block)
+
+
 def inputs(dataset: Path, analyses: Analyses, count: int,
-            seed: int) -> dict[str, list[tuple[Any, ...]]]:
+           seed: int) -> dict[str, list[tuple[Any, ...]]]:
+    """Arguments of `count` calls per operation, drawn from the files with `seed`."""
     rng = random.Random(seed)
     firms = rng.sample(column(dataset / "enterprises.csv", "uscc", 10**7), count)
     people = rng.sample(sorted(set(column(dataset / "officers.csv", "person_id", 10**7))), count)
@@ -60,15 +76,20 @@ def inputs(dataset: Path, analyses: Analyses, count: int,
     for name in names:
         start = rng.randrange(0, max(1, len(name) - 2))
         texts.append((name[start:start + 2],))
+    dense = dense_firms(dataset)
+    in_groups = [(rng.choice(dense),) for _ in range(count)] if dense else []
     return {
         "search": texts,
         "enterprise": [(f,) for f in firms],
+        "person": [(p,) for p in people],
         "personFirms": [(p,) for p in people],
         "blacklistExposure": [(f,) for f in firms],
         "paths (near)": near,
         "paths (random)": random_pairs,
         "ownershipChain": [(f,) for f in firms],
         "ultimateOwners": [(f,) for f in firms],
+        "ownershipChain (dense groups)": in_groups,
+        "ultimateOwners (dense groups)": in_groups,
         "disqualificationCheck": [(p,) for p in people],
     }
 
@@ -77,21 +98,27 @@ def operations(a: Analyses) -> dict[str, Callable[..., object]]:
     return {
         "search": lambda t: a.links.search(t, AT, 20),
         "enterprise": lambda e: a.links.enterprise(e, AT),
+        "person": lambda p: a.links.person(p, AT),
         "personFirms": lambda p: a.links.person_firms(p, AT),
         "blacklistExposure": lambda e: a.links.blacklist_exposure(e, AT, 3),
         "paths (near)": lambda p, e: a.links.paths(p, e, AT, 4),
         "paths (random)": lambda p, e: a.links.paths(p, e, AT, 4),
         "ownershipChain": lambda e: a.links.ownership_chain(e, AT),
         "ultimateOwners": lambda e: a.links.ultimate_owners(e, AT),
+        "ownershipChain (dense groups)": lambda e: a.links.ownership_chain(e, AT),
+        "ultimateOwners (dense groups)": lambda e: a.links.ultimate_owners(e, AT),
         "disqualificationCheck": lambda p: a.restrictions.check_person(p, AT),
     }
 
 
 def time_operations(analyses: Analyses, drawn: dict[str, list[tuple[Any, ...]]],
                     warmup: int) -> dict[str, list[float]]:
-    """Milliseconds per call of every operation, the first `warmup` calls left out."""
+    """Milliseconds per call of every operation with inputs, the first `warmup` calls left
+    out (the dense-group operations have none in a registry generated without groups)."""
     timed: dict[str, list[float]] = {}
     for name, call in operations(analyses).items():
+        if not drawn[name]:
+            continue
         times = timed[name] = []
         for i, arguments in enumerate(drawn[name]):
             started = time.perf_counter()

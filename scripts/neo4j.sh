@@ -136,10 +136,12 @@ start() {
     --add-opens=java.base/sun.nio.ch=ALL-UNNAMED \
     -cp "$cache/lib/*" org.neo4j.server.CommunityEntryPoint \
     --home-dir="$home" --config-dir="$home/conf" --console-mode >"$log" 2>&1 </dev/null &
-  echo $! >"$pidfile"
+  local launched=$!
+  echo "$launched" >"$pidfile"
   local rc deadline=$((SECONDS + 120))
   while [ "$SECONDS" -lt "$deadline" ]; do
-    pid >/dev/null || fail "Neo4j exited during startup"
+    # The child itself, not pid(): on a busy machine it may not have exec'd java yet.
+    kill -0 "$launched" 2>/dev/null || fail "Neo4j exited during startup"
     rc=0; answers || rc=$?
     [ "$rc" = 0 ] && { echo "$uri"; return; }
     [ "$rc" = 2 ] && fail "password refused; the instance keeps its first password ('reset' to change it)"

@@ -145,9 +145,14 @@ class Neo4jStore(GraphStore):
         self._unreachable_until = 0.0
 
     def read(self, text: str, **params: Any) -> list[dict[str, Any]]:
-        """Run a read query routed to readers; records come back as dicts."""
+        """Run a read query routed to readers; records come back as dicts.
+
+        The queries return values, maps and lists, never nodes or relationships, so the
+        records are taken as they are: Record.data() would walk and copy every nested
+        value to convert graph types, a third of the time of a large answer.
+        """
         records, _, _ = self._execute(text, params, RoutingControl.READ)
-        return [r.data() for r in records]
+        return [dict(r) for r in records]
 
     def _run_write(self, text: str, **params: Any) -> None:
         self._execute(text, params, RoutingControl.WRITE)
