@@ -4,7 +4,7 @@
 //   node server.mjs --port 4100 --uri bolt://127.0.0.1:7701 [--user neo4j --password ...]
 //   (or PEER_PORT, PEER_NEO4J_URI, PEER_NEO4J_USER, PEER_NEO4J_PASSWORD)
 //
-// The type definitions describe the graph as credgraph stores it (docs/data-model.md):
+// The type definitions describe the graph as credgraph stores it (credgraph/graph/schema/):
 // identity nodes Enterprise / Person / OtherHolder (id only), their names on record versions
 // (EnterpriseRecord / PersonRecord / HolderRecord) joined by the property `of`, and the
 // SHAREHOLDER, OFFICER and LEGAL_REPRESENTATIVE relationships as versions: `rec` (recorded),
