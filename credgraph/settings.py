@@ -79,6 +79,9 @@ class Settings(BaseSettings):
                     "explorer's largest map (2,000 nodes with their links, about 82,000)")
     api_list_estimate: int = Field(
         default=20, gt=0, description="Items a list field without a page size is counted at")
+    api_document_cache: int = Field(
+        default=256, gt=0,
+        description="Query texts whose parse and validation are kept for the next request")
     request_deadline_seconds: float = Field(
         default=30.0, gt=0,
         description="Wall-clock limit of one request; past it the work stops and the client "

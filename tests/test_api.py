@@ -239,6 +239,7 @@ def test_request_limits(memory_store: GraphStore, tmp_path: Path, settings: Sett
     body = post(limited, query)
     assert body["errors"] and not body.get("data")
     assert _code(body) == "GRAPHQL_VALIDATION_FAILED"
+    assert post(limited, query) == body  # asked again: refused again (checks kept per text)
     unlimited = client_for(memory_store)
     assert not post(unlimited, query).get("errors")
 

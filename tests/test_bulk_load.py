@@ -156,3 +156,26 @@ def test_bulk_load_refused_without_server_commands(server: Neo4jServer) -> None:
 def test_bulk_load_refused_into_embedded_store(tmp_path: Path) -> None:
     with pytest.raises(ConfigurationError, match="bulk load goes into Neo4j"):
         open_for_load(Settings(neo4j_uri=None, data_dir=tmp_path), bulk=True)
+
+
+def test_each_import_file_is_its_own_input(tmp_path: Path) -> None:
+    """A property seen with two value types goes to a second file with its own header;
+    neo4j-admin reads the header from the first file of an input only (the second file's
+    header would be read as a row and the import refused), so each file is one input.
+    The 1,000,000-enterprise benchmark met this: SHAREHOLDER in two files, import refused."""
+    from credgraph.graph.model import load_model
+    from credgraph.graph.neo4j_import import ImportFiles
+
+    files = ImportFiles(tmp_path, load_model())
+    group = files._group("SHAREHOLDER")
+    for percent in (12.5, 40):
+        group.write(["p1", "e1"], {"fact": f"f{percent}", "rec": "2026-01-01T00:00:00Z",
+                                   "percent": percent}, 1)
+    plan = files.finish({}, 0)
+    inputs = [g for g in plan.relationships if g.name == "SHAREHOLDER"]
+    assert [len(g.files) for g in inputs] == [1, 1]
+    headers = [g.files[0].read_text(encoding="utf-8").splitlines()[0] for g in inputs]
+    assert sorted(h.split(",")[2:] != headers[0].split(",")[2:] for h in headers) == [False,
+                                                                                        True]
+    assert any("percent:double" in h for h in headers)
+    assert any("percent:long" in h for h in headers)

@@ -7,12 +7,16 @@ writes in write transactions (BEGIN without a mode: the leader); the read that f
 starts after the load's last commit (its bookmark), so a secondary that has not applied the
 load yet waits for it. The server's own refusal of a write in a read transaction shows the
 mode is enforced, not only sent. Answers must equal the embedded store's on the same data.
+The reads of one API request share one read transaction (ReadScope), which still starts
+after the last write, keeps the request's deadline and is ended by a failed read.
 """
 
 from __future__ import annotations
 
+import contextvars
 import logging
 import os
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -22,8 +26,11 @@ from typing import Any
 import pytest
 from neo4j import Neo4jDriver
 from pydantic import SecretStr
+from starlette.testclient import TestClient
 
-from credgraph.exc import StoreError
+from credgraph import deadline
+from credgraph.api.app import create_app
+from credgraph.exc import DeadlineExceededError, StoreError
 from credgraph.graph.memory import MemoryStore
 from credgraph.graph.neo4j_store import Neo4jStore
 from credgraph.graph.store import GraphStore
@@ -32,7 +39,7 @@ from credgraph.loaders.rows import folder_rows
 from credgraph.queries.time import Moment
 from credgraph.settings import Settings, StoreKind
 from tests.analyses import over
-from tests.handmade import EXPECTED_COUNTS, write_handmade
+from tests.handmade import E1, EXPECTED_COUNTS, write_handmade
 
 DAY = "2026-06-01"
 LOADED = datetime(2026, 1, 6, 8, 0, tzinfo=UTC)
@@ -184,3 +191,89 @@ def test_settings_refuse_what_the_driver_cannot_speak(uri: str) -> None:
 def test_an_empty_uri_is_no_uri() -> None:
     settings = Settings(neo4j_uri="", store=None)
     assert settings.neo4j_uri is None and settings.store_kind is StoreKind.MEMORY
+
+
+# --- one read transaction per request (ReadScope) -------------------------------------
+
+ONE_REQUEST = f"""{{ enterprise(uscc: "{E1}", asOf: "{DAY}") {{ name
+    shareholders {{ holder {{ id name }} percent }} officers {{ person {{ name }} role }} }}
+    personFirms(personId: "P1", asOf: "{DAY}") {{ enterprise {{ name }} roles }} }}"""
+"""Several store reads: the enterprise, its neighbourhood, names, the person's firms."""
+
+
+@pytest.mark.neo4j
+def test_a_request_reads_in_one_transaction_after_the_last_write(
+        bolt: BoltMessages, neo4j_store: Neo4jStore, tmp_path: Path) -> None:
+    dataset = write_handmade(tmp_path / "handmade")
+    _load(dataset, neo4j_store, tmp_path / "rejects.csv")
+    commits = [fields["bookmark"] for kind, fields in bolt.take()
+               if kind == "S: SUCCESS" and "bookmark" in fields]
+    with TestClient(create_app(neo4j_store, Settings(data_dir=tmp_path))) as client:
+        answer = client.post("/graphql", json={"query": ONE_REQUEST}).json()
+        begins = _begins(bolt.take())
+        assert [b.get("mode") for b in begins] == ["r"], "one read transaction per request"
+        assert commits[-1] in begins[0].get("bookmarks", []), \
+            "the request's transaction starts after the last write"
+        assert client.post("/graphql", json={"query": ONE_REQUEST}).json() == answer
+        assert len(_begins(bolt.take())) == 1  # the next request: a transaction of its own
+    embedded = MemoryStore(tmp_path / "graph.credgraph")
+    _load(dataset, embedded, tmp_path / "rejects-embedded.csv")
+    with TestClient(create_app(embedded, Settings(data_dir=tmp_path))) as client:
+        assert client.post("/graphql", json={"query": ONE_REQUEST}).json() == answer
+    assert "errors" not in answer and answer["data"]["personFirms"]
+
+
+@pytest.mark.neo4j
+def test_a_failed_read_ends_the_transaction(bolt: BoltMessages,
+                                            neo4j_store: Neo4jStore) -> None:
+    scope = neo4j_store.read_scope()
+    bolt.take()
+    with scope.active():
+        assert neo4j_store.read("RETURN 1 AS one") == [{"one": 1}]
+        with pytest.raises(StoreError, match="(?i)zero"):
+            neo4j_store.read("UNWIND [1, 0] AS x RETURN 1 / x AS y")
+        assert not scope.open
+        assert neo4j_store.read("RETURN 2 AS two") == [{"two": 2}]  # in a new transaction
+        assert scope.open
+    scope.close()
+    assert not scope.open
+    assert len(_begins(bolt.take())) == 2
+
+
+@pytest.mark.neo4j
+def test_the_transaction_keeps_the_requests_deadline(neo4j_store: Neo4jStore) -> None:
+    """Begun at the first read with what was left of the deadline, it stops a later read
+    when the request's time is up (not the store's 30 s limit)."""
+    scope = neo4j_store.read_scope()
+    started = time.perf_counter()
+    with deadline.within(deadline.Budget(1.5)), scope.active():
+        neo4j_store.read("RETURN 1 AS one")
+        with pytest.raises(DeadlineExceededError):
+            neo4j_store.read("UNWIND range(1, 2000000000) AS x WITH x WHERE x < 0 "
+                             "RETURN count(x) AS n")
+    scope.close()
+    assert time.perf_counter() - started < 1.5 + 1.5
+
+
+@pytest.mark.neo4j
+def test_a_read_finishing_after_its_request_ends_the_transaction(
+        neo4j_store: Neo4jStore) -> None:
+    """A worker still reading when the request is over (deadline, client gone) must not
+    leave a transaction open: nobody would close it."""
+    scope = neo4j_store.read_scope()
+    with scope.active():
+        late = contextvars.copy_context()  # what a worker thread runs the call in
+    assert late.run(neo4j_store.read, "RETURN 1 AS one") == [{"one": 1}]
+    assert not scope.open
+
+
+def test_the_embedded_store_reads_as_before(tmp_path: Path) -> None:
+    """Nothing to begin or end: reads in its scope are plain reads."""
+    store = MemoryStore(None)
+    _load(write_handmade(tmp_path / "handmade"), store, tmp_path / "rejects.csv")
+    scope = store.read_scope()
+    with scope.active():
+        counts = store.counts()
+    assert not scope.open
+    scope.close()
+    assert counts.nodes == EXPECTED_COUNTS["nodes"]

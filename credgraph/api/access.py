@@ -9,8 +9,8 @@ root operations, nested fields and the explorer's alike.
   when asked with `reveal: true`.
 * Audit: for an audited role, or any reveal, the request's operations, subject ids, row
   count and outcome are written to the audit log once it is answered.
-* Budget: the request's deadline is checked before each field, and the cost rule
-  (credgraph.api.limits) is added to the validation of the document.
+* Budget: the request's deadline is checked before each field (the query cost is
+  checked with the document, credgraph.api.documents).
 """
 
 from __future__ import annotations
@@ -28,7 +28,6 @@ from credgraph import deadline
 from credgraph.api.audit import AuditEvent, AuditLog
 from credgraph.api.auth import Principal
 from credgraph.api.errors import error_code
-from credgraph.api.limits import cost_rule
 from credgraph.api.roles import Role, Rule
 from credgraph.exc import ForbiddenError
 from credgraph.graph.ids import identifier
@@ -105,11 +104,6 @@ class AccessControl(SchemaExtension):
     def on_operation(self) -> Iterator[None]:
         context = self.execution_context
         request: Context = context.context
-        settings = request.settings
-        context.validation_rules = (
-            *context.validation_rules,
-            cost_rule(settings.api_max_cost, settings.api_list_estimate, context.variables),
-        )
         yield
         access = request.access
         if not access.audited:

@@ -150,7 +150,7 @@ def create_app(store: GraphStore, settings: Settings, authenticator: Authenticat
         Middleware(Guard, authenticator=authenticator or access_for(settings, graphql.roles.names),
                    limits=RateLimits(settings.rate_limit_per_key, settings.rate_limit_per_ip),
                    pool=pool, deadline_seconds=settings.request_deadline_seconds,
-                   origins=frozenset(origins)),
+                   origins=frozenset(origins), reads=store.read_scope),
     ]
     if allowed_hosts is not None:
         middleware.insert(0, Middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts)))

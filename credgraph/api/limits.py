@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from graphql import (
+    DocumentNode,
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
@@ -34,11 +35,11 @@ from graphql import (
     GraphQLList,
     GraphQLNamedType,
     GraphQLNonNull,
+    GraphQLSchema,
     InlineFragmentNode,
     IntValueNode,
     OperationDefinitionNode,
     SelectionSetNode,
-    ValidationRule,
     VariableNode,
     get_named_type,
 )
@@ -124,27 +125,24 @@ class _Cost:
         return total
 
 
-def cost_rule(max_cost: int, estimate: int,
-              variables: Mapping[str, Any] | None) -> type[ValidationRule]:
-    """A validation rule refusing operations that cost more than `max_cost`."""
-
-    class QueryCost(ValidationRule):
-        def enter_operation_definition(self, node: OperationDefinitionNode,
-                                       *_: Any) -> None:
-            document = self.context.document
-            fragments = {d.name.value: d for d in document.definitions
-                         if isinstance(d, FragmentDefinitionNode)}
-            schema = self.context.schema
-            root = schema.get_root_type(node.operation)
-            cost = _Cost(fragments, variables or {}, estimate, schema).of(
-                node.selection_set, root, None)
-            if cost > max_cost:
-                self.report_error(GraphQLError(
-                    f"the query may return about {cost:,} fields, more than the {max_cost:,} "
-                    "allowed: ask for fewer fields or smaller pages (first, maxNodes)",
-                    node, extensions={"code": QUERY_TOO_COSTLY}))
-
-    return QueryCost
+def cost_errors(schema: GraphQLSchema, document: DocumentNode, variables: Mapping[str, Any] | None,
+                max_cost: int, estimate: int) -> list[GraphQLError]:
+    """An error for each operation of the document that costs more than `max_cost`."""
+    fragments = {d.name.value: d for d in document.definitions
+                 if isinstance(d, FragmentDefinitionNode)}
+    errors = []
+    for node in document.definitions:
+        if not isinstance(node, OperationDefinitionNode):
+            continue
+        root = schema.get_root_type(node.operation)
+        cost = _Cost(fragments, variables or {}, estimate, schema).of(node.selection_set, root,
+                                                                       None)
+        if cost > max_cost:
+            errors.append(GraphQLError(
+                f"the query may return about {cost:,} fields, more than the {max_cost:,} "
+                "allowed: ask for fewer fields or smaller pages (first, maxNodes)",
+                node, extensions={"code": QUERY_TOO_COSTLY}))
+    return errors
 
 
 class WorkerPool:

@@ -4,8 +4,9 @@ In order: a request id (from X-Request-ID when sane, else new); security headers
 answer; sign-in (a bad token is 401, never data); a cross-site check (a browser request
 from an origin that is not the server's own nor allowed is 403); the caller's rate limit
 (429); admission to the bounded worker pool (503 with Retry-After when full); then the
-request runs under its deadline (credgraph.deadline), and if the client goes away its
-work is cancelled. Health probes skip sign-in, limits and admission.
+request runs under its deadline (credgraph.deadline) with its store reads in one read
+scope (one Neo4j read transaction, credgraph.graph.store.ReadScope), and if the client
+goes away its work is cancelled. Health probes skip sign-in, limits and admission.
 One JSON access line per request: id, method, path, status, time, role; never the
 query, its variables or the caller's address.
 """
@@ -18,7 +19,7 @@ import logging
 import re
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from urllib.parse import urlsplit
 
 import orjson
@@ -30,6 +31,7 @@ from credgraph.api.auth import Authenticator, Principal
 from credgraph.api.limits import RateLimits, WorkerPool, using
 from credgraph.api.logs import REQUEST_ID
 from credgraph.exc import AuthenticationError
+from credgraph.graph.store import ReadScope
 
 log = logging.getLogger("credgraph.access")
 
@@ -54,10 +56,11 @@ EXPLORER_POLICY = (
 loads its scripts from elsewhere and keeps the headers above without this one."""
 
 @contextlib.contextmanager
-def _serving(pool: WorkerPool, request_id: str, budget: deadline.Budget) -> Iterator[None]:
+def _serving(pool: WorkerPool, request_id: str, budget: deadline.Budget,
+             reads: ReadScope) -> Iterator[None]:
     token = REQUEST_ID.set(request_id)
     try:
-        with deadline.within(budget), using(pool):
+        with deadline.within(budget), using(pool), reads.active():
             yield
     finally:
         REQUEST_ID.reset(token)
@@ -107,9 +110,10 @@ class Guard:
     """The per-request checks of the module docstring, as plain ASGI middleware."""
 
     def __init__(self, app: ASGIApp, authenticator: Authenticator, limits: RateLimits,
-                 pool: WorkerPool, deadline_seconds: float, origins: frozenset[str]) -> None:
+                 pool: WorkerPool, deadline_seconds: float, origins: frozenset[str],
+                 reads: Callable[[], ReadScope]) -> None:
         self.app, self.authenticator, self.limits, self.pool = app, authenticator, limits, pool
-        self.deadline_seconds, self.origins = deadline_seconds, origins
+        self.deadline_seconds, self.origins, self.reads = deadline_seconds, origins, reads
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -141,11 +145,16 @@ class Guard:
             scope.setdefault("state", {})["principal"] = principal
             budget = deadline.Budget(self.deadline_seconds)
             receiver = _Receiver(receive, budget)
+            reads = self.reads()
             try:
-                with _serving(self.pool, request_id, budget):
+                with _serving(self.pool, request_id, budget, reads):
                     await self.app(scope, receiver, send_with_headers)
             finally:
                 receiver.close()
+                if reads.open:
+                    # The answer is sent: ending the transaction (a round trip) delays no one.
+                    await asyncio.get_running_loop().run_in_executor(self.pool.executor,
+                                                                     reads.close)
                 if path not in PROBES:
                     self.pool.release()
         finally:

@@ -13,13 +13,13 @@ from typing import Annotated
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
 from credgraph.api.access import AccessControl
 from credgraph.api.audit_query import AuditQuery
 from credgraph.api.context import Info, in_thread
+from credgraph.api.documents import CheckedDocuments, DocumentCache
 from credgraph.api.errors import CLIENT_ERRORS, ErrorCodes, error_code
 from credgraph.api.explore import ExploreQuery
 from credgraph.api.restrictions import RestrictionQuery
@@ -167,8 +167,10 @@ class CredgraphSchema(strawberry.Schema):
 
 
 def build_schema(settings: Settings) -> strawberry.Schema:
-    """The schema with the request limits the settings give."""
+    """The schema with the request limits the settings give; documents are parsed and
+    checked once per query text (credgraph.api.documents)."""
     query = merge_types("Query", QUERY_TYPES)
+    documents = DocumentCache(settings)
     return CredgraphSchema(
         query=query,
         mutation=merge_types("Mutation", MUTATION_TYPES),
@@ -177,8 +179,6 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         extensions=[
             ErrorCodes,
             AccessControl,
-            partial(QueryDepthLimiter, max_depth=settings.api_max_depth),
-            partial(MaxAliasesLimiter, max_alias_count=settings.api_max_aliases),
-            partial(MaxTokensLimiter, max_token_count=settings.api_max_tokens),
+            partial(CheckedDocuments, documents),
         ],
     )

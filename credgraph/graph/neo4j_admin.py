@@ -115,5 +115,9 @@ class ServerTools:
         except OSError as e:
             raise StoreError(f"{what}: cannot run {shlex.join(command[:2])}: {e}") from e
         if done.returncode:
-            tail = "\n".join(output.strip().splitlines()[-OUTPUT_LINES:])
+            lines = output.strip().splitlines()
+            # neo4j-admin names the bad input early and lists its inputs after: keep both.
+            errors = [line for line in lines[:-OUTPUT_LINES]
+                      if "error" in line.lower() or "exception" in line.lower()]
+            tail = "\n".join([*errors[:OUTPUT_LINES], *lines[-OUTPUT_LINES:]])
             raise StoreError(f"{what} failed (exit {done.returncode}):\n{tail}")

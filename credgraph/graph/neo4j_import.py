@@ -271,7 +271,9 @@ class ImportFiles:
                 if file.multiline:
                     plan.multiline.append(file.path)
             target = plan.nodes if schema_name in self.model.nodes else plan.relationships
-            target.append(ImportGroup(group.name, tuple(f.path for f in group.files)))
+            # Each file has its own header (its value types): one input each, since
+            # neo4j-admin reads the header from the first file of an input only.
+            target.extend(ImportGroup(group.name, (file.path,)) for file in group.files)
         self.empty_lists = [e for e in self.empty_lists if e.serial not in dropped]
         plan.nodes.append(self._entities(entities))
         if data_version:

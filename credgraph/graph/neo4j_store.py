@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from collections import defaultdict
-from collections.abc import Collection, Iterator
-from typing import Any
+from collections.abc import Callable, Collection, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any, TypeVar
 
 from neo4j import (
+    READ_ACCESS,
     GraphDatabase,
     ManagedTransaction,
     NotificationMinimumSeverity,
     Query,
     RoutingControl,
     Session,
+    Transaction,
 )
 from neo4j.exceptions import DriverError, Neo4jError, ServiceUnavailable
 
@@ -29,13 +34,81 @@ from credgraph.graph.records import (
     Snapshot,
     present,
 )
-from credgraph.graph.store import OVERFULL_TOLERANCE, GraphStore
+from credgraph.graph.store import OVERFULL_TOLERANCE, GraphStore, ReadScope
 from credgraph.settings import Settings, StoreKind
+
+T = TypeVar("T")
 
 UNREACHABLE_PAUSE_SECONDS = 1.0
 """After Neo4j could not be reached, how long other queries fail at once instead of each
 waiting out the driver's connect and retry times; then the next query tries again, so
 the store recovers by itself within this pause of Neo4j coming back."""
+
+
+class ReadTransaction(ReadScope):
+    """The reads of one request in one read transaction, begun at the first read.
+
+    The transaction is routed to a reader (a follower in a cluster), waits for the
+    bookmarks of this process's writes (read-your-writes after a load) and gets the
+    request's remaining deadline as its time limit. A request runs one store call at a
+    time (credgraph.api.limits.Lane), possibly on different worker threads one after the
+    other; the lock only guards against misuse. A failed read ends the transaction, and
+    the next read begins a new one. A read still running when the request is over (its
+    deadline passed, its client left) ends the transaction itself.
+    """
+
+    def __init__(self, store: Neo4jStore) -> None:
+        self.store = store
+        self.session: Session | None = None
+        self.tx: Transaction | None = None
+        self.lock = threading.Lock()
+        self.over = False
+
+    @property
+    def open(self) -> bool:
+        return self.session is not None
+
+    @contextmanager
+    def active(self) -> Iterator[None]:
+        token = _READS.set(self)
+        try:
+            yield
+        finally:
+            _READS.reset(token)
+            self.over = True
+
+    def run(self, text: str, params: dict[str, Any], timeout: float) -> list[dict[str, Any]]:
+        """Run a read in the transaction (begun here with `timeout` as its time limit)."""
+        with self.lock:
+            try:
+                if self.tx is None:
+                    self.session = self.store._session(default_access_mode=READ_ACCESS)
+                    self.tx = self.session.begin_transaction(timeout=timeout)
+                return [dict(r) for r in self.tx.run(text, params)]  # as Neo4jStore.read
+            except BaseException:
+                self._end()
+                raise
+            finally:
+                if self.over:
+                    self._end()
+
+    def _end(self) -> None:
+        tx, session, self.tx, self.session = self.tx, self.session, None, None
+        try:
+            if tx is not None:
+                tx.close()
+        except (Neo4jError, DriverError):
+            pass  # a failed transaction is already over on the server
+        finally:
+            if session is not None:
+                session.close()
+
+    def close(self) -> None:
+        with self.lock:
+            self._end()
+
+
+_READS: ContextVar[ReadTransaction | None] = ContextVar("credgraph_reads", default=None)
 
 
 class Neo4jStore(GraphStore):
@@ -91,6 +164,9 @@ class Neo4jStore(GraphStore):
             settings.neo4j_retry_seconds,
         )
 
+    def read_scope(self) -> ReadTransaction:
+        return ReadTransaction(self)
+
     def _execute(self, text: str, params: dict[str, Any], routing: RoutingControl) -> Any:
         """One auto-retried transaction with the server-side time limit for its kind.
 
@@ -103,12 +179,15 @@ class Neo4jStore(GraphStore):
             timeout = deadline.remaining(self.timeout_seconds)
         else:
             timeout = self.write_timeout_seconds
+        return self._guarded(timeout, lambda: self.driver.execute_query(
+            Query(text, timeout=timeout), params, database_=self.database, routing_=routing))
+
+    def _guarded(self, timeout: float, call: Callable[[], T]) -> T:
+        """Run a driver call with the store's error translation and its unreachable pause."""
         if time.monotonic() < self._unreachable_until:
             raise StoreError("Neo4j is unavailable (it did not answer a moment ago)")
         try:
-            result = self.driver.execute_query(
-                Query(text, timeout=timeout), params, database_=self.database, routing_=routing
-            )
+            result = call()
         except Neo4jError as e:
             if "TransactionTimedOut" in (e.code or ""):
                 raise DeadlineExceededError(
@@ -123,7 +202,7 @@ class Neo4jStore(GraphStore):
         self._unreachable_until = 0.0
         return result
 
-    def _session(self) -> Session:
+    def _session(self, **config: Any) -> Session:
         """A session in the causal chain of every query of this store (docs/scaling.md).
 
         execute_query keeps the bookmarks of its transactions in the driver's bookmark
@@ -133,7 +212,7 @@ class Neo4jStore(GraphStore):
         """
         return self.driver.session(
             database=self.database,
-            bookmark_manager=self.driver.execute_query_bookmark_manager)
+            bookmark_manager=self.driver.execute_query_bookmark_manager, **config)
 
     def ping(self) -> None:
         """One trivial read with a short limit: raises StoreError unless Neo4j answers."""
@@ -145,12 +224,17 @@ class Neo4jStore(GraphStore):
         self._unreachable_until = 0.0
 
     def read(self, text: str, **params: Any) -> list[dict[str, Any]]:
-        """Run a read query routed to readers; records come back as dicts.
+        """Run a read query routed to readers; records come back as dicts. Within a request's
+        read scope (ReadTransaction) it joins the request's transaction.
 
         The queries return values, maps and lists, never nodes or relationships, so the
         records are taken as they are: Record.data() would walk and copy every nested
         value to convert graph types, a third of the time of a large answer.
         """
+        scope = _READS.get()
+        if scope is not None and scope.store is self:
+            timeout = deadline.remaining(self.timeout_seconds)
+            return self._guarded(timeout, lambda: scope.run(text, params, timeout))
         records, _, _ = self._execute(text, params, RoutingControl.READ)
         return [dict(r) for r in records]
 

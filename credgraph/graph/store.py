@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Collection, Iterator
+from contextlib import contextmanager
 from types import TracebackType
 from typing import Any
 
@@ -17,6 +18,28 @@ from credgraph.settings import StoreKind
 
 OVERFULL_TOLERANCE = 0.01
 """Percentage points of rounding allowed before holdings count as more than 100%."""
+
+
+class ReadScope:
+    """The store reads of one request, run as one unit where the store can (Neo4j: one read
+    transaction, so a request pays for one transaction and sees one state of the graph).
+
+    `active()` makes it the scope of the reads in its block (and in worker threads that
+    copy the context); `close()` ends it, after the request. The default: every read on
+    its own, nothing to close.
+    """
+
+    @property
+    def open(self) -> bool:
+        """Something to close (a Neo4j transaction was begun)."""
+        return False
+
+    @contextmanager
+    def active(self) -> Iterator[None]:
+        yield
+
+    def close(self) -> None:
+        """End the unit (a read transaction is rolled back: it changed nothing)."""
 
 
 class GraphStore(ABC):
@@ -101,6 +124,10 @@ class GraphStore(ABC):
     @abstractmethod
     def ping(self) -> None:
         """Raise StoreError unless the store answers now (the readiness probe)."""
+
+    def read_scope(self) -> ReadScope:
+        """A unit for the reads of one request (ReadScope)."""
+        return ReadScope()
 
     @abstractmethod
     def clear(self) -> None:

@@ -93,12 +93,12 @@ class Reader:
         """Every covered entity, in id order, with its covered relationships."""
         for ids in self.id_batches():
             found = self.backend.entities(ids, self.at)
-            rels = self.backend.relations(ids, self.at)
+            around = self.backend.relations(ids, self.at)
             for node_id in ids:
                 if node_id in found:
+                    rels = around[node_id].rels if node_id in around else ()
                     yield Record(self._shown_entity(found[node_id]),
-                                 tuple(self._shown_rel(r) for r in rels.get(node_id, ())
-                                       if self.keeps(r)))
+                                 tuple(self._shown_rel(r) for r in rels if self.keeps(r)))
 
     def _shown(self, props: Mapping[str, Any]) -> Mapping[str, Any]:
         hidden = self.scope.hidden

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from credgraph.graph.model import VERSION, GraphModel
-from credgraph.queries.links.results import Entity, Holding, Link, RawRel
+from credgraph.queries.links.results import Around, Entity, Holding, Link
 from credgraph.queries.restrictions.facts import Appointment, Facts
 from credgraph.queries.time import Moment
 from credgraph.settings import StoreKind
@@ -170,9 +170,10 @@ class Backend(ABC):
         """The first `first` (tier, entity) matches in `search_order` (module docstring)."""
 
     @abstractmethod
-    def relations(self, ids: Sequence[str], at: Moment) -> dict[str, list[RawRel]]:
-        """Every relationship at each entity among `ids` (any valid time), with the node at its
-        other end; a self-loop once, outgoing. Entities that do not exist are left out."""
+    def relations(self, ids: Sequence[str], at: Moment) -> dict[str, Around]:
+        """Each entity among `ids` with every relationship at it (any valid time) and the node
+        at its other end; a self-loop once, outgoing. Entities that do not exist, or have no
+        visible record, are left out. (The entity comes along: one read, not two.)"""
 
     # --- versions, objections ------------------------------------------------------------
 

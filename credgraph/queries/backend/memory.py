@@ -38,6 +38,7 @@ from credgraph.queries.backend.base import (
 from credgraph.queries.links.results import (
     LINK_FIELDS,
     OWNERSHIP,
+    Around,
     Entity,
     Holding,
     Link,
@@ -238,13 +239,16 @@ class MemoryBackend(Backend):
             if other != node and visible(edge, known):
                 yield other, node, edge
 
-    def relations(self, ids: Sequence[str], at: Moment) -> dict[str, list[RawRel]]:
-        result: dict[str, list[RawRel]] = {}
+    def relations(self, ids: Sequence[str], at: Moment) -> dict[str, Around]:
+        result: dict[str, Around] = {}
         store = self.store
         for node_id in ids:
             deadline.check()
             node = self._entity_element(node_id)
-            if node < 0 or self._entity_at(node, at.known).props.get("unrecorded"):
+            if node < 0:
+                continue
+            found = self._entity_at(node, at.known)
+            if found.props.get("unrecorded"):
                 continue
             rels = []
             for source, target, edge in self._edges(node, at.known):
@@ -252,7 +256,7 @@ class MemoryBackend(Backend):
                 attrs = store.attrs(edge)
                 rels.append(RawRel(attrs["type"], attrs["key"], source == node,
                                    _rel_props(attrs), label, props))
-            result[node_id] = rels
+            result[node_id] = Around(found, rels)
         return result
 
     # --- versions, objections ------------------------------------------------------------

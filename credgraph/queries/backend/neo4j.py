@@ -38,6 +38,7 @@ from credgraph.queries.backend.base import (
 from credgraph.queries.links.results import (
     LINK_FIELDS,
     OWNERSHIP,
+    Around,
     Entity,
     Holding,
     Link,
@@ -280,10 +281,12 @@ WITH r WHERE {visible("r")} AND r.name_norm CONTAINS $name
         search_scan=f"""
 MATCH (r:{record_}) WHERE {visible("r")} AND r.name_norm CONTAINS $name
 {ranked}""",
+        # The entity comes with its relationships (one statement, not two).
         relations=f"""
 UNWIND $ids AS id
 MATCH (n:{entity_} {{id: id}})
-RETURN id,
+{with_record("n", "rec")}
+RETURN id, {entity_row},
   COLLECT {{ MATCH (n)-[r]->(o) WHERE {visible("r")} {other_record}
              RETURN {around("true")} }} +
   COLLECT {{ MATCH (n)<-[r]-(o) WHERE o <> n AND {visible("r")} {other_record}
@@ -484,21 +487,20 @@ class Neo4jBackend(Backend):
         ranked.sort(key=search_order)
         return ranked[:first]
 
-    def relations(self, ids: Sequence[str], at: Moment) -> dict[str, list[RawRel]]:
+    def relations(self, ids: Sequence[str], at: Moment) -> dict[str, Around]:
         if not ids:
             return {}
-        known = self.entities(ids, at)
-        result: dict[str, list[RawRel]] = {}
+        result: dict[str, Around] = {}
         for row in self._read(self.queries.relations, at, ids=list(ids)):
-            here = known.get(row["id"])
-            if here is None or here.props.get("unrecorded"):
+            found = _entity(row, row["id"])
+            if found.props.get("unrecorded"):
                 continue
-            result[row["id"]] = [
+            result[row["id"]] = Around(found, [
                 RawRel(r["type"], r["key"], r["outgoing"], r["props"], r["label"],
                        entity_props(r["other"]["id"], r["other"], r["record"])
                        if r["label"] in self.model.record_labels else r["other"])
                 for r in row["rels"]
-            ]
+            ])
         return result
 
     # --- versions, objections ------------------------------------------------------------

@@ -268,13 +268,13 @@ class LinkAnalysis:
         if not ids:
             return {}
         found = self.backend.relations(ids, at)
-        nodes = self.backend.entities(sorted(found), at)
-        wanted = {node_id: pledge_party_ids(node_id, rels) for node_id, rels in found.items()}
+        wanted = {node_id: pledge_party_ids(node_id, around.rels)
+                  for node_id, around in found.items()}
         parties = self.backend.entities(sorted(set().union(*wanted.values())), at)
         return {
-            node_id: neighbourhood(nodes[node_id], rels,
+            node_id: neighbourhood(around.entity, around.rels,
                                    {p: parties[p] for p in wanted[node_id] if p in parties})
-            for node_id, rels in found.items() if node_id in nodes
+            for node_id, around in found.items()
         }
 
     def enterprise(self, ref: str, at: Moment) -> Neighbourhood:

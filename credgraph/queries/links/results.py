@@ -111,6 +111,14 @@ class RawRel:
 
 
 @dataclass(frozen=True, slots=True)
+class Around:
+    """An entity as recorded at the time asked, with every relationship at it (raw)."""
+
+    entity: Entity
+    rels: list[RawRel]
+
+
+@dataclass(frozen=True, slots=True)
 class Relation:
     """A relationship seen from one node: the node at the other end and its properties."""
 

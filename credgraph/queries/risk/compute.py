@@ -257,8 +257,7 @@ class Batch:
     def around(self) -> dict[str, Neighbourhood]:
         """Every relationship of each enterprise over all time, sorted into sections."""
         found = self.backend.relations(self.ids, self.at)
-        return {n: neighbourhood(self.entities[n], rels, {}) for n, rels in found.items()
-                if n in self.entities}
+        return {n: neighbourhood(around.entity, around.rels, {}) for n, around in found.items()}
 
     @cached_property
     def link_cache(self) -> LinkCache:
