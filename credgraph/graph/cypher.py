@@ -27,6 +27,11 @@ def fulltext_index(node: NodeSchema) -> str:
     return f"{node.label.lower()}_names"
 
 
+OBSOLETE_INDEXES = ("record_names",)
+"""Indexes earlier versions created and nothing reads any more (the full-text index over
+every record label's names, now one per label): dropped with the schema's statements."""
+
+
 def rank_index(node: NodeSchema) -> str:
     """The range index over a record label's rank keys: its versions in search order."""
     return f"{node.label.lower()}_{NAME_RANK}"
@@ -76,6 +81,7 @@ def schema_statements(model: GraphModel) -> list[str]:
             "REQUIRE (r.key, r.rec) IS UNIQUE",
             f"CREATE INDEX {name}_fact IF NOT EXISTS FOR ()-[r:{rel}]-() ON (r.fact)",
         ]
+    statements += [f"DROP INDEX {name} IF EXISTS" for name in OBSOLETE_INDEXES]
     return statements
 
 
