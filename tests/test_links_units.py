@@ -265,8 +265,8 @@ def test_every_backend_query_uses_only_declared_names() -> None:
     from credgraph.graph.model import ENTITY_LABEL, PROVENANCE, RECORD_LABEL, VERSION
 
     model = load_model()
-    properties = {p for schema in (*model.nodes.values(), *model.edges.values())
-                  for p in schema.properties}
+    properties = {*(p for node in model.nodes.values() for p in node.stored_properties),
+                  *(p for edge in model.edges.values() for p in edge.properties)}
     declared = {ENTITY_LABEL, RECORD_LABEL, *model.nodes, *model.edges, *properties,
                 *PROVENANCE, *VERSION}
     queries = [q for item in astuple(build_queries(model))
