@@ -42,7 +42,9 @@ from credgraph.queries.links.results import (
     Entity,
     Holding,
     Link,
+    LinkLevel,
     RawRel,
+    Toward,
     entity,
 )
 from credgraph.queries.restrictions.facts import POSTS, Appointment, Facts, Trigger
@@ -82,6 +84,7 @@ class Queries:
     search_scan: str
     relations: str
     links: str
+    level: str
     degrees: str
     page: str
     listed: str
@@ -193,8 +196,10 @@ def build_queries(model: GraphModel) -> Queries:
     post = "|".join(quote(model.edge(t).type) for t in POSTS)
     link_wanted = (f"m <> n AND type(r) IN $types AND {visible('r')} "
                    f"AND {in_force_cypher('r', 'day')}")
-    link_row = (f"type(r) AS type, r.key AS key, startNode(r).id AS source, "
-                f"endNode(r).id AS target, {link_projection('r')} AS props")
+    link_parts = {"type": "type(r)", "key": "r.key", "source": "startNode(r).id",
+                  "target": "endNode(r).id", "props": link_projection("r")}
+    link_row = ", ".join(f"{value} AS {name}" for name, value in link_parts.items())
+    link_map = "{" + ", ".join(f"{name}: {value}" for name, value in link_parts.items()) + "}"
     entity_row = (f"{label_of('n')} AS label, properties(n) AS identity, "
                   "properties(rec) AS record")
     ranked = f"""
@@ -297,6 +302,22 @@ UNWIND $ids AS id
 MATCH (n:{entity_} {{id: id}})-[r:{links}]-(m)
 WHERE {link_wanted}
 RETURN DISTINCT {link_row}
+""",
+        # The far ends' degrees come in the same statement, each counted only up to $cap.
+        level=f"""
+UNWIND $ids AS id
+MATCH (n:{entity_} {{id: id}})-[r:{links}]-(m)
+WHERE {link_wanted} AND ($toward_ids IS NULL OR m.id IN $toward_ids)
+  AND ($toward_lists IS NULL OR EXISTS {{
+    MATCH (m)-[l:{listed}]->(e:{list_entry})
+    WHERE {visible("l")} AND {in_force_cypher("l", "day")} AND e.list IN $toward_lists }})
+WITH collect(DISTINCT r) AS rels, collect(DISTINCT m) AS far
+CALL (far) {{
+  UNWIND CASE WHEN $cap IS NULL THEN [] ELSE far END AS m
+  RETURN collect([m.id, COUNT {{ MATCH (m)-[r:{links}]-(n) WHERE {link_wanted}
+                                 RETURN r LIMIT $cap }}]) AS degree
+}}
+RETURN [r IN rels | {link_map}] AS links, degree
 """,
         degrees=f"""
 UNWIND $ids AS id
@@ -536,6 +557,16 @@ class Neo4jBackend(Backend):
         rows = self._read(self.queries.links, at, ids=list(ids), day=at.day,
                           types=self._types(types))
         return [_link(r) for r in rows]
+
+    def link_level(self, ids: Sequence[str], at: Moment, count_up_to: int | None,
+                   toward: Toward | None = None) -> LinkLevel:
+        toward = toward or Toward()
+        row = self._read(self.queries.level, at, ids=list(ids), day=at.day,
+                         types=self.link_types, cap=count_up_to,
+                         toward_ids=None if toward.ids is None else sorted(toward.ids),
+                         toward_lists=None if toward.lists is None else list(toward.lists))[0]
+        return LinkLevel([_link(r) for r in row["links"]],
+                         {node: int(count) for node, count in row["degree"]})
 
     def degrees(self, ids: Sequence[str], at: Moment,
                 types: Sequence[str] | None = None) -> dict[str, int]:

@@ -46,6 +46,7 @@ from credgraph.queries.links.results import (
     FirmLink,
     Holding,
     Link,
+    LinkLevel,
     ListRecord,
     Neighbourhood,
     OwnershipChain,
@@ -59,15 +60,17 @@ from credgraph.queries.links.results import (
     Relation,
     SearchHit,
     Step,
+    Toward,
     UltimateOwner,
     entity,
 )
 from credgraph.queries.links.suspected import SuspectedLinks
 from credgraph.queries.links.traversal import (
     Degrees,
-    Expand,
+    Fetch,
     Hop,
     canonical_bfs,
+    expand_levels,
     fetch_ball,
     ordered_simple_paths,
     path_to,
@@ -190,12 +193,18 @@ class LinkAnalysis:
         self.suspected = SuspectedLinks(backend)
 
     def fetches(self, at: Moment, suspected: bool = False,
-                max_degree: int = 0) -> tuple[Expand, Degrees]:
-        """The links around nodes and their degrees on the day: the registered links, and the
-        suspected ones too when asked (hub values above `max_degree` link nothing)."""
+                max_degree: int = 0) -> tuple[Fetch, Degrees]:
+        """The levels of a walk and the degrees of nodes on the day: over the registered
+        links, one fetch per level with the far ends' degrees counted just past
+        `max_degree` (a hub is never read whole); with the suspected links too when asked
+        (hub values above `max_degree` link nothing), levels and degrees fetched apart."""
         backend = self.backend
         if not suspected:
-            return (lambda ids: backend.links(ids, at)), (lambda ids: backend.degrees(ids, at))
+            def level(ids: Sequence[str], toward: Toward | None) -> LinkLevel:
+                return backend.link_level(ids, at, None if toward is not None else max_degree + 1,
+                                          toward)
+
+            return level, (lambda ids: backend.degrees(ids, at))
 
         def expand(ids: Sequence[str]) -> list[Link]:
             return [*backend.links(ids, at), *self.suspected.around(ids, at, max_degree).links]
@@ -207,7 +216,7 @@ class LinkAnalysis:
                     found[node] = found.get(node, 0) + extra
             return found
 
-        return expand, degrees
+        return expand_levels(expand), degrees
 
     # --- lookups -----------------------------------------------------------------
 
@@ -304,11 +313,11 @@ class LinkAnalysis:
         check_range("maxHops", max_hops, 1, MAX_HOPS)
         check_range("maxDegree", max_degree, 0)
         origin = self.entity(node_id, at)
+        wanted = tuple(sorted(set(lists)))
         reached = canonical_bfs(origin.id, max_hops, max_degree,
-                                *self.fetches(at, suspected, max_degree))
+                                *self.fetches(at, suspected, max_degree), Toward(lists=wanted))
         others = sorted(n for n in reached if n != origin.id)
-        listed = (self.backend.listed(others, at, sorted(set(lists)))
-                  if others and lists else {})
+        listed = self.backend.listed(others, at, wanted) if others and lists else {}
         routes = {node: path_to(node, reached) for node in listed}
         known = self.entities(sorted({n for hops in routes.values() for h in hops
                                       for n in h[:2]}), at)
