@@ -16,43 +16,22 @@ from memory); the clues (keys, explanations, facts) must be identical or the run
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import time
 from functools import partial
-from pathlib import Path
 from typing import Any
 
 from common import timed
 from rich.console import Console
 from rich.table import Table
+from two_stores import add_arguments, open_two_stores
 
-from credgraph.generate import AS_OF, generate
-from credgraph.graph.memory import MemoryStore
-from credgraph.graph.neo4j_store import Neo4jStore
-from credgraph.graph.store import GraphStore
-from credgraph.loaders.load import load_dataset
+from credgraph.generate import AS_OF
 from credgraph.queries.analyses import analyses_for
 from credgraph.queries.checks.service import CheckRun
 from credgraph.queries.quality import quality_report
 from credgraph.queries.time import Moment
 
 console = Console()
-
-
-def _folders(dataset: Path) -> list[Path]:
-    return [dataset, *sorted(p for p in (dataset / "feeds").iterdir() if p.is_dir())]
-
-
-def _load(store: GraphStore, dataset: Path, work: Path, name: str) -> None:
-    store.clear()
-    started = time.perf_counter()
-    for folder in _folders(dataset):
-        rejects = work / f"rejects-{name}-{folder.name}.csv"
-        report = load_dataset(folder, store, rejects_path=rejects, batch_size=5000)
-        console.print(f"{name}: loaded {folder.name} ({report.rejected:,} rows refused)")
-    store.commit()
-    console.print(f"{name}: loaded in {time.perf_counter() - started:.1f} s")
 
 
 def _comparable(run: CheckRun) -> list[tuple[Any, ...]]:
@@ -64,42 +43,18 @@ def _comparable(run: CheckRun) -> list[tuple[Any, ...]]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--enterprises", type=int, default=100_000)
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--neo4j-uri", default=os.environ.get("CREDGRAPH_NEO4J_URI"),
-                        required="CREDGRAPH_NEO4J_URI" not in os.environ)
-    parser.add_argument("--work", type=Path, default=Path("/tmp/credgraph-bench"))
+    add_arguments(parser)
     parser.add_argument("--as-of", default=AS_OF.isoformat(),
                         help="the day asked about (default: the generator's today)")
     parser.add_argument("--since", default="2025-12-01",
                         help="first day of the notices' period (the generator establishes "
                              "enterprises up to 2025-12-31)")
     parser.add_argument("--until", default="2025-12-31", help="last day of the period")
-    parser.add_argument("--reuse", action="store_true",
-                        help="use the loaded Neo4j database and saved embedded graph as they are")
     args = parser.parse_args()
 
-    work: Path = args.work
-    work.mkdir(parents=True, exist_ok=True)
-    dataset = work / f"dataset-{args.enterprises}-{args.seed}"
-    if not (dataset / "feeds").is_dir():
-        _, seconds = timed(lambda: generate(dataset, enterprises=args.enterprises,
-                                            seed=args.seed))
-        console.print(f"generated {args.enterprises:,} enterprises in {seconds:.1f} s")
-    neo4j = Neo4jStore(args.neo4j_uri, password=os.environ.get("CREDGRAPH_NEO4J_PASSWORD", ""),
-                       timeout_seconds=600)
-    graph_file = work / f"graph-{args.enterprises}-{args.seed}.credgraph"
-    memory = MemoryStore(graph_file if args.reuse else None)
-    memory.path = graph_file
-    if not (args.reuse and neo4j.counts().total_nodes):
-        _load(neo4j, dataset, work, "Neo4j")
-    if not (args.reuse and memory.graph.number_of_nodes()):
-        _load(memory, dataset, work, "embedded")
-    counts = neo4j.counts()
-    console.print(f"graph: {counts.total_nodes:,} nodes, {counts.total_edges:,} relationships")
-
+    two = open_two_stores(args, "checks", with_feeds=True)
     at = Moment(args.as_of)
-    stores: dict[str, GraphStore] = {"Neo4j": neo4j, "embedded": memory}
+    stores = two.stores
     runs: dict[str, CheckRun] = {}
     warm: dict[str, float] = {}
     for name, store in stores.items():
@@ -134,7 +89,7 @@ def main() -> None:
                       f"{rate * 100:.2f}" if rate is not None else "", f"{n_seconds:.2f}",
                       f"{len(found):,}")
     console.print(other)
-    neo4j.close()
+    two.neo4j.close()
 
 
 if __name__ == "__main__":

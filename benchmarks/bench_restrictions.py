@@ -19,23 +19,18 @@ from __future__ import annotations
 
 import argparse
 import csv
-import os
 import random
 import statistics
 import sys
 from collections import Counter
 from functools import partial
-from pathlib import Path
 
 from common import quantile, timed
 from rich.console import Console
 from rich.table import Table
+from two_stores import add_arguments, open_two_stores
 
-from credgraph.generate import AS_OF, generate
-from credgraph.graph.memory import MemoryStore
-from credgraph.graph.neo4j_store import Neo4jStore
-from credgraph.graph.store import GraphStore
-from credgraph.loaders.load import load_dataset
+from credgraph.generate import AS_OF
 from credgraph.queries.analyses import Analyses, analyses_for
 from credgraph.queries.restrictions.service import ScanItem, ScanPage, page
 from credgraph.queries.time import Moment
@@ -49,14 +44,6 @@ def _key(item: ScanItem) -> HitKey:
     hit, post = item.hit, item.affected.appointment
     return (hit.person_id, hit.rule_id, hit.trigger.id, post.key, item.affected.effect.value,
             item.certainty.value, hit.window_start, hit.window_end)
-
-
-def _load(store: GraphStore, dataset: Path, work: Path, name: str) -> None:
-    store.clear()
-    report, seconds = timed(lambda: load_dataset(
-        dataset, store, rejects_path=work / f"rejects-{name}.csv", batch_size=5000))
-    store.commit()
-    console.print(f"loaded {name} in {seconds:.1f} s ({report.rejected:,} rows refused)")
 
 
 PAGE = 100
@@ -88,38 +75,17 @@ def _paged_scan(analyses: Analyses, at: Moment) -> tuple[list[ScanItem], float, 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--enterprises", type=int, default=100_000)
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--neo4j-uri", default=os.environ.get("CREDGRAPH_NEO4J_URI"),
-                        required="CREDGRAPH_NEO4J_URI" not in os.environ)
-    parser.add_argument("--work", type=Path, default=Path("/tmp/credgraph-bench"))
+    add_arguments(parser)
     parser.add_argument("--as-of", default=AS_OF.isoformat(),
                         help="scan day (default: the generator's today)")
     parser.add_argument("--sample", type=int, default=300, help="persons to check one by one")
-    parser.add_argument("--reuse", action="store_true",
-                        help="use the loaded Neo4j database and saved embedded graph as they are")
     args = parser.parse_args()
 
-    work: Path = args.work
-    dataset = work / f"dataset-{args.enterprises}-{args.seed}"
-    if not (dataset / "enterprises.csv").exists():
-        _, seconds = timed(lambda: generate(dataset, enterprises=args.enterprises,
-                                            seed=args.seed))
-        console.print(f"generated {args.enterprises:,} enterprises in {seconds:.1f} s")
-    neo4j = Neo4jStore(args.neo4j_uri, password=os.environ.get("CREDGRAPH_NEO4J_PASSWORD", ""),
-                       timeout_seconds=600)
-    graph_file = work / f"graph-{args.enterprises}-{args.seed}.credgraph"
-    memory = MemoryStore(graph_file if args.reuse else None)
-    memory.path = graph_file
-    if not (args.reuse and neo4j.counts().total_nodes):
-        _load(neo4j, dataset, work, "Neo4j")
-    if not (args.reuse and memory.counts().total_nodes):
-        _load(memory, dataset, work, "embedded store")
-    counts = neo4j.counts()
-    console.print(f"graph: {counts.total_nodes:,} nodes, {counts.total_edges:,} relationships")
+    two = open_two_stores(args, "restrictions")
+    dataset = two.dataset
 
     at = Moment(args.as_of, None)
-    stores: dict[str, Analyses] = {"Neo4j": analyses_for(neo4j), "embedded": analyses_for(memory)}
+    stores: dict[str, Analyses] = {name: analyses_for(s) for name, s in two.stores.items()}
     timings = Table(title=f"disqualificationScan as of {at.day}, {args.enterprises:,} "
                           f"enterprises, pages of {PAGE}")
     for column in ("store", "first page s", "next pages p50 ms", "next pages max ms", "pages",
@@ -182,7 +148,7 @@ def main() -> None:
         console.print("[red]per-person answers differ between the stores[/red]")
         sys.exit(1)
     console.print("[green]per-person answers identical[/green]")
-    neo4j.close()
+    two.neo4j.close()
 
 
 if __name__ == "__main__":

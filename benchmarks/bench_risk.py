@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import os
 import random
 import statistics
 import sys
@@ -31,12 +30,9 @@ from typing import Any
 from common import quantile, timed
 from rich.console import Console
 from rich.table import Table
+from two_stores import add_arguments, load_into, open_two_stores
 
-from credgraph.generate import AS_OF, generate
-from credgraph.graph.memory import MemoryStore
-from credgraph.graph.neo4j_store import Neo4jStore
-from credgraph.graph.store import GraphStore
-from credgraph.loaders.load import load_dataset
+from credgraph.generate import AS_OF
 from credgraph.queries.analyses import analyses_for
 from credgraph.queries.risk.service import RiskProfile
 from credgraph.queries.time import Moment
@@ -44,16 +40,6 @@ from credgraph.watch.service import Watch
 from credgraph.watch.userdata import UserData
 
 console = Console()
-
-
-def _load(store: GraphStore, dataset: Path, work: Path, name: str, clear: bool = True) -> None:
-    if clear:
-        store.clear()
-    report, seconds = timed(lambda: load_dataset(
-        dataset, store, rejects_path=work / f"rejects-{name}.csv", batch_size=5000))
-    store.commit()
-    console.print(f"loaded {dataset.name} into {name} in {seconds:.1f} s "
-                  f"({report.rejected:,} rows refused)")
 
 
 def _digest(profile: RiskProfile) -> tuple[Any, ...]:
@@ -128,34 +114,15 @@ def write_delta(dataset: Path, folder: Path, rng: random.Random, day: str) -> se
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--enterprises", type=int, default=100_000)
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--neo4j-uri", default=os.environ.get("CREDGRAPH_NEO4J_URI"),
-                        required="CREDGRAPH_NEO4J_URI" not in os.environ)
-    parser.add_argument("--work", type=Path, default=Path("/tmp/credgraph-bench"))
+    add_arguments(parser)
     parser.add_argument("--sample", type=int, default=200,
                         help="enterprises whose riskProfile is asked one by one")
     parser.add_argument("--watch", type=int, default=1000, help="entities watched")
-    parser.add_argument("--reuse", action="store_true",
-                        help="use the loaded Neo4j database and saved embedded graph as they are")
     args = parser.parse_args()
 
     work: Path = args.work
-    dataset = work / f"dataset-{args.enterprises}-{args.seed}"
-    if not (dataset / "enterprises.csv").exists():
-        _, seconds = timed(lambda: generate(dataset, enterprises=args.enterprises,
-                                            seed=args.seed))
-        console.print(f"generated {args.enterprises:,} enterprises in {seconds:.1f} s")
-    neo4j = Neo4jStore(args.neo4j_uri, password=os.environ.get("CREDGRAPH_NEO4J_PASSWORD", ""),
-                       timeout_seconds=600)
-    graph_file = work / f"risk-graph-{args.enterprises}-{args.seed}.credgraph"
-    memory = MemoryStore(graph_file if args.reuse else None)
-    memory.path = graph_file
-    if not (args.reuse and neo4j.counts().total_nodes):
-        _load(neo4j, dataset, work, "Neo4j")
-    if not (args.reuse and memory.graph.number_of_nodes()):
-        _load(memory, dataset, work, "embedded store")
-    stores: dict[str, GraphStore] = {"Neo4j": neo4j, "embedded": memory}
+    two = open_two_stores(args, "risk")
+    dataset, stores = two.dataset, two.stores
     day = AS_OF.isoformat()
     at = Moment(day)
 
@@ -207,7 +174,7 @@ def main() -> None:
 
     if args.reuse:
         console.print("--reuse: the delta load and alerts are skipped")
-        neo4j.close()
+        two.neo4j.close()
         return
     delta = work / f"delta-{args.enterprises}-{args.seed}"
     touched = sorted(write_delta(dataset, delta, random.Random(args.seed + 1), day))
@@ -226,7 +193,7 @@ def main() -> None:
                                     "DELETE FROM alerts; DELETE FROM state;")
         _, watching = timed(lambda watch=watch: [watch.add("bench", e) for e in watched])
         watch.check()
-        _load(store, delta, work, name, clear=False)
+        load_into(store, [delta], work, name, clear=False)
         report, seconds = timed(watch.check)
         made = watch.data.alerts("bench", first=1_000_000)
         found[name] = sorted((a.entity, a.kind, a.item_key) for a in made)
@@ -239,7 +206,7 @@ def main() -> None:
         console.print("[red]the alerts differ between the stores[/red]")
         sys.exit(1)
     console.print(f"[green]identical alerts[/green] ({len(found['Neo4j']):,})")
-    neo4j.close()
+    two.neo4j.close()
 
 
 if __name__ == "__main__":

@@ -26,7 +26,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-import httpx
+from common import credgraph_serve
 from rich.console import Console
 from rich.table import Table
 
@@ -74,26 +74,6 @@ def _inputs(store: GraphStore, count: int, seed: int) -> dict[str, Any]:
     names = [e.name for e in found.values() if e.label == "Enterprise"]
     texts = [n[2:6] for n in names[:count] if len(n) > 6]
     return {"day": DAY, "firms": firms, "people": people, "texts": texts}
-
-
-def _serve(args: argparse.Namespace, work: Path, env: dict[str, str]) -> subprocess.Popen[str]:
-    log = (work / "server.log").open("w")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "credgraph.cli", "serve", "--host", "127.0.0.1",
-         "--port", str(args.port), "--workers", str(args.workers)],
-        env=env, stdout=log, stderr=subprocess.STDOUT, text=True)
-    deadline = time.monotonic() + 600
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError(f"the server exited; see {work / 'server.log'}")
-        try:
-            if httpx.get(f"http://127.0.0.1:{args.port}/readyz", timeout=2).status_code == 200:
-                return server
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.5)
-    server.kill()
-    raise RuntimeError("the server did not get ready")
 
 
 def _report(prefix: Path, args: argparse.Namespace) -> None:
@@ -161,19 +141,15 @@ def main(argv: list[str] | None = None) -> None:
                                                uscc=inputs["firms"][0])[1]}
     (work / "inputs.json").write_text(json.dumps(inputs, ensure_ascii=False))
 
-    server = _serve(args, work, env)
     prefix = work / f"locust-{args.store}"
-    try:
+    with credgraph_serve(env, args.port, args.workers, work / "server.log") as base:
         subprocess.run(
             [sys.executable, "-m", "locust", "-f", str(HERE / "locustfile.py"), "--headless",
              "-u", str(args.users), "-r", str(max(args.users // 5, 1)),
-             "-t", f"{args.seconds}s", "--host", f"http://127.0.0.1:{args.port}",
+             "-t", f"{args.seconds}s", "--host", base,
              "--csv", str(prefix), "--only-summary", "--stop-timeout", "10"],
             env={**env, "CREDGRAPH_BENCH_INPUTS": str(work / "inputs.json")},
             check=False, stdout=subprocess.DEVNULL)
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
     _report(prefix, args)
 
 

@@ -284,17 +284,21 @@ def _serve_workers(host: str, port: int, insecure: bool, workers: int,
     import os
 
     import uvicorn
+    from uvicorn.supervisors import Multiprocess
 
     from credgraph.api.logs import configure_logging
-    from credgraph.api.workers import worker_environment
+    from credgraph.api.workers import tcp_listener, worker_environment
 
     os.environ.update(worker_environment(host, insecure))
     _announce(host, port, authenticator)
     console.print(f"credgraph: {workers} worker processes")
     listener = configure_logging(get_settings().log_queue_size)
+    config = uvicorn.Config("credgraph.api.workers:worker_app", factory=True, workers=workers,
+                            host=host, port=port, log_config=None, access_log=False)
     try:
-        uvicorn.run("credgraph.api.workers:worker_app", factory=True, workers=workers,
-                    host=host, port=port, log_config=None, access_log=False)
+        Multiprocess(config, sockets=[tcp_listener(config)]).run()
+    except KeyboardInterrupt:
+        pass
     finally:
         listener.stop()
 

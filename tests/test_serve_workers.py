@@ -7,9 +7,11 @@ compared with the serve process's worker children in the OS process list.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -21,10 +23,12 @@ from pathlib import Path
 
 import httpx
 import pytest
+import uvicorn
 from typer.testing import CliRunner
 
 from credgraph.api.audit import verify
 from credgraph.api.auth import KeyStore
+from credgraph.api.workers import tcp_listener
 from credgraph.cli import app as cli
 from credgraph.graph.neo4j_store import Neo4jStore
 from tests.handmade import write_handmade
@@ -185,3 +189,32 @@ def test_workers_are_refused_for_the_embedded_store(tmp_path: Path) -> None:
                                      "CREDGRAPH_DATA_DIR": str(tmp_path)})
     assert result.exit_code == 2
     assert "--workers needs a Neo4j store" in result.output
+
+
+async def _nodelay_of_accepted(listener: socket.socket) -> int:
+    """TCP_NODELAY on a connection asyncio accepts on `listener`, as a worker's server does."""
+    loop = asyncio.get_running_loop()
+    seen: asyncio.Future[int] = loop.create_future()
+
+    class Probe(asyncio.Protocol):
+        def connection_made(self, transport: asyncio.BaseTransport) -> None:
+            accepted = transport.get_extra_info("socket")
+            seen.set_result(accepted.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY))
+            transport.close()
+
+    server = await loop.create_server(Probe, sock=listener)
+    _, writer = await asyncio.open_connection(*listener.getsockname()[:2])
+    try:
+        return await asyncio.wait_for(seen, 10)
+    finally:
+        writer.close()
+        server.close()
+        await server.wait_closed()
+
+
+def test_the_workers_connections_send_without_delay() -> None:
+    """Nagle's algorithm must be off on the workers' connections: with it, each answer on a
+    kept-alive connection waited for the client's delayed ACK (about 40 ms a request)."""
+    config = uvicorn.Config("credgraph.api.workers:worker_app", host="127.0.0.1",
+                            port=free_port())
+    assert asyncio.run(_nodelay_of_accepted(tcp_listener(config))) == 1

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 
+import uvicorn
 from starlette.applications import Starlette
 
 from credgraph.api.app import create_app, local_hosts
@@ -30,6 +32,19 @@ WORKER_ENV = "CREDGRAPH_SERVE_WORKER"
 def worker_environment(host: str, insecure: bool) -> dict[str, str]:
     """What the parent puts in its environment before uvicorn starts the workers."""
     return {WORKER_ENV: json.dumps({"host": host, "insecure": insecure})}
+
+
+def tcp_listener(config: uvicorn.Config) -> socket.socket:
+    """The socket the workers share, bound by uvicorn and marked as TCP. uvicorn binds it with
+    protocol number 0 and accepted connections inherit it, while asyncio turns Nagle's
+    algorithm off (TCP_NODELAY) only on sockets that say IPPROTO_TCP: on a kept-alive
+    connection each answer then waited for the client's delayed ACK, about 40 ms per request
+    (uvicorn issue 3149; one process is not affected, asyncio binds its own socket there)."""
+    bound = config.bind_socket()
+    listener = socket.socket(bound.family, bound.type, socket.IPPROTO_TCP,
+                             fileno=bound.detach())
+    listener.set_inheritable(True)
+    return listener
 
 
 def worker_app() -> Starlette:
