@@ -239,21 +239,32 @@ class LinkAnalysis:
         (`credgraph.graph.ids.identifier`: full-width folded, upper case), like
         every lookup of the query layer.
         """
-        if not ref.strip():
-            return None
-        key = identifier(ref)
-        found = self.backend.entities([key], at).get(key)
-        if found is None:
-            enterprise_id = self.backend.resolve_enterprises([key], at).get(key)
-            if enterprise_id is not None:
-                found = self.backend.entities([enterprise_id], at).get(enterprise_id)
-        return None if found is None or found.props.get("unrecorded") else found
+        return self.lookups([ref], at)[0]
+
+    def lookups(self, refs: Sequence[str], at: Moment) -> list[Entity | None]:
+        """`lookup` of each reference, with the fetches of one (paths looks up two ends)."""
+        keys = [identifier(ref) if ref.strip() else "" for ref in refs]
+        wanted = sorted({key for key in keys if key})
+        found = self.backend.entities(wanted, at) if wanted else {}
+        unknown = [key for key in wanted if key not in found]
+        resolved = self.backend.resolve_enterprises(unknown, at) if unknown else {}
+        if resolved:
+            by_id = self.backend.entities(sorted(set(resolved.values())), at)
+            found.update({key: by_id[node] for key, node in resolved.items() if node in by_id})
+        hits = [found.get(key) for key in keys]
+        return [None if hit is None or hit.props.get("unrecorded") else hit for hit in hits]
 
     def entity(self, node_id: str, at: Moment) -> Entity:
         """`lookup`, or NotFoundError when there is none."""
-        found = self.lookup(node_id, at)
-        if found is None:
-            raise NotFoundError(f"no enterprise, person or other holder with id {node_id!r}")
+        return self.named([node_id], at)[0]
+
+    def named(self, refs: Sequence[str], at: Moment) -> list[Entity]:
+        """`entity` of each reference; NotFoundError names the first with none."""
+        found: list[Entity] = []
+        for ref, hit in zip(refs, self.lookups(refs, at), strict=True):
+            if hit is None:
+                raise NotFoundError(f"no enterprise, person or other holder with id {ref!r}")
+            found.append(hit)
         return found
 
     def enterprise_id(self, ref: str, at: Moment) -> str:
@@ -341,7 +352,7 @@ class LinkAnalysis:
         check_range("maxHops", max_hops, 1, MAX_HOPS)
         check_range("first", first, 0, MAX_FIRST)
         check_range("maxDegree", max_degree, 0)
-        from_id, to_id = self.entity(from_id, at).id, self.entity(to_id, at).id
+        from_id, to_id = (found.id for found in self.named([from_id, to_id], at))
         if from_id == to_id:
             raise BadInputError("fromId and toId are the same node")
         if not first:
