@@ -128,3 +128,18 @@ def test_paths_meet_in_the_middle(store: GraphStore, hops: int) -> None:
     expected = {2: [], 3: [["S", "A", "B", "T"]],
                 4: [["S", "A", "B", "T"], ["S", "X", "Y", "Z", "T"]]}
     assert _paths(links, "S", "T", hops) == expected[hops]
+
+
+def test_paths_to_a_hub_end_walk_from_the_other_end(store: GraphStore) -> None:
+    """T is above MAX_DEGREE: every round expands S's side, the last one only toward T."""
+    links = _write(store, [("S", "A"), ("A", "B"), ("B", "C"), ("C", "T"), ("T1", "T"),
+                           ("T2", "T"), ("T3", "T"), ("T4", "T")])
+    assert _paths(links, "S", "T", 4) == [["S", "A", "B", "C", "T"]]
+    assert _paths(links, "T", "S", 4) == [["T", "C", "B", "A", "S"]]
+    assert _paths(links, "S", "T", 3) == []
+
+
+def test_paths_between_two_hub_ends(store: GraphStore) -> None:
+    links = _write(store, [("S", "G"), ("G", "T"), ("S", "S1"), ("S", "S2"), ("S", "S3"),
+                           ("T1", "T"), ("T2", "T"), ("T3", "T"), ("S", "T")])
+    assert _paths(links, "S", "T", 3) == [["S", "T"], ["S", "G", "T"]]

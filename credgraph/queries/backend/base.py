@@ -206,9 +206,10 @@ class Backend(ABC):
         """Links in force touching any of `ids` (module docstring), each once."""
 
     @abstractmethod
-    def degrees(self, ids: Sequence[str], at: Moment,
-                types: Sequence[str] | None = None) -> dict[str, int]:
-        """Each node's number of links in force to other nodes."""
+    def degrees(self, ids: Sequence[str], at: Moment, types: Sequence[str] | None = None,
+                up_to: int | None = None) -> dict[str, int]:
+        """Each node's number of links in force to other nodes; with `up_to`, counted up to
+        that many (a node with more gets `up_to`: a hub is not read whole)."""
 
     @abstractmethod
     def link_level(self, ids: Sequence[str], at: Moment, count_up_to: int | None,

@@ -328,10 +328,10 @@ class MemoryBackend(Backend):
                 found[link.order] = link
         return list(found.values())
 
-    def degrees(self, ids: Sequence[str], at: Moment,
-                types: Sequence[str] | None = None) -> dict[str, int]:
+    def degrees(self, ids: Sequence[str], at: Moment, types: Sequence[str] | None = None,
+                up_to: int | None = None) -> dict[str, int]:
         """Counted without building the links: a hub's degree is asked for often."""
-        return {node_id: sum(1 for _ in self._link_edges(node_id, at, types))
+        return {node_id: sum(1 for _ in islice(self._link_edges(node_id, at, types), up_to))
                 for node_id in ids if self.store.identity(node_id) >= 0}
 
     def link_level(self, ids: Sequence[str], at: Moment, count_up_to: int | None,
@@ -356,9 +356,7 @@ class MemoryBackend(Backend):
                 if wanted(other):
                     found[link.order] = link
                     far.add(other)
-        degree = {} if count_up_to is None else {
-            node: sum(1 for _ in islice(self._link_edges(node, at, None), count_up_to))
-            for node in far}
+        degree = {} if count_up_to is None else self.degrees(sorted(far), at, None, count_up_to)
         return LinkLevel(list(found.values()), degree)
 
     def link_page(self, node_id: str, at: Moment, types: Sequence[str] | None, offset: int,

@@ -108,6 +108,9 @@ class Queries:
     """Per contact kind: the values published reports state at least `$least` times."""
 
 
+UNCAPPED = 2**62
+"""The count limit (`LIMIT $cap`) that stands for none: more than any node has links."""
+
 LATEST = "9999-12-31T23:59:59Z"
 """The recorded time that stands for "now": later than any version's, so the visibility
 predicate keeps what is not retracted."""
@@ -322,7 +325,7 @@ RETURN [r IN rels | {link_map}] AS links, degree
         degrees=f"""
 UNWIND $ids AS id
 MATCH (n:{entity_} {{id: id}})
-RETURN id, COUNT {{ (n)-[r:{links}]-(m) WHERE {link_wanted} }} AS degree
+RETURN id, COUNT {{ MATCH (n)-[r:{links}]-(m) WHERE {link_wanted} RETURN r LIMIT $cap }} AS degree
 """,
         page=f"""
 MATCH (n:{entity_} {{id: $id}})-[r:{links}]-(m)
@@ -568,10 +571,10 @@ class Neo4jBackend(Backend):
         return LinkLevel([_link(r) for r in row["links"]],
                          {node: int(count) for node, count in row["degree"]})
 
-    def degrees(self, ids: Sequence[str], at: Moment,
-                types: Sequence[str] | None = None) -> dict[str, int]:
+    def degrees(self, ids: Sequence[str], at: Moment, types: Sequence[str] | None = None,
+                up_to: int | None = None) -> dict[str, int]:
         rows = self._read(self.queries.degrees, at, ids=list(ids), day=at.day,
-                          types=self._types(types))
+                          types=self._types(types), cap=UNCAPPED if up_to is None else up_to)
         return {r["id"]: int(r["degree"]) for r in rows}
 
     def link_page(self, node_id: str, at: Moment, types: Sequence[str] | None, offset: int,

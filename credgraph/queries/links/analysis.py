@@ -195,16 +195,17 @@ class LinkAnalysis:
     def fetches(self, at: Moment, suspected: bool = False,
                 max_degree: int = 0) -> tuple[Fetch, Degrees]:
         """The levels of a walk and the degrees of nodes on the day: over the registered
-        links, one fetch per level with the far ends' degrees counted just past
-        `max_degree` (a hub is never read whole); with the suspected links too when asked
-        (hub values above `max_degree` link nothing), levels and degrees fetched apart."""
+        links, one fetch per level with the far ends' degrees, every degree counted just
+        past `max_degree` (a hub is never read whole); with the suspected links too when
+        asked (hub values above `max_degree` link nothing), levels and degrees fetched
+        apart."""
         backend = self.backend
         if not suspected:
             def level(ids: Sequence[str], toward: Toward | None) -> LinkLevel:
                 return backend.link_level(ids, at, None if toward is not None else max_degree + 1,
                                           toward)
 
-            return level, (lambda ids: backend.degrees(ids, at))
+            return level, (lambda ids: backend.degrees(ids, at, up_to=max_degree + 1))
 
         def expand(ids: Sequence[str]) -> list[Link]:
             return [*backend.links(ids, at), *self.suspected.around(ids, at, max_degree).links]

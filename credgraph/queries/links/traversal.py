@@ -8,6 +8,7 @@ return, so the canonical orders of base.py come out the same for every store.
 
 from __future__ import annotations
 
+import math
 from collections import deque
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -128,8 +129,8 @@ class Ball:
 
     links: dict[tuple[str, str], Link]
     degree: dict[str, int]
-    """Degree of every node the links touch: exact for the ends, at least up to past
-    `max_degree` for the others (enough to tell which a path may pass through)."""
+    """Degree of every node the links touch, at least up to past `max_degree` (enough to
+    tell which a path may pass through)."""
 
 
 def fetch_ball(ends: tuple[str, str], max_hops: int, max_degree: int, fetch: Fetch,
@@ -137,11 +138,12 @@ def fetch_ball(ends: tuple[str, str], max_hops: int, max_degree: int, fetch: Fet
     """Fetch enough links around both path ends for every path of up to max_hops hops.
 
     Bidirectional: each of the max_hops rounds expands one level around whichever end's
-    frontier is lighter (the sum of its nodes' degrees), so a hub-side end is expanded
-    less. With r1 levels around the first end and r2 around the second, a hop (i, i+1)
-    of a path of length L is fetched from node i when i < r1 or from node i+1 when
-    L - (i + 1) < r2; r1 + r2 = max_hops >= L covers every hop. An end whose frontier
-    runs dry has had every link it reaches fetched, which covers its side whole.
+    frontier is lighter (the sum of its nodes' degrees; an end above `max_degree` weighs
+    more than any frontier, so a hub end is expanded only once the other side has run
+    dry). With r1 levels around the first end and r2 around the second, a hop (i, i+1) of
+    a path of length L is fetched from node i when i < r1 or from node i+1 when
+    L - (i + 1) < r2; r1 + r2 = max_hops >= L covers every hop. An end whose frontier runs
+    dry has had every link it reaches fetched, which covers its side whole.
 
     The hops the last round alone covers are those with L = max_hops whose far node is
     r2 (or r1) hops from the other end along the path: that node has been reached from
@@ -154,8 +156,9 @@ def fetch_ball(ends: tuple[str, str], max_hops: int, max_degree: int, fetch: Fet
     seen = [{ends[0]}, {ends[1]}]
     frontiers = [[ends[0]], [ends[1]]]
 
-    def weight(side: int) -> int:
-        return sum(degree.get(n, 0) for n in frontiers[side])
+    def weight(side: int) -> float:
+        return sum(math.inf if n in ends and degree.get(n, 0) > max_degree
+                   else degree.get(n, 0) for n in frontiers[side])
 
     for done in range(max_hops):
         deadline.check()
