@@ -139,11 +139,12 @@ def fetch_ball(ends: tuple[str, str], max_hops: int, max_degree: int, fetch: Fet
 
     Bidirectional: each of the max_hops rounds expands one level around whichever end's
     frontier is lighter (the sum of its nodes' degrees; an end above `max_degree` weighs
-    more than any frontier, so a hub end is expanded only once the other side has run
-    dry). With r1 levels around the first end and r2 around the second, a hop (i, i+1) of
-    a path of length L is fetched from node i when i < r1 or from node i+1 when
-    L - (i + 1) < r2; r1 + r2 = max_hops >= L covers every hop. An end whose frontier runs
-    dry has had every link it reaches fetched, which covers its side whole.
+    more than any other frontier, so a hub end is expanded last). With r1 levels around
+    the first end and r2 around the second, a hop (i, i+1) of a path of length L is
+    fetched from node i when i < r1 or from node i+1 when L - (i + 1) < r2;
+    r1 + r2 = max_hops >= L covers every hop. An end whose frontier runs dry has had
+    every link it reaches through nodes a path may pass fetched, which covers every path
+    whole: the walk stops there.
 
     The hops the last round alone covers are those with L = max_hops whose far node is
     r2 (or r1) hops from the other end along the path: that node has been reached from
@@ -162,10 +163,9 @@ def fetch_ball(ends: tuple[str, str], max_hops: int, max_degree: int, fetch: Fet
 
     for done in range(max_hops):
         deadline.check()
-        live = [side for side in (0, 1) if frontiers[side]]
-        if not live:
+        if not all(frontiers):
             break
-        side = min(live, key=lambda s: (weight(s), s))
+        side = min((0, 1), key=lambda s: (weight(s), s))
         final = done == max_hops - 1
         level = fetch(frontiers[side], Toward(ids=frozenset(seen[1 - side])) if final else None)
         fresh: set[str] = set()
