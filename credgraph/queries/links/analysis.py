@@ -409,20 +409,26 @@ class LinkAnalysis:
         shares = integrated.shares_into(root)
         circular = integrated.circular_into(root)
         held = {h.held for h in closure.holdings}
-        known = self.entities(sorted(closure.depth), at)
+        # Only the owners over the threshold and the nodes of their paths are fetched: in a
+        # densely cross-held group the closure has a thousand nodes and a handful of owners.
+        over = {node: percent for node, percent in shares.items()
+                if percent is None or percent + 10 ** -DECIMALS >= threshold}
+        known = self.entities(sorted(over), at)
+        found_paths: dict[str, list[tuple[list[str], float]]] = {}
+        for node in over:
+            if known[node].label != "Enterprise" or node not in held:
+                found_paths[node] = integrated.top_paths(node, root)
+        on_paths = {n for paths in found_paths.values() for nodes, _ in paths for n in nodes}
+        known.update(self.entities(sorted(on_paths - known.keys()), at))
         owners: list[UltimateOwner] = []
-        for node, percent in shares.items():
-            found = known[node]
+        for node, paths_found in found_paths.items():
+            found, percent = known[node], over[node]
             if found.label == "Enterprise":
-                if node in held:
-                    continue
                 category = "unknown"
             elif found.label == "Person":
                 category = "person"
             else:
                 category = str(found.props.get("category") or "unknown")
-            if percent is not None and percent + 10 ** -DECIMALS < threshold:
-                continue
             paths = tuple(
                 OwnershipPath(
                     tuple(OwnershipStep(known[a], known[b], round(
@@ -430,7 +436,7 @@ class LinkAnalysis:
                           for a, b in pairwise(nodes)),
                     product,
                 )
-                for nodes, product in integrated.top_paths(node, root)
+                for nodes, product in paths_found
             )
             owners.append(UltimateOwner(found, category, percent,
                                         percent is None or node in circular, paths))

@@ -28,6 +28,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from itertools import islice, pairwise
 
 import networkx as nx
@@ -252,6 +253,19 @@ class Integrated:
         on_walks = self.cyclic & self._reach([holder], upward=False)
         return self._reach(sorted(on_walks), upward=False) - {holder}
 
+    @cached_property
+    def _path_graph(self) -> nx.DiGraph:
+        """The contributing holdings weighted for top_paths, built once for every owner asked
+        about (a dense group's answer asks for the paths of hundreds)."""
+        graph = nx.DiGraph()
+        graph.add_nodes_from(self.ids)
+        coo = self.matrix.tocoo()
+        edges = sorted(zip(coo.row.tolist(), coo.col.tolist(), coo.data.tolist(), strict=True))
+        for row, col, fraction in edges:
+            graph.add_edge(self.ids[row], self.ids[col], weight=-math.log(min(fraction, 1.0)),
+                           fraction=fraction)
+        return graph
+
     def top_paths(self, holder: str, held: str,
                   limit: int = TOP_PATHS) -> list[tuple[list[str], float]]:
         """The simple holding paths with the largest products, largest first.
@@ -260,13 +274,7 @@ class Integrated:
         holdings; the graph is built in id order so ties break the same way
         for every store.
         """
-        graph = nx.DiGraph()
-        graph.add_nodes_from(self.ids)
-        coo = self.matrix.tocoo()
-        edges = sorted(zip(coo.row.tolist(), coo.col.tolist(), coo.data.tolist(), strict=True))
-        for row, col, fraction in edges:
-            graph.add_edge(self.ids[row], self.ids[col], weight=-math.log(min(fraction, 1.0)),
-                           fraction=fraction)
+        graph = self._path_graph
         if holder not in graph or held not in graph or holder == held:
             return []
         try:
