@@ -112,13 +112,12 @@ def operations(a: Analyses) -> dict[str, Callable[..., object]]:
 
 
 def time_operations(analyses: Analyses, drawn: dict[str, list[tuple[Any, ...]]],
-                    warmup: int, wanted: list[str] | None = None) -> dict[str, list[float]]:
-    """Milliseconds per call of every operation with inputs (of those `wanted`), the first
-    `warmup` calls left out (the dense-group operations have none in a registry generated
-    without groups)."""
+                    warmup: int) -> dict[str, list[float]]:
+    """Milliseconds per call of every operation with inputs, the first `warmup` calls left
+    out (the dense-group operations have none in a registry generated without groups)."""
     timed: dict[str, list[float]] = {}
     for name, call in operations(analyses).items():
-        if not drawn[name] or (wanted and name not in wanted):
+        if not drawn[name]:
             continue
         times = timed[name] = []
         for i, arguments in enumerate(drawn[name]):
@@ -158,8 +157,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--requests", type=int, default=100)
     parser.add_argument("--warmup", type=int, default=5)
     parser.add_argument("--reuse", action="store_true", help="Neo4j: the graph is loaded")
-    parser.add_argument("--operations", nargs="*", metavar="NAME",
-                        help="time only these operations (e.g. search)")
+    parser.add_argument("--ops", help="Only these operations, comma-separated (e.g. "
+                                      "'blacklistExposure,paths (near),paths (random)')")
     args = parser.parse_args(argv)
 
     dataset = Path(args.work) / f"e{args.enterprises}-s{args.seed}"
@@ -175,12 +174,18 @@ def main(argv: list[str] | None = None) -> None:
         console.print(f"loaded into {args.store} in {time.perf_counter() - started:.0f} s")
     analyses = analyses_for(store)
     drawn = inputs(dataset, analyses, args.requests + args.warmup, args.seed)
+    if args.ops:
+        chosen = {name.strip() for name in args.ops.split(",")}
+        unknown = chosen - drawn.keys()
+        if unknown:
+            parser.error(f"unknown operations {sorted(unknown)}; known: {sorted(drawn)}")
+        drawn = {name: calls if name in chosen else [] for name, calls in drawn.items()}
     table = Table(title=f"{args.store}, {args.enterprises:,} enterprises, "
                         f"{args.requests} calls per operation, ms")
     for heading in ("operation", "p50", "p95", "max"):
         table.add_column(heading, justify="left" if heading == "operation" else "right")
     p95: dict[str, float] = {}
-    timed = time_operations(analyses, drawn, args.warmup, args.operations)
+    timed = time_operations(analyses, drawn, args.warmup)
     if "search" in timed:
         timed.update(by_frequency(dataset, drawn["search"], timed["search"]))
     for name, times in timed.items():
@@ -188,7 +193,7 @@ def main(argv: list[str] | None = None) -> None:
         table.add_row(name, f"{quantile(times, 0.5):.1f}", f"{p95[name]:.1f}",
                       f"{max(times):.1f}")
     console.print(table)
-    if "blacklistExposure" in p95 and "paths (near)" in p95:
+    if {"blacklistExposure", "paths (near)", "paths (random)"} <= p95.keys():
         exposure = p95["blacklistExposure"]
         console.print(f"paths p95 / blacklistExposure p95: near "
                       f"{p95['paths (near)'] / exposure:.2f}, "

@@ -19,6 +19,7 @@ from credgraph.queries.links.results import Entity, Holding, Link
 from credgraph.queries.links.traversal import (
     Ball,
     canonical_bfs,
+    expand_levels,
     hops_order,
     ordered_simple_paths,
     path_to,
@@ -117,7 +118,7 @@ def test_canonical_bfs_is_the_first_shortest_path(drawn: list[tuple[str, str, st
     def degrees(ids: list[str] | tuple[str, ...]) -> dict[str, int]:
         return {n: sum(1 for lk in links if n in (lk.source, lk.target)) for n in ids}
 
-    reached = canonical_bfs(origin, hops, max_degree, expand, degrees)
+    reached = canonical_bfs(origin, hops, max_degree, expand_levels(expand), degrees)
     for node in NODES:
         if node == origin:
             continue

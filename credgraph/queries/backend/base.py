@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from credgraph.graph.model import NAME_RANK, VERSION, GraphModel
-from credgraph.queries.links.results import Around, Entity, Holding, Link
+from credgraph.queries.links.results import Around, Entity, Holding, Link, LinkLevel, Toward
 from credgraph.queries.restrictions.facts import Appointment, Facts
 from credgraph.queries.time import Moment
 from credgraph.settings import StoreKind
@@ -206,9 +206,18 @@ class Backend(ABC):
         """Links in force touching any of `ids` (module docstring), each once."""
 
     @abstractmethod
-    def degrees(self, ids: Sequence[str], at: Moment,
-                types: Sequence[str] | None = None) -> dict[str, int]:
-        """Each node's number of links in force to other nodes."""
+    def degrees(self, ids: Sequence[str], at: Moment, types: Sequence[str] | None = None,
+                up_to: int | None = None) -> dict[str, int]:
+        """Each node's number of links in force to other nodes; with `up_to`, counted up to
+        that many (a node with more gets `up_to`: a hub is not read whole)."""
+
+    @abstractmethod
+    def link_level(self, ids: Sequence[str], at: Moment, count_up_to: int | None,
+                   toward: Toward | None = None) -> LinkLevel:
+        """One level of a walk in one fetch (a round trip, not two): the links touching any
+        of `ids` (as `links`), only those whose end across from an asked node is `toward`
+        when given; with `count_up_to`, the degree of each such end, counted up to that
+        many (enough to tell a node above a degree limit, without reading a hub whole)."""
 
     @abstractmethod
     def link_page(self, node_id: str, at: Moment, types: Sequence[str] | None, offset: int,

@@ -42,7 +42,9 @@ from credgraph.queries.links.results import (
     Entity,
     Holding,
     Link,
+    LinkLevel,
     RawRel,
+    Toward,
     entity,
 )
 from credgraph.queries.restrictions.facts import POSTS, Appointment, Facts, Trigger
@@ -326,11 +328,36 @@ class MemoryBackend(Backend):
                 found[link.order] = link
         return list(found.values())
 
-    def degrees(self, ids: Sequence[str], at: Moment,
-                types: Sequence[str] | None = None) -> dict[str, int]:
+    def degrees(self, ids: Sequence[str], at: Moment, types: Sequence[str] | None = None,
+                up_to: int | None = None) -> dict[str, int]:
         """Counted without building the links: a hub's degree is asked for often."""
-        return {node_id: sum(1 for _ in self._link_edges(node_id, at, types))
+        return {node_id: sum(1 for _ in islice(self._link_edges(node_id, at, types), up_to))
                 for node_id in ids if self.store.identity(node_id) >= 0}
+
+    def link_level(self, ids: Sequence[str], at: Moment, count_up_to: int | None,
+                   toward: Toward | None = None) -> LinkLevel:
+        found: dict[tuple[str, str], Link] = {}
+        kept: dict[str, bool] = {}
+
+        def wanted(node: str) -> bool:
+            if toward is None:
+                return True
+            if node not in kept:
+                kept[node] = ((toward.ids is None or node in toward.ids)
+                              and (toward.lists is None
+                                   or bool(self.listed([node], at, toward.lists))))
+            return kept[node]
+
+        far: set[str] = set()
+        for node_id in ids:
+            deadline.check()
+            for link in self._links(node_id, at, None):
+                other = link.other(node_id)
+                if wanted(other):
+                    found[link.order] = link
+                    far.add(other)
+        degree = {} if count_up_to is None else self.degrees(sorted(far), at, None, count_up_to)
+        return LinkLevel(list(found.values()), degree)
 
     def link_page(self, node_id: str, at: Moment, types: Sequence[str] | None, offset: int,
                   first: int) -> list[Link]:

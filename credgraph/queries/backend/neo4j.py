@@ -43,7 +43,9 @@ from credgraph.queries.links.results import (
     Entity,
     Holding,
     Link,
+    LinkLevel,
     RawRel,
+    Toward,
     entity,
 )
 from credgraph.queries.restrictions.facts import POSTS, Appointment, Facts, Trigger
@@ -165,6 +167,7 @@ class Queries:
     """Records whose name contains `$name`, for texts the full-text index cannot serve."""
     relations: str
     links: str
+    level: str
     degrees: str
     page: str
     listed: str
@@ -187,6 +190,9 @@ class Queries:
     crowded: dict[str, str]
     """Per contact kind: the values published reports state at least `$least` times."""
 
+
+UNCAPPED = 2**62
+"""The count limit (`LIMIT $cap`) that stands for none: more than any node has links."""
 
 LATEST = "9999-12-31T23:59:59Z"
 """The recorded time that stands for "now": later than any version's, so the visibility
@@ -276,8 +282,10 @@ def build_queries(model: GraphModel) -> Queries:
     post = "|".join(quote(model.edge(t).type) for t in POSTS)
     link_wanted = (f"m <> n AND type(r) IN $types AND {visible('r')} "
                    f"AND {in_force_cypher('r', 'day')}")
-    link_row = (f"type(r) AS type, r.key AS key, startNode(r).id AS source, "
-                f"endNode(r).id AS target, {link_projection('r')} AS props")
+    link_parts = {"type": "type(r)", "key": "r.key", "source": "startNode(r).id",
+                  "target": "endNode(r).id", "props": link_projection("r")}
+    link_row = ", ".join(f"{value} AS {name}" for name, value in link_parts.items())
+    link_map = "{" + ", ".join(f"{name}: {value}" for name, value in link_parts.items()) + "}"
     entity_row = (f"{label_of('n')} AS label, properties(n) AS identity, "
                   "properties(rec) AS record")
     searched = {n.ranked for n in model.nodes.values() if n.ranked}
@@ -391,10 +399,26 @@ MATCH (n:{entity_} {{id: id}})-[r:{links}]-(m)
 WHERE {link_wanted}
 RETURN DISTINCT {link_row}
 """,
+        # The far ends' degrees come in the same statement, each counted only up to $cap.
+        level=f"""
+UNWIND $ids AS id
+MATCH (n:{entity_} {{id: id}})-[r:{links}]-(m)
+WHERE {link_wanted} AND ($toward_ids IS NULL OR m.id IN $toward_ids)
+  AND ($toward_lists IS NULL OR EXISTS {{
+    MATCH (m)-[l:{listed}]->(e:{list_entry})
+    WHERE {visible("l")} AND {in_force_cypher("l", "day")} AND e.list IN $toward_lists }})
+WITH collect(DISTINCT r) AS rels, collect(DISTINCT m) AS far
+CALL (far) {{
+  UNWIND CASE WHEN $cap IS NULL THEN [] ELSE far END AS m
+  RETURN collect([m.id, COUNT {{ MATCH (m)-[r:{links}]-(n) WHERE {link_wanted}
+                                 RETURN r LIMIT $cap }}]) AS degree
+}}
+RETURN [r IN rels | {link_map}] AS links, degree
+""",
         degrees=f"""
 UNWIND $ids AS id
 MATCH (n:{entity_} {{id: id}})
-RETURN id, COUNT {{ (n)-[r:{links}]-(m) WHERE {link_wanted} }} AS degree
+RETURN id, COUNT {{ MATCH (n)-[r:{links}]-(m) WHERE {link_wanted} RETURN r LIMIT $cap }} AS degree
 """,
         page=f"""
 MATCH (n:{entity_} {{id: $id}})-[r:{links}]-(m)
@@ -640,10 +664,20 @@ class Neo4jBackend(Backend):
                           types=self._types(types))
         return [_link(r) for r in rows]
 
-    def degrees(self, ids: Sequence[str], at: Moment,
-                types: Sequence[str] | None = None) -> dict[str, int]:
+    def link_level(self, ids: Sequence[str], at: Moment, count_up_to: int | None,
+                   toward: Toward | None = None) -> LinkLevel:
+        toward = toward or Toward()
+        row = self._read(self.queries.level, at, ids=list(ids), day=at.day,
+                         types=self.link_types, cap=count_up_to,
+                         toward_ids=None if toward.ids is None else sorted(toward.ids),
+                         toward_lists=None if toward.lists is None else list(toward.lists))[0]
+        return LinkLevel([_link(r) for r in row["links"]],
+                         {node: int(count) for node, count in row["degree"]})
+
+    def degrees(self, ids: Sequence[str], at: Moment, types: Sequence[str] | None = None,
+                up_to: int | None = None) -> dict[str, int]:
         rows = self._read(self.queries.degrees, at, ids=list(ids), day=at.day,
-                          types=self._types(types))
+                          types=self._types(types), cap=UNCAPPED if up_to is None else up_to)
         return {r["id"]: int(r["degree"]) for r in rows}
 
     def link_page(self, node_id: str, at: Moment, types: Sequence[str] | None, offset: int,

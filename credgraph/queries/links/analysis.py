@@ -46,6 +46,7 @@ from credgraph.queries.links.results import (
     FirmLink,
     Holding,
     Link,
+    LinkLevel,
     ListRecord,
     Neighbourhood,
     OwnershipChain,
@@ -59,15 +60,17 @@ from credgraph.queries.links.results import (
     Relation,
     SearchHit,
     Step,
+    Toward,
     UltimateOwner,
     entity,
 )
 from credgraph.queries.links.suspected import SuspectedLinks
 from credgraph.queries.links.traversal import (
     Degrees,
-    Expand,
+    Fetch,
     Hop,
     canonical_bfs,
+    expand_levels,
     fetch_ball,
     ordered_simple_paths,
     path_to,
@@ -190,12 +193,19 @@ class LinkAnalysis:
         self.suspected = SuspectedLinks(backend)
 
     def fetches(self, at: Moment, suspected: bool = False,
-                max_degree: int = 0) -> tuple[Expand, Degrees]:
-        """The links around nodes and their degrees on the day: the registered links, and the
-        suspected ones too when asked (hub values above `max_degree` link nothing)."""
+                max_degree: int = 0) -> tuple[Fetch, Degrees]:
+        """The levels of a walk and the degrees of nodes on the day: over the registered
+        links, one fetch per level with the far ends' degrees, every degree counted just
+        past `max_degree` (a hub is never read whole); with the suspected links too when
+        asked (hub values above `max_degree` link nothing), levels and degrees fetched
+        apart."""
         backend = self.backend
         if not suspected:
-            return (lambda ids: backend.links(ids, at)), (lambda ids: backend.degrees(ids, at))
+            def level(ids: Sequence[str], toward: Toward | None) -> LinkLevel:
+                return backend.link_level(ids, at, None if toward is not None else max_degree + 1,
+                                          toward)
+
+            return level, (lambda ids: backend.degrees(ids, at, up_to=max_degree + 1))
 
         def expand(ids: Sequence[str]) -> list[Link]:
             return [*backend.links(ids, at), *self.suspected.around(ids, at, max_degree).links]
@@ -207,7 +217,7 @@ class LinkAnalysis:
                     found[node] = found.get(node, 0) + extra
             return found
 
-        return expand, degrees
+        return expand_levels(expand), degrees
 
     # --- lookups -----------------------------------------------------------------
 
@@ -230,21 +240,32 @@ class LinkAnalysis:
         (`credgraph.graph.ids.identifier`: full-width folded, upper case), like
         every lookup of the query layer.
         """
-        if not ref.strip():
-            return None
-        key = identifier(ref)
-        found = self.backend.entities([key], at).get(key)
-        if found is None:
-            enterprise_id = self.backend.resolve_enterprises([key], at).get(key)
-            if enterprise_id is not None:
-                found = self.backend.entities([enterprise_id], at).get(enterprise_id)
-        return None if found is None or found.props.get("unrecorded") else found
+        return self.lookups([ref], at)[0]
+
+    def lookups(self, refs: Sequence[str], at: Moment) -> list[Entity | None]:
+        """`lookup` of each reference, with the fetches of one (paths looks up two ends)."""
+        keys = [identifier(ref) if ref.strip() else "" for ref in refs]
+        wanted = sorted({key for key in keys if key})
+        found = self.backend.entities(wanted, at) if wanted else {}
+        unknown = [key for key in wanted if key not in found]
+        resolved = self.backend.resolve_enterprises(unknown, at) if unknown else {}
+        if resolved:
+            by_id = self.backend.entities(sorted(set(resolved.values())), at)
+            found.update({key: by_id[node] for key, node in resolved.items() if node in by_id})
+        hits = [found.get(key) for key in keys]
+        return [None if hit is None or hit.props.get("unrecorded") else hit for hit in hits]
 
     def entity(self, node_id: str, at: Moment) -> Entity:
         """`lookup`, or NotFoundError when there is none."""
-        found = self.lookup(node_id, at)
-        if found is None:
-            raise NotFoundError(f"no enterprise, person or other holder with id {node_id!r}")
+        return self.named([node_id], at)[0]
+
+    def named(self, refs: Sequence[str], at: Moment) -> list[Entity]:
+        """`entity` of each reference; NotFoundError names the first with none."""
+        found: list[Entity] = []
+        for ref, hit in zip(refs, self.lookups(refs, at), strict=True):
+            if hit is None:
+                raise NotFoundError(f"no enterprise, person or other holder with id {ref!r}")
+            found.append(hit)
         return found
 
     def enterprise_id(self, ref: str, at: Moment) -> str:
@@ -304,11 +325,11 @@ class LinkAnalysis:
         check_range("maxHops", max_hops, 1, MAX_HOPS)
         check_range("maxDegree", max_degree, 0)
         origin = self.entity(node_id, at)
+        wanted = tuple(sorted(set(lists)))
         reached = canonical_bfs(origin.id, max_hops, max_degree,
-                                *self.fetches(at, suspected, max_degree))
+                                *self.fetches(at, suspected, max_degree), Toward(lists=wanted))
         others = sorted(n for n in reached if n != origin.id)
-        listed = (self.backend.listed(others, at, sorted(set(lists)))
-                  if others and lists else {})
+        listed = self.backend.listed(others, at, wanted) if others and lists else {}
         routes = {node: path_to(node, reached) for node in listed}
         known = self.entities(sorted({n for hops in routes.values() for h in hops
                                       for n in h[:2]}), at)
@@ -332,7 +353,7 @@ class LinkAnalysis:
         check_range("maxHops", max_hops, 1, MAX_HOPS)
         check_range("first", first, 0, MAX_FIRST)
         check_range("maxDegree", max_degree, 0)
-        from_id, to_id = self.entity(from_id, at).id, self.entity(to_id, at).id
+        from_id, to_id = (found.id for found in self.named([from_id, to_id], at))
         if from_id == to_id:
             raise BadInputError("fromId and toId are the same node")
         if not first:

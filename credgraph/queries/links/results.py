@@ -69,6 +69,25 @@ class Link:
 
 
 @dataclass(frozen=True, slots=True)
+class Toward:
+    """The far ends a walk's level may keep to (its last level needs no others): those among
+    `ids` when given, with an entry in force on one of `lists` when given."""
+
+    ids: frozenset[str] | None = None
+    lists: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class LinkLevel:
+    """One level of a walk as one fetch gives it: the links and the degrees of their far ends."""
+
+    links: list[Link]
+    degree: Mapping[str, int]
+    """Degree of each end across from an asked node, counted up to the limit asked (a node
+    with more links has the limit); empty when no limit was asked."""
+
+
+@dataclass(frozen=True, slots=True)
 class Step:
     """One hop of a path, oriented the way the path walks it."""
 

@@ -1,24 +1,50 @@
 """Bounded traversals over link relationships, driven level by level through a store's fetches.
 
-A store supplies two fetches: the in-force links around a set of nodes, and
-the degrees of a set of nodes. Everything here is plain Python over what those
+A store supplies two fetches: one level of links around a frontier (with the
+degrees of their far ends, so that a level costs one round trip), and the
+degrees of a set of nodes. Everything here is plain Python over what those
 return, so the canonical orders of base.py come out the same for every store.
 """
 
 from __future__ import annotations
 
+import math
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import pairwise, product
 
 from credgraph import deadline
-from credgraph.queries.links.results import Link
+from credgraph.queries.links.results import Link, LinkLevel, Toward
 
 Expand = Callable[[Sequence[str]], list[Link]]
 """In-force link relationships (self-loops excluded) touching any of the given nodes."""
 Degrees = Callable[[Sequence[str]], dict[str, int]]
 """In-force link degree of each of the given nodes."""
+Fetch = Callable[[Sequence[str], Toward | None], LinkLevel]
+"""One level of a walk around the given nodes (Backend.link_level): with a `Toward`, the
+links toward it at least (the degrees are then not needed); without, every link and the
+far ends' degrees it knows (each at least up to the degree limit of the walk)."""
+
+
+def expand_levels(expand: Expand, last: Expand | None = None) -> Fetch:
+    """A `Fetch` over an `Expand` that brings no degrees: every link of a level, or `last`'s
+    links for a restricted one when given."""
+    def fetch(ids: Sequence[str], toward: Toward | None) -> LinkLevel:
+        chosen = last if toward is not None and last is not None else expand
+        return LinkLevel(chosen(ids), {})
+
+    return fetch
+
+
+def _degrees_of(nodes: Sequence[str], known: Mapping[str, int],
+                degrees: Degrees) -> dict[str, int]:
+    """Degrees of `nodes`: those the level brought, the others fetched (one call, if any)."""
+    missing = [n for n in nodes if n not in known]
+    found = {n: known[n] for n in nodes if n in known}
+    found.update(degrees(missing) if missing else {})
+    return found
+
 
 Hop = tuple[str, str, Link]
 """(from node, to node, relationship) as a path walks it."""
@@ -39,8 +65,8 @@ class Reached:
     """Position of this node's canonical path among those of its level."""
 
 
-def canonical_bfs(origin: str, max_hops: int, max_degree: int, expand: Expand,
-                  degrees: Degrees, last: Expand | None = None) -> dict[str, Reached]:
+def canonical_bfs(origin: str, max_hops: int, max_degree: int, fetch: Fetch,
+                  degrees: Degrees, last: Toward | None = None) -> dict[str, Reached]:
     """Every node within `max_hops` with its first shortest path in canonical order.
 
     Of the shortest paths to a node, the canonical one has the least sequence of
@@ -49,9 +75,10 @@ def canonical_bfs(origin: str, max_hops: int, max_degree: int, expand: Expand,
     the least relationship between the two. Nodes above `max_degree` are reached
     but never expanded; the origin always is.
 
-    `last`, when given, expands the last level instead of `expand`: a walk toward some
-    nodes only, whose links to the level before it gives (every one of them), finds
-    those nodes of the last level as the whole walk does and no others.
+    `last`, when given, restricts the last level's fetch: a walk toward some nodes only,
+    whose links to the level before it gives (every one of them), finds those nodes of
+    the last level as the whole walk does and no others (it may find more when the fetch
+    gives more). Each level is one fetch; degrees are asked only for what it did not bring.
     """
     reached = {origin: Reached(0, None, None, 0)}
     frontier = [origin]
@@ -59,8 +86,10 @@ def canonical_bfs(origin: str, max_hops: int, max_degree: int, expand: Expand,
         deadline.check()
         if not frontier:
             break
+        final = distance == max_hops
+        level = fetch(frontier, last if final else None)
         best: dict[str, tuple[int, tuple[str, str], str, Link]] = {}
-        for link in (last if last is not None and distance == max_hops else expand)(frontier):
+        for link in level.links:
             for here in (link.source, link.target):
                 there = link.other(here)
                 if here not in reached or reached[here].distance != distance - 1:
@@ -74,9 +103,9 @@ def canonical_bfs(origin: str, max_hops: int, max_degree: int, expand: Expand,
         for rank, node in enumerate(ordered):
             _, _, parent, link = best[node]
             reached[node] = Reached(distance, parent, link, rank)
-        if distance == max_hops or not ordered:
+        if final or not ordered:
             break
-        degree = degrees(ordered)
+        degree = _degrees_of(ordered, level.degree, degrees)
         frontier = [n for n in ordered if degree.get(n, 0) <= max_degree]
     return reached
 
@@ -100,43 +129,58 @@ class Ball:
 
     links: dict[tuple[str, str], Link]
     degree: dict[str, int]
+    """Degree of every node the links touch, at least up to past `max_degree` (enough to
+    tell which a path may pass through)."""
 
 
-def fetch_ball(ends: tuple[str, str], max_hops: int, max_degree: int, expand: Expand,
+def fetch_ball(ends: tuple[str, str], max_hops: int, max_degree: int, fetch: Fetch,
                degrees: Degrees) -> Ball:
     """Fetch enough links around both path ends for every path of up to max_hops hops.
 
     Bidirectional: each of the max_hops rounds expands one level around whichever end's
-    frontier is lighter (the sum of its nodes' degrees), so a hub-side end is expanded
-    less. With r1 levels around the first end and r2 around the second, a hop (i, i+1)
-    of a path of length L is fetched from node i when i < r1 or from node i+1 when
-    L - (i + 1) < r2; r1 + r2 = max_hops >= L covers every hop. An end whose frontier
-    runs dry has had every link it reaches fetched, which covers its side whole.
+    frontier is lighter (the sum of its nodes' degrees; an end above `max_degree` weighs
+    more than any other frontier, so a hub end is expanded last). With r1 levels around
+    the first end and r2 around the second, a hop (i, i+1) of a path of length L is
+    fetched from node i when i < r1 or from node i+1 when L - (i + 1) < r2;
+    r1 + r2 = max_hops >= L covers every hop. An end whose frontier runs dry has had
+    every link it reaches through nodes a path may pass fetched, which covers every path
+    whole: the walk stops there.
+
+    The hops the last round alone covers are those with L = max_hops whose far node is
+    r2 (or r1) hops from the other end along the path: that node has been reached from
+    the other end, so the last round fetches only links toward the nodes reached from
+    there. A frontier holds interior nodes only: never the other end (a simple path ends
+    there), never a node above `max_degree`.
     """
     links: dict[tuple[str, str], Link] = {}
     degree: dict[str, int] = dict(degrees(sorted(set(ends))))
     seen = [{ends[0]}, {ends[1]}]
     frontiers = [[ends[0]], [ends[1]]]
 
-    def weight(side: int) -> int:
-        return sum(degree.get(n, 0) for n in frontiers[side])
+    def weight(side: int) -> float:
+        return sum(math.inf if n in ends and degree.get(n, 0) > max_degree
+                   else degree.get(n, 0) for n in frontiers[side])
 
-    for _ in range(max_hops):
+    for done in range(max_hops):
         deadline.check()
-        live = [side for side in (0, 1) if frontiers[side]]
-        if not live:
+        if not all(frontiers):
             break
-        side = min(live, key=lambda s: (weight(s), s))
+        side = min((0, 1), key=lambda s: (weight(s), s))
+        final = done == max_hops - 1
+        level = fetch(frontiers[side], Toward(ids=frozenset(seen[1 - side])) if final else None)
         fresh: set[str] = set()
-        for link in expand(frontiers[side]):
+        for link in level.links:
             links[link.order] = link
             for node in (link.source, link.target):
                 if node not in seen[side]:
                     fresh.add(node)
         seen[side] |= fresh
-        unknown = sorted(n for n in fresh if n not in degree)
-        degree.update(degrees(unknown) if unknown else {})
-        frontiers[side] = sorted(n for n in fresh if n in ends or degree.get(n, 0) <= max_degree)
+        if final:
+            break
+        inner = sorted(fresh - set(ends))
+        for node, count in _degrees_of(inner, level.degree, degrees).items():
+            degree.setdefault(node, count)
+        frontiers[side] = [n for n in inner if degree.get(n, 0) <= max_degree]
     unknown = sorted({n for link in links.values() for n in (link.source, link.target)}
                      - degree.keys())
     degree.update(degrees(unknown) if unknown else {})

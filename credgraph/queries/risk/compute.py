@@ -40,8 +40,9 @@ from credgraph.queries.links.results import (
     Neighbourhood,
     Path,
     Step,
+    Toward,
 )
-from credgraph.queries.links.traversal import Reached, canonical_bfs, path_to
+from credgraph.queries.links.traversal import Reached, canonical_bfs, expand_levels, path_to
 from credgraph.queries.restrictions.rules import Certainty, add_years
 from credgraph.queries.restrictions.service import Restrictions, fact_plan
 from credgraph.queries.time import Moment, in_force
@@ -272,7 +273,7 @@ class Batch:
             cache = self.link_cache
             cache.prefetch(self.ids, hops, max_degree)
             walked = self._walks[max_degree] = (hops, {
-                n: canonical_bfs(n, hops, max_degree, cache.expand, cache.degrees)
+                n: canonical_bfs(n, hops, max_degree, expand_levels(cache.expand), cache.degrees)
                 for n in self.ids})
         return {n: {k: r for k, r in walk.items() if r.distance <= hops}
                 for n, walk in walked[1].items()}
@@ -290,7 +291,9 @@ class Batch:
             return list({link.order: link for n in frontier
                          for link in reach.toward.get(n, ())}.values())
 
-        return {n: canonical_bfs(n, hops, max_degree, cache.expand, cache.degrees, last)
+        # The last level is restricted (to the subjects, which `last` knows), any Toward says so.
+        fetch = expand_levels(cache.expand, last)
+        return {n: canonical_bfs(n, hops, max_degree, fetch, cache.degrees, Toward())
                 for n in origins}
 
     def path(self, node: str, reached: Mapping[str, Reached],
