@@ -303,6 +303,18 @@ def _serve_workers(host: str, port: int, insecure: bool, workers: int,
         listener.stop()
 
 
+def _schema_up_to_date(store: GraphStore) -> None:
+    """A database an earlier credgraph wrote gets the indexes this one reads before it is
+    served (search's rank keys, docs/scaling.md); one the account may not change is served
+    as it is, with a warning."""
+    try:
+        store.ensure_schema()
+    except CredgraphError as e:
+        console.print(f"credgraph: warning: the database's indexes could not be brought up "
+                      f"to date ({e}); search may miss names until a load by an account "
+                      "that may change the schema")
+
+
 @app.command()
 def serve(
     dataset: Annotated[
@@ -330,6 +342,7 @@ def serve(
         for folder in dataset or []:
             _load(store, folder, Path(tempfile.gettempdir()) / "credgraph-rejects.csv",
                   get_settings().batch_size)
+        _schema_up_to_date(store)
         if workers == 1:
             _serve(store, host, port, authenticator)
             return

@@ -4,9 +4,14 @@ make it walk its rank index instead; both must give the order worked out by hand
 
 from __future__ import annotations
 
+from functools import partial
+from pathlib import Path
+from typing import Any
+
 import pytest
 
-from credgraph.graph.cypher import rank_index
+from credgraph.exc import StoreError
+from credgraph.graph.cypher import SET_RANKS, rank_index
 from credgraph.graph.ids import name_key
 from credgraph.graph.model import NAME_RANK
 from credgraph.graph.neo4j_store import Neo4jStore
@@ -17,6 +22,7 @@ from credgraph.queries.backend.neo4j import Neo4jBackend
 from credgraph.queries.links.analysis import search_texts
 from credgraph.queries.time import Moment
 from tests.graphs import REC, changes
+from tests.test_serve_workers import serving_workers
 
 LATER = "2001-01-01T00:00:00Z"
 DAY = "2024-06-01"
@@ -100,20 +106,69 @@ def test_search_order_at_every_candidate_limit(named_store: GraphStore, text: st
                 f"scan={getattr(backend, 'search_scan', None)}")
 
 
+def _written_before_rank_keys(store: Neo4jStore) -> None:
+    """The names, as a database written before rank keys holds them: no key, no rank index."""
+    _write_names(store)
+    for node in store.model.nodes.values():
+        if node.ranked:
+            store.driver.execute_query(f"DROP INDEX {rank_index(node)}")
+    store.driver.execute_query(f"MATCH (r:Record) REMOVE r.{NAME_RANK}")
+    assert not store.read(f"MATCH (r:Record) WHERE r.{NAME_RANK} IS NOT NULL RETURN r")
+
+
 @pytest.mark.neo4j
 def test_records_written_before_rank_keys_get_them(neo4j_store: Neo4jStore) -> None:
     """A database from before rank keys (no key, no rank index) gets them with its schema."""
-    _write_names(neo4j_store)
-    for node in neo4j_store.model.nodes.values():
-        if node.ranked:
-            neo4j_store.driver.execute_query(f"DROP INDEX {rank_index(node)}")
-    neo4j_store.driver.execute_query(f"MATCH (r:Record) REMOVE r.{NAME_RANK}")
-    assert not neo4j_store.read(f"MATCH (r:Record) WHERE r.{NAME_RANK} IS NOT NULL RETURN r")
+    _written_before_rank_keys(neo4j_store)
     neo4j_store.ensure_schema()
     ranks = sorted((r["of"], r["rank"]) for r in neo4j_store.read(
         f"MATCH (r:Record) RETURN r.of AS of, r.{NAME_RANK} AS rank"))
     assert len(ranks) == len(FIRST) + len(CORRECTED)
     assert ("E3", "000005E3") in ranks and ("O1", "000004O1") in ranks
     assert ranks.count(("H1", "000002H1")) == 2, "the retired version too"
+    for backend in _backends(neo4j_store):
+        assert _search(backend, "甲乙", 20, Moment(DAY)) == NOW_JIAYI
+
+
+@pytest.mark.neo4j
+def test_a_rank_pass_cut_short_is_finished_by_the_next(neo4j_store: Neo4jStore,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """The connection lost after the first page of keys: the rank indexes are not made, so
+    the next schema pass (the load re-run) gives the rest their keys."""
+    _written_before_rank_keys(neo4j_store)
+    write = neo4j_store._run_write
+    pages = 0
+
+    def lost_after_one_page(text: str, **params: Any) -> None:
+        nonlocal pages
+        if text == SET_RANKS:
+            pages += 1
+            if pages > 1:
+                raise StoreError("Neo4j write failed: connection lost")
+        write(text, **params)
+
+    monkeypatch.setattr(neo4j_store, "_run_write", lost_after_one_page)
+    monkeypatch.setattr(neo4j_store, "_rank_records",
+                        partial(Neo4jStore._rank_records, neo4j_store, batch=2))
+    with pytest.raises(StoreError):
+        neo4j_store.ensure_schema()
+    unranked = neo4j_store.read(f"MATCH (r:Record) WHERE r.{NAME_RANK} IS NULL RETURN r.of")
+    assert unranked and pages == 2
+    monkeypatch.undo()
+    neo4j_store.ensure_schema()
+    assert not neo4j_store.read(f"MATCH (r:Record) WHERE r.{NAME_RANK} IS NULL RETURN r.of")
+    for backend in _backends(neo4j_store):
+        assert _search(backend, "甲乙", 20, Moment(DAY)) == NOW_JIAYI
+
+
+@pytest.mark.neo4j
+def test_serve_gives_an_earlier_database_its_rank_keys(neo4j_store: Neo4jStore, neo4j_uri: str,
+                                                       tmp_path: Path) -> None:
+    """Served without a load, a database from before rank keys gets them before the first
+    request: search there finds every name."""
+    _written_before_rank_keys(neo4j_store)
+    with serving_workers(neo4j_uri, tmp_path, keys=False, load=False):
+        assert not neo4j_store.read(
+            f"MATCH (r:Record) WHERE r.{NAME_RANK} IS NULL RETURN r.of")
     for backend in _backends(neo4j_store):
         assert _search(backend, "甲乙", 20, Moment(DAY)) == NOW_JIAYI

@@ -63,9 +63,11 @@ def _worker_pids(parent: int) -> set[int]:
 
 
 @contextmanager
-def _serving(neo4j_uri: str, folder: Path, keys: bool) -> Iterator[Served]:
-    """`credgraph serve --workers 2` over the hand-made registry, with a regulator's key
-    when `keys` (sign-in on), else in the local single-user mode."""
+def serving_workers(neo4j_uri: str, folder: Path, keys: bool,
+                    load: bool = True) -> Iterator[Served]:
+    """`credgraph serve --workers 2` over the hand-made registry (loaded first unless not
+    `load`: the database as it is), with a regulator's key when `keys` (sign-in on), else in
+    the local single-user mode."""
     token = ""
     env = {**os.environ, "CREDGRAPH_NEO4J_URI": neo4j_uri, "CREDGRAPH_STORE": "neo4j",
            "CREDGRAPH_DATA_DIR": str(folder / "data"),
@@ -80,7 +82,8 @@ def _serving(neo4j_uri: str, folder: Path, keys: bool) -> Iterator[Served]:
     with log.open("wb") as out:
         process = subprocess.Popen(
             [sys.executable, "-m", "credgraph.cli", "serve", "--workers", "2", "--port",
-             str(port), "--dataset", str(write_handmade(folder / "handmade"))],
+             str(port), *(["--dataset", str(write_handmade(folder / "handmade"))] if load
+                          else [])],
             env=env, stdout=out, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
@@ -106,7 +109,7 @@ def _serving(neo4j_uri: str, folder: Path, keys: bool) -> Iterator[Served]:
 
 @pytest.fixture
 def served(neo4j_store: Neo4jStore, neo4j_uri: str, tmp_path: Path) -> Iterator[Served]:
-    with _serving(neo4j_uri, tmp_path, keys=True) as server:
+    with serving_workers(neo4j_uri, tmp_path, keys=True) as server:
         yield server
 
 
@@ -174,7 +177,7 @@ def test_local_workers_answer_their_own_host_names_only(neo4j_store: Neo4jStore,
                                                         neo4j_uri: str, tmp_path: Path) -> None:
     """Without sign-in every worker is the local admin's, and refuses a request naming
     another host (a DNS-rebinding page), as a single process does."""
-    with _serving(neo4j_uri, tmp_path, keys=False) as server:
+    with serving_workers(neo4j_uri, tmp_path, keys=False) as server:
         for _ in range(10):  # new connections: both workers are asked
             own = httpx.post(f"{server.url}/graphql", json={"query": QUERY}, timeout=10)
             assert own.json() == {"data": {"enterprise": {"name": "深圳市甲科技有限公司"}}}

@@ -41,10 +41,16 @@ META_LABEL = "CredgraphMeta"
 """The one maintenance node: the store's data version."""
 
 
+def rank_index_statement(node: NodeSchema) -> str:
+    """The index search walks a record label's names in rank order on."""
+    return (f"CREATE INDEX {rank_index(node)} IF NOT EXISTS "
+            f"FOR (n:{quote(node.label)}) ON (n.{quote(NAME_RANK)})")
+
+
 def schema_statements(model: GraphModel) -> list[str]:
     """Constraints and indexes: unique identities, one element per fact version, lookups by
-    fact key, record owner and declared properties, and per record label its rank keys and
-    full-text names."""
+    fact key, record owner and declared properties, and per record label its full-text
+    names. The rank indexes come apart (rank_index_statement), after the rank keys."""
     statements = [
         f"CREATE CONSTRAINT entity_id IF NOT EXISTS "
         f"FOR (n:{quote(ENTITY_LABEL)}) REQUIRE n.id IS UNIQUE",
@@ -66,9 +72,6 @@ def schema_statements(model: GraphModel) -> list[str]:
         for prop in (*node.indexes, *node.lookups):
             statements.append(f"CREATE INDEX {name}_{prop} IF NOT EXISTS "
                               f"FOR (n:{label}) ON (n.{quote(prop)})")
-        if node.ranked:
-            statements.append(f"CREATE INDEX {rank_index(node)} IF NOT EXISTS "
-                              f"FOR (n:{label}) ON (n.{quote(NAME_RANK)})")
         if node.fulltext:
             statements.append(
                 f"CREATE FULLTEXT INDEX {fulltext_index(node)} IF NOT EXISTS FOR (n:{label}) "

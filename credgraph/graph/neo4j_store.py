@@ -243,15 +243,22 @@ class Neo4jStore(GraphStore):
 
     def ensure_schema(self) -> None:
         """Create what is missing and wait until every index is populated (after a bulk
-        import that is every node, hence the write time limit). A database written before
-        records had rank keys gets them (once: its rank index is created then)."""
+        import that is every node, hence the write time limit).
+
+        A database written before records had rank keys gets them. The rank indexes are
+        created only once every record has its key, so a pass cut short leaves them
+        missing and the next call finishes it.
+        """
         indexes = {row["name"] for row in self.read(cypher.INDEX_NAMES)}
-        unranked = any(cypher.rank_index(node) not in indexes
-                       for node in self.model.nodes.values() if node.ranked)
+        unindexed = [node for node in self.model.nodes.values()
+                     if node.ranked and cypher.rank_index(node) not in indexes]
         for statement in cypher.schema_statements(self.model):
             self._run_write(statement)
-        if unranked and self.read(cypher.ANY_UNRANKED):
+        if unindexed and self.read(cypher.ANY_UNRANKED):
             self._rank_records()
+        for node in self.model.nodes.values():
+            if node.ranked:
+                self._run_write(cypher.rank_index_statement(node))
         self._run_write(cypher.AWAIT_INDEXES, seconds=int(self.write_timeout_seconds))
 
     def _rank_records(self, batch: int = 10_000) -> None:
