@@ -408,10 +408,12 @@ class Neo4jStore(GraphStore):
         )
 
     def snapshot(self) -> Snapshot:
+        """As every store's, without search's rank keys: they are this store's index of
+        the names, not facts, so that snapshots compare across stores."""
         nodes = {}
         for row in self.read(cypher.ALL_NODES, shared=[ENTITY_LABEL, RECORD_LABEL],
                              log=list(self.model.log_labels)):
-            props = row["props"]
+            props = {k: v for k, v in row["props"].items() if k != NAME_RANK}
             nodes[(row["label"], str(props.get("id", props.get("of"))),
                    str(props.get("rec", "")))] = props
         edges = {(r["type"], r["props"]["key"], r["props"]["rec"]):
