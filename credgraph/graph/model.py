@@ -44,6 +44,11 @@ RANK_DIGITS = 6
 """Digits of the name length in a rank key: names up to 999,999 signs rank by length."""
 
 
+def without_rank(props: Mapping[str, Any]) -> dict[str, Any]:
+    """A version's properties as both stores give them: without Neo4j's rank key."""
+    return {k: v for k, v in props.items() if k != NAME_RANK}
+
+
 def rank_key(name: str, entity_id: str) -> str:
     """The key that orders records as search ranks names of one tier: by length, then by
     entity id (credgraph.queries.backend.base.search_order)."""

@@ -25,7 +25,14 @@ from neo4j.exceptions import DriverError, Neo4jError, ServiceUnavailable
 from credgraph import deadline
 from credgraph.exc import ConfigurationError, DeadlineExceededError, StoreError
 from credgraph.graph import cypher
-from credgraph.graph.model import ENTITY_LABEL, NAME_RANK, RECORD_LABEL, EdgeSchema, NodeSchema
+from credgraph.graph.model import (
+    ENTITY_LABEL,
+    NAME_RANK,
+    RECORD_LABEL,
+    EdgeSchema,
+    NodeSchema,
+    without_rank,
+)
 from credgraph.graph.records import (
     ChangeSet,
     EnterpriseRef,
@@ -413,7 +420,7 @@ class Neo4jStore(GraphStore):
         nodes = {}
         for row in self.read(cypher.ALL_NODES, shared=[ENTITY_LABEL, RECORD_LABEL],
                              log=list(self.model.log_labels)):
-            props = {k: v for k, v in row["props"].items() if k != NAME_RANK}
+            props = without_rank(row["props"])
             nodes[(row["label"], str(props.get("id", props.get("of"))),
                    str(props.get("rec", "")))] = props
         edges = {(r["type"], r["props"]["key"], r["props"]["rec"]):

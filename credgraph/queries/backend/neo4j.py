@@ -24,6 +24,7 @@ from credgraph.graph.model import (
     GraphModel,
     NodeSchema,
     quote,
+    without_rank,
 )
 from credgraph.graph.neo4j_store import Neo4jStore
 from credgraph.queries.backend.base import (
@@ -59,11 +60,6 @@ _HAN_ONLY = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fff]{2,}$")
 def label_of(var: str) -> str:
     """A node's own label (Enterprise, Person ...), without the shared Entity label."""
     return f"[l IN labels({var}) WHERE l <> '{ENTITY_LABEL}'][0]"
-
-
-def _values(props: Mapping[str, Any]) -> dict[str, Any]:
-    """A version's properties as both stores give them: without Neo4j's rank key."""
-    return {k: v for k, v in props.items() if k != NAME_RANK}
 
 
 def link_projection(var: str) -> str:
@@ -640,7 +636,7 @@ class Neo4jBackend(Backend):
         recorded: dict[tuple[str, str], list[Mapping[str, Any]]] = {}
         for section, keys in wanted.items():
             for row in self._read(self.queries.fact_versions[section], at, facts=keys):
-                recorded.setdefault((section, row["fact"]), []).append(_values(row["version"]))
+                recorded.setdefault((section, row["fact"]), []).append(without_rank(row["version"]))
         return {key: one_per_version(versions) for key, versions in recorded.items()}
 
     def objections(self, abouts: Sequence[str],
@@ -849,7 +845,7 @@ WITH r.of AS of, count(DISTINCT r.source) AS sources,
      collect(r {{.*, label: [l IN labels(r) WHERE l <> '{RECORD_LABEL}'][0]}}) AS versions
 WHERE sources > 1
 RETURN of, versions ORDER BY of""")
-        return {r["of"]: sorted(map(_values, r["versions"]), key=lambda v: str(v["rec"]))
+        return {r["of"]: sorted(map(without_rank, r["versions"]), key=lambda v: str(v["rec"]))
                 for r in self._read(text, at)}
 
     def enterprises_established(self, first: str, last: str, at: Moment) -> list[Entity]:
@@ -870,5 +866,5 @@ MATCH (r:{record}) WHERE r.rec >= $since AND r.rec < $until AND r.rec <= $known
 CALL (r) {{ MATCH (p:{record} {{of: r.of}}) WHERE p.rec < r.rec
            RETURN p ORDER BY p.rec DESC LIMIT 1 }}
 RETURN properties(p) AS before, properties(r) AS after ORDER BY r.of, r.rec""")
-        return [(_values(r["before"]), _values(r["after"]))
+        return [(without_rank(r["before"]), without_rank(r["after"]))
                 for r in self._read(text, at, since=since, until=until)]
