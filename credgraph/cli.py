@@ -342,7 +342,8 @@ def serve(
         for folder in dataset or []:
             _load(store, folder, Path(tempfile.gettempdir()) / "credgraph-rejects.csv",
                   get_settings().batch_size)
-        _schema_up_to_date(store)
+        if not dataset:  # a load brings the schema up to date itself
+            _schema_up_to_date(store)
         if workers == 1:
             _serve(store, host, port, authenticator)
             return
