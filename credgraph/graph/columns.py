@@ -247,6 +247,8 @@ class Text(Column):
     def arrow(self, rows: np.ndarray) -> pa.Array:
         if self.changed:
             return pa.array([self.get(row) for row in rows.tolist()], pa.large_string())
+        if len(rows) == len(self) and (rows == np.arange(len(rows))).all():
+            return self.whole()  # every row in order (nothing dropped): no copy of the text
         return self.whole().take(pa.array(rows))
 
     @classmethod
