@@ -6,7 +6,9 @@ type has one `Table` of columns, one row per element:
 
 * strings: a small dictionary and a 1-, 2- or 4-byte code per row while values
   repeat (statuses, roles, dates, load stamps), one UTF-8 buffer with an offset
-  per row once most differ (names, addresses, digests);
+  per row once most differ (names, addresses);
+* strings of hex digits of one length (the versions' digests): the bytes they spell,
+  text again in the file;
 * a string column whose every value is its element's fact key (a relationship's
   `key`, a record's `of`, a list entry's `id`) stores nothing at all;
 * numbers and booleans in typed arrays with a presence flag;
@@ -269,6 +271,107 @@ class Text(Column):
         return column
 
 
+_HEX = np.frombuffer(b"0123456789abcdef", np.uint8)
+_NIBBLE = np.full(256, 255, np.uint8)
+_NIBBLE[_HEX] = np.arange(16, dtype=np.uint8)
+
+
+class Digests(Column):
+    """Strings of lowercase hex digits of one even length (the versions' digests `h`, on
+    every element): kept as the bytes they spell, `width` a row and a presence flag, where
+    a text column takes twice the bytes and an offset per row. In the file they are text:
+    a text column whose values all fit is read back as this."""
+
+    kind = Text.kind
+
+    def __init__(self, width: int) -> None:
+        self.width = width
+        self.data = bytearray()
+        self.present = array("B")
+
+    def __len__(self) -> int:
+        return len(self.present)
+
+    def _bytes(self, value: Any) -> bytes | None:
+        """The bytes a value spells, or None when it is not this column's kind of digest."""
+        if type(value) is not str or len(value) != 2 * self.width:
+            return None
+        try:
+            raw = bytes.fromhex(value)
+        except ValueError:
+            return None
+        return raw if raw.hex() == value else None
+
+    def fits(self, value: str) -> bool:
+        return self._bytes(value) is not None
+
+    def append(self, value: Any) -> bool:
+        raw = bytes(self.width) if value is None else self._bytes(value)
+        if raw is None:
+            return False
+        self.data += raw
+        self.present.append(value is not None)
+        return True
+
+    def get(self, row: int) -> Any:
+        if not self.present[row]:
+            return None
+        start = row * self.width
+        return self.data[start:start + self.width].hex()
+
+    def set(self, row: int, value: Any) -> bool:
+        raw = bytes(self.width) if value is None else self._bytes(value)
+        if raw is None:
+            return False
+        start = row * self.width
+        self.data[start:start + self.width] = raw
+        self.present[row] = value is not None
+        return True
+
+    def arrow(self, rows: np.ndarray) -> pa.Array:
+        present = numpy_view(self.present)[rows] == 1
+        raw = np.frombuffer(self.data, np.uint8).reshape(-1, self.width)[rows[present]]
+        chars = np.stack([_HEX[raw >> 4], _HEX[raw & 15]], axis=-1)
+        offsets = np.concatenate([[0], np.cumsum(present * 2 * self.width)]).astype(np.int64)
+        absent = int(len(rows) - present.sum())
+        bitmap = pa.py_buffer(np.packbits(present, bitorder="little")) if absent else None
+        return pa.LargeStringArray.from_buffers(len(rows), pa.py_buffer(offsets),
+                                                pa.py_buffer(chars.tobytes()), bitmap, absent)
+
+    @classmethod
+    def fitting(cls, values: list[Any]) -> Digests | None:
+        """These values as digests, if every present one is one of a single width."""
+        width = next((len(v) // 2 for v in values if v is not None and type(v) is str), 0)
+        if not width:
+            return None
+        column = cls(width)
+        return column if all(column.append(v) for v in values) else None
+
+    @classmethod
+    def from_arrow(cls, values: pa.Array) -> Digests | None:
+        """A text column read from the file as digests, if its values all are (vectorised:
+        the check and the decoding are one pass each over its bytes)."""
+        values = values.cast(pa.large_string())
+        valid = values.is_valid().to_numpy(zero_copy_only=False)
+        lengths = pc.utf8_length(values).to_numpy(zero_copy_only=False)[valid]
+        if not len(lengths) or lengths[0] < 2 or lengths[0] % 2 or (lengths != lengths[0]).any():
+            return None
+        width = int(lengths[0]) // 2
+        present = values.filter(pa.array(valid))
+        offsets = np.frombuffer(present.buffers()[1], np.int64)[
+            present.offset:present.offset + len(present) + 1]
+        chars = np.frombuffer(present.buffers()[2], np.uint8)[int(offsets[0]):int(offsets[-1])]
+        nibbles = _NIBBLE[chars].reshape(-1, width, 2)
+        if (nibbles == 255).any():
+            return None
+        raw = np.zeros((len(values), width), np.uint8)
+        raw[valid] = (nibbles[..., 0] << 4) | nibbles[..., 1]
+        column = cls(width)
+        column.data = bytearray(raw.tobytes())
+        column.present = from_numpy("B", valid)
+        return column
+
+
 class Alias(Column):
     """A string column whose every present value is its row's fact key: only a presence
     flag is stored."""
@@ -474,7 +577,7 @@ def column_from_arrow(field: pa.Field, values: pa.Array,
     if kind == Words.kind:
         return Words.from_arrow(values)
     if kind == Text.kind:
-        return Text.from_arrow(values)
+        return Digests.from_arrow(values) or Text.from_arrow(values)
     if kind in ("float", "int"):
         return Numbers.from_arrow(values)
     if kind == Flags.kind:
@@ -518,7 +621,7 @@ class Table:
                 column = self._convert(name, column, value)
                 column.append(value)
             if column.crowded:
-                self._convert(name, column, "")
+                self._convert(name, column, None)
         for name, value in props.items():
             if value is None or name in self.columns:
                 continue
@@ -534,14 +637,21 @@ class Table:
         return row
 
     def _convert(self, name: str, column: Column, value: Any) -> Column:
-        """A column of a kind that can take `value` (and every value it holds), replacing it;
-        for an alias the row being appended is left out (the caller appends it)."""
+        """A column of a kind that can take `value` (None: any text) and every value it
+        holds, replacing it: digests if they all are, else text, else plain values; for an
+        alias the row being appended is left out (the caller appends it)."""
         rows = len(column)
         kept = [column.get(row) for row in range(rows)]
-        target: Column = Text() if column.kind in (Words.kind, Alias.kind) and (
-            value is None or type(value) is str) else Objects()
-        for item in kept:
-            target.append(item)
+        texts = column.kind in (Words.kind, Alias.kind, Text.kind) and (
+            value is None or type(value) is str)
+        digests = Digests.fitting(kept) if texts else None
+        target: Column
+        if digests is not None and (value is None or digests.fits(value)):
+            target = digests
+        else:
+            target = Text() if texts else Objects()
+            for item in kept:
+                target.append(item)
         self.columns[name] = target
         return target
 
