@@ -193,13 +193,13 @@ class Words(Column):
 
 class Text(Column):
     """Strings that mostly differ: one UTF-8 buffer, the end offset of each row (bitwise
-    inverted for an absent value)."""
+    inverted for an absent value), 4 bytes a row until the buffer passes 2 GiB."""
 
     kind = "text"
 
     def __init__(self) -> None:
         self.data = bytearray()
-        self.ends = array("q")
+        self.ends = array("i")
         self.changed: dict[int, str | None] = {}
 
     def __len__(self) -> int:
@@ -212,6 +212,8 @@ class Text(Column):
         if type(value) is not str:
             return False
         self.data += value.encode()
+        if len(self.data) > _WIDTHS[-1][1] and self.ends.typecode == "i":
+            self.ends = array("q", self.ends)
         self.ends.append(len(self.data))
         return True
 
@@ -265,7 +267,8 @@ class Text(Column):
         if values.null_count:
             absent = values.is_null().to_numpy(zero_copy_only=False)
             ends = np.where(absent, ~ends, ends)
-        column.ends = from_numpy("q", ends)
+        column.ends = from_numpy("i" if count == 0 or int(offsets[-1]) - first <= _WIDTHS[-1][1]
+                                 else "q", ends)
         if count:
             column.data = bytearray(memoryview(values.buffers()[2])[first:int(offsets[-1])])
         return column
