@@ -27,7 +27,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from credgraph.graph.model import NAME_RANK, VERSION, GraphModel
+from credgraph.graph.model import SEARCH_KEYS, VERSION, GraphModel
 from credgraph.queries.links.results import Around, Entity, Holding, Link, LinkLevel, Toward
 from credgraph.queries.restrictions.facts import Appointment, Facts
 from credgraph.queries.time import Moment
@@ -60,9 +60,9 @@ class FactPlan:
         return merged
 
 
-_RECORD_ONLY = frozenset({"label", "of", NAME_RANK, *VERSION})
+_RECORD_ONLY = frozenset({"label", "of", *SEARCH_KEYS, *VERSION})
 """Record properties an entity leaves out (its provenance stays; recorded_at and source are
-given under those names; Neo4j's rank key is the store's own)."""
+given under those names; Neo4j's search keys are the store's own)."""
 
 
 def entity_props(node_id: str, identity: Mapping[str, Any],
