@@ -5,6 +5,7 @@ length each); both must give the order worked out by hand here."""
 
 from __future__ import annotations
 
+import zlib
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,7 @@ import pytest
 from credgraph.exc import StoreError
 from credgraph.graph.cypher import SET_SEARCH_KEYS, rank_index, terms_index
 from credgraph.graph.ids import name_key
-from credgraph.graph.model import NAME_RANK, NAME_TERMS
+from credgraph.graph.model import NAME_RANK, NAME_TERMS, OBSOLETE_KEYS
 from credgraph.graph.neo4j_store import Neo4jStore
 from credgraph.graph.records import NodeRecord, Retirement
 from credgraph.graph.store import GraphStore
@@ -50,13 +51,23 @@ FIRST = [
 ]
 CORRECTED = [_named("Enterprise", "H1", "无关"), _named("Enterprise", "F1", "甲乙")]
 
-# By hand: tier (1 equal, 2 starts with, 3 contains), then name length, then id.
-NOW_JIAYI = [(1, "E1"), (1, "F1"), (1, "P1"), (2, "E2"), (2, "E3"),
-             (3, "E4"), (3, "E5"), (3, "O1"), (3, "E7")]
-BEFORE_JIAYI = [(1, "E1"), (1, "H1"), (1, "P1"), (2, "E2"), (2, "E3"),
-                (3, "E4"), (3, "E5"), (3, "O1"), (3, "E7")]
-NOW_YI = [(2, "E8"), (3, "E1"), (3, "F1"), (3, "P1"), (3, "E2"), (3, "E4"), (3, "E5"),
-          (3, "E9"), (3, "O1"), (3, "E3"), (3, "E7")]
+
+
+def _ranked(hits: list[tuple[int, str, int]]) -> list[tuple[int, str]]:
+    """(tier, id) of hits given as (tier, id, name length) by hand, in search's order: tier,
+    then name length, then the id's CRC-32 digest (in hex), then the id."""
+    return [(tier, node_id) for tier, node_id, _ in sorted(
+        hits, key=lambda h: (h[0], h[2], f"{zlib.crc32(h[1].encode()):08x}", h[1]))]
+
+
+# By hand: tier (1 equal, 2 starts with, 3 contains) and name length.
+NOW_JIAYI = _ranked([(1, "E1", 2), (1, "F1", 2), (1, "P1", 2), (2, "E2", 3), (2, "E3", 5),
+                     (3, "E4", 3), (3, "E5", 3), (3, "O1", 4), (3, "E7", 6)])
+BEFORE_JIAYI = _ranked([(1, "E1", 2), (1, "H1", 2), (1, "P1", 2), (2, "E2", 3), (2, "E3", 5),
+                        (3, "E4", 3), (3, "E5", 3), (3, "O1", 4), (3, "E7", 6)])
+NOW_YI = _ranked([(2, "E8", 2), (3, "E1", 2), (3, "F1", 2), (3, "P1", 2), (3, "E2", 3),
+                  (3, "E4", 3), (3, "E5", 3), (3, "E9", 3), (3, "O1", 4), (3, "E3", 5),
+                  (3, "E7", 6)])
 
 # Names with brackets, Latin letters, blanks, a quote and a backslash: the terms index
 # finds any text in them, not only Chinese signs.
@@ -67,8 +78,8 @@ ANY_SIGNS = [
     _named("Person", "P21", "John (北京) Smith"),
     _named("Enterprise", "E24", 'x"y\\z(北'),
 ]
-# By hand, lengths: E23 6, E21 7, E24 7, E22 11, P21 15.
-BRACKET_NORTH = [(2, "E22"), (3, "E23"), (3, "E21"), (3, "E24"), (3, "P21")]
+BRACKET_NORTH = _ranked([(2, "E22", 11), (3, "E23", 6), (3, "E21", 7), (3, "E24", 7),
+                         (3, "P21", 15)])
 
 
 def _write_names(store: GraphStore) -> None:
@@ -129,7 +140,7 @@ def test_search_order_at_every_candidate_limit(named_store: GraphStore, text: st
     ("n (北", [(3, "P21")]),
     ("JOHN", [(2, "P21")]),
     ('"y\\', [(3, "E24")]),
-    ("远", [(2, "E23"), (2, "E21"), (3, "E22")]),
+    ("远", _ranked([(2, "E23", 6), (2, "E21", 7), (3, "E22", 11)])),
     ("京)远", [(3, "E22")]),
 ])
 def test_search_finds_any_signs(store: GraphStore, text: str,
@@ -153,7 +164,8 @@ def _written_before_search_keys(store: Neo4jStore) -> None:
         if node.ranked:
             store.driver.execute_query(f"DROP INDEX {rank_index(node)}")
             store.driver.execute_query(f"DROP INDEX {terms_index(node)}")
-    store.driver.execute_query(f"MATCH (r:Record) REMOVE r.{NAME_RANK}, r.{NAME_TERMS}")
+    store.driver.execute_query(f"MATCH (r:Record) REMOVE r.{NAME_RANK}, r.{NAME_TERMS} "
+                               f"SET r.{OBSOLETE_KEYS[0]} = 'in id order'")
     assert not store.read(f"MATCH (r:Record) WHERE r.{NAME_RANK} IS NOT NULL "
                           f"OR r.{NAME_TERMS} IS NOT NULL RETURN r")
 
@@ -171,10 +183,14 @@ def test_records_written_before_search_keys_get_them(neo4j_store: Neo4jStore) ->
     keys = sorted((r["of"], r["rank"], r["terms"]) for r in neo4j_store.read(
         f"MATCH (r:Record) RETURN r.of AS of, r.{NAME_RANK} AS rank, r.{NAME_TERMS} AS terms"))
     assert len(keys) == len(FIRST) + len(CORRECTED)
-    assert ("E3", "000005E3", "len000005 \u2402甲 甲乙 乙丙 丙丁 丁戊") in keys
-    assert ("O1", "000004O1", "len000004 \u2402戊 戊己 己甲 甲乙") in keys
-    assert ("H1", "000002H1", "len000002 \u2402甲 甲乙") in keys, "the retired version too"
-    assert ("H1", "000002H1", "len000002 \u2402无 无关") in keys
+    # The rank keys: length, the CRC-32 of the id (zlib, apart from the code), the id.
+    crc = {i: f"{zlib.crc32(i.encode()):08x}" for i in ("E3", "O1", "H1")}
+    assert ("E3", f"000005{crc['E3']}E3", "len000005 \u2402甲 甲乙 乙丙 丙丁 丁戊") in keys
+    assert ("O1", f"000004{crc['O1']}O1", "len000004 \u2402戊 戊己 己甲 甲乙") in keys
+    assert ("H1", f"000002{crc['H1']}H1", "len000002 \u2402甲 甲乙") in keys, "the retired one"
+    assert ("H1", f"000002{crc['H1']}H1", "len000002 \u2402无 无关") in keys
+    assert not neo4j_store.read(f"MATCH (r:Record) WHERE r.{OBSOLETE_KEYS[0]} IS NOT NULL "
+                                "RETURN r"), "the obsolete keys are gone"
     for backend in _backends(neo4j_store):
         assert _search(backend, "甲乙", 20, Moment(DAY)) == NOW_JIAYI
 

@@ -13,6 +13,7 @@ from credgraph.graph.model import (
     ENTITY_LABEL,
     NAME_RANK,
     NAME_TERMS,
+    OBSOLETE_KEYS,
     RECORD_LABEL,
     SEARCH_KEYS,
     EdgeSchema,
@@ -39,9 +40,11 @@ def rank_index(node: NodeSchema) -> str:
 def obsolete_indexes(model: GraphModel) -> list[str]:
     """Indexes earlier versions created and nothing reads any more, dropped with the schema's
     statements: the full-text indexes over names with the CJK analyzer (over every record
-    label, then one per label), which found only texts of Chinese signs."""
-    return ["record_names", *(f"{node.label.lower()}_names"
-                              for node in model.nodes.values() if node.ranked)]
+    label, then one per label), which found only texts of Chinese signs, and the indexes of
+    the rank keys in id order (`model.OBSOLETE_KEYS`)."""
+    ranked = [node.label.lower() for node in model.nodes.values() if node.ranked]
+    return ["record_names", *(f"{label}_names" for label in ranked),
+            *(f"{label}_{key}" for label in ranked for key in OBSOLETE_KEYS)]
 
 
 META_LABEL = "CredgraphMeta"
@@ -200,8 +203,9 @@ RETURN page[-1] AS last, unkeyed
 `$after` (in id order, through the record owner index), and the last entity of the page."""
 
 SET_SEARCH_KEYS = ("UNWIND $rows AS row MATCH (r) WHERE elementId(r) = row.element "
-                   "SET r += row.keys")
-"""Give record versions (by element id) their search keys."""
+                   "SET r += row.keys REMOVE "
+                   + ", ".join(f"r.{quote(key)}" for key in OBSOLETE_KEYS))
+"""Give record versions (by element id) their search keys, in place of obsolete ones."""
 
 BUMP_VERSION = f"""
 MERGE (m:{quote(META_LABEL)} {{id: 'store'}}) ON CREATE SET m.data_version = 0

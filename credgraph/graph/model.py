@@ -7,6 +7,7 @@ name that is not declared can never reach a query text.
 from __future__ import annotations
 
 import re
+import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -36,9 +37,13 @@ def provenance_of(props: Mapping[str, Any]) -> dict[str, Any]:
     return {name: props.get(name) for name in PROVENANCE}
 
 
-NAME_RANK = "name_rank"
-"""Neo4j only: the rank key of a record version's searched name (`rank_key`), indexed over
-Record, so a search reads matching records in its order and stops at the first ones."""
+NAME_RANK = "search_rank"
+"""Neo4j only: the rank key of a record version's searched name (`rank_key`), indexed per
+record label, so a search reads matching records in its order and stops at the first ones."""
+
+OBSOLETE_KEYS = ("name_rank",)
+"""Search keys earlier versions stored (rank keys in id order), removed when a record gets
+its current keys."""
 
 NAME_TERMS = "name_terms"
 """Neo4j only: a record version's searched name as the terms of its label's full-text index
@@ -64,16 +69,30 @@ def without_search_keys(props: Mapping[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in props.items() if k not in SEARCH_KEYS}
 
 
+def rank_prefix(length: int) -> str:
+    """What the rank keys of names of this length start with: the length, zero-padded."""
+    return f"{min(length, 10**RANK_DIGITS - 1):0{RANK_DIGITS}d}"
+
+
+def spread(entity_id: str) -> str:
+    """What orders names of one length before their ids: a digest of the id (CRC-32, hex).
+    Ids follow registration authorities (a USCC starts with its region), so in id order the
+    names of one length holding a text cluster in some stretch of ids, and a walk in that
+    order passes every other first; in digest order they are spread evenly. Nor does one
+    region's firms always come first."""
+    return f"{zlib.crc32(entity_id.encode()):08x}"
+
+
 def rank_key(name: str, entity_id: str) -> str:
     """The key that orders records as search ranks names of one tier: by length, then by
-    entity id (credgraph.queries.backend.base.search_order)."""
-    return f"{min(len(name), 10**RANK_DIGITS - 1):0{RANK_DIGITS}d}{entity_id}"
+    the id's `spread`, then by id (credgraph.queries.backend.base.search_order)."""
+    return rank_prefix(len(name)) + spread(entity_id) + entity_id
 
 
 def length_term(length: int) -> str:
     """The term of a name's length: zero-padded, so that a range of terms is a range of
     lengths."""
-    return f"len{min(length, 10**RANK_DIGITS - 1):0{RANK_DIGITS}d}"
+    return "len" + rank_prefix(length)
 
 
 def text_terms(text: str, starting: bool) -> list[str]:

@@ -25,6 +25,7 @@ from credgraph.graph.model import (
     NodeSchema,
     length_term,
     quote,
+    rank_prefix,
     text_terms,
     without_search_keys,
 )
@@ -79,14 +80,21 @@ SEARCH_LENGTHS = 40
 """How many name lengths a search that finds many names reads one at a time, from the
 text's own up, before it reads every longer name at once (`length_windows`)."""
 
+_AFTER_EVERY_RANK = "9" * RANK_DIGITS + "\uffff"
+"""Above every rank key (names are shorter than 10**RANK_DIGITS - 1 signs)."""
 
-def length_windows(shortest: int, singles: int = SEARCH_LENGTHS) -> list[str]:
-    """Query clauses (`$lengths`) that narrow the terms index to names of one length each,
-    `singles` of them from `shortest` up, then to every longer name: read in turn, they
-    hand over names shortest first."""
+
+def length_windows(shortest: int, singles: int = SEARCH_LENGTHS) -> list[dict[str, str]]:
+    """The windows of name lengths a search reads in turn (`$lengths`): `singles` of one
+    length each from `shortest` up, then every longer name at once. Each has the query
+    clause that narrows the terms index to them (`terms`) and their range of rank keys
+    (`low` <= key < `high`)."""
     longer = shortest + singles
-    return [*(length_term(n) for n in range(shortest, longer)),
-            f"[{length_term(longer)} TO {length_term(10**RANK_DIGITS - 1)}]"]
+    windows = [{"terms": length_term(n), "low": rank_prefix(n), "high": rank_prefix(n + 1)}
+               for n in range(shortest, longer)]
+    last = 10**RANK_DIGITS - 1
+    return [*windows, {"terms": f"[{length_term(longer)} TO {length_term(last)}]",
+                       "low": rank_prefix(longer), "high": _AFTER_EVERY_RANK}]
 
 
 SEARCH_SCAN = 1_000
@@ -105,10 +113,11 @@ def ranked_matches(node: NodeSchema, predicate: str, seeds: str | None = None) -
     meets `predicate`, in rank order (name length, then entity id: `rank_key`).
 
     `seeds` yields at most `$k` candidates `r` (visible or not) from an index of names: when
-    fewer come they hold every match, filtered and sorted here. Else the names are read
-    from the label's terms index one length window at a time (`$lucene` with each of
-    `$lengths`), shortest first, each window's matches in rank order, until `$limit`
-    match; without seeds, the label's rank index is read in order to the `$limit`th match
+    fewer come they hold every match, filtered and sorted here. Else the names are read one
+    window of lengths at a time (`$lengths`, shortest first) until `$limit` match: from the
+    label's terms index (`$lucene`) when fewer than `$k` of them hold the text, else from
+    the rank index over that window's range (the text is frequent there, so the walk is
+    short). Without seeds, the label's rank index is read in order to the `$limit`th match
     (texts of one sign, which have no terms of their own)."""
     label, rank = quote(node.label), quote(NAME_RANK)
     if seeds is None:
@@ -127,12 +136,29 @@ def ranked_matches(node: NodeSchema, predicate: str, seeds: str | None = None) -
     UNION ALL
     WITH seeds WHERE size(seeds) >= $k
     CALL () {{
-      UNWIND $lengths AS lengths
-      CALL (lengths) {{
-        CALL db.index.fulltext.queryNodes('{terms_index(node)}', $lucene + ' AND ' + lengths)
-        YIELD node AS r
-        WITH r WHERE {predicate} AND {visible("r")}
-        RETURN r ORDER BY r.{rank} LIMIT $limit
+      UNWIND $lengths AS window
+      CALL (window) {{
+        CALL (window) {{
+          CALL db.index.fulltext.queryNodes('{terms_index(node)}',
+                                            $lucene + ' AND ' + window.terms, {{limit: $k}})
+          YIELD node AS r RETURN collect(r) AS held
+        }}
+        CALL (held, window) {{
+          WITH held WHERE size(held) < $k
+          UNWIND held AS r
+          WITH r WHERE {predicate} AND {visible("r")}
+          RETURN r ORDER BY r.{rank} LIMIT $limit
+          UNION ALL
+          WITH held, window WHERE size(held) >= $k
+          CALL (window) {{
+            MATCH (r:{label}) USING INDEX r:{label}({rank})
+            WHERE r.{rank} >= window.low AND r.{rank} < window.high
+              AND {predicate} AND {visible("r")}
+            RETURN r ORDER BY r.{rank} LIMIT $limit
+          }}
+          RETURN r
+        }}
+        RETURN r
       }}
       RETURN r LIMIT $limit
     }}
