@@ -266,11 +266,13 @@ def _serve(store: GraphStore, host: str, port: int, authenticator: Authenticator
 
     from credgraph.api.app import create_app, local_hosts
     from credgraph.api.logs import configure_logging
+    from credgraph.runtime import freeze_startup_objects
 
     settings = get_settings()
     app_ = create_app(store, settings, authenticator, local_hosts(authenticator, host))
     _announce(host, port, authenticator)
     listener = configure_logging(settings.log_queue_size)
+    freeze_startup_objects()
     try:
         uvicorn.run(app_, host=host, port=port, log_config=None, access_log=False)
     finally:

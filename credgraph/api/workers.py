@@ -23,6 +23,7 @@ from credgraph.api.auth import access_for
 from credgraph.api.logs import configure_logging
 from credgraph.api.roles import role_names
 from credgraph.graph import open_store
+from credgraph.runtime import freeze_startup_objects
 from credgraph.settings import get_settings
 
 WORKER_ENV = "CREDGRAPH_SERVE_WORKER"
@@ -56,5 +57,7 @@ def worker_app() -> Starlette:
     authenticator = access_for(settings, role_names(), host, insecure)
     listener = configure_logging(settings.log_queue_size)
     store = open_store(settings)
-    return create_app(store, settings, authenticator, local_hosts(authenticator, host),
-                      on_shutdown=(store.close, listener.stop))
+    app = create_app(store, settings, authenticator, local_hosts(authenticator, host),
+                     on_shutdown=(store.close, listener.stop))
+    freeze_startup_objects()
+    return app

@@ -52,7 +52,7 @@ from credgraph.graph.vocabulary import load_vocabulary
 from credgraph.interop.jsonout import Spool, json_pieces
 from credgraph.interop.namespaces import is_credgraph_namespace
 from credgraph.interop.scope import Reader, Record
-from credgraph.queries.links.ownership import Integrated, contributing, fetch_closure
+from credgraph.queries.links.ownership import Integrated, contributing
 from credgraph.queries.links.results import MAX_DEPTH, OWNERSHIP, Entity, Holding, RawRel
 from credgraph.queries.time import today
 
@@ -252,8 +252,7 @@ class BodsWriter:
                 and r.other["id"] != node.id for r in record.rels):
             return
         backend, at = self.reader.backend, self.reader.at
-        closure = fetch_closure(node.id, lambda ids: backend.holdings(ids, at, True), True,
-                                MAX_DEPTH)
+        closure = backend.holding_closure(node.id, at, True, MAX_DEPTH)
         integrated = Integrated(closure.holdings, closure.depth)
         shares = integrated.shares_into(node.id)
         circular = integrated.circular_into(node.id) if integrated.cyclic else set()

@@ -39,6 +39,7 @@ from credgraph.queries.links.results import (
     LINK_FIELDS,
     OWNERSHIP,
     Around,
+    Closure,
     Entity,
     Holding,
     Link,
@@ -46,6 +47,7 @@ from credgraph.queries.links.results import (
     RawRel,
     Toward,
     entity,
+    followed,
 )
 from credgraph.queries.restrictions.facts import POSTS, Appointment, Facts, Trigger
 from credgraph.queries.time import Moment, in_force
@@ -386,24 +388,60 @@ class MemoryBackend(Backend):
             entries.sort(key=lambda e: str(e["id"]))
         return result
 
-    def holdings(self, ids: Sequence[str], at: Moment, upward: bool) -> list[Holding]:
+    def _holdings_at(self, node_id: str, at: Moment, upward: bool,
+                     detail: bool = True) -> Iterator[Holding]:
+        """The holdings in force into (upward) or out of one node, self-holdings included."""
         store = self.store
+        node = store.identity(node_id)
+        if node < 0:
+            return
+        edges = (self.graph.in_edges(node, keys=True) if upward
+                 else self.graph.out_edges(node, keys=True))
+        for holder, held, edge in edges:
+            if (store.label(edge) == self.owns and store.visible(edge, at.known)
+                    and in_force(store.value(edge, "start"), store.value(edge, "end"), at.day)):
+                yield Holding(store.ident(holder), store.ident(held), store.value(edge, "key"),
+                              store.value(edge, "percent"),
+                              self._link_props(edge) if detail else {})
+
+    def holdings(self, ids: Sequence[str], at: Moment, upward: bool) -> list[Holding]:
         found: dict[str, Holding] = {}
         for node_id in ids:
             deadline.check()
-            node = store.identity(node_id)
-            if node < 0:
-                continue
-            edges = (self.graph.in_edges(node, keys=True) if upward
-                     else self.graph.out_edges(node, keys=True))
-            for holder, held, edge in edges:
-                if (store.label(edge) == self.owns and store.visible(edge, at.known)
-                        and in_force(store.value(edge, "start"), store.value(edge, "end"),
-                                     at.day)):
-                    key = store.value(edge, "key")
-                    found[key] = Holding(store.ident(holder), store.ident(held), key,
-                                         store.value(edge, "percent"), self._link_props(edge))
+            for holding in self._holdings_at(node_id, at, upward):
+                found[holding.key] = holding
         return list(found.values())
+
+    def _followed(self, nodes: Iterable[str], at: Moment, upward: bool, min_percent: float,
+                  detail: bool) -> Iterator[Holding]:
+        """The holdings a walk goes along from these nodes (`followed`, no self-holdings)."""
+        for node_id in nodes:
+            deadline.check()
+            for holding in self._holdings_at(node_id, at, upward, detail):
+                if holding.holder != holding.held and followed(holding, min_percent):
+                    yield holding
+
+    def holding_closure(self, root: str, at: Moment, upward: bool, max_depth: int,
+                        min_percent: float = 0.0, detail: bool = False) -> Closure:
+        """Level by level from the root: the nodes first reached at a level are the next
+        level's frontier (the definition the Neo4j backend's single statement follows)."""
+        depth = {root: 0}
+        kept: dict[str, Holding] = {}
+        frontier = [root]
+        for level in range(1, max_depth + 1):
+            fresh: set[str] = set()
+            for holding in self._followed(frontier, at, upward, min_percent, detail):
+                kept[holding.key] = holding
+                far = holding.holder if upward else holding.held
+                if far not in depth:
+                    fresh.add(far)
+            depth.update(dict.fromkeys(fresh, level))
+            frontier = sorted(fresh)
+            if not frontier:
+                break
+        truncated = next(self._followed(frontier, at, upward, min_percent, False), None)
+        return Closure(tuple(sorted(kept.values(), key=lambda h: h.key)), depth,
+                       truncated is not None)
 
     def holding_pairs(self, at: Moment) -> list[tuple[str, str]]:
         return sorted({(holder, held) for holder, held, _ in self._in_force(OWNERSHIP, at)

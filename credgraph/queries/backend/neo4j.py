@@ -44,6 +44,7 @@ from credgraph.queries.links.results import (
     LINK_FIELDS,
     OWNERSHIP,
     Around,
+    Closure,
     Entity,
     Holding,
     Link,
@@ -255,6 +256,47 @@ def visible(var: str) -> str:
     return f"({var}.rec <= $known AND ({var}.ret IS NULL OR {var}.ret > $known))"
 
 
+def followed_cypher(var: str) -> str:
+    """A holding a walk goes along (`credgraph.queries.links.results.followed`): visible at
+    `$known`, in force on `$day`, its percent at least `$minPercent` (unknown: only at 0)."""
+    return (f"{visible(var)} AND {in_force_cypher(var, 'day')} AND ({var}.percent >= "
+            f"$minPercent OR ({var}.percent IS NULL AND $minPercent = 0))")
+
+
+def closure_query(owns: str, entity_: str, upward: bool, max_depth: int) -> str:
+    """The holding closure of `$id` (`Closure`) in one statement, one row (empty lists when
+    no node has the id).
+
+    The levels come from a breadth-first var-length expansion (planned as a pruning
+    expansion: each node once, at its least depth), then the followed holdings at each
+    node reached, as [id, depth, [[far end id, key, percent, props or null] ...]]; those of
+    the nodes at `max_depth` only tell whether the walk is cut short. The depth is in the
+    text: Cypher takes no parameter as a var-length bound."""
+    if not 1 <= max_depth <= 100:
+        raise ValueError("max_depth must be from 1 to 100")
+    back, ahead = ("<-", "-") if upward else ("-", "->")
+    return f"""
+MATCH (root:{entity_} {{id: $id}})
+CALL (root) {{
+  MATCH walk = (root){back}[steps:{owns}*1..{max_depth}]{ahead}(n)
+  WHERE all(r IN steps WHERE {followed_cypher("r")})
+  WITH n, min(length(walk)) AS depth WHERE n <> root
+  RETURN collect([n, depth]) AS reached
+}}
+UNWIND [[root, 0]] + reached AS found
+WITH found[0] AS n, found[1] AS depth
+CALL (n, depth) {{
+  MATCH (n){back}[r:{owns}]{ahead}(far) WHERE far <> n AND {followed_cypher("r")}
+  RETURN collect([far.id, r.key, r.percent,
+                  CASE WHEN $detail AND depth < {max_depth} THEN {link_projection("r")} END])
+         AS holdings
+}}
+RETURN collect([n.id, depth, CASE WHEN depth < {max_depth} THEN holdings ELSE [] END])
+         AS closure,
+       any(beyond IN collect(depth = {max_depth} AND holdings <> []) WHERE beyond) AS truncated
+"""
+
+
 def with_record(entity_var: str, record_var: str) -> str:
     """The record version of an entity visible at `$known` (null when it has none)."""
     return (f"CALL ({entity_var}) {{ OPTIONAL MATCH ({record_var}:{quote(RECORD_LABEL)} "
@@ -388,11 +430,13 @@ RETURN h.id AS holder, e.id AS held, r.key AS key, r.percent AS percent,
         reports_in_force=report_in_force,
         sharing=stating,
         crowded=crowded,
+        # One row of lists: a record per entity costs the driver more than the entity (an
+        # ownership chain through a cross-held group asks for a thousand).
         entities=f"""
 UNWIND $ids AS id
 MATCH (n:{entity_} {{id: id}})
 {with_record("n", "rec")}
-RETURN id, {entity_row}
+RETURN collect([id, {label_of("n")}, properties(n), properties(rec)]) AS found
 """,
         entity_ids=f"""
 MATCH (n:{entity_}) WHERE n.id > $after
@@ -612,8 +656,9 @@ class Neo4jBackend(Backend):
     def entities(self, ids: Sequence[str], at: Moment) -> dict[str, Entity]:
         if not ids:
             return {}
-        rows = self._read(self.queries.entities, at, ids=list(ids))
-        return {r["id"]: _entity(r, r["id"]) for r in rows}
+        found = self._read(self.queries.entities, at, ids=list(ids))[0]["found"]
+        return {node_id: entity(label, entity_props(node_id, identity, record))
+                for node_id, label, identity, record in found}
 
     def entity_ids(self, at: Moment, batch: int = 10_000) -> Iterator[list[str]]:
         return self._id_pages(self.queries.entity_ids, at, batch)
@@ -752,6 +797,23 @@ class Neo4jBackend(Backend):
         text = self.queries.holders if upward else self.queries.holdings
         rows = self._read(text, at, ids=list(ids), day=at.day)
         return [Holding(r["holder"], r["held"], r["key"], r["percent"], r["props"]) for r in rows]
+
+    def holding_closure(self, root: str, at: Moment, upward: bool, max_depth: int,
+                        min_percent: float = 0.0, detail: bool = False) -> Closure:
+        owns, entity_ = quote(self.model.edge(OWNERSHIP).type), quote(ENTITY_LABEL)
+        text = self._query(f"holding-closure:{upward}:{max_depth}",
+                           lambda: closure_query(owns, entity_, upward, max_depth))
+        row = self._read(text, at, id=root, day=at.day, minPercent=min_percent,
+                         detail=detail)[0]
+        depth = {root: 0}
+        kept: dict[str, Holding] = {}
+        for node, level, found in row["closure"]:
+            depth[node] = level
+            for far, key, percent, props in found:
+                holder, held = (far, node) if upward else (node, far)
+                kept[key] = Holding(holder, held, key, percent, props or {})
+        return Closure(tuple(sorted(kept.values(), key=lambda h: h.key)), depth,
+                       bool(row["truncated"]))
 
     def holding_pairs(self, at: Moment) -> list[tuple[str, str]]:
         rows = self._read(self.queries.holding_pairs, at, day=at.day)

@@ -24,7 +24,7 @@ fixed either there (what a fetch returns) or here (what is done with it):
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from itertools import islice, pairwise
 from typing import Any
 
@@ -32,7 +32,7 @@ from credgraph.exc import BadInputError, NotFoundError
 from credgraph.graph.ids import identifier, is_other_register_key, name_key, uscc_problem
 from credgraph.graph.model import GraphModel
 from credgraph.queries.backend.base import Backend
-from credgraph.queries.links.ownership import DECIMALS, Integrated, fetch_closure
+from credgraph.queries.links.ownership import DECIMALS, Integrated
 from credgraph.queries.links.results import (
     MAX_DEPTH,
     MAX_FIRST,
@@ -44,7 +44,6 @@ from credgraph.queries.links.results import (
     Exposure,
     ExposureHit,
     FirmLink,
-    Holding,
     Link,
     LinkLevel,
     ListRecord,
@@ -367,9 +366,6 @@ class LinkAnalysis:
 
     # --- ownership -----------------------------------------------------------------
 
-    def _fetch(self, at: Moment, upward: bool) -> Callable[[Sequence[str]], list[Holding]]:
-        return lambda ids: self.backend.holdings(ids, at, upward)
-
     def ownership_chain(self, ref: str, at: Moment, direction: Direction = Direction.UP,
                         max_depth: int = 10, min_percent: float = 0.0) -> OwnershipChain:
         """Owners (UP) or investments (DOWN) of an enterprise to max_depth levels."""
@@ -377,13 +373,8 @@ class LinkAnalysis:
         check_range("minPercent", min_percent, 0, 100)
         root = self.enterprise_id(ref, at)
         upward = direction is Direction.UP
-
-        def follow(holding: Holding) -> bool:
-            if holding.percent is None:
-                return min_percent == 0
-            return holding.percent >= min_percent
-
-        closure = fetch_closure(root, self._fetch(at, upward), upward, max_depth, follow)
+        closure = self.backend.holding_closure(root, at, upward, max_depth, min_percent,
+                                               detail=True)
         integrated = Integrated(closure.holdings, closure.depth)
         shares = integrated.shares_into(root) if upward else integrated.shares_of(root)
         known = self.entities(sorted(closure.depth), at)
@@ -404,7 +395,7 @@ class LinkAnalysis:
         """Persons, other holders and holder-less enterprises whose effective share >= threshold."""
         check_range("threshold", threshold, 0, 100)
         root = self.enterprise_id(ref, at)
-        closure = fetch_closure(root, self._fetch(at, True), True, MAX_DEPTH)
+        closure = self.backend.holding_closure(root, at, True, MAX_DEPTH)
         integrated = Integrated(closure.holdings, closure.depth)
         shares = integrated.shares_into(root)
         circular = integrated.circular_into(root)
@@ -470,7 +461,7 @@ class LinkAnalysis:
                 relation.props.get("percent") if relation.type == OWNERSHIP else None,
                 start, end, current, relation.props,
             ))
-        closure = fetch_closure(person_id, self._fetch(at, False), False, MAX_DEPTH)
+        closure = self.backend.holding_closure(person_id, at, False, MAX_DEPTH)
         integrated = Integrated(closure.holdings, closure.depth)
         shares = integrated.shares_of(person_id)
         circular = integrated.circular_from(person_id)

@@ -26,8 +26,7 @@ enters one). Nothing is raised: the answer is always given.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable
 from functools import cached_property
 from itertools import islice, pairwise
 
@@ -37,7 +36,6 @@ import scipy.sparse as sp
 from scipy.sparse import csgraph
 from scipy.sparse.linalg import spsolve
 
-from credgraph import deadline
 from credgraph.queries.links.results import Holding
 
 TOP_PATHS = 5
@@ -47,45 +45,6 @@ DECIMALS = 10
 """Percents are rounded here so that float noise never orders results differently."""
 
 _CONVERGENCE_MARGIN = 1e-9
-
-FetchLevel = Callable[[Sequence[str]], list[Holding]]
-"""In-force holdings into (UP) or out of (DOWN) the given nodes."""
-
-
-@dataclass(frozen=True, slots=True)
-class Closure:
-    """Holdings fetched level by level from a root, with each node's level."""
-
-    holdings: tuple[Holding, ...]
-    depth: dict[str, int]
-    truncated: bool
-
-
-def fetch_closure(root: str, fetch: FetchLevel, upward: bool, max_depth: int,
-                  follow: Callable[[Holding], bool] = lambda _: True) -> Closure:
-    """Walk holdings from the root for up to max_depth levels (self-holdings left out)."""
-    depth = {root: 0}
-    kept: dict[str, Holding] = {}
-    frontier = [root]
-    level = 0
-    while frontier and level < max_depth:
-        deadline.check()
-        level += 1
-        fresh: set[str] = set()
-        for holding in fetch(frontier):
-            if holding.holder == holding.held or not follow(holding):
-                continue
-            kept[holding.key] = holding
-            nxt = holding.holder if upward else holding.held
-            if nxt not in depth:
-                fresh.add(nxt)
-        for node in fresh:
-            depth[node] = level
-        frontier = sorted(fresh)
-    truncated = bool(frontier) and any(
-        h.holder != h.held and follow(h) for h in fetch(frontier)
-    )
-    return Closure(tuple(sorted(kept.values(), key=lambda h: h.key)), depth, truncated)
 
 
 def _fraction(holding: Holding) -> float:

@@ -247,6 +247,31 @@ class Holding:
     props: Mapping[str, Any]
 
 
+def followed(holding: Holding, min_percent: float) -> bool:
+    """Whether a walk of holdings at `min_percent` goes along this one: a known share at
+    least that large, or one of unknown size when every share counts (`min_percent` 0)."""
+    if holding.percent is None:
+        return min_percent == 0
+    return holding.percent >= min_percent
+
+
+@dataclass(frozen=True, slots=True)
+class Closure:
+    """The holdings in force walked from a root, upward (its holders, theirs ...) or downward
+    (what it holds ...), for up to `max_depth` levels along the holdings `followed` at a
+    minimum percent; self-holdings are never walked.
+
+    `depth`: every node reached, with the fewest holdings walked to reach it (the root 0).
+    `holdings`: every followed holding into (upward) or out of (downward) a node of depth
+    below `max_depth`, in key order; their `props` only when asked for (an empty map else).
+    `truncated`: a node of depth `max_depth` has such a holding, so the walk goes on.
+    """
+
+    holdings: tuple[Holding, ...]
+    depth: dict[str, int]
+    truncated: bool
+
+
 @dataclass(frozen=True, slots=True)
 class OwnershipEdge:
     holder: Entity
