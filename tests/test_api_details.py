@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -24,6 +25,8 @@ from tests.test_api_dataset import (
     DAY,
     H1,
     L1,
+    XA,
+    XB,
     client_for,
     data,
     load_scenario,
@@ -66,9 +69,15 @@ def test_search_by_id_comes_first_and_folds_case_and_width(client: TestClient) -
 def test_search_first_limits_and_orders(client: TestClient) -> None:
     every = _search(client, "有限公司", 100)
     assert len(every) == 11, "every enterprise name contains it"
-    # All contain the text (tier 3); seven-sign names first (链条一有限公司 ...), then by id.
-    assert [i for _, i, _ in _search(client, "有限公司", 3)] == [C1, C2, C3]
-    assert [i for _, i, _ in every[-3:]] == sorted([A1, H1, BANK])
+    # All contain the text (tier 3); the six seven-sign names first (链条一有限公司, 交叉甲有限公司,
+    # 失信丙有限公司 ...), names of one length by the CRC-32 of their ids (zlib here, apart
+    # from the code), then by id; the three ten-sign names last.
+    def by_digest(ids: list[str]) -> list[str]:
+        return sorted(ids, key=lambda i: (f"{zlib.crc32(i.encode()):08x}", i))
+
+    assert [i for _, i, _ in _search(client, "有限公司", 3)] == by_digest(
+        [C1, C2, C3, XA, XB, L1])[:3]
+    assert [i for _, i, _ in every[-3:]] == by_digest([A1, H1, BANK])
     assert _search(client, "nothing-like-this") == []
 
 

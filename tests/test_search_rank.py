@@ -1,9 +1,11 @@
 """Search's order and completeness on both stores, at and around the Neo4j backend's
 candidate limit (`search_seeds`): few candidates are every match, as many as the limit
-make it walk its rank index instead; both must give the order worked out by hand here."""
+make it read the names shortest first instead (by length windows, `search_lengths` of one
+length each); both must give the order worked out by hand here."""
 
 from __future__ import annotations
 
+import zlib
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -11,9 +13,9 @@ from typing import Any
 import pytest
 
 from credgraph.exc import StoreError
-from credgraph.graph.cypher import SET_RANKS, rank_index
+from credgraph.graph.cypher import SET_SEARCH_KEYS, rank_index, terms_index
 from credgraph.graph.ids import name_key
-from credgraph.graph.model import NAME_RANK
+from credgraph.graph.model import NAME_RANK, NAME_TERMS, OBSOLETE_KEYS
 from credgraph.graph.neo4j_store import Neo4jStore
 from credgraph.graph.records import NodeRecord, Retirement
 from credgraph.graph.store import GraphStore
@@ -49,13 +51,35 @@ FIRST = [
 ]
 CORRECTED = [_named("Enterprise", "H1", "无关"), _named("Enterprise", "F1", "甲乙")]
 
-# By hand: tier (1 equal, 2 starts with, 3 contains), then name length, then id.
-NOW_JIAYI = [(1, "E1"), (1, "F1"), (1, "P1"), (2, "E2"), (2, "E3"),
-             (3, "E4"), (3, "E5"), (3, "O1"), (3, "E7")]
-BEFORE_JIAYI = [(1, "E1"), (1, "H1"), (1, "P1"), (2, "E2"), (2, "E3"),
-                (3, "E4"), (3, "E5"), (3, "O1"), (3, "E7")]
-NOW_YI = [(2, "E8"), (3, "E1"), (3, "F1"), (3, "P1"), (3, "E2"), (3, "E4"), (3, "E5"),
-          (3, "E9"), (3, "O1"), (3, "E3"), (3, "E7")]
+
+
+def _ranked(hits: list[tuple[int, str, int]]) -> list[tuple[int, str]]:
+    """(tier, id) of hits given as (tier, id, name length) by hand, in search's order: tier,
+    then name length, then the id's CRC-32 digest (in hex), then the id."""
+    return [(tier, node_id) for tier, node_id, _ in sorted(
+        hits, key=lambda h: (h[0], h[2], f"{zlib.crc32(h[1].encode()):08x}", h[1]))]
+
+
+# By hand: tier (1 equal, 2 starts with, 3 contains) and name length.
+NOW_JIAYI = _ranked([(1, "E1", 2), (1, "F1", 2), (1, "P1", 2), (2, "E2", 3), (2, "E3", 5),
+                     (3, "E4", 3), (3, "E5", 3), (3, "O1", 4), (3, "E7", 6)])
+BEFORE_JIAYI = _ranked([(1, "E1", 2), (1, "H1", 2), (1, "P1", 2), (2, "E2", 3), (2, "E3", 5),
+                        (3, "E4", 3), (3, "E5", 3), (3, "O1", 4), (3, "E7", 6)])
+NOW_YI = _ranked([(2, "E8", 2), (3, "E1", 2), (3, "F1", 2), (3, "P1", 2), (3, "E2", 3),
+                  (3, "E4", 3), (3, "E5", 3), (3, "E9", 3), (3, "O1", 4), (3, "E3", 5),
+                  (3, "E7", 6)])
+
+# Names with brackets, Latin letters, blanks, a quote and a backslash: the terms index
+# finds any text in them, not only Chinese signs.
+ANY_SIGNS = [
+    _named("Enterprise", "E21", "远(北京)科技"),
+    _named("Enterprise", "E22", "(北京)远科技有限公司"),
+    _named("Enterprise", "E23", "远大(北京)"),
+    _named("Person", "P21", "John (北京) Smith"),
+    _named("Enterprise", "E24", 'x"y\\z(北'),
+]
+BRACKET_NORTH = _ranked([(2, "E22", 11), (3, "E23", 6), (3, "E21", 7), (3, "E24", 7),
+                         (3, "P21", 15)])
 
 
 def _write_names(store: GraphStore) -> None:
@@ -77,11 +101,13 @@ def named_store(store: GraphStore) -> GraphStore:
 
 def _backends(store: GraphStore) -> list[Backend]:
     """The store's backend; for Neo4j one per candidate limit, from a single candidate to more
-    than every version of a match (the hidden ones included), and per number of records
-    looked at first (from one to every one)."""
+    than every version of a match (the hidden ones included), per number of records looked
+    at first (from one to every one), and per number of lengths read one at a time (the
+    rest at once)."""
     if isinstance(store, Neo4jStore):
-        return [Neo4jBackend(store, search_seeds=k, search_scan=scan)
-                for k in (1, 2, 3, 4, 5, 6, 7, 8, 9, 50) for scan in (1, 3, 6, 50)]
+        return [Neo4jBackend(store, search_seeds=k, search_scan=scan, search_lengths=lengths)
+                for k in (1, 2, 3, 4, 5, 6, 7, 8, 9, 50) for scan in (1, 3, 6, 50)
+                for lengths in ((1, 2, 40) if k < 4 and scan == 1 else (40,))]
     return [backend_for(store)]
 
 
@@ -103,29 +129,68 @@ def test_search_order_at_every_candidate_limit(named_store: GraphStore, text: st
         for first in range(1, len(expected) + 2):
             assert _search(backend, text, first, at) == expected[:first], (
                 f"first={first} seeds={getattr(backend, 'search_seeds', None)} "
-                f"scan={getattr(backend, 'search_scan', None)}")
+                f"scan={getattr(backend, 'search_scan', None)} "
+                f"lengths={getattr(backend, 'search_lengths', None)}")
 
 
-def _written_before_rank_keys(store: Neo4jStore) -> None:
-    """The names, as a database written before rank keys holds them: no key, no rank index."""
+@pytest.mark.parametrize(("text", "expected"), [
+    ("(北", BRACKET_NORTH),
+    ("（北", BRACKET_NORTH),
+    ("(", BRACKET_NORTH),
+    ("n (北", [(3, "P21")]),
+    ("JOHN", [(2, "P21")]),
+    ('"y\\', [(3, "E24")]),
+    ("远", _ranked([(2, "E23", 6), (2, "E21", 7), (3, "E22", 11)])),
+    ("京)远", [(3, "E22")]),
+])
+def test_search_finds_any_signs(store: GraphStore, text: str,
+                                expected: list[tuple[int, str]]) -> None:
+    store.ensure_schema()
+    store.apply(changes(ANY_SIGNS, []))
+    store.commit()
+    for backend in _backends(store):
+        for first in range(1, len(expected) + 2):
+            assert _search(backend, text, first, Moment(DAY)) == expected[:first], (
+                f"first={first} seeds={getattr(backend, 'search_seeds', None)} "
+                f"scan={getattr(backend, 'search_scan', None)} "
+                f"lengths={getattr(backend, 'search_lengths', None)}")
+
+
+def _written_before_search_keys(store: Neo4jStore) -> None:
+    """The names, as a database written before search keys holds them: no key, no index of
+    them."""
     _write_names(store)
     for node in store.model.nodes.values():
         if node.ranked:
             store.driver.execute_query(f"DROP INDEX {rank_index(node)}")
-    store.driver.execute_query(f"MATCH (r:Record) REMOVE r.{NAME_RANK}")
-    assert not store.read(f"MATCH (r:Record) WHERE r.{NAME_RANK} IS NOT NULL RETURN r")
+            store.driver.execute_query(f"DROP INDEX {terms_index(node)}")
+    store.driver.execute_query(f"MATCH (r:Record) REMOVE r.{NAME_RANK}, r.{NAME_TERMS} "
+                               f"SET r.{OBSOLETE_KEYS[0]} = 'in id order'")
+    assert not store.read(f"MATCH (r:Record) WHERE r.{NAME_RANK} IS NOT NULL "
+                          f"OR r.{NAME_TERMS} IS NOT NULL RETURN r")
+
+
+_UNKEYED = (f"MATCH (r:Record) WHERE r.{NAME_RANK} IS NULL OR r.{NAME_TERMS} IS NULL "
+            "RETURN r.of")
 
 
 @pytest.mark.neo4j
-def test_records_written_before_rank_keys_get_them(neo4j_store: Neo4jStore) -> None:
-    """A database from before rank keys (no key, no rank index) gets them with its schema."""
-    _written_before_rank_keys(neo4j_store)
+def test_records_written_before_search_keys_get_them(neo4j_store: Neo4jStore) -> None:
+    """A database from before search keys (no key, no index of them) gets them with its
+    schema."""
+    _written_before_search_keys(neo4j_store)
     neo4j_store.ensure_schema()
-    ranks = sorted((r["of"], r["rank"]) for r in neo4j_store.read(
-        f"MATCH (r:Record) RETURN r.of AS of, r.{NAME_RANK} AS rank"))
-    assert len(ranks) == len(FIRST) + len(CORRECTED)
-    assert ("E3", "000005E3") in ranks and ("O1", "000004O1") in ranks
-    assert ranks.count(("H1", "000002H1")) == 2, "the retired version too"
+    keys = sorted((r["of"], r["rank"], r["terms"]) for r in neo4j_store.read(
+        f"MATCH (r:Record) RETURN r.of AS of, r.{NAME_RANK} AS rank, r.{NAME_TERMS} AS terms"))
+    assert len(keys) == len(FIRST) + len(CORRECTED)
+    # The rank keys: length, the CRC-32 of the id (zlib, apart from the code), the id.
+    crc = {i: f"{zlib.crc32(i.encode()):08x}" for i in ("E3", "O1", "H1")}
+    assert ("E3", f"000005{crc['E3']}E3", "len000005 \u2402甲 甲乙 乙丙 丙丁 丁戊") in keys
+    assert ("O1", f"000004{crc['O1']}O1", "len000004 \u2402戊 戊己 己甲 甲乙") in keys
+    assert ("H1", f"000002{crc['H1']}H1", "len000002 \u2402甲 甲乙") in keys, "the retired one"
+    assert ("H1", f"000002{crc['H1']}H1", "len000002 \u2402无 无关") in keys
+    assert not neo4j_store.read(f"MATCH (r:Record) WHERE r.{OBSOLETE_KEYS[0]} IS NOT NULL "
+                                "RETURN r"), "the obsolete keys are gone"
     for backend in _backends(neo4j_store):
         assert _search(backend, "甲乙", 20, Moment(DAY)) == NOW_JIAYI
 
@@ -133,42 +198,41 @@ def test_records_written_before_rank_keys_get_them(neo4j_store: Neo4jStore) -> N
 @pytest.mark.neo4j
 def test_a_rank_pass_cut_short_is_finished_by_the_next(neo4j_store: Neo4jStore,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
-    """The connection lost after the first page of keys: the rank indexes are not made, so
+    """The connection lost after the first page of keys: search's indexes are not made, so
     the next schema pass (the load re-run) gives the rest their keys."""
-    _written_before_rank_keys(neo4j_store)
+    _written_before_search_keys(neo4j_store)
     write = neo4j_store._run_write
     pages = 0
 
     def lost_after_one_page(text: str, **params: Any) -> None:
         nonlocal pages
-        if text == SET_RANKS:
+        if text == SET_SEARCH_KEYS:
             pages += 1
             if pages > 1:
                 raise StoreError("Neo4j write failed: connection lost")
         write(text, **params)
 
     monkeypatch.setattr(neo4j_store, "_run_write", lost_after_one_page)
-    monkeypatch.setattr(neo4j_store, "_rank_records",
-                        partial(Neo4jStore._rank_records, neo4j_store, batch=2))
+    monkeypatch.setattr(neo4j_store, "_key_records",
+                        partial(Neo4jStore._key_records, neo4j_store, batch=2))
     with pytest.raises(StoreError):
         neo4j_store.ensure_schema()
-    unranked = neo4j_store.read(f"MATCH (r:Record) WHERE r.{NAME_RANK} IS NULL RETURN r.of")
-    assert unranked and pages == 2
+    assert neo4j_store.read(_UNKEYED) and pages == 2
     monkeypatch.undo()
     neo4j_store.ensure_schema()
-    assert not neo4j_store.read(f"MATCH (r:Record) WHERE r.{NAME_RANK} IS NULL RETURN r.of")
+    assert not neo4j_store.read(_UNKEYED)
     for backend in _backends(neo4j_store):
         assert _search(backend, "甲乙", 20, Moment(DAY)) == NOW_JIAYI
 
 
 @pytest.mark.neo4j
-def test_serve_gives_an_earlier_database_its_rank_keys(neo4j_store: Neo4jStore, neo4j_uri: str,
-                                                       tmp_path: Path) -> None:
-    """Served without a load, a database from before rank keys gets them before the first
+def test_serve_gives_an_earlier_database_its_search_keys(neo4j_store: Neo4jStore,
+                                                         neo4j_uri: str,
+                                                         tmp_path: Path) -> None:
+    """Served without a load, a database from before search keys gets them before the first
     request: search there finds every name."""
-    _written_before_rank_keys(neo4j_store)
+    _written_before_search_keys(neo4j_store)
     with serving_workers(neo4j_uri, tmp_path, keys=False, load=False):
-        assert not neo4j_store.read(
-            f"MATCH (r:Record) WHERE r.{NAME_RANK} IS NULL RETURN r.of")
+        assert not neo4j_store.read(_UNKEYED)
     for backend in _backends(neo4j_store):
         assert _search(backend, "甲乙", 20, Moment(DAY)) == NOW_JIAYI

@@ -40,7 +40,10 @@ DEFAULT_LISTS = (ListType("serious_illegal"),)
 
 @strawberry.type
 class LinkQuery:
-    @described("Enterprises, persons and other holders by name fragment, USCC or person id.")
+    @described("Enterprises, persons and other holders by name fragment, USCC or person id: "
+               "identifiers first, then names equal to the text, starting with it, "
+               "containing it; shorter names first, names of one length in a fixed order "
+               "that favours no region (docs/api-contract.md).")
     async def search(self, info: Info, text: str, first: int = 20,
                      known_at: DateTime | None = None) -> list[SearchHit]:
         links, at = info.context.analyses.links, moment(None, known_at)

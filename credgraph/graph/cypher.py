@@ -12,7 +12,10 @@ from __future__ import annotations
 from credgraph.graph.model import (
     ENTITY_LABEL,
     NAME_RANK,
+    NAME_TERMS,
+    OBSOLETE_KEYS,
     RECORD_LABEL,
+    SEARCH_KEYS,
     EdgeSchema,
     GraphModel,
     NodeSchema,
@@ -20,16 +23,13 @@ from credgraph.graph.model import (
 )
 
 
-def fulltext_index(node: NodeSchema) -> str:
-    """The full-text index over a label's names, with the CJK analyzer (bigrams find Chinese
-    substrings); one per label, so a frequent text in one label's names (enterprises') does
-    not hide how rare it is in another's (persons')."""
-    return f"{node.label.lower()}_names"
-
-
-OBSOLETE_INDEXES = ("record_names",)
-"""Indexes earlier versions created and nothing reads any more (the full-text index over
-every record label's names, now one per label): dropped with the schema's statements."""
+def terms_index(node: NodeSchema) -> str:
+    """The full-text index over a record label's name terms (`model.name_terms`), split at
+    blanks only: a phrase of pairs finds any text in names, Chinese or not, and a length
+    term or range narrows it to names of those lengths. One per label, so that a text
+    frequent in one label's names (enterprises') does not hide how rare it is in another's
+    (persons')."""
+    return f"{node.label.lower()}_{NAME_TERMS}"
 
 
 def rank_index(node: NodeSchema) -> str:
@@ -37,20 +37,34 @@ def rank_index(node: NodeSchema) -> str:
     return f"{node.label.lower()}_{NAME_RANK}"
 
 
+def obsolete_indexes(model: GraphModel) -> list[str]:
+    """Indexes earlier versions created and nothing reads any more, dropped with the schema's
+    statements: the full-text indexes over names with the CJK analyzer (over every record
+    label, then one per label), which found only texts of Chinese signs, and the indexes of
+    the rank keys in id order (`model.OBSOLETE_KEYS`)."""
+    ranked = [node.label.lower() for node in model.nodes.values() if node.ranked]
+    return ["record_names", *(f"{label}_names" for label in ranked),
+            *(f"{label}_{key}" for label in ranked for key in OBSOLETE_KEYS)]
+
+
 META_LABEL = "CredgraphMeta"
 """The one maintenance node: the store's data version."""
 
 
-def rank_index_statement(node: NodeSchema) -> str:
-    """The index search walks a record label's names in rank order on."""
-    return (f"CREATE INDEX {rank_index(node)} IF NOT EXISTS "
-            f"FOR (n:{quote(node.label)}) ON (n.{quote(NAME_RANK)})")
+def search_index_statements(node: NodeSchema) -> list[str]:
+    """The indexes search reads a record label's names by: in rank order, and by terms."""
+    label = quote(node.label)
+    return [f"CREATE INDEX {rank_index(node)} IF NOT EXISTS FOR (n:{label}) "
+            f"ON (n.{quote(NAME_RANK)})",
+            f"CREATE FULLTEXT INDEX {terms_index(node)} IF NOT EXISTS FOR (n:{label}) "
+            f"ON EACH [n.{quote(NAME_TERMS)}] "
+            "OPTIONS {indexConfig: {`fulltext.analyzer`: 'whitespace'}}"]
 
 
 def schema_statements(model: GraphModel) -> list[str]:
     """Constraints and indexes: unique identities, one element per fact version, lookups by
-    fact key, record owner and declared properties, and per record label its full-text
-    names. The rank indexes come apart (rank_index_statement), after the rank keys."""
+    fact key, record owner and declared properties. Search's indexes come apart
+    (search_index_statements), after the search keys."""
     statements = [
         f"CREATE CONSTRAINT entity_id IF NOT EXISTS "
         f"FOR (n:{quote(ENTITY_LABEL)}) REQUIRE n.id IS UNIQUE",
@@ -72,11 +86,6 @@ def schema_statements(model: GraphModel) -> list[str]:
         for prop in (*node.indexes, *node.lookups):
             statements.append(f"CREATE INDEX {name}_{prop} IF NOT EXISTS "
                               f"FOR (n:{label}) ON (n.{quote(prop)})")
-        if node.fulltext:
-            statements.append(
-                f"CREATE FULLTEXT INDEX {fulltext_index(node)} IF NOT EXISTS FOR (n:{label}) "
-                f"ON EACH [{', '.join('n.' + quote(p) for p in node.fulltext)}] "
-                "OPTIONS {indexConfig: {`fulltext.analyzer`: 'cjk'}}")
     for edge in model.edges.values():
         rel, name = quote(edge.type), edge.type.lower()
         statements += [
@@ -84,7 +93,7 @@ def schema_statements(model: GraphModel) -> list[str]:
             "REQUIRE (r.key, r.rec) IS UNIQUE",
             f"CREATE INDEX {name}_fact IF NOT EXISTS FOR ()-[r:{rel}]-() ON (r.fact)",
         ]
-    statements += [f"DROP INDEX {name} IF EXISTS" for name in OBSOLETE_INDEXES]
+    statements += [f"DROP INDEX {name} IF EXISTS" for name in obsolete_indexes(model)]
     return statements
 
 
@@ -173,28 +182,30 @@ AWAIT_INDEXES = "CALL db.awaitIndexes($seconds)"
 INDEX_NAMES = "SHOW INDEXES YIELD name RETURN name"
 """The indexes there are (a database written before one was declared lacks it)."""
 
-ANY_UNRANKED = (f"MATCH (r:{quote(RECORD_LABEL)}) WHERE r.{quote(NAME_RANK)} IS NULL "
-                "RETURN 1 AS found LIMIT 1")
-"""Whether some record version has no rank key (a database written before they existed)."""
+_UNKEYED = " OR ".join(f"r.{quote(key)} IS NULL" for key in SEARCH_KEYS)
 
-UNRANKED = f"""
+ANY_UNKEYED = f"MATCH (r:{quote(RECORD_LABEL)}) WHERE {_UNKEYED} RETURN 1 AS found LIMIT 1"
+"""Whether some record version lacks a search key (a database written before they existed)."""
+
+UNKEYED = f"""
 MATCH (r:{quote(RECORD_LABEL)}) WHERE r.of > $after
 WITH DISTINCT r.of AS of ORDER BY of LIMIT $batch
 WITH collect(of) AS page
 CALL (page) {{
   UNWIND page AS of
-  MATCH (r:{quote(RECORD_LABEL)} {{of: of}}) WHERE r.{quote(NAME_RANK)} IS NULL
+  MATCH (r:{quote(RECORD_LABEL)} {{of: of}}) WHERE {_UNKEYED}
   RETURN collect({{element: elementId(r), label: [l IN labels(r) WHERE l <> '{RECORD_LABEL}'][0],
-                   props: properties(r)}}) AS unranked
+                   props: properties(r)}}) AS unkeyed
 }}
-RETURN page[-1] AS last, unranked
+RETURN page[-1] AS last, unkeyed
 """
-"""The record versions without a rank key among those of the next `$batch` entities after
+"""The record versions lacking a search key among those of the next `$batch` entities after
 `$after` (in id order, through the record owner index), and the last entity of the page."""
 
-SET_RANKS = (f"UNWIND $rows AS row MATCH (r) WHERE elementId(r) = row.element "
-             f"SET r.{quote(NAME_RANK)} = row.rank")
-"""Give record versions (by element id) their rank key."""
+SET_SEARCH_KEYS = ("UNWIND $rows AS row MATCH (r) WHERE elementId(r) = row.element "
+                   "SET r += row.keys REMOVE "
+                   + ", ".join(f"r.{quote(key)}" for key in OBSOLETE_KEYS))
+"""Give record versions (by element id) their search keys, in place of obsolete ones."""
 
 BUMP_VERSION = f"""
 MERGE (m:{quote(META_LABEL)} {{id: 'store'}}) ON CREATE SET m.data_version = 0

@@ -7,6 +7,7 @@ name that is not declared can never reach a query text.
 from __future__ import annotations
 
 import re
+import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -36,23 +37,76 @@ def provenance_of(props: Mapping[str, Any]) -> dict[str, Any]:
     return {name: props.get(name) for name in PROVENANCE}
 
 
-NAME_RANK = "name_rank"
-"""Neo4j only: the rank key of a record version's searched name (`rank_key`), indexed over
-Record, so a search reads matching records in its order and stops at the first ones."""
+NAME_RANK = "search_rank"
+"""Neo4j only: the rank key of a record version's searched name (`rank_key`), indexed per
+record label, so a search reads matching records in its order and stops at the first ones."""
+
+OBSOLETE_KEYS = ("name_rank",)
+"""Search keys earlier versions stored (rank keys in id order), removed when a record gets
+its current keys."""
+
+NAME_TERMS = "name_terms"
+"""Neo4j only: a record version's searched name as the terms of its label's full-text index
+(`name_terms`), so that the index finds any text in names, by length, shortest first."""
+
+SEARCH_KEYS = (NAME_RANK, NAME_TERMS)
+"""What Neo4j keeps on a record version for search beside its facts: its index of the names."""
 
 RANK_DIGITS = 6
 """Digits of the name length in a rank key: names up to 999,999 signs rank by length."""
 
+_BLANK = "\u2423"
+"""Stands for a blank inside a term (names hold single blanks: `ids.name_key`), since the
+full-text index splits its terms at blanks."""
 
-def without_rank(props: Mapping[str, Any]) -> dict[str, Any]:
-    """A version's properties as both stores give them: without Neo4j's rank key."""
-    return {k: v for k, v in props.items() if k != NAME_RANK}
+START = "\u2402"
+"""Marks the term of a name's first sign: a text's first sign after it finds the names that
+start with the text."""
+
+
+def without_search_keys(props: Mapping[str, Any]) -> dict[str, Any]:
+    """A version's properties as both stores give them: without Neo4j's search keys."""
+    return {k: v for k, v in props.items() if k not in SEARCH_KEYS}
+
+
+def rank_prefix(length: int) -> str:
+    """What the rank keys of names of this length start with: the length, zero-padded."""
+    return f"{min(length, 10**RANK_DIGITS - 1):0{RANK_DIGITS}d}"
+
+
+def spread(entity_id: str) -> str:
+    """What orders names of one length before their ids: a digest of the id (CRC-32, hex).
+    Ids follow registration authorities (a USCC starts with its region), so in id order the
+    names of one length holding a text cluster in some stretch of ids, and a walk in that
+    order passes every other first; in digest order they are spread evenly. Nor does one
+    region's firms always come first."""
+    return f"{zlib.crc32(entity_id.encode()):08x}"
 
 
 def rank_key(name: str, entity_id: str) -> str:
     """The key that orders records as search ranks names of one tier: by length, then by
-    entity id (credgraph.queries.backend.base.search_order)."""
-    return f"{min(len(name), 10**RANK_DIGITS - 1):0{RANK_DIGITS}d}{entity_id}"
+    the id's `spread`, then by id (credgraph.queries.backend.base.search_order)."""
+    return rank_prefix(len(name)) + spread(entity_id) + entity_id
+
+
+def length_term(length: int) -> str:
+    """The term of a name's length: zero-padded, so that a range of terms is a range of
+    lengths."""
+    return "len" + rank_prefix(length)
+
+
+def text_terms(text: str, starting: bool) -> list[str]:
+    """The terms a name holds, in order, when it contains the text (every pair of adjacent
+    signs), or starts with it (`starting`: the first sign after START, then the pairs)."""
+    signs = text.replace(" ", _BLANK)
+    first = [START + signs[0]] if starting and signs else []
+    return first + [signs[i:i + 2] for i in range(len(signs) - 1)]
+
+
+def name_terms(name: str) -> str:
+    """A name's terms for the full-text index, blank-separated: its length, then the terms
+    of the name as a text it starts with."""
+    return " ".join([length_term(len(name)), *text_terms(name, starting=True)])
 
 
 VERSION = ("fact", "rec", "ret", "source", "h", "op_reason", "ret_reason")
@@ -74,7 +128,7 @@ class _Schema(BaseModel):
     primary: bool = True
     """For versioned elements: carries the fact's head (a fact's other elements follow it)."""
 
-    @field_validator("properties", "indexes", "lookups", "fulltext", "key", "source", "target",
+    @field_validator("properties", "indexes", "lookups", "key", "source", "target",
                      check_fields=False)
     @classmethod
     def _names(cls, names: tuple[str, ...]) -> tuple[str, ...]:
@@ -104,10 +158,9 @@ class NodeSchema(_Schema):
     lookups: tuple[str, ...] = ()
     """Properties nodes are found by value in both stores: an index in Neo4j, a dictionary in
     the embedded store (which keeps none for `indexes`)."""
-    fulltext: tuple[str, ...] = ()
     ranked: str | None = None
-    """For records: the name search matches and ranks; Neo4j keeps its rank key (NAME_RANK)
-    beside it, indexed over Record."""
+    """For records: the name search matches and ranks; Neo4j keeps its search keys
+    (SEARCH_KEYS) beside it, each with an index per label."""
 
     @property
     def name(self) -> str:
@@ -115,14 +168,17 @@ class NodeSchema(_Schema):
 
     @property
     def stored_properties(self) -> tuple[str, ...]:
-        """Its properties as Neo4j stores them: with the rank key when it has a ranked name."""
-        return (*self.properties, NAME_RANK) if self.ranked else self.properties
+        """Its properties as Neo4j stores them: with the search keys when it has a ranked
+        name."""
+        return (*self.properties, *SEARCH_KEYS) if self.ranked else self.properties
 
-    def rank(self, props: Mapping[str, Any]) -> dict[str, str]:
-        """The rank key of a version with these properties, as a property (none when the
+    def search_keys(self, props: Mapping[str, Any]) -> dict[str, str]:
+        """The search keys of a version with these properties, as properties (none when the
         label ranks no name or the version has none)."""
         name = props.get(self.ranked) if self.ranked else None
-        return {NAME_RANK: rank_key(name, str(props[self.key]))} if name is not None else {}
+        if name is None:
+            return {}
+        return {NAME_RANK: rank_key(name, str(props[self.key])), NAME_TERMS: name_terms(name)}
 
     @field_validator("label", "ranked")
     @classmethod

@@ -1,8 +1,8 @@
 """The name index of the embedded store's search: every record version's normalised name.
 
 Search ranks matches by tier (equal, starts with, contains), then name length,
-then id (credgraph.queries.backend.base.search_order). The index keeps every
-record version (each entity's every recorded name) in that length-then-id order,
+then the id's digest and the id (credgraph.queries.backend.base.search_order). The
+index keeps every record version (each entity's every recorded name) in that order,
 "rank", so that within a tier the first matches found are the first to show:
 
 * `by_name`: rank positions sorted by name, where the names starting with a text
@@ -24,6 +24,8 @@ from dataclasses import dataclass
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+
+from credgraph.graph.model import spread
 
 CHUNK = 4096
 """Candidates checked at a time, in rank order."""
@@ -55,8 +57,10 @@ class NameIndex:
               covers: int) -> NameIndex:
         """The index of these record elements with their names and their entities' ids."""
         lengths = pc.fill_null(pc.utf8_length(names), 0)
-        ranked = pc.sort_indices(pa.table({"length": lengths, "id": ids}),
-                                 sort_keys=[("length", "ascending"), ("id", "ascending")])
+        spreads = pa.array([spread(i) for i in ids.to_pylist()], pa.large_string())
+        ranked = pc.sort_indices(pa.table({"length": lengths, "spread": spreads, "id": ids}),
+                                 sort_keys=[("length", "ascending"), ("spread", "ascending"),
+                                            ("id", "ascending")])
         names = names.take(ranked)
         elements = elements[ranked.to_numpy()]
         named = np.flatnonzero(names.is_valid().to_numpy(zero_copy_only=False))

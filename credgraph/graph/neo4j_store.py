@@ -27,11 +27,10 @@ from credgraph.exc import ConfigurationError, DeadlineExceededError, StoreError
 from credgraph.graph import cypher
 from credgraph.graph.model import (
     ENTITY_LABEL,
-    NAME_RANK,
     RECORD_LABEL,
     EdgeSchema,
     NodeSchema,
-    without_rank,
+    without_search_keys,
 )
 from credgraph.graph.records import (
     ChangeSet,
@@ -252,35 +251,35 @@ class Neo4jStore(GraphStore):
         """Create what is missing and wait until every index is populated (after a bulk
         import that is every node, hence the write time limit).
 
-        A database written before records had rank keys gets them. The rank indexes are
-        created only once every record has its key, so a pass cut short leaves them
+        A database written before records had their search keys gets them. Search's indexes
+        are created only once every record has its keys, so a pass cut short leaves them
         missing and the next call finishes it.
         """
         indexes = {row["name"] for row in self.read(cypher.INDEX_NAMES)}
-        unindexed = [node for node in self.model.nodes.values()
-                     if node.ranked and cypher.rank_index(node) not in indexes]
+        unindexed = [node for node in self.model.nodes.values() if node.ranked
+                     and not {cypher.rank_index(node), cypher.terms_index(node)} <= indexes]
         for statement in cypher.schema_statements(self.model):
             self._run_write(statement)
-        if unindexed and self.read(cypher.ANY_UNRANKED):
-            self._rank_records()
+        if unindexed and self.read(cypher.ANY_UNKEYED):
+            self._key_records()
         for node in self.model.nodes.values():
             if node.ranked:
-                self._run_write(cypher.rank_index_statement(node))
+                for statement in cypher.search_index_statements(node):
+                    self._run_write(statement)
         self._run_write(cypher.AWAIT_INDEXES, seconds=int(self.write_timeout_seconds))
 
-    def _rank_records(self, batch: int = 10_000) -> None:
-        """Give every record version without a rank key its key (`NodeSchema.rank`), a page
-        of entities at a time."""
+    def _key_records(self, batch: int = 10_000) -> None:
+        """Give every record version lacking a search key its keys
+        (`NodeSchema.search_keys`), a page of entities at a time."""
         after = ""
         while True:
-            rows = self.read(cypher.UNRANKED, after=after, batch=batch)
+            rows = self.read(cypher.UNKEYED, after=after, batch=batch)
             if not rows or rows[0]["last"] is None:
                 return
-            ranks = [{"element": r["element"], "rank": rank[NAME_RANK]}
-                     for r in rows[0]["unranked"]
-                     if (rank := self.model.node(r["label"]).rank(r["props"]))]
-            if ranks:
-                self._run_write(cypher.SET_RANKS, rows=ranks)
+            keyed = [{"element": r["element"], "keys": keys} for r in rows[0]["unkeyed"]
+                     if (keys := self.model.node(r["label"]).search_keys(r["props"]))]
+            if keyed:
+                self._run_write(cypher.SET_SEARCH_KEYS, rows=keyed)
             after = rows[0]["last"]
 
     def is_empty(self) -> bool:
@@ -415,12 +414,12 @@ class Neo4jStore(GraphStore):
         )
 
     def snapshot(self) -> Snapshot:
-        """As every store's, without search's rank keys: they are this store's index of
-        the names, not facts, so that snapshots compare across stores."""
+        """As every store's, without search's keys: they are this store's index of the
+        names, not facts, so that snapshots compare across stores."""
         nodes = {}
         for row in self.read(cypher.ALL_NODES, shared=[ENTITY_LABEL, RECORD_LABEL],
                              log=list(self.model.log_labels)):
-            props = without_rank(row["props"])
+            props = without_search_keys(row["props"])
             nodes[(row["label"], str(props.get("id", props.get("of"))),
                    str(props.get("rec", "")))] = props
         edges = {(r["type"], r["props"]["key"], r["props"]["rec"]):

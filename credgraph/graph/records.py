@@ -100,16 +100,17 @@ class FactVersion:
     def stored(self, model: GraphModel) -> tuple[list[tuple[NodeRecord, dict[str, Any]]],
                                                  list[tuple[EdgeRecord, dict[str, Any]]]]:
         """Each element with the properties a database stores on it: its values, a record's
-        rank key (`NodeSchema.rank`) and the stamp, absent values left out (Neo4j keeps no
-        nulls), `placeholder` only when set.
+        search keys (`NodeSchema.search_keys`) and the stamp, absent values left out (Neo4j
+        keeps no nulls), `placeholder` only when set.
 
         Every Neo4j writer (Cypher statements, import files) writes exactly these.
         """
         stamp = present(self.stamp)
         if self.placeholder:
             stamp["placeholder"] = True
-        return ([(node, {**present(node.props), **model.node(node.label).rank(node.props),
-                         **stamp}) for node in self.nodes],
+        return ([(node, {**present(node.props),
+                         **model.node(node.label).search_keys(node.props), **stamp})
+                 for node in self.nodes],
                 [(edge, {"key": edge.key, **present(edge.props), **stamp})
                  for edge in self.edges])
 

@@ -12,7 +12,8 @@ definitions, so both stores give identical answers:
   direction. A node's degree counts those links.
 * Search candidates: entities whose id, USCC or registration number equals the
   text (tier 0), whose normalised name equals it (1), starts with it (2) or
-  contains it (3); ranked by tier, then name length, then id (`search_order`).
+  contains it (3); ranked by tier, then name length, then the id's digest and the id
+  (`search_order`, `model.spread`).
 * Report in force: of an enterprise on `at.day`, the annual report visible at
   `at.known` that was published (filed_on) on or before the day, the latest by
   (filed_on, year) (`report_order`); its contact details hold until the next one.
@@ -27,7 +28,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from credgraph.graph.model import NAME_RANK, VERSION, GraphModel
+from credgraph.graph.model import SEARCH_KEYS, VERSION, GraphModel, spread
 from credgraph.queries.links.results import Around, Entity, Holding, Link, LinkLevel, Toward
 from credgraph.queries.restrictions.facts import Appointment, Facts
 from credgraph.queries.time import Moment
@@ -60,9 +61,9 @@ class FactPlan:
         return merged
 
 
-_RECORD_ONLY = frozenset({"label", "of", NAME_RANK, *VERSION})
+_RECORD_ONLY = frozenset({"label", "of", *SEARCH_KEYS, *VERSION})
 """Record properties an entity leaves out (its provenance stays; recorded_at and source are
-given under those names; Neo4j's rank key is the store's own)."""
+given under those names; Neo4j's search keys are the store's own)."""
 
 
 def entity_props(node_id: str, identity: Mapping[str, Any],
@@ -127,9 +128,9 @@ def search_tier(found: Entity, text_id: str, text_name: str) -> int | None:
     return 2 if norm.startswith(text_name) else 3
 
 
-def search_order(hit: tuple[int, Entity]) -> tuple[int, int, str]:
+def search_order(hit: tuple[int, Entity]) -> tuple[int, int, str, str]:
     tier, found = hit
-    return (tier, len(found.props.get("name_norm") or ""), found.id)
+    return (tier, len(found.props.get("name_norm") or ""), spread(found.id), found.id)
 
 
 class Backend(ABC):

@@ -9,22 +9,25 @@ limit and wraps driver errors.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from credgraph.graph.contacts import CONTACT_KINDS, norm_property
-from credgraph.graph.cypher import fulltext_index
+from credgraph.graph.cypher import terms_index
 from credgraph.graph.model import (
     ENTITY_LABEL,
     LOAD_RUN,
     NAME_RANK,
+    RANK_DIGITS,
     RECORD_LABEL,
     GraphModel,
     NodeSchema,
+    length_term,
     quote,
-    without_rank,
+    rank_prefix,
+    text_terms,
+    without_search_keys,
 )
 from credgraph.graph.neo4j_store import Neo4jStore
 from credgraph.queries.backend.base import (
@@ -53,9 +56,6 @@ from credgraph.queries.restrictions.facts import POSTS, Appointment, Facts, Trig
 from credgraph.queries.time import Moment, in_force_cypher
 from credgraph.settings import StoreKind
 
-_HAN_ONLY = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fff]{2,}$")
-"""Texts the CJK full-text index finds every containing name for (all their bigrams match)."""
-
 
 def label_of(var: str) -> str:
     """A node's own label (Enterprise, Person ...), without the shared Entity label."""
@@ -67,9 +67,34 @@ def link_projection(var: str) -> str:
     return f"{var} {{{', '.join('.' + quote(f) for f in LINK_FIELDS)}}}"
 
 
-def lucene_phrase(text: str) -> str | None:
-    """A phrase query for texts of Han signs only (no Lucene syntax can occur in them)."""
-    return f'"{text}"' if _HAN_ONLY.match(text) else None
+def lucene_phrase(terms: Sequence[str]) -> str | None:
+    """A phrase query of name terms (`model.text_terms`) for the query parser, None when
+    there are none (a single sign holds no pair)."""
+    if not terms:
+        return None
+    quoted = (term.replace("\\", "\\\\").replace('"', '\\"') for term in terms)
+    return '"' + " ".join(quoted) + '"'
+
+
+SEARCH_LENGTHS = 40
+"""How many name lengths a search that finds many names reads one at a time, from the
+text's own up, before it reads every longer name at once (`length_windows`)."""
+
+_AFTER_EVERY_RANK = "9" * RANK_DIGITS + "\uffff"
+"""Above every rank key (names are shorter than 10**RANK_DIGITS - 1 signs)."""
+
+
+def length_windows(shortest: int, singles: int = SEARCH_LENGTHS) -> list[dict[str, str]]:
+    """The windows of name lengths a search reads in turn (`$lengths`): `singles` of one
+    length each from `shortest` up, then every longer name at once. Each has the query
+    clause that narrows the terms index to them (`terms`) and their range of rank keys
+    (`low` <= key < `high`)."""
+    longer = shortest + singles
+    windows = [{"terms": length_term(n), "low": rank_prefix(n), "high": rank_prefix(n + 1)}
+               for n in range(shortest, longer)]
+    last = 10**RANK_DIGITS - 1
+    return [*windows, {"terms": f"[{length_term(longer)} TO {length_term(last)}]",
+                       "low": rank_prefix(longer), "high": _AFTER_EVERY_RANK}]
 
 
 SEARCH_SCAN = 1_000
@@ -79,8 +104,8 @@ them or more, cheap when it is rarer."""
 
 SEARCH_SEEDS = 2_000
 """How many candidates a search takes from an index of names (`$k`): when fewer come, they are
-every record that can match; when that many come (a frequent text), the rank index is walked
-instead, which stops after about first x records / matches rows."""
+every record that can match; when that many come (a frequent text), the names are read
+shortest first instead (`ranked_matches`), which stops at the first ones."""
 
 
 def ranked_matches(node: NodeSchema, predicate: str, seeds: str | None = None) -> str:
@@ -88,16 +113,19 @@ def ranked_matches(node: NodeSchema, predicate: str, seeds: str | None = None) -
     meets `predicate`, in rank order (name length, then entity id: `rank_key`).
 
     `seeds` yields at most `$k` candidates `r` (visible or not) from an index of names: when
-    fewer come they hold every match, filtered and sorted here. Else, or without seeds, the
-    label's rank index is read in order and the walk stops at the `$limit`th match."""
+    fewer come they hold every match, filtered and sorted here. Else the names are read one
+    window of lengths at a time (`$lengths`, shortest first) until `$limit` match: from the
+    label's terms index (`$lucene`) when fewer than `$k` of them hold the text, else from
+    the rank index over that window's range (the text is frequent there, so the walk is
+    short). Without seeds, the label's rank index is read in order to the `$limit`th match
+    (texts of one sign, which have no terms of their own)."""
     label, rank = quote(node.label), quote(NAME_RANK)
-    walk = f"""
+    if seeds is None:
+        return f"""
     MATCH (r:{label}) USING INDEX r:{label}({rank})
     WHERE r.{rank} >= '' AND {predicate} AND {visible("r")}
     RETURN r ORDER BY r.{rank} LIMIT $limit"""
-    if seeds is None:
-        return walk
-    # The walk is a subquery of its own so that it runs only when its branch is taken.
+    # Each walk is a subquery of its own so that it runs only when its branch is taken.
     return f"""
   CALL () {{ CALL () {{ {seeds} }} RETURN collect(r) AS seeds }}
   CALL (seeds) {{
@@ -107,7 +135,32 @@ def ranked_matches(node: NodeSchema, predicate: str, seeds: str | None = None) -
     RETURN r ORDER BY r.{rank} LIMIT $limit
     UNION ALL
     WITH seeds WHERE size(seeds) >= $k
-    CALL () {{{walk}
+    CALL () {{
+      UNWIND $lengths AS window
+      CALL (window) {{
+        CALL (window) {{
+          CALL db.index.fulltext.queryNodes('{terms_index(node)}',
+                                            $lucene + ' AND ' + window.terms, {{limit: $k}})
+          YIELD node AS r RETURN collect(r) AS held
+        }}
+        CALL (held, window) {{
+          WITH held WHERE size(held) < $k
+          UNWIND held AS r
+          WITH r WHERE {predicate} AND {visible("r")}
+          RETURN r ORDER BY r.{rank} LIMIT $limit
+          UNION ALL
+          WITH held, window WHERE size(held) >= $k
+          CALL (window) {{
+            MATCH (r:{label}) USING INDEX r:{label}({rank})
+            WHERE r.{rank} >= window.low AND r.{rank} < window.high
+              AND {predicate} AND {visible("r")}
+            RETURN r ORDER BY r.{rank} LIMIT $limit
+          }}
+          RETURN r
+        }}
+        RETURN r
+      }}
+      RETURN r LIMIT $limit
     }}
     RETURN r
   }}
@@ -157,10 +210,10 @@ class Queries:
     search_ids: str
     search_prefixed: str
     """Records whose name starts with `$name`: tiers 1 and 2."""
-    search_fulltext: str
-    """Records whose name contains `$name`, candidates from the full-text index."""
+    search_terms: str
+    """Records whose name contains `$name`, from the terms index."""
     search_scan: str
-    """Records whose name contains `$name`, for texts the full-text index cannot serve."""
+    """Records whose name contains `$name`, for texts of one sign (no terms of their own)."""
     relations: str
     links: str
     level: str
@@ -296,11 +349,9 @@ def build_queries(model: GraphModel) -> Queries:
                                             "RETURN r LIMIT $k")
 
     def containing(node: NodeSchema) -> str:
-        """Its names containing the text, from the label's full-text index when it has one."""
-        if not node.fulltext:
-            return ranked_matches(node, contains)
+        """Its names containing the text, from the label's terms index."""
         return walk_first(node, contains, (
-            f"CALL db.index.fulltext.queryNodes('{fulltext_index(node)}', $lucene, "
+            f"CALL db.index.fulltext.queryNodes('{terms_index(node)}', $lucene, "
             "{limit: $k}) YIELD node AS r RETURN r"))
 
     named = f"""
@@ -376,7 +427,7 @@ WITH n, rec WHERE rec IS NOT NULL
 RETURN {entity_row}
 """,
         search_prefixed=each_label(model, prefixed) + named,
-        search_fulltext=each_label(model, containing) + named,
+        search_terms=each_label(model, containing) + named,
         search_scan=each_label(model, lambda node: ranked_matches(node, contains)) + named,
         # The entity comes with its relationships (one statement, not two).
         relations=f"""
@@ -538,10 +589,12 @@ class Neo4jBackend(Backend):
     kind = StoreKind.NEO4J
 
     def __init__(self, store: Neo4jStore, search_seeds: int = SEARCH_SEEDS,
-                 search_scan: int = SEARCH_SCAN) -> None:
+                 search_scan: int = SEARCH_SCAN, search_lengths: int = SEARCH_LENGTHS) -> None:
         self.store = store
         self.search_seeds, self.search_scan = search_seeds, search_scan
         """`$k` and `$scan` of the search queries (tests make them small)."""
+        self.search_lengths = search_lengths
+        """Name lengths read one at a time (`length_windows`; tests make it small)."""
         self.model = store.model
         self.queries = build_queries(self.model)
         self.link_types = list(self.model.link_types)
@@ -593,12 +646,15 @@ class Neo4jBackend(Backend):
         found = {e.id: e for e in exact}
         limit = first + len(exact)
         seeds = self.search_seeds
+        lengths = length_windows(len(text_name), self.search_lengths)
         rows = self._read(self.queries.search_prefixed, at, name=text_name, limit=limit,
-                          k=seeds) if text_name else []
+                          k=seeds, lengths=lengths,
+                          lucene=lucene_phrase(text_terms(text_name, starting=True)),
+                          ) if text_name else []
         if text_name and len(rows) < limit:
-            phrase = lucene_phrase(text_name)
+            phrase = lucene_phrase(text_terms(text_name, starting=False))
             limit += len(rows)
-            rows += (self._read(self.queries.search_fulltext, at, lucene=phrase,
+            rows += (self._read(self.queries.search_terms, at, lucene=phrase, lengths=lengths,
                                 name=text_name, limit=limit, k=seeds, scan=self.search_scan)
                      if phrase is not None else
                      self._read(self.queries.search_scan, at, name=text_name, limit=limit))
@@ -636,7 +692,8 @@ class Neo4jBackend(Backend):
         recorded: dict[tuple[str, str], list[Mapping[str, Any]]] = {}
         for section, keys in wanted.items():
             for row in self._read(self.queries.fact_versions[section], at, facts=keys):
-                recorded.setdefault((section, row["fact"]), []).append(without_rank(row["version"]))
+                version = without_search_keys(row["version"])
+                recorded.setdefault((section, row["fact"]), []).append(version)
         return {key: one_per_version(versions) for key, versions in recorded.items()}
 
     def objections(self, abouts: Sequence[str],
@@ -845,7 +902,8 @@ WITH r.of AS of, count(DISTINCT r.source) AS sources,
      collect(r {{.*, label: [l IN labels(r) WHERE l <> '{RECORD_LABEL}'][0]}}) AS versions
 WHERE sources > 1
 RETURN of, versions ORDER BY of""")
-        return {r["of"]: sorted(map(without_rank, r["versions"]), key=lambda v: str(v["rec"]))
+        return {r["of"]: sorted(map(without_search_keys, r["versions"]),
+                                key=lambda v: str(v["rec"]))
                 for r in self._read(text, at)}
 
     def enterprises_established(self, first: str, last: str, at: Moment) -> list[Entity]:
@@ -866,5 +924,5 @@ MATCH (r:{record}) WHERE r.rec >= $since AND r.rec < $until AND r.rec <= $known
 CALL (r) {{ MATCH (p:{record} {{of: r.of}}) WHERE p.rec < r.rec
            RETURN p ORDER BY p.rec DESC LIMIT 1 }}
 RETURN properties(p) AS before, properties(r) AS after ORDER BY r.of, r.rec""")
-        return [(without_rank(r["before"]), without_rank(r["after"]))
+        return [(without_search_keys(r["before"]), without_search_keys(r["after"]))
                 for r in self._read(text, at, since=since, until=until)]
