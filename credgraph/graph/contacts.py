@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
+from functools import cache
 
 CONTACT_KINDS = ("phone", "email", "address", "website")
 """The contact details an annual report states (vocabulary.yaml, contact_kinds)."""
@@ -25,21 +26,31 @@ def _plain(raw: str) -> str:
     return unicodedata.normalize("NFKC", raw).strip()
 
 
+@cache
+def _separators(also: str) -> re.Pattern[str]:
+    """_SEVERAL, and also the characters `also` (each set compiled once: a load normalises
+    every annual report's contacts)."""
+    return re.compile(f"{_SEVERAL.pattern}|[{re.escape(also)}]") if also else _SEVERAL
+
+
 def _first(text: str, also: str = "") -> str:
     """The first of several values (split also at the characters `also`)."""
-    parts = re.split(f"{_SEVERAL.pattern}|[{re.escape(also)}]" if also else _SEVERAL, text)
-    return next((part.strip() for part in parts if part.strip()), "")
+    for part in _separators(also).split(text):
+        if first := part.strip():
+            return first
+    return ""
 
 
 _EXTENSION = re.compile(r"(转|分机|ext\.?|x).*$", re.IGNORECASE)
 _MIN_DIGITS = 7
+_NON_DIGITS = re.compile(r"\D")
 
 
 def normalise_phone(raw: str) -> str | None:
     """Digits only, the first number of a cell, extension and country code (+86, 0086) left
     out: `+86 (10) 6123-4567 转 8` and `010-61234567` are both `01061234567`."""
     text = _EXTENSION.sub("", _first(_plain(raw), "/"))
-    digits = re.sub(r"\D", "", text)
+    digits = _NON_DIGITS.sub("", text)
     international = text.startswith("+") or digits.startswith("0086")
     if digits.startswith("0086"):
         digits = digits[2:]

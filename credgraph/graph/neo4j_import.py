@@ -90,7 +90,7 @@ class _File:
     def write(self, lead: list[str], props: dict[str, Any], serial: int) -> list[str]:
         """Write one element; returns the columns whose value is an empty list, which an
         import file cannot hold (an empty field is no property)."""
-        values = [props.get(column) for column in self.columns]
+        values = list(map(props.get, self.columns))
         for i in self.bools:
             if values[i] is not None:
                 values[i] = "true" if values[i] else "false"
@@ -106,12 +106,12 @@ class _File:
             if any(not isinstance(item, str) or ARRAY_DELIMITER in item for item in items):
                 raise StoreError(f"{self.columns[i]}: only lists of texts can be imported")
             values[i] = ARRAY_DELIMITER.join(items)
-        for value in values:
-            if value.__class__ is str:
-                if not value:
-                    raise StoreError("an empty text cannot be imported (it would be no value)")
-                if not self.multiline and ("\n" in value or "\r" in value):
-                    self.multiline = True
+        texts = [value for value in values if value.__class__ is str]
+        if "" in texts:
+            raise StoreError("an empty text cannot be imported (it would be no value)")
+        if not self.multiline:
+            joined = "".join(texts)
+            self.multiline = "\n" in joined or "\r" in joined
         self.writer.writerow([*lead, *values, serial])
         return empty
 
@@ -200,6 +200,11 @@ class ImportFiles:
         self.empty_lists: list[_EmptyList] = []
         self.endpoints = {model.match_label(end) for edge in model.edges.values()
                           for end in (edge.source, edge.target)} - {ENTITY_LABEL}
+        self.entity_ends = {edge.type: tuple(model.match_label(end) == ENTITY_LABEL
+                                             for end in (edge.source, edge.target))
+                            for edge in model.edges.values()}
+        """Per relationship type, whether its start and its end are entities (their import
+        id is the entity id) rather than nodes of the version (id and recorded time)."""
 
     def _group(self, schema_name: str) -> _Group:
         group = self.groups.get(schema_name)
@@ -250,11 +255,10 @@ class ImportFiles:
             self.empty_lists.append(_EmptyList(self.serial, node.label, key, props["rec"], prop))
 
     def _edge(self, edge: EdgeRecord, props: dict[str, Any], rec: str) -> None:
-        schema = self.model.edge(edge.type)
         group = self._group(edge.type)
-        ends = [ref if self.model.match_label(labels) == ENTITY_LABEL
-                else f"{ref}{ID_SEPARATOR}{rec}"
-                for ref, labels in ((edge.source, schema.source), (edge.target, schema.target))]
+        source_entity, target_entity = self.entity_ends[edge.type]
+        ends = [edge.source if source_entity else f"{edge.source}{ID_SEPARATOR}{rec}",
+                edge.target if target_entity else f"{edge.target}{ID_SEPARATOR}{rec}"]
         for prop in group.write(ends, props, self.serial):
             self.empty_lists.append(_EmptyList(self.serial, edge.type, edge.key, rec, prop))
 

@@ -52,13 +52,18 @@ def present(props: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in props.items() if v is not None}
 
 
+_DIGEST_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=str)
+"""The text a digest is taken of (json.dumps with these options, without building an
+encoder per call)."""
+
+
 def digest(nodes: Iterable[NodeRecord], edges: Iterable[EdgeRecord]) -> str:
     """A digest of a fact version's contents: equal digests, equal facts (values compared,
     not where or when they were loaded)."""
     content = (sorted((n.label, n.id, sorted(n.props.items())) for n in nodes),
                sorted((e.type, e.key, e.source, e.target, sorted(e.props.items()))
                       for e in edges))
-    text = json.dumps(content, ensure_ascii=False, separators=(",", ":"), default=str)
+    text = _DIGEST_JSON.encode(content)
     return hashlib.blake2b(text.encode(), digest_size=10).hexdigest()
 
 

@@ -9,8 +9,8 @@ states (an officer row per role), plus the records of the parties it names; a
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Callable, Mapping
+from collections import defaultdict
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,9 +22,16 @@ from credgraph.graph.ids import (
     name_key,
     uscc_notes,
 )
-from credgraph.graph.records import EdgeRecord, EnterpriseRef, FactVersion, Identity, NodeRecord
+from credgraph.graph.records import (
+    EdgeRecord,
+    EnterpriseRef,
+    FactVersion,
+    Identity,
+    NodeRecord,
+    digest,
+)
 from credgraph.graph.vocabulary import LEGAL_REPRESENTATIVE
-from credgraph.loaders.normalize import PARSERS, holder_category, parse_roles
+from credgraph.loaders.normalize import PARSERS, holder_category, parse_roles, parse_text
 from credgraph.loaders.reading import Row
 from credgraph.loaders.spec import SectionSpec
 
@@ -62,48 +69,91 @@ def check_row(
     A `retract` row needs only its key columns (and the columns their parsing
     depends on); its other cells are not checked, since it states no values.
     """
-    values: dict[str, Any] = {}
-    problems = [RowRejected(p.column, p.value, p.reason) for p in row.problems]
-    faulty = {p.column for p in row.problems}
-    op = row.values.get("op")
-    retract = False
-    if op is not None:
-        with contextlib.suppress(ValueError):  # a bad op is reported with the other cells
-            retract = parsers["op"](op) == RETRACT
-    needed = set(section.keys) | {c for k in section.keys
-                                  if (c := section.columns[k].kind_column) is not None}
-    for column in section.columns.values():
-        if retract and column.name not in needed | {"op", "op_reason"}:
-            continue
-        raw = row.values.get(column.name)
-        if column.name in faulty:
-            continue
-        if raw is None:
-            if column.required:
-                problems.append(RowRejected(column.name, "", "required value missing"))
-            continue
-        try:
-            values[column.name] = parsers[column.type](raw)
-        except ValueError as e:
-            problems.append(RowRejected(column.name, raw, str(e)))
-    one_of = set(section.one_of_required)
-    if one_of and not one_of & (row.values.keys() | faulty):
-        problems.append(
-            RowRejected("/".join(section.one_of_required), "", "required value missing")
-        )
-    for column in section.columns.values():
-        raw = row.values.get(column.name, "")
-        if column.kind_column and column.name in values and values.get(column.kind_column) == (
-            "enterprise"
-        ):
+    return check_rows(section, [row], parsers)[0]
+
+
+_Parsed = tuple[bool, Any]
+"""A parser's answer for one text: (True, value) or (False, the reason it refused it)."""
+
+
+class _Cells:
+    """Each column type's parser, run once per distinct text of a chunk: a chunk's rows
+    repeat dates, roles, kinds and the enterprise they are about. Parsers are pure, so a
+    remembered answer is the answer; a list is copied, so no two rows share one."""
+
+    def __init__(self, parsers: Mapping[str, Callable[[str], Any]]) -> None:
+        self.parsers = parsers
+        self.seen: dict[str, dict[str, _Parsed]] = defaultdict(dict)
+
+    def parse(self, kind: str, raw: str) -> _Parsed:
+        seen = self.seen[kind]
+        found = seen.get(raw)
+        if found is None:
             try:
-                values[column.name] = parsers["enterprise"](raw)
+                found = seen[raw] = (True, self.parsers[kind](raw))
             except ValueError as e:
-                problems.append(RowRejected(column.name, raw, str(e)))
-        after = values.get(column.after) if column.after else None
-        if after is not None and column.name in values and values[column.name] < after:
-            problems.append(RowRejected(column.name, raw, f"before {column.after}"))
-    return values, problems
+                found = seen[raw] = (False, str(e))
+        return (True, found[1].copy()) if found[0] and type(found[1]) is list else found
+
+
+def check_rows(
+    section: SectionSpec, rows: Sequence[Row],
+    parsers: Mapping[str, Callable[[str], Any]] = PARSERS,
+) -> list[tuple[dict[str, Any], list[RowRejected]]]:
+    """`check_row` for each of a chunk's rows, in order, parsing each distinct text once."""
+    columns = list(section.columns.values())
+    kept_by_retract = {*section.keys, "op", "op_reason"} | {
+        c for k in section.keys if (c := section.columns[k].kind_column) is not None}
+    parsed = [(c.name, c.type, c.required, c.name in kept_by_retract,
+               # the text type is the text itself: nothing to parse or remember
+               parsers[c.type] if parsers[c.type] is parse_text else None)
+              for c in columns]
+    related = [(c.name, c.kind_column, c.after) for c in columns if c.kind_column or c.after]
+    one_of = set(section.one_of_required)
+    one_of_name = "/".join(section.one_of_required)
+    cells = _Cells(parsers)
+    checked: list[tuple[dict[str, Any], list[RowRejected]]] = []
+    for row in rows:
+        given = row.values
+        values: dict[str, Any] = {}
+        problems = [RowRejected(p.column, p.value, p.reason) for p in row.problems]
+        faulty = {p.column for p in row.problems}
+        op = given.get("op")
+        # a bad op is reported with the other cells
+        retract = op is not None and cells.parse("op", op) == (True, RETRACT)
+        for name, kind, required, kept, text in parsed:
+            if retract and not kept:
+                continue
+            raw = given.get(name)
+            if raw is None:
+                if required and name not in faulty:
+                    problems.append(RowRejected(name, "", "required value missing"))
+                continue
+            if name in faulty:
+                continue
+            if text is not None:
+                values[name] = raw
+                continue
+            ok, value = cells.parse(kind, raw)
+            if ok:
+                values[name] = value
+            else:
+                problems.append(RowRejected(name, raw, value))
+        if one_of and not one_of & (given.keys() | faulty):
+            problems.append(RowRejected(one_of_name, "", "required value missing"))
+        for name, kind_column, after_column in related:
+            if kind_column and name in values and values.get(kind_column) == "enterprise":
+                raw = given.get(name, "")
+                ok, value = cells.parse("enterprise", raw)
+                if ok:
+                    values[name] = value
+                else:
+                    problems.append(RowRejected(name, raw, value))
+            after = values.get(after_column) if after_column else None
+            if after is not None and name in values and values[name] < after:
+                problems.append(RowRejected(name, given.get(name, ""), f"before {after_column}"))
+        checked.append((values, problems))
+    return checked
 
 
 def enterprise_refs(section: SectionSpec, values: dict[str, Any]) -> list[str]:
@@ -145,7 +195,7 @@ class Stamp:
     """batch_id, loaded_at, src_file; the row number is added per row."""
 
 
-@dataclass
+@dataclass(slots=True)
 class Built:
     versions: list[FactVersion] = field(default_factory=list)
     identities: list[Identity] = field(default_factory=list)
@@ -176,7 +226,7 @@ class Builder:
         """One version of a fact this row states (of the row's own section unless named)."""
         self.out.versions.append(FactVersion(
             section or self.section.name, fact, self.stamp.rec, self.stamp.source, nodes, edges,
-            self.provenance, self.values.get("op_reason"), placeholder).stamped())
+            self.provenance, self.values.get("op_reason"), placeholder, digest(nodes, edges)))
 
     def enterprise(self, column: str) -> EnterpriseRef:
         """The enterprise a subject column names; it must exist (else a bad row)."""
@@ -241,7 +291,7 @@ def _enterprise_facts(b: Builder) -> list[str]:
 
 
 def _joined(*parts: object) -> str:
-    return "|".join("" if p is None else str(p) for p in parts)
+    return "|".join(["" if p is None else p if p.__class__ is str else str(p) for p in parts])
 
 
 FACT_KEYS: dict[str, Callable[[Builder], list[str]]] = {
@@ -266,8 +316,10 @@ FACT_KEYS: dict[str, Callable[[Builder], list[str]]] = {
 joined with `|`, in the form the graph keeps them (ids normalised, ISO dates)."""
 
 
-def parse_fact_key(section: SectionSpec, text: str) -> dict[str, Any]:
-    """An objection's fact key (key columns joined with `|`) as the values of a row.
+def parse_fact_key(section: SectionSpec, text: str,
+                   only: Collection[str] | None = None) -> dict[str, Any]:
+    """An objection's fact key (key columns joined with `|`) as the values of a row; with
+    `only`, just those key columns (a key the load made itself: its parts are clean).
 
     Raises ValueError with the reason when it does not name a fact of that section.
     """
@@ -279,7 +331,7 @@ def parse_fact_key(section: SectionSpec, text: str) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for column, part in zip(keys, parts, strict=True):
         spec = section.columns[column]
-        if not part.strip():
+        if (only is not None and column not in only) or not part.strip():
             continue
         if column == "uscc" or spec.type in ("enterprise", "enterprise_key"):
             other = identifier(part)  # an enterprise of another register (an import) as kept

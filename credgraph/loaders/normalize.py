@@ -155,8 +155,13 @@ def parse_id_list(raw: str) -> list[str]:
     return [identifier(part) for part in re.split(r"[;；,，、]", raw) if part.strip()]
 
 
+def parse_text(raw: str) -> str:
+    """Text is kept as written (stripped by the reader)."""
+    return raw
+
+
 PARSERS: dict[str, Callable[[str], Any]] = {
-    "text": lambda raw: raw,
+    "text": parse_text,
     "enterprise_key": enterprise_key,
     "enterprise": enterprise_key,
     "person_id": identifier,

@@ -201,16 +201,25 @@ def _rows_from(
     header = source.header
     positions = [(i, source.columns[h]) for i, h in enumerate(header) if h in source.columns]
     headed = {i for i, h in enumerate(header) if h.strip()}
+    unheaded = [i for i in range(len(header)) if i not in headed]
+    width = len(header)
     for number, cells, faults in records:
         values: dict[str, str] = {}
         problems: list[CellProblem] = []
-        for i, column in positions:
-            text = cells[i].strip() if i < len(cells) else ""
-            if i in faults:
-                problems.append(CellProblem(column, text, faults[i]))
-            elif text:
-                values[column] = text
-        stray = [i for i, cell in enumerate(cells) if i not in headed and cell.strip()]
+        if faults or len(cells) < width:
+            for i, column in positions:
+                text = cells[i].strip() if i < len(cells) else ""
+                if i in faults:
+                    problems.append(CellProblem(column, text, faults[i]))
+                elif text:
+                    values[column] = text
+        else:  # the usual record: every headed cell there, none unreadable
+            for i, column in positions:
+                if text := cells[i].strip():
+                    values[column] = text
+        # Only cells beyond the header or under a blank header cell can be stray.
+        stray = [i for i in (*unheaded, *range(width, len(cells)))
+                 if i < len(cells) and cells[i].strip()] if unheaded or len(cells) > width else []
         if stray:
             letters = ", ".join(get_column_letter(i + 1) for i in stray)
             problems.append(CellProblem(
@@ -239,10 +248,12 @@ def read_chunks(source: SourceFile, chunk_size: int) -> Iterator[list[Row]]:
         return
     # Cells are read by position, as many as the widest record has, so a row with more
     # cells than the header is refused as one bad row instead of stopping the parser.
+    # dtype=object: the same texts as dtype=str (no value is converted or taken for a
+    # missing one), as plain Python strings, which a chunk gives as lists in one step.
     reader = pd.read_csv(
         source.path,
         encoding=source.encoding,
-        dtype=str,
+        dtype=object,
         keep_default_na=False,
         chunksize=chunk_size,
         skip_blank_lines=False,
@@ -254,8 +265,8 @@ def read_chunks(source: SourceFile, chunk_size: int) -> Iterator[list[Row]]:
     start = 2
     try:
         for frame in reader:
-            records = ((number, list(cells), {}) for number, cells in
-                       enumerate(frame.itertuples(index=False, name=None), start=start))
+            records = ((number, cells, {}) for number, cells in
+                       enumerate(frame.to_numpy().tolist(), start=start))
             yield list(_rows_from(source, records))
             start += len(frame)
     except pd.errors.ParserError as e:
