@@ -52,7 +52,6 @@ FIRST = [
 CORRECTED = [_named("Enterprise", "H1", "无关"), _named("Enterprise", "F1", "甲乙")]
 
 
-
 def _ranked(hits: list[tuple[int, str, int]]) -> list[tuple[int, str]]:
     """(tier, id) of hits given as (tier, id, name length) by hand, in search's order: tier,
     then name length, then the id's CRC-32 digest (in hex), then the id."""
@@ -116,6 +115,18 @@ def _search(backend: Backend, text: str, first: int, at: Moment) -> list[tuple[i
     return [(tier, found.id) for tier, found in backend.search(text_id, text_name, first, at)]
 
 
+def _assert_every_first(store: GraphStore, text: str, at: Moment,
+                        expected: list[tuple[int, str]]) -> None:
+    """Every backend of the store, asked for the first 1 to all (and one more) hits, gives
+    the first of `expected`."""
+    for backend in _backends(store):
+        for first in range(1, len(expected) + 2):
+            assert _search(backend, text, first, at) == expected[:first], (
+                f"first={first} seeds={getattr(backend, 'search_seeds', None)} "
+                f"scan={getattr(backend, 'search_scan', None)} "
+                f"lengths={getattr(backend, 'search_lengths', None)}")
+
+
 @pytest.mark.parametrize(("text", "known", "expected"), [
     ("甲乙", None, NOW_JIAYI),
     ("甲乙", REC, BEFORE_JIAYI),
@@ -124,13 +135,7 @@ def _search(backend: Backend, text: str, first: int, at: Moment) -> list[tuple[i
 def test_search_order_at_every_candidate_limit(named_store: GraphStore, text: str,
                                                known: str | None,
                                                expected: list[tuple[int, str]]) -> None:
-    at = Moment(DAY, known)
-    for backend in _backends(named_store):
-        for first in range(1, len(expected) + 2):
-            assert _search(backend, text, first, at) == expected[:first], (
-                f"first={first} seeds={getattr(backend, 'search_seeds', None)} "
-                f"scan={getattr(backend, 'search_scan', None)} "
-                f"lengths={getattr(backend, 'search_lengths', None)}")
+    _assert_every_first(named_store, text, Moment(DAY, known), expected)
 
 
 @pytest.mark.parametrize(("text", "expected"), [
@@ -148,12 +153,7 @@ def test_search_finds_any_signs(store: GraphStore, text: str,
     store.ensure_schema()
     store.apply(changes(ANY_SIGNS, []))
     store.commit()
-    for backend in _backends(store):
-        for first in range(1, len(expected) + 2):
-            assert _search(backend, text, first, Moment(DAY)) == expected[:first], (
-                f"first={first} seeds={getattr(backend, 'search_seeds', None)} "
-                f"scan={getattr(backend, 'search_scan', None)} "
-                f"lengths={getattr(backend, 'search_lengths', None)}")
+    _assert_every_first(store, text, Moment(DAY), expected)
 
 
 def _written_before_search_keys(store: Neo4jStore) -> None:

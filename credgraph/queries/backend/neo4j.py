@@ -111,7 +111,7 @@ shortest first instead (`ranked_matches`), which stops at the first ones."""
 
 def ranked_matches(node: NodeSchema, predicate: str, seeds: str | None = None) -> str:
     """The first `$limit` record versions (`r`) of a label visible at `$known` whose name
-    meets `predicate`, in rank order (name length, then entity id: `rank_key`).
+    meets `predicate`, in rank order (name length, the id's digest, the id: `rank_key`).
 
     `seeds` yields at most `$k` candidates `r` (visible or not) from an index of names: when
     fewer come they hold every match, filtered and sorted here. Else the names are read one
