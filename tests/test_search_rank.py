@@ -67,6 +67,9 @@ BEFORE_JIAYI = _ranked([(1, "E1", 2), (1, "H1", 2), (1, "P1", 2), (2, "E2", 3), 
 NOW_YI = _ranked([(2, "E8", 2), (3, "E1", 2), (3, "F1", 2), (3, "P1", 2), (3, "E2", 3),
                   (3, "E4", 3), (3, "E5", 3), (3, "E9", 3), (3, "O1", 4), (3, "E3", 5),
                   (3, "E7", 6)])
+# One sign, in E2 and (before its correction) F1 only as the last: found by its end term.
+NOW_BING = _ranked([(2, "E4", 3), (3, "E2", 3), (3, "E9", 3), (3, "E3", 5)])
+BEFORE_BING = _ranked([(2, "E4", 3), (3, "F1", 2), (3, "E2", 3), (3, "E9", 3), (3, "E3", 5)])
 
 # Names with brackets, Latin letters, blanks, a quote and a backslash: the terms index
 # finds any text in them, not only Chinese signs.
@@ -131,6 +134,11 @@ def _assert_every_first(store: GraphStore, text: str, at: Moment,
     ("甲乙", None, NOW_JIAYI),
     ("甲乙", REC, BEFORE_JIAYI),
     ("乙", None, NOW_YI),
+    ("丙", None, NOW_BING),
+    ("丙", REC, BEFORE_BING),
+    ("戊", None, _ranked([(2, "O1", 4), (3, "E3", 5)])),
+    ("癸", None, [(3, "E7")]),
+    ("子", None, []),
 ])
 def test_search_order_at_every_candidate_limit(named_store: GraphStore, text: str,
                                                known: str | None,
@@ -146,6 +154,10 @@ def test_search_order_at_every_candidate_limit(named_store: GraphStore, text: st
     ("JOHN", [(2, "P21")]),
     ('"y\\', [(3, "E24")]),
     ("远", _ranked([(2, "E23", 6), (2, "E21", 7), (3, "E22", 11)])),
+    (")", _ranked([(3, "E23", 6), (3, "E21", 7), (3, "E22", 11), (3, "P21", 15)])),
+    ("\\", [(3, "E24")]),
+    ('"', [(3, "E24")]),
+    ("*", []),
     ("京)远", [(3, "E22")]),
 ])
 def test_search_finds_any_signs(store: GraphStore, text: str,
@@ -157,15 +169,19 @@ def test_search_finds_any_signs(store: GraphStore, text: str,
 
 
 def _written_before_search_keys(store: Neo4jStore) -> None:
-    """The names, as a database written before search keys holds them: no key, no index of
-    them."""
+    """The names, as a database written before the current search keys holds them: keys of
+    earlier versions, with an index of earlier terms, none of the current ones."""
     _write_names(store)
     for node in store.model.nodes.values():
         if node.ranked:
             store.driver.execute_query(f"DROP INDEX {rank_index(node)}")
             store.driver.execute_query(f"DROP INDEX {terms_index(node)}")
+            store.driver.execute_query(
+                f"CREATE FULLTEXT INDEX {node.label.lower()}_{OBSOLETE_KEYS[1]} "
+                f"FOR (n:{node.label}) ON EACH [n.{OBSOLETE_KEYS[1]}]")
     store.driver.execute_query(f"MATCH (r:Record) REMOVE r.{NAME_RANK}, r.{NAME_TERMS} "
-                               f"SET r.{OBSOLETE_KEYS[0]} = 'in id order'")
+                               f"SET r.{OBSOLETE_KEYS[0]} = 'in id order', "
+                               f"r.{OBSOLETE_KEYS[1]} = 'without the last sign'")
     assert not store.read(f"MATCH (r:Record) WHERE r.{NAME_RANK} IS NOT NULL "
                           f"OR r.{NAME_TERMS} IS NOT NULL RETURN r")
 
@@ -185,12 +201,19 @@ def test_records_written_before_search_keys_get_them(neo4j_store: Neo4jStore) ->
     assert len(keys) == len(FIRST) + len(CORRECTED)
     # The rank keys: length, the CRC-32 of the id (zlib, apart from the code), the id.
     crc = {i: f"{zlib.crc32(i.encode()):08x}" for i in ("E3", "O1", "H1")}
-    assert ("E3", f"000005{crc['E3']}E3", "len000005 \u2402甲 甲乙 乙丙 丙丁 丁戊") in keys
-    assert ("O1", f"000004{crc['O1']}O1", "len000004 \u2402戊 戊己 己甲 甲乙") in keys
-    assert ("H1", f"000002{crc['H1']}H1", "len000002 \u2402甲 甲乙") in keys, "the retired one"
-    assert ("H1", f"000002{crc['H1']}H1", "len000002 \u2402无 无关") in keys
+    assert ("E3", f"000005{crc['E3']}E3",
+            "len000005 \u2402甲 甲乙 乙丙 丙丁 丁戊 戊\u2403") in keys
+    assert ("O1", f"000004{crc['O1']}O1", "len000004 \u2402戊 戊己 己甲 甲乙 乙\u2403") in keys
+    assert ("H1", f"000002{crc['H1']}H1",
+            "len000002 \u2402甲 甲乙 乙\u2403") in keys, "the retired one"
+    assert ("H1", f"000002{crc['H1']}H1", "len000002 \u2402无 无关 关\u2403") in keys
     assert not neo4j_store.read(f"MATCH (r:Record) WHERE r.{OBSOLETE_KEYS[0]} IS NOT NULL "
-                                "RETURN r"), "the obsolete keys are gone"
+                                f"OR r.{OBSOLETE_KEYS[1]} IS NOT NULL RETURN r"), (
+        "the obsolete keys are gone")
+    indexes = {r["name"] for r in neo4j_store.read("SHOW INDEXES YIELD name")}
+    ranked = [node for node in neo4j_store.model.nodes.values() if node.ranked]
+    assert {terms_index(node) for node in ranked} <= indexes
+    assert not {f"{node.label.lower()}_{OBSOLETE_KEYS[1]}" for node in ranked} & indexes
     for backend in _backends(neo4j_store):
         assert _search(backend, "甲乙", 20, Moment(DAY)) == NOW_JIAYI
 

@@ -41,11 +41,11 @@ NAME_RANK = "search_rank"
 """Neo4j only: the rank key of a record version's searched name (`rank_key`), indexed per
 record label, so a search reads matching records in its order and stops at the first ones."""
 
-OBSOLETE_KEYS = ("name_rank",)
-"""Search keys earlier versions stored (rank keys in id order), removed when a record gets
-its current keys."""
+OBSOLETE_KEYS = ("name_rank", "name_terms")
+"""Search keys earlier versions stored (rank keys in id order; terms without the last sign's),
+removed when a record gets its current keys."""
 
-NAME_TERMS = "name_terms"
+NAME_TERMS = "search_terms"
 """Neo4j only: a record version's searched name as the terms of its label's full-text index
 (`name_terms`), so that the index finds any text in names, by length, shortest first."""
 
@@ -62,6 +62,10 @@ full-text index splits its terms at blanks."""
 START = "\u2402"
 """Marks the term of a name's first sign: a text's first sign after it finds the names that
 start with the text."""
+
+END = "\u2403"
+"""Marks the term of a name's last sign: with the pairs a sign begins, it stands for every
+place the sign holds in names, so the terms starting with a sign find the names holding it."""
 
 
 def without_search_keys(props: Mapping[str, Any]) -> dict[str, Any]:
@@ -95,18 +99,24 @@ def length_term(length: int) -> str:
     return "len" + rank_prefix(length)
 
 
+def term_signs(text: str) -> str:
+    """A text's signs as terms hold them: a blank stands as _BLANK."""
+    return text.replace(" ", _BLANK)
+
+
 def text_terms(text: str, starting: bool) -> list[str]:
     """The terms a name holds, in order, when it contains the text (every pair of adjacent
     signs), or starts with it (`starting`: the first sign after START, then the pairs)."""
-    signs = text.replace(" ", _BLANK)
+    signs = term_signs(text)
     first = [START + signs[0]] if starting and signs else []
     return first + [signs[i:i + 2] for i in range(len(signs) - 1)]
 
 
 def name_terms(name: str) -> str:
-    """A name's terms for the full-text index, blank-separated: its length, then the terms
-    of the name as a text it starts with."""
-    return " ".join([length_term(len(name)), *text_terms(name, starting=True)])
+    """A name's terms for the full-text index, blank-separated: its length, the terms of the
+    name as a text it starts with, then its last sign before END."""
+    last = [term_signs(name[-1]) + END] if name else []
+    return " ".join([length_term(len(name)), *text_terms(name, starting=True), *last])
 
 
 VERSION = ("fact", "rec", "ret", "source", "h", "op_reason", "ret_reason")

@@ -9,6 +9,7 @@ limit and wraps driver errors.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -26,6 +27,7 @@ from credgraph.graph.model import (
     length_term,
     quote,
     rank_prefix,
+    term_signs,
     text_terms,
     without_search_keys,
 )
@@ -68,13 +70,22 @@ def link_projection(var: str) -> str:
     return f"{var} {{{', '.join('.' + quote(f) for f in LINK_FIELDS)}}}"
 
 
-def lucene_phrase(terms: Sequence[str]) -> str | None:
-    """A phrase query of name terms (`model.text_terms`) for the query parser, None when
-    there are none (a single sign holds no pair)."""
-    if not terms:
-        return None
+def lucene_phrase(terms: Sequence[str]) -> str:
+    """A phrase query of name terms (`model.text_terms`) for the query parser."""
     quoted = (term.replace("\\", "\\\\").replace('"', '\\"') for term in terms)
     return '"' + " ".join(quoted) + '"'
+
+
+_LUCENE_SPECIAL = re.compile(r'([+\-&|!(){}\[\]^"~*?:\\/])')
+
+
+def lucene_containing(text: str) -> str:
+    """The full-text query for names containing `text` (not empty): the phrase of its pairs;
+    for a text of one sign, which has none, every term starting with it (the pairs it
+    begins and a name's last sign: `model.name_terms`)."""
+    if len(text) > 1:
+        return lucene_phrase(text_terms(text, starting=False))
+    return _LUCENE_SPECIAL.sub(r"\\\1", term_signs(text)) + "*"
 
 
 SEARCH_LENGTHS = 40
@@ -109,7 +120,7 @@ every record that can match; when that many come (a frequent text), the names ar
 shortest first instead (`ranked_matches`), which stops at the first ones."""
 
 
-def ranked_matches(node: NodeSchema, predicate: str, seeds: str | None = None) -> str:
+def ranked_matches(node: NodeSchema, predicate: str, seeds: str) -> str:
     """The first `$limit` record versions (`r`) of a label visible at `$known` whose name
     meets `predicate`, in rank order (name length, the id's digest, the id: `rank_key`).
 
@@ -118,14 +129,8 @@ def ranked_matches(node: NodeSchema, predicate: str, seeds: str | None = None) -
     window of lengths at a time (`$lengths`, shortest first) until `$limit` match: from the
     label's terms index (`$lucene`) when fewer than `$k` of them hold the text, else from
     the rank index over that window's range (the text is frequent there, so the walk is
-    short). Without seeds, the label's rank index is read in order to the `$limit`th match
-    (texts of one sign, which have no terms of their own)."""
+    short)."""
     label, rank = quote(node.label), quote(NAME_RANK)
-    if seeds is None:
-        return f"""
-    MATCH (r:{label}) USING INDEX r:{label}({rank})
-    WHERE r.{rank} >= '' AND {predicate} AND {visible("r")}
-    RETURN r ORDER BY r.{rank} LIMIT $limit"""
     # Each walk is a subquery of its own so that it runs only when its branch is taken.
     return f"""
   CALL () {{ CALL () {{ {seeds} }} RETURN collect(r) AS seeds }}
@@ -213,8 +218,6 @@ class Queries:
     """Records whose name starts with `$name`: tiers 1 and 2."""
     search_terms: str
     """Records whose name contains `$name`, from the terms index."""
-    search_scan: str
-    """Records whose name contains `$name`, for texts of one sign (no terms of their own)."""
     relations: str
     links: str
     level: str
@@ -472,7 +475,6 @@ RETURN {entity_row}
 """,
         search_prefixed=each_label(model, prefixed) + named,
         search_terms=each_label(model, containing) + named,
-        search_scan=each_label(model, lambda node: ranked_matches(node, contains)) + named,
         # The entity comes with its relationships (one statement, not two).
         relations=f"""
 UNWIND $ids AS id
@@ -697,12 +699,10 @@ class Neo4jBackend(Backend):
                           lucene=lucene_phrase(text_terms(text_name, starting=True)),
                           ) if text_name else []
         if text_name and len(rows) < limit:
-            phrase = lucene_phrase(text_terms(text_name, starting=False))
             limit += len(rows)
-            rows += (self._read(self.queries.search_terms, at, lucene=phrase, lengths=lengths,
-                                name=text_name, limit=limit, k=seeds, scan=self.search_scan)
-                     if phrase is not None else
-                     self._read(self.queries.search_scan, at, name=text_name, limit=limit))
+            rows += self._read(self.queries.search_terms, at, lucene=lucene_containing(text_name),
+                               lengths=lengths, name=text_name, limit=limit, k=seeds,
+                               scan=self.search_scan)
         for row in rows:
             named = _entity(row, row["identity"]["id"])
             found.setdefault(named.id, named)
