@@ -25,8 +25,9 @@ from credgraph.graph.model import (
 
 def terms_index(node: NodeSchema) -> str:
     """The full-text index over a record label's name terms (`model.name_terms`), split at
-    blanks only: a phrase of pairs finds any text in names, Chinese or not, and a length
-    term or range narrows it to names of those lengths. One per label, so that a text
+    blanks only: a phrase of pairs finds any text in names, Chinese or not (a text of one
+    sign: the terms starting with it), and a length term or range narrows it to names of
+    those lengths. One per label, so that a text
     frequent in one label's names (enterprises') does not hide how rare it is in another's
     (persons')."""
     return f"{node.label.lower()}_{NAME_TERMS}"
