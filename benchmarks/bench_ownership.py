@@ -64,6 +64,8 @@ QUERIES = {
 
 WORKER = """
 import json, sys, time
+import credgraph
+print(credgraph.__file__, file=sys.stderr)
 from credgraph.graph.neo4j_store import Neo4jStore
 from credgraph.queries.analyses import analyses_for
 from credgraph.queries.time import Moment
@@ -108,10 +110,11 @@ class Worker:
     """One tree's in-process caller (WORKER) as a child process."""
 
     def __init__(self, tree: Path, neo4j_uri: str) -> None:
+        # Run in the tree: `python -c` puts the working folder before PYTHONPATH.
         env = {**os.environ, "PYTHONPATH": str(tree)}
         self.process = subprocess.Popen([sys.executable, "-c", WORKER, neo4j_uri, DAY],
                                         env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                        text=True)
+                                        text=True, cwd=tree)
         if self._line() != "ready":
             raise RuntimeError(f"the worker of {tree} did not start")
 
@@ -207,12 +210,13 @@ def main(argv: list[str] | None = None) -> None:
     with ExitStack() as stack:
         clients = {}
         for name, path in trees.items():
-            env = {**os.environ, "PYTHONPATH": str(Path(path).resolve()),
+            tree = Path(path).resolve()
+            env = {**os.environ, "PYTHONPATH": str(tree),
                    "CREDGRAPH_STORE": "neo4j", "CREDGRAPH_NEO4J_URI": args.neo4j_uri,
                    "CREDGRAPH_RATE_LIMIT_PER_KEY": "1000000/minute",
                    "CREDGRAPH_RATE_LIMIT_PER_IP": "1000000/minute"}
             base = stack.enter_context(credgraph_serve(
-                env, _free_port(), 1, Path(f"/tmp/bench-ownership-{name}.log")))
+                env, _free_port(), 1, Path(f"/tmp/bench-ownership-{name}.log"), cwd=tree))
             clients[name] = stack.enter_context(httpx.Client(base_url=base, timeout=120))
         for operation, query in QUERIES.items():
             for group, firms in groups.items():
