@@ -65,7 +65,7 @@ QUERIES = {
 WORKER = """
 import json, sys, time
 import credgraph
-print(credgraph.__file__, file=sys.stderr)
+print("in-process caller of", credgraph.__file__, file=sys.stderr)  # the tree it runs
 from credgraph.graph.neo4j_store import Neo4jStore
 from credgraph.queries.analyses import analyses_for
 from credgraph.queries.time import Moment
