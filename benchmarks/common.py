@@ -32,15 +32,16 @@ def quantile(values: list[float], share: float) -> float:
 
 @contextmanager
 def credgraph_serve(env: dict[str, str], port: int, workers: int, log: Path,
-                    ready_within: float = 600) -> Iterator[str]:
+                    ready_within: float = 600, cwd: Path | None = None) -> Iterator[str]:
     """`credgraph serve` on 127.0.0.1:`port` with `workers` processes and the settings in
     `env`, as deployed: its base URL once /readyz answers 200 (output to `log`); stopped
-    (SIGTERM, then killed) when the block ends."""
+    (SIGTERM, then killed) when the block ends. `cwd`: the folder it runs in, which comes
+    first on its import path (a code tree to serve, whatever PYTHONPATH says)."""
     with log.open("w") as out:
         server = subprocess.Popen(
             [sys.executable, "-m", "credgraph.cli", "serve", "--host", "127.0.0.1",
              "--port", str(port), "--workers", str(workers)],
-            env=env, stdout=out, stderr=subprocess.STDOUT, text=True)
+            env=env, stdout=out, stderr=subprocess.STDOUT, text=True, cwd=cwd)
     base = f"http://127.0.0.1:{port}"
     try:
         wait_until_ready(server, lambda: httpx.get(f"{base}/readyz", timeout=2).status_code == 200,

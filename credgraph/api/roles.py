@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -79,8 +79,10 @@ class Role:
     routes: frozenset[str] = frozenset()
     """HTTP routes besides /graphql the role may use (ROUTES)."""
 
-    @property
+    @cached_property
     def has_own_rules(self) -> bool:
+        """Asked for every field of every Enterprise in an answer (a thousand in an ownership
+        chain), so worked out once."""
         return any(rule is Rule.OWN for rule in self.fields.values())
 
     def rule(self, type_name: str, field_name: str) -> Rule:

@@ -24,12 +24,19 @@ from credgraph.api.errors import CLIENT_ERRORS, ErrorCodes, error_code
 from credgraph.api.explore import ExploreQuery
 from credgraph.api.restrictions import RestrictionQuery
 from credgraph.api.risk import RiskQuery
+from credgraph.api.selection import selected_paths
 from credgraph.api.supervision import SupervisionQuery
 from credgraph.api.types.base import described
 from credgraph.api.types.entities import ENTITY_TYPES, Enterprise, Person
 from credgraph.api.types.enums import ListType
 from credgraph.api.types.links import SUSPECTED_ARG, Exposure, Path, PersonFirm, SearchHit
-from credgraph.api.types.ownership import OwnershipChain, OwnershipDirection, UltimateOwner
+from credgraph.api.types.ownership import (
+    OwnershipChain,
+    OwnershipDirection,
+    UltimateOwner,
+    chain_detail,
+    owners_detail,
+)
 from credgraph.api.types.scalars import DATE_SCALAR, Date, DateTime, moment
 from credgraph.api.watch import WatchMutation, WatchQuery
 from credgraph.queries.links.results import Direction
@@ -125,9 +132,9 @@ class LinkQuery:
         known_at: DateTime | None = None,
     ) -> OwnershipChain:
         links, at = info.context.analyses.links, moment(as_of, known_at)
-        way = Direction(direction.value)
+        way, detail = Direction(direction.value), chain_detail(selected_paths(info))
         found = await in_thread(
-            lambda: links.ownership_chain(uscc, at, way, max_depth, min_percent)
+            lambda: links.ownership_chain(uscc, at, way, max_depth, min_percent, detail)
         )
         return OwnershipChain.from_record(found, at)
 
@@ -136,7 +143,8 @@ class LinkQuery:
                               as_of: Date | None = None,
                               known_at: DateTime | None = None) -> list[UltimateOwner]:
         links, at = info.context.analyses.links, moment(as_of, known_at)
-        found = await in_thread(lambda: links.ultimate_owners(uscc, at, threshold))
+        detail = owners_detail(selected_paths(info))
+        found = await in_thread(lambda: links.ultimate_owners(uscc, at, threshold, detail))
         return [UltimateOwner.from_record(o, at) for o in found]
 
 

@@ -6,6 +6,7 @@ from enum import Enum
 
 import strawberry
 
+from credgraph.api.selection import BRIEF_NODE_FIELDS, FieldPath, reads_beyond
 from credgraph.api.types.base import Node
 from credgraph.api.types.entities import node_from_entity
 from credgraph.api.types.recorded import Provenance
@@ -51,11 +52,12 @@ class OwnershipEdge:
     provenance: Provenance | None
 
     @classmethod
-    def from_record(cls, edge: results.OwnershipEdge, at: Moment) -> OwnershipEdge:
+    def from_record(cls, edge: results.OwnershipEdge, nodes: dict[str, Node]) -> OwnershipEdge:
+        """`nodes`: the chain's nodes by id, each built once for all the holdings it is in."""
         props = edge.holding.props
         return cls(
-            from_=node_from_entity(edge.holder, at),
-            to=node_from_entity(edge.held, at),
+            from_=nodes[edge.holder.id],
+            to=nodes[edge.held.id],
             percent=round_percent(edge.holding.percent),
             percent_source=props.get("percent_source"),
             start=to_date(props.get("start")),
@@ -89,14 +91,15 @@ class OwnershipChain:
 
     @classmethod
     def from_record(cls, chain: results.OwnershipChain, at: Moment) -> OwnershipChain:
-        entries = [ChainEntry(node=node_from_entity(n.node, at), depth=n.depth,
+        nodes: dict[str, Node] = {n.node.id: node_from_entity(n.node, at) for n in chain.nodes}
+        entries = [ChainEntry(node=nodes[n.node.id], depth=n.depth,
                               effective_percent=round_percent(n.effective_percent))
                    for n in chain.nodes]
         return cls(
-            root=node_from_entity(chain.root, at),
+            root=nodes[chain.root.id],
             nodes=[e.node for e in entries],
             entries=entries,
-            edges=[OwnershipEdge.from_record(e, at) for e in chain.edges],
+            edges=[OwnershipEdge.from_record(e, nodes) for e in chain.edges],
             circular=chain.circular,
             truncated=chain.truncated,
         )
@@ -150,3 +153,25 @@ class UltimateOwner:
             circular=owner.circular,
             paths=[OwnershipPath.from_record(p, at) for p in owner.paths],
         )
+
+
+CHAIN_NODES: tuple[FieldPath, ...] = (
+    ("root",), ("nodes",), ("entries", "node"), ("edges", "from"), ("edges", "to"))
+"""Where an OwnershipChain selection reads its nodes."""
+
+EDGE_FIELDS_WITHOUT_PROPS = frozenset({"from", "to", "percent", "depth", "key", "__typename"})
+"""The OwnershipEdge fields that a holding's properties are not needed for."""
+
+
+def chain_detail(paths: frozenset[FieldPath]) -> results.OwnershipDetail:
+    """What an ownershipChain selection (`selected_paths`) reads: the nodes' records unless
+    only their id, name and kind; the holdings' properties when a field needs them."""
+    return results.OwnershipDetail(
+        records=any(reads_beyond(paths, at, BRIEF_NODE_FIELDS) for at in CHAIN_NODES),
+        holding_props=reads_beyond(paths, ("edges",), EDGE_FIELDS_WITHOUT_PROPS),
+        paths=False)
+
+
+def owners_detail(paths: frozenset[FieldPath]) -> results.OwnershipDetail:
+    """What an ultimateOwners selection (`selected_paths`) reads: the top paths or not."""
+    return results.OwnershipDetail(paths=("paths",) in paths)

@@ -86,6 +86,12 @@ def entity_props(node_id: str, identity: Mapping[str, Any],
     return props
 
 
+def brief_props(node_id: str, recorded: bool, name: Any) -> dict[str, Any]:
+    """What `entity_props` gives of an entity's id and name, the properties
+    `Backend.brief_entities` keeps (an entity with no visible record is only `unrecorded`)."""
+    return {"id": node_id, "name": name} if recorded else {"id": node_id, "unrecorded": True}
+
+
 @dataclass(frozen=True, slots=True)
 class Sharing:
     """The enterprises whose report in force states one compared contact value."""
@@ -152,6 +158,12 @@ class Backend(ABC):
     @abstractmethod
     def entities(self, ids: Sequence[str], at: Moment) -> dict[str, Entity]:
         """The enterprises, persons and other holders among `ids`, by id."""
+
+    @abstractmethod
+    def brief_entities(self, ids: Sequence[str], at: Moment) -> dict[str, Entity]:
+        """`entities` with only their id and name in `props` (`brief_props`): for answers
+        that show no more of a thousand nodes (a densely cross-held group's ownership chain)
+        than that, whose every record property costs more than the walk."""
 
     @abstractmethod
     def id_numbers(self, person_ids: Sequence[str], at: Moment) -> dict[str, str | None]:

@@ -28,6 +28,7 @@ from credgraph.queries.backend.base import (
     Backend,
     FactPlan,
     Sharing,
+    brief_props,
     capped,
     entity_props,
     one_per_version,
@@ -122,6 +123,19 @@ class MemoryBackend(Backend):
     def entities(self, ids: Sequence[str], at: Moment) -> dict[str, Entity]:
         found = {node_id: self._entity(node_id, at.known) for node_id in ids}
         return {k: v for k, v in found.items() if v is not None}
+
+    def brief_entities(self, ids: Sequence[str], at: Moment) -> dict[str, Entity]:
+        store = self.store
+        found: dict[str, Entity] = {}
+        for node_id in ids:
+            element = self._entity_element(node_id)
+            if element < 0:
+                continue
+            label = store.label(element)
+            record = store.record_element(node_id, at.known, label)
+            found[node_id] = entity(label, brief_props(
+                node_id, record >= 0, store.value(record, "name") if record >= 0 else None))
+        return found
 
     def id_numbers(self, person_ids: Sequence[str], at: Moment) -> dict[str, str | None]:
         store = self.store

@@ -36,6 +36,7 @@ from credgraph.queries.backend.base import (
     Backend,
     FactPlan,
     Sharing,
+    brief_props,
     capped,
     entity_props,
     one_per_version,
@@ -209,6 +210,7 @@ class Queries:
     """The backend's Cypher, built once from the model."""
 
     entities: str
+    brief_entities: str
     id_numbers: str
     entity_ids: str
     enterprise_ids: str
@@ -441,6 +443,12 @@ MATCH (n:{entity_} {{id: id}})
 {with_record("n", "rec")}
 RETURN collect([id, {label_of("n")}, properties(n), properties(rec)]) AS found
 """,
+        brief_entities=f"""
+UNWIND $ids AS id
+MATCH (n:{entity_} {{id: id}})
+{with_record("n", "rec")}
+RETURN collect([id, {label_of("n")}, rec IS NOT NULL, rec.name]) AS found
+""",
         entity_ids=f"""
 MATCH (n:{entity_}) WHERE n.id > $after
   AND EXISTS {{ MATCH (r:{record_} {{of: n.id}}) WHERE {visible("r")} }}
@@ -661,6 +669,13 @@ class Neo4jBackend(Backend):
         found = self._read(self.queries.entities, at, ids=list(ids))[0]["found"]
         return {node_id: entity(label, entity_props(node_id, identity, record))
                 for node_id, label, identity, record in found}
+
+    def brief_entities(self, ids: Sequence[str], at: Moment) -> dict[str, Entity]:
+        if not ids:
+            return {}
+        found = self._read(self.queries.brief_entities, at, ids=list(ids))[0]["found"]
+        return {node_id: entity(label, brief_props(node_id, recorded, name))
+                for node_id, label, recorded, name in found}
 
     def entity_ids(self, at: Moment, batch: int = 10_000) -> Iterator[list[str]]:
         return self._id_pages(self.queries.entity_ids, at, batch)

@@ -34,6 +34,7 @@ from credgraph.graph.model import GraphModel
 from credgraph.queries.backend.base import Backend
 from credgraph.queries.links.ownership import DECIMALS, Integrated
 from credgraph.queries.links.results import (
+    EVERY_DETAIL,
     MAX_DEPTH,
     MAX_FIRST,
     MAX_HOPS,
@@ -49,6 +50,7 @@ from credgraph.queries.links.results import (
     ListRecord,
     Neighbourhood,
     OwnershipChain,
+    OwnershipDetail,
     OwnershipEdge,
     OwnershipPath,
     OwnershipStep,
@@ -367,17 +369,20 @@ class LinkAnalysis:
     # --- ownership -----------------------------------------------------------------
 
     def ownership_chain(self, ref: str, at: Moment, direction: Direction = Direction.UP,
-                        max_depth: int = 10, min_percent: float = 0.0) -> OwnershipChain:
-        """Owners (UP) or investments (DOWN) of an enterprise to max_depth levels."""
+                        max_depth: int = 10, min_percent: float = 0.0,
+                        detail: OwnershipDetail = EVERY_DETAIL) -> OwnershipChain:
+        """Owners (UP) or investments (DOWN) of an enterprise to max_depth levels, with the
+        nodes' records and the holdings' properties as far as `detail` asks."""
         check_range("maxDepth", max_depth, 1, MAX_DEPTH)
         check_range("minPercent", min_percent, 0, 100)
         root = self.enterprise_id(ref, at)
         upward = direction is Direction.UP
         closure = self.backend.holding_closure(root, at, upward, max_depth, min_percent,
-                                               detail=True)
+                                               detail=detail.holding_props)
         integrated = Integrated(closure.holdings, closure.depth)
         shares = integrated.shares_into(root) if upward else integrated.shares_of(root)
-        known = self.entities(sorted(closure.depth), at)
+        fetch = self.backend.entities if detail.records else self.backend.brief_entities
+        known = fetch(sorted(closure.depth), at)
         nodes = tuple(
             ChainNode(known[n], d, 100.0 if n == root else shares.get(n, 0.0))
             for n, d in sorted(closure.depth.items(), key=lambda item: (item[1], item[0]))
@@ -390,9 +395,10 @@ class LinkAnalysis:
         cyclic = bool(integrated.cyclic)
         return OwnershipChain(known[root], direction, nodes, edges, cyclic, closure.truncated)
 
-    def ultimate_owners(self, ref: str, at: Moment,
-                        threshold: float = 25.0) -> list[UltimateOwner]:
-        """Persons, other holders and holder-less enterprises whose effective share >= threshold."""
+    def ultimate_owners(self, ref: str, at: Moment, threshold: float = 25.0,
+                        detail: OwnershipDetail = EVERY_DETAIL) -> list[UltimateOwner]:
+        """Persons, other holders and holder-less enterprises whose effective share >= threshold,
+        with their top paths when `detail` asks for them."""
         check_range("threshold", threshold, 0, 100)
         root = self.enterprise_id(ref, at)
         closure = self.backend.holding_closure(root, at, True, MAX_DEPTH)
@@ -408,7 +414,7 @@ class LinkAnalysis:
         found_paths: dict[str, list[tuple[list[str], float]]] = {}
         for node in over:
             if known[node].label != "Enterprise" or node not in held:
-                found_paths[node] = integrated.top_paths(node, root)
+                found_paths[node] = integrated.top_paths(node, root) if detail.paths else []
         on_paths = {n for paths in found_paths.values() for nodes, _ in paths for n in nodes}
         known.update(self.entities(sorted(on_paths - known.keys()), at))
         owners: list[UltimateOwner] = []

@@ -273,6 +273,25 @@ class Closure:
 
 
 @dataclass(frozen=True, slots=True)
+class OwnershipDetail:
+    """What of an ownership answer its caller reads (the API: the GraphQL selection); what it
+    does not is neither fetched nor built. A densely cross-held group's chain is a thousand
+    nodes and more holdings: their records and the holdings' properties cost more than the
+    walk, and its ultimate owners' top paths more than their shares."""
+
+    records: bool = True
+    """Each chain node's whole record; else only its label, id and name
+    (`Backend.brief_entities`)."""
+    holding_props: bool = True
+    """Each chain holding's properties (`LINK_FIELDS`); else only its key and percent."""
+    paths: bool = True
+    """Each ultimate owner's top paths; else none."""
+
+
+EVERY_DETAIL = OwnershipDetail()
+
+
+@dataclass(frozen=True, slots=True)
 class OwnershipEdge:
     holder: Entity
     held: Entity
