@@ -231,7 +231,7 @@ class _SectionLoader:
         self.seen = Keys((source.section.name,)) if full else None
         """A full extract's: every fact of the section its rows name, kept until the facts
         it no longer supplies are withdrawn, each key's text once in a buffer (a set of
-        strings costs about 130 bytes a key: 1.2 million keys at 100,000 enterprises)."""
+        strings cost about 120 bytes a key: 357,000 keys, 40 MiB at 30,000 enterprises)."""
         self.held: set[str] = set()
         """Shareholdings: the enterprises whose holdings the rows name (refused ones
         included), whose open holdings are checked against 100% once the load is in."""
