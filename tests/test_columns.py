@@ -59,3 +59,27 @@ def test_texts_that_are_not_digests_of_one_width_stay_text(values: list[str | No
     column = column_from_arrow(field, pa.array(values, pa.large_string()), lambda _: None)
     assert isinstance(column, Text)
     assert [column.get(row) for row in range(len(values))] == values
+
+
+def test_a_text_set_on_its_last_absent_row_is_the_same_column_as_one_kept_aside() -> None:
+    """A load gives a new identity's identifiers right after its row: written into the
+    buffer then, every other change kept aside; either way each row reads, and is
+    written, as the values set (worked out here as a plain list)."""
+    column = Text()
+    expected: list[str | None] = []
+    for row, value in enumerate(["甲", None, "乙", None, None]):
+        column.append(value)
+        expected.append(value)
+        if row in (1, 4):  # an absent last row given a value
+            assert column.set(row, f"新{row}")
+            expected[row] = f"新{row}"
+    assert not column.changed, "set on the last, absent row: in the buffer"
+    assert column.arrow(np.arange(5)).equals(pa.array(expected, pa.large_string()))
+    assert column.set(4, "改"), "the last row again: no longer absent"
+    assert column.set(0, None) and column.set(2, "丙"), "earlier rows"
+    expected[4], expected[0], expected[2] = "改", None, "丙"
+    assert sorted(column.changed) == [0, 2, 4]
+    assert [column.get(row) for row in range(5)] == expected
+    rows = np.arange(5)
+    assert column.arrow(rows).to_pylist() == expected
+    assert column.arrow(rows).equals(pa.array(expected, pa.large_string()))

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from credgraph.exc import DatasetError, StoreError
+from credgraph.graph import keys as keys_module
 from credgraph.graph.memory import MemoryStore
 from credgraph.graph.records import ChangeSet
 from credgraph.graph.store import GraphStore
@@ -321,3 +322,33 @@ def _written(folder: Path, shareholdings: str) -> Path:
     folder.mkdir()
     (folder / "shareholdings.csv").write_text(shareholdings, encoding="utf-8")
     return folder
+
+
+def test_a_full_extract_withdraws_exactly_the_facts_its_rows_leave_out(
+        store: GraphStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The facts a full extract's rows name are kept apart from the store (a key each,
+    merged into sorted arrays every MERGE_AT keys: here every key); a row refused for a
+    value but whose key can be read still names its fact. Of E1's three posts the extract
+    names P1's and, refused, P3's: P2's alone is withdrawn."""
+    monkeypatch.setattr(keys_module, "MERGE_AT", 1)
+    enterprises = f"uscc,name,established\n{E1},深圳甲公司,2020-01-01\n"
+    header = "enterprise,person_id,name,role,start_date,end_date\n"
+    posts = [f"{E1},P1,张三,董事,2020-01-01,", f"{E1},P2,李四,监事,2020-01-01,",
+             f"{E1},P3,王五,经理,2020-01-01,"]
+    day = "source: SAMR\nextracted_at: 2026-03-0{}T09:00:00+08:00\nkind: {}\n"
+    load_sections(store, tmp_path / "first", {"manifest": day.format(1, "delta"),
+                                              "enterprises": enterprises,
+                                              "officers": header + "\n".join(posts) + "\n"})
+    full = tmp_path / "full"
+    full.mkdir()
+    (full / "manifest.yaml").write_text(day.format(2, "full"), encoding="utf-8")
+    (full / "enterprises.csv").write_text(enterprises, encoding="utf-8")
+    (full / "officers.csv").write_text(
+        header + posts[0] + "\n" + posts[2].removesuffix(",") + ",2019-13-45\n",
+        encoding="utf-8")
+    report = _load(store, full, tmp_path)
+    assert report.rejected == 1
+    assert report.withdrawn == {"enterprises": 0, "officers": 1}
+    retired = {props["fact"] for _, _, props in store.snapshot().edges.values()
+               if props.get("ret")}
+    assert retired == {f"{E1}|P2|supervisor|2020-01-01"}

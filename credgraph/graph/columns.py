@@ -232,9 +232,18 @@ class Text(Column):
         return self.data[self._start(row):end].decode()
 
     def set(self, row: int, value: Any) -> bool:
-        """Rare (an identifier changed): kept aside, and folded in when written."""
+        """A value for the last row, absent until now, is appended to the buffer (a load
+        gives a new identity its identifiers just after its row is made: kept aside, they
+        were a dict entry per enterprise while loading and a Python string each when
+        written); any other change is rare (an identifier changed): kept aside, and folded
+        in when written."""
         if value is not None and type(value) is not str:
             return False
+        if value is not None and row == len(self.ends) - 1 and row not in self.changed \
+                and self.ends[row] == ~len(self.data):
+            self.ends.pop()
+            self.append(value)
+            return True
         self.changed[row] = value
         return True
 
