@@ -10,7 +10,6 @@ sections that it no longer supplies.
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import json
 import re
@@ -51,6 +50,7 @@ from credgraph.loaders.objections import OBJECTIONS, build_objection
 from credgraph.loaders.plan import Outcome, Planner, Refused
 from credgraph.loaders.report import Finding, FindingsWriter
 from credgraph.loaders.rows import Rows, RowSource, folder_rows
+from credgraph.runtime import collector_settled
 
 ROW = ""
 """The column of a finding that names none: a row refused as a whole (a stale version, a
@@ -395,32 +395,6 @@ def _unplaced(rows: Rows, rejects: FindingsWriter,
 
 
 @contextmanager
-def _collector_settled() -> Iterator[Callable[[], None]]:
-    """A load keeps what it has read (heads, identities, a chunk in flight) for long, in
-    objects the cyclic garbage collector would scan again and again: its full collections
-    come every few chunks and go through everything kept so far, a cost growing with the
-    square of the rows (a third of a bulk load's CPU at 30,000 enterprises). Within this
-    context the objects that lived through a chunk are frozen (left out of collections;
-    freed as usual when nothing refers to them) after the young generations are collected;
-    at the end they are handed back to the collector.
-
-    Yields the call to make after each chunk. A process that froze objects itself keeps
-    them frozen."""
-
-    def settle() -> None:
-        gc.collect(1)
-        gc.freeze()
-
-    ours = gc.get_freeze_count() == 0
-    settle()
-    try:
-        yield settle
-    finally:
-        if ours:
-            gc.unfreeze()
-
-
-@contextmanager
 def _progress(show: bool) -> Iterator[Progress | None]:
     if not show:
         yield None
@@ -495,7 +469,7 @@ def load_rows(
         FindingsWriter(rejects_path) as rejects,
         FindingsWriter(warnings_path) as warnings,
         _progress(progress) as bar,
-        _collector_settled() as settle,
+        collector_settled() as settle,
     ):
         for source in sources:
             stamp = Stamp(report.recorded_at, manifest.source,
