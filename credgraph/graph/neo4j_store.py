@@ -256,7 +256,7 @@ class Neo4jStore(GraphStore):
 
         Every load calls this, so the indexes there are are read once and only what is
         missing is created (or obsolete, dropped): a schema statement is a transaction of
-        its own, and some seventy of them cost a load on a busy server seconds. Nothing
+        its own, and the eighty of them cost a load on a busy server seconds. Nothing
         created and every index online: nothing to wait for.
 
         A database written before records had their search keys gets them. Search's indexes
