@@ -52,50 +52,56 @@ META_LABEL = "CredgraphMeta"
 """The one maintenance node: the store's data version."""
 
 
-def search_index_statements(node: NodeSchema) -> list[str]:
-    """The indexes search reads a record label's names by: in rank order, and by terms."""
+def search_index_statements(node: NodeSchema) -> dict[str, str]:
+    """The indexes search reads a record label's names by (in rank order, and by terms),
+    by name."""
     label = quote(node.label)
-    return [f"CREATE INDEX {rank_index(node)} IF NOT EXISTS FOR (n:{label}) "
-            f"ON (n.{quote(NAME_RANK)})",
-            f"CREATE FULLTEXT INDEX {terms_index(node)} IF NOT EXISTS FOR (n:{label}) "
-            f"ON EACH [n.{quote(NAME_TERMS)}] "
-            "OPTIONS {indexConfig: {`fulltext.analyzer`: 'whitespace'}}"]
+    return {rank_index(node): f"CREATE INDEX {rank_index(node)} IF NOT EXISTS FOR (n:{label}) "
+                              f"ON (n.{quote(NAME_RANK)})",
+            terms_index(node): f"CREATE FULLTEXT INDEX {terms_index(node)} IF NOT EXISTS "
+                               f"FOR (n:{label}) ON EACH [n.{quote(NAME_TERMS)}] "
+                               "OPTIONS {indexConfig: {`fulltext.analyzer`: 'whitespace'}}"}
 
 
-def schema_statements(model: GraphModel) -> list[str]:
-    """Constraints and indexes: unique identities, one element per fact version, lookups by
-    fact key, record owner and declared properties. Search's indexes come apart
-    (search_index_statements), after the search keys."""
-    statements = [
-        f"CREATE CONSTRAINT entity_id IF NOT EXISTS "
-        f"FOR (n:{quote(ENTITY_LABEL)}) REQUIRE n.id IS UNIQUE",
-        f"CREATE CONSTRAINT meta_id IF NOT EXISTS "
-        f"FOR (n:{quote(META_LABEL)}) REQUIRE n.id IS UNIQUE",
-        f"CREATE INDEX record_of IF NOT EXISTS FOR (n:{quote(RECORD_LABEL)}) ON (n.of)",
-    ]
+def schema_statements(model: GraphModel) -> dict[str, str]:
+    """Constraints and indexes by name: unique identities, one element per fact version,
+    lookups by fact key, record owner and declared properties. A constraint's index has the
+    constraint's name, so the names of SHOW INDEXES say which are there. Search's indexes
+    come apart (search_index_statements), after the search keys."""
+    statements = {
+        "entity_id": f"CREATE CONSTRAINT entity_id IF NOT EXISTS "
+                     f"FOR (n:{quote(ENTITY_LABEL)}) REQUIRE n.id IS UNIQUE",
+        "meta_id": f"CREATE CONSTRAINT meta_id IF NOT EXISTS "
+                   f"FOR (n:{quote(META_LABEL)}) REQUIRE n.id IS UNIQUE",
+        "record_of": f"CREATE INDEX record_of IF NOT EXISTS "
+                     f"FOR (n:{quote(RECORD_LABEL)}) ON (n.of)",
+    }
     for node in model.nodes.values():
         label, name = quote(node.label), node.label.lower()
         if node.log:
-            statements.append(f"CREATE CONSTRAINT {name}_key IF NOT EXISTS FOR (n:{label}) "
-                              f"REQUIRE n.{quote(node.key)} IS UNIQUE")
+            statements[f"{name}_key"] = (f"CREATE CONSTRAINT {name}_key IF NOT EXISTS "
+                                         f"FOR (n:{label}) REQUIRE n.{quote(node.key)} IS UNIQUE")
         if node.versioned:
-            statements += [
+            statements[f"{name}_version"] = (
                 f"CREATE CONSTRAINT {name}_version IF NOT EXISTS FOR (n:{label}) "
-                f"REQUIRE (n.{quote(node.key)}, n.rec) IS UNIQUE",
-                f"CREATE INDEX {name}_fact IF NOT EXISTS FOR (n:{label}) ON (n.fact)",
-            ]
+                f"REQUIRE (n.{quote(node.key)}, n.rec) IS UNIQUE")
+            statements[f"{name}_fact"] = (f"CREATE INDEX {name}_fact IF NOT EXISTS "
+                                          f"FOR (n:{label}) ON (n.fact)")
         for prop in (*node.indexes, *node.lookups):
-            statements.append(f"CREATE INDEX {name}_{prop} IF NOT EXISTS "
-                              f"FOR (n:{label}) ON (n.{quote(prop)})")
+            statements[f"{name}_{prop}"] = (f"CREATE INDEX {name}_{prop} IF NOT EXISTS "
+                                            f"FOR (n:{label}) ON (n.{quote(prop)})")
     for edge in model.edges.values():
         rel, name = quote(edge.type), edge.type.lower()
-        statements += [
-            f"CREATE CONSTRAINT {name}_version IF NOT EXISTS FOR ()-[r:{rel}]-() "
-            "REQUIRE (r.key, r.rec) IS UNIQUE",
-            f"CREATE INDEX {name}_fact IF NOT EXISTS FOR ()-[r:{rel}]-() ON (r.fact)",
-        ]
-    statements += [f"DROP INDEX {name} IF EXISTS" for name in obsolete_indexes(model)]
+        statements[f"{name}_version"] = (f"CREATE CONSTRAINT {name}_version IF NOT EXISTS "
+                                         f"FOR ()-[r:{rel}]-() REQUIRE (r.key, r.rec) IS UNIQUE")
+        statements[f"{name}_fact"] = (f"CREATE INDEX {name}_fact IF NOT EXISTS "
+                                      f"FOR ()-[r:{rel}]-() ON (r.fact)")
     return statements
+
+
+def drop_index(name: str) -> str:
+    """Drop an index (one of `obsolete_indexes`) by name."""
+    return f"DROP INDEX {name} IF EXISTS"
 
 
 def _node_element(node: NodeSchema, var: str, fact: str = "row.fact") -> str:
@@ -180,8 +186,9 @@ ANY_NODE = "MATCH (n) RETURN 1 AS found LIMIT 1"
 AWAIT_INDEXES = "CALL db.awaitIndexes($seconds)"
 """Wait until every index is online (populated)."""
 
-INDEX_NAMES = "SHOW INDEXES YIELD name RETURN name"
-"""The indexes there are (a database written before one was declared lacks it)."""
+INDEXES = "SHOW INDEXES YIELD name, state RETURN name, state"
+"""The indexes there are, constraints' own included (a database written before one was
+declared lacks it), and whether each is populated (ONLINE)."""
 
 _UNKEYED = " OR ".join(f"r.{quote(key)} IS NULL" for key in SEARCH_KEYS)
 

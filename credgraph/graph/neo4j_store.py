@@ -45,6 +45,9 @@ from credgraph.settings import Settings, StoreKind
 
 T = TypeVar("T")
 
+ONLINE = "ONLINE"
+"""The state of an index that is populated (SHOW INDEXES)."""
+
 UNREACHABLE_PAUSE_SECONDS = 1.0
 """After Neo4j could not be reached, how long other queries fail at once instead of each
 waiting out the driver's connect and retry times; then the next query tries again, so
@@ -251,22 +254,33 @@ class Neo4jStore(GraphStore):
         """Create what is missing and wait until every index is populated (after a bulk
         import that is every node, hence the write time limit).
 
+        Every load calls this, so the indexes there are are read once and only what is
+        missing is created (or obsolete, dropped): a schema statement is a transaction of
+        its own, and the eighty of them cost a load on a busy server seconds. Nothing
+        created and every index online: nothing to wait for.
+
         A database written before records had their search keys gets them. Search's indexes
         are created only once every record has its keys, so a pass cut short leaves them
         missing and the next call finishes it.
         """
-        indexes = {row["name"] for row in self.read(cypher.INDEX_NAMES)}
+        indexes = {row["name"]: row["state"] for row in self.read(cypher.INDEXES)}
         unindexed = [node for node in self.model.nodes.values() if node.ranked
-                     and not {cypher.rank_index(node), cypher.terms_index(node)} <= indexes]
-        for statement in cypher.schema_statements(self.model):
+                     and not {cypher.rank_index(node), cypher.terms_index(node)} <= indexes.keys()]
+        missing = [statement for name, statement in cypher.schema_statements(self.model).items()
+                   if name not in indexes]
+        missing += [cypher.drop_index(name) for name in cypher.obsolete_indexes(self.model)
+                    if name in indexes]
+        for statement in missing:
             self._run_write(statement)
         if unindexed and self.read(cypher.ANY_UNKEYED):
             self._key_records()
-        for node in self.model.nodes.values():
-            if node.ranked:
-                for statement in cypher.search_index_statements(node):
+        for node in unindexed:
+            for name, statement in cypher.search_index_statements(node).items():
+                if name not in indexes:
+                    missing.append(statement)
                     self._run_write(statement)
-        self._run_write(cypher.AWAIT_INDEXES, seconds=int(self.write_timeout_seconds))
+        if missing or any(state != ONLINE for state in indexes.values()):
+            self._run_write(cypher.AWAIT_INDEXES, seconds=int(self.write_timeout_seconds))
 
     def _key_records(self, batch: int = 10_000) -> None:
         """Give every record version lacking a search key its keys
