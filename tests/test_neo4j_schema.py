@@ -44,13 +44,13 @@ def test_missing_indexes_and_constraints_are_made_and_obsolete_ones_dropped(
         neo4j_store: Neo4jStore, monkeypatch: pytest.MonkeyPatch) -> None:
     neo4j_store.ensure_schema()
     complete = _indexes(neo4j_store)
-    assert {"entity_id", "annualreport_year", "enterpriserecord_name_terms"} <= complete
+    assert {"entity_id", "annualreport_year", "enterpriserecord_search_terms"} <= complete
     for statement in ("DROP CONSTRAINT entity_id", "DROP INDEX annualreport_year",
-                      "DROP INDEX enterpriserecord_name_terms",
+                      "DROP INDEX enterpriserecord_search_terms",
                       f"CREATE INDEX {OBSOLETE} FOR (n:Record) ON (n.name)"):
         neo4j_store._run_write(statement)
     assert _indexes(neo4j_store) == complete - {
-        "entity_id", "annualreport_year", "enterpriserecord_name_terms"} | {OBSOLETE}
+        "entity_id", "annualreport_year", "enterpriserecord_search_terms"} | {OBSOLETE}
     sent = _schema_writes(neo4j_store, monkeypatch)
     neo4j_store.ensure_schema()
     assert _indexes(neo4j_store) == complete
