@@ -8,7 +8,9 @@ import zlib
 
 import numpy as np
 import pyarrow as pa
+import pytest
 
+from credgraph.graph import names
 from credgraph.graph.names import NameIndex
 
 IDS = ["91440300MA5ABCDE1X", "P1", "P2", "张三的编号", "E9", "甲乙公司", "Q"]
@@ -49,3 +51,21 @@ def test_every_pair_of_adjacent_characters_lists_the_names_holding_it() -> None:
     assert sorted(found) == sorted(expected)
     assert index.by_name.tolist() == sorted(
         (p for p, name in enumerate(ranked) if name is not None), key=lambda p: ranked[p])
+
+
+SIGNS_IDS = ["A1", "A2", "A3", "A4", "A5", "A6", "A7", "A8"]
+SIGNS_NAMES = ["乙", "乙丙", "甲乙", "甲乙丙", "丙丙乙乙", None, "丁", "甲丙丁"]
+
+
+@pytest.mark.parametrize("dense", [0, 10**9], ids=["listed", "every name"])
+def test_a_sign_is_found_in_every_name_holding_it(dense: int,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """Alone, first, last, in the middle, twice; by the names listed with it or, frequent,
+    by every name: the names holding it in rank order, worked out here with `in`."""
+    monkeypatch.setattr(names, "DENSE", dense)
+    index = NameIndex.build(np.arange(len(SIGNS_IDS)), _sliced(SIGNS_NAMES),
+                            _sliced(SIGNS_IDS), len(SIGNS_IDS))
+    ranked = index.names.to_pylist()
+    for sign in "甲乙丙丁戊":
+        found = [p for chunk in index.containing(sign) for p in chunk.tolist()]
+        assert found == [p for p, name in enumerate(ranked) if sign in (name or "")], sign

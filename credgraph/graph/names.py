@@ -29,6 +29,9 @@ import pyarrow.compute as pc
 
 CHUNK = 4096
 """Candidates checked at a time, in rank order."""
+DENSE = 100
+"""A sign held by more than one name in DENSE is looked for in every name, in rank order (the
+first chunks hold enough); a rarer one only in the names listed with it."""
 _LAST = chr(0x10FFFF)
 _CHAR_BITS = 31
 """Characters are numbered densely (the index's alphabet); a pair packs two numbers."""
@@ -88,9 +91,9 @@ class NameIndex:
             yield chunk[pc.fill_null(found, False).to_numpy(zero_copy_only=False)]
 
     def _candidates(self, text: str) -> np.ndarray:
-        """The postings of the text's rarest character pair (every name for one character)."""
+        """The postings of the text's rarest character pair (for one character: `_holding`)."""
         if len(text) < 2:
-            return np.arange(len(self.names))
+            return self._holding(text)
         chars = np.array([ord(c) for c in text], np.int64)
         at = np.searchsorted(self.alphabet, chars)
         if (at >= len(self.alphabet)).any() or (self.alphabet[np.minimum(
@@ -104,6 +107,21 @@ class NameIndex:
         sizes = self.starts[where + 1] - self.starts[where]
         rarest = int(where[int(np.argmin(sizes))])
         return self.postings[self.starts[rarest]:self.starts[rarest + 1]]
+
+    def _holding(self, sign: str) -> np.ndarray:
+        """Rank positions of the names holding `sign`: those starting with it, and those
+        listed with a pair that ends with it (it stands after their first sign); every name
+        when the sign is frequent (`DENSE`)."""
+        at = int(np.searchsorted(self.alphabet, ord(sign)))
+        if at >= len(self.alphabet) or self.alphabet[at] != ord(sign):
+            return np.zeros(0, np.int64)
+        pairs = np.flatnonzero((self.grams & ((1 << _CHAR_BITS) - 1)) == at)
+        starting = self.prefixed(sign)
+        held = int((self.starts[pairs + 1] - self.starts[pairs]).sum()) + len(starting)
+        if held * DENSE > len(self.names):
+            return np.arange(len(self.names))
+        return np.unique(np.concatenate(
+            [starting, *(self.postings[self.starts[g]:self.starts[g + 1]] for g in pairs)]))
 
     # --- the file -----------------------------------------------------------------------
 
