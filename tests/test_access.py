@@ -427,6 +427,20 @@ def test_processes_writing_one_audit_log_keep_one_chain(tmp_path: Path) -> None:
     assert verify(path) == []
 
 
+def test_the_audit_head_is_rewritten_whole(tmp_path: Path) -> None:
+    """The head is overwritten in place: a shorter head over a longer one (a new log beside
+    the head of an old one of 10 lines) must leave nothing of the old behind."""
+    path = tmp_path / "audit.log"
+    _append_audit(str(path), "old", 10)
+    assert json.loads((tmp_path / "audit.log.head").read_bytes())["seq"] == 10
+    path.unlink()
+    _append_audit(str(path), "new", 2)
+    second = json.loads(path.read_text(encoding="utf-8").splitlines()[1])
+    assert json.loads((tmp_path / "audit.log.head").read_bytes()) == {
+        "seq": 2, "hash": second["hash"]}
+    assert verify(path) == []
+
+
 def test_audit_log_query_filters(server: Server) -> None:
     server.ask("regulator", '{ person(personId: "PB") { name } }')
     server.ask("regulator", '{ person(personId: "PO") { name } }')

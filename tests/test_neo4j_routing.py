@@ -58,9 +58,9 @@ class BoltMessages:
 
 
 class _Recorder(logging.Handler):
-    """Keeps BEGIN, ROUTE and SUCCESS (whose fields carry the commit's bookmark)."""
+    """Keeps BEGIN, ROUTE, RUN and SUCCESS (whose fields carry the commit's bookmark)."""
 
-    KINDS = ("C: BEGIN", "C: ROUTE", "S: SUCCESS")
+    KINDS = ("C: BEGIN", "C: ROUTE", "C: RUN", "S: SUCCESS")
 
     def __init__(self, into: BoltMessages) -> None:
         super().__init__(logging.DEBUG)
@@ -238,6 +238,22 @@ def test_a_failed_read_ends_the_transaction(bolt: BoltMessages,
     scope.close()
     assert not scope.open
     assert len(_begins(bolt.take())) == 2
+
+
+@pytest.mark.neo4j
+def test_the_transaction_begins_with_its_first_read(bolt: BoltMessages,
+                                                    neo4j_store: Neo4jStore) -> None:
+    """BEGIN is sent with the first read's RUN and answered after it: one round trip, as
+    the bare driver's execute_query, not a BEGIN awaited on its own before the read."""
+    scope = neo4j_store.read_scope()
+    bolt.take()
+    with scope.active():
+        assert neo4j_store.read("RETURN 1 AS one") == [{"one": 1}]
+        assert neo4j_store.read("RETURN 2 AS two") == [{"two": 2}]
+    scope.close()
+    kinds = [kind for kind, _ in bolt.take()]
+    assert kinds[:3] == ["C: BEGIN", "C: RUN", "S: SUCCESS"], kinds
+    assert kinds.count("C: BEGIN") == 1 and kinds.count("C: RUN") == 2
 
 
 @pytest.mark.neo4j

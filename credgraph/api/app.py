@@ -13,6 +13,7 @@ from contextlib import asynccontextmanager
 from importlib import resources
 from pathlib import Path
 
+import orjson
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
@@ -72,6 +73,16 @@ class CredgraphGraphQL(GraphQL[Context, None]):
                            role=principal.role)
         access = RequestAccess(principal, self.roles[principal.role], self.audit, event)
         return make_context(self.analyses, self.settings, access, self.watch)
+
+    def decode_json(self, data: str | bytes) -> object:
+        """orjson rather than the json module, like every other JSON the server handles; its
+        decode error is a json.JSONDecodeError, which Strawberry answers with 400."""
+        return orjson.loads(data)
+
+    def encode_json(self, data: object) -> str:
+        """The answer in UTF-8 by orjson, several times faster than the json module (keys
+        that are not strings written as strings, as the json module does)."""
+        return orjson.dumps(data, option=orjson.OPT_NON_STR_KEYS).decode()
 
     async def render_graphql_ide(self, request: Request) -> Response:
         """GraphiQL as built with the explorer (graphiql.html), never Strawberry's CDN page:

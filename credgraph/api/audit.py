@@ -125,9 +125,17 @@ class AuditLog:
         return entry
 
     def _write_head(self) -> None:
-        temporary = self.head_path.with_name(self.head_path.name + ".tmp")
-        temporary.write_bytes(orjson.dumps({"seq": self._seq, "hash": self._prev}))
-        os.replace(temporary, self.head_path)
+        """Overwrite the head in place, under the log's file lock: one small write to the
+        start of the file. Writing a temporary file and renaming it over the head made
+        ext4 flush it on every request (its replace-by-rename heuristic), about 1 ms
+        before each audited answer, while the log's own line is not flushed either."""
+        head = orjson.dumps({"seq": self._seq, "hash": self._prev})
+        fd = os.open(self.head_path, os.O_WRONLY | os.O_CREAT, 0o600)
+        try:
+            os.pwrite(fd, head, 0)
+            os.ftruncate(fd, len(head))  # a longer head left by an older log
+        finally:
+            os.close(fd)
 
     def entries(self) -> Iterator[dict[str, Any]]:
         """Every line that parses, oldest first."""

@@ -51,7 +51,10 @@ async def in_thread(call: Callable[[], T]) -> T:
     if budget is None:
         return await run()
     try:
-        return await asyncio.wait_for(run(), timeout=max(budget.remaining(), 0.0))
+        # A timeout on the running task rather than wait_for, which wraps every call of
+        # every request in one more task for the event loop to run.
+        async with asyncio.timeout(max(budget.remaining(), 0.0)):
+            return await run()
     except TimeoutError:
         budget.cancel(f"the request ran past its deadline of {budget.seconds:g} s and was "
                       "stopped")

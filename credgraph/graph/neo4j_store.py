@@ -92,7 +92,10 @@ class ReadTransaction(ReadScope):
             try:
                 if self.tx is None:
                     self.session = self.store._session(default_access_mode=READ_ACCESS)
-                    self.tx = self.session.begin_transaction(timeout=timeout)
+                    # BEGIN goes out with the first RUN, one round trip as the driver's
+                    # execute_query sends it (its flag), not one of its own before it.
+                    with self.session._pipelined_begin:
+                        self.tx = self.session.begin_transaction(timeout=timeout)
                 return [dict(r) for r in self.tx.run(text, params)]  # as Neo4jStore.read
             except BaseException:
                 self._end()
