@@ -27,6 +27,9 @@ import orjson
 GENESIS = "0" * 64
 """The `prev` of the first line."""
 _TAIL_BYTES = 1 << 16
+HEAD_BYTES = 128
+"""The head file's fixed size: its last seq (at most 20 digits) and hash (64 hex digits) as
+JSON, padded with blanks."""
 
 
 def _canonical(entry: dict[str, Any]) -> bytes:
@@ -125,15 +128,19 @@ class AuditLog:
         return entry
 
     def _write_head(self) -> None:
-        """Overwrite the head in place, under the log's file lock: one small write to the
-        start of the file. Writing a temporary file and renaming it over the head made
-        ext4 flush it on every request (its replace-by-rename heuristic), about 1 ms
-        before each audited answer, while the log's own line is not flushed either."""
+        """Overwrite the head in place, under the log's file lock, as one write of
+        `HEAD_BYTES` at the start of the file (the head padded with blanks, which JSON
+        ignores): a write within one disk sector lands whole or not at all, so a crash
+        cannot leave a torn head that `verify` would report as damage. Writing a temporary
+        file and renaming it over the head made ext4 flush it on every request (its
+        replace-by-rename heuristic), about 1 ms before each audited answer."""
         head = orjson.dumps({"seq": self._seq, "hash": self._prev})
+        if len(head) > HEAD_BYTES:
+            raise ValueError(f"an audit head longer than {HEAD_BYTES} bytes")
         fd = os.open(self.head_path, os.O_WRONLY | os.O_CREAT, 0o600)
         try:
-            os.pwrite(fd, head, 0)
-            os.ftruncate(fd, len(head))  # a longer head left by an older log
+            os.pwrite(fd, head.ljust(HEAD_BYTES), 0)
+            os.ftruncate(fd, HEAD_BYTES)  # only a head of an older format was longer
         finally:
             os.close(fd)
 
