@@ -22,6 +22,7 @@ from tests.handmade import (
     E5,
     EXPECTED_COUNTS,
     EXPECTED_REJECTS,
+    MISSING,
     RECORDED_AT,
 )
 from tests.test_api_dataset import load_sections
@@ -352,3 +353,21 @@ def test_a_full_extract_withdraws_exactly_the_facts_its_rows_leave_out(
     retired = {props["fact"] for _, _, props in store.snapshot().edges.values()
                if props.get("ret")}
     assert retired == {f"{E1}|P2|supervisor|2020-01-01"}
+
+
+def test_references_and_heads_read_together(handmade_store: GraphStore) -> None:
+    """What a chunk names and the heads of what it touches, each read at once (one round
+    trip on Neo4j): the same as the hand-made dataset says, one section or several."""
+    enterprises, entities = handmade_store.references([E1, E5, MISSING], ["P1", E2, "P9"])
+    assert {ref: (found.id, found.registered_capital) for ref, found in enterprises.items()} == {
+        E1: (E1, 1000.0), E5: (E5, 10.0)}
+    assert entities == {"P1": "Person", E2: "Enterprise"}
+    assert handmade_store.references([], []) == ({}, {})
+    heads = handmade_store.heads_of({"enterprises": [E1, E5, MISSING], "persons": ["P4", "P9"],
+                                     "penalties": []})
+    assert {key: (head.rec, head.ret, head.placeholder) for key, head in heads.items()} == {
+        ("enterprises", E1): (RECORDED_AT, None, False),
+        ("enterprises", E5): (RECORDED_AT, None, False),
+        ("persons", "P4"): (RECORDED_AT, None, True),
+    }
+    assert handmade_store.heads("persons", ["P4", "P9"]) == {"P4": heads[("persons", "P4")]}

@@ -9,6 +9,8 @@ retraction time of the visible ones, or drop a version replaced within one extra
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from credgraph.graph.model import (
     ENTITY_LABEL,
     NAME_RANK,
@@ -224,13 +226,16 @@ SET m.data_version = m.data_version + 1
 DATA_VERSION = f"OPTIONAL MATCH (m:{quote(META_LABEL)} {{id: 'store'}}) RETURN m.data_version AS v"
 
 
-def heads(schema: NodeSchema | EdgeSchema) -> str:
-    """The latest version (by recorded time) of each fact in `$facts` among one schema's
-    elements."""
-    return (f"UNWIND $facts AS f CALL (f) {{ MATCH {_element(schema, 'x', 'f')} "
-            "RETURN x ORDER BY x.rec DESC LIMIT 1 } "
-            "RETURN f AS fact, x.rec AS rec, x.ret AS ret, x.h AS h, x.source AS source, "
-            "coalesce(x.placeholder, false) AS placeholder")
+def heads(schemas: Sequence[NodeSchema | EdgeSchema]) -> str:
+    """The latest version (by recorded time) of each fact in `$facts<i>` among the elements
+    of `schemas[i]`, one list `heads<i>` per schema: a chunk's heads, of every section and
+    schema its rows touch, in one round trip."""
+    return "RETURN " + ", ".join(
+        f"COLLECT {{ UNWIND $facts{i} AS f CALL (f) {{ MATCH {_element(schema, 'x', 'f')} "
+        "RETURN x ORDER BY x.rec DESC LIMIT 1 } "
+        "RETURN {fact: f, rec: x.rec, ret: x.ret, h: x.h, source: x.source, "
+        f"placeholder: coalesce(x.placeholder, false)}} }} AS heads{i}"
+        for i, schema in enumerate(schemas))
 
 
 def visible_facts(schema: NodeSchema | EdgeSchema) -> str:
@@ -241,26 +246,23 @@ def visible_facts(schema: NodeSchema | EdgeSchema) -> str:
             "AND NOT coalesce(x.placeholder, false) RETURN DISTINCT x.fact AS fact")
 
 
-def resolve_enterprises(model: GraphModel) -> str:
-    """Enterprises by USCC or legacy registration number whose registration is visible now."""
+def references(model: GraphModel) -> str:
+    """What a chunk of rows names, in one round trip: `enterprises`, those of `$refs` (USCC
+    or legacy registration number) whose registration is visible now, with their id and
+    registered capital; `entities`, those of `$ids` that name an enterprise, person or
+    other holder, with its own label."""
     entity, enterprise = quote(ENTITY_LABEL), quote(model.node("Enterprise").label)
     record = quote(model.node(model.record_labels["Enterprise"]).label)
     return (
-        f"UNWIND $refs AS ref "
+        f"RETURN COLLECT {{ UNWIND $refs AS ref "
         f"OPTIONAL MATCH (byId:{entity} {{id: ref}}) WHERE byId:{enterprise} "
         f"OPTIONAL MATCH (byRegNo:{enterprise} {{reg_no: ref}}) "
         "WITH ref, coalesce(byId, byRegNo) AS e WHERE e IS NOT NULL "
         f"MATCH (r:{record} {{of: e.id}}) WHERE r.ret IS NULL "
-        "RETURN ref, e.id AS id, r.registered_capital AS capital"
-    )
-
-
-def existing_entities() -> str:
-    """Which ids name an enterprise, person or other holder, with its own label."""
-    entity = quote(ENTITY_LABEL)
-    return (
-        f"UNWIND $ids AS id MATCH (n:{entity} {{id: id}}) "
-        f"RETURN id, [label IN labels(n) WHERE label <> '{ENTITY_LABEL}'][0] AS label"
+        "RETURN {ref: ref, id: e.id, capital: r.registered_capital} } AS enterprises, "
+        f"COLLECT {{ UNWIND $ids AS id MATCH (n:{entity} {{id: id}}) "
+        f"RETURN {{id: id, label: [label IN labels(n) WHERE label <> '{ENTITY_LABEL}'][0]}} }} "
+        "AS entities"
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any, TypeVar
@@ -309,15 +309,25 @@ class Neo4jStore(GraphStore):
         self._run_write(cypher.set_empty_list(schema, prop), rows=rows)
 
     def heads(self, section: str, facts: Collection[str]) -> dict[str, Head]:
-        found: dict[str, Head] = {}
-        if not facts:
-            return found
-        for schema in self.model.section_schemas(section, primary_only=True):
-            for row in self.read(cypher.heads(schema), facts=list(facts)):
-                known = found.get(row["fact"])
-                if known is None or row["rec"] > known.rec:
-                    found[row["fact"]] = Head(row["rec"], row["ret"], row["h"], row["source"],
-                                              bool(row["placeholder"]))
+        return {fact: head for (_, fact), head in self.heads_of({section: facts}).items()}
+
+    def heads_of(self, wanted: Mapping[str, Collection[str]]) -> dict[tuple[str, str], Head]:
+        """One read for every section and schema: a section's facts may be elements of
+        several schemas (its primary ones), and the latest version among them is the head."""
+        asked = [(section, schema, list(facts)) for section, facts in wanted.items() if facts
+                 for schema in self.model.section_schemas(section, primary_only=True)]
+        if not asked:
+            return {}
+        row = self.read(cypher.heads([schema for _, schema, _ in asked]),
+                        **{f"facts{i}": facts for i, (_, _, facts) in enumerate(asked)})[0]
+        found: dict[tuple[str, str], Head] = {}
+        for i, (section, _, _) in enumerate(asked):
+            for head in row[f"heads{i}"]:
+                known = found.get((section, head["fact"]))
+                if known is None or head["rec"] > known.rec:
+                    found[(section, head["fact"])] = Head(
+                        head["rec"], head["ret"], head["h"], head["source"],
+                        bool(head["placeholder"]))
         return found
 
     def apply(self, changes: ChangeSet) -> None:
@@ -394,12 +404,20 @@ class Neo4jStore(GraphStore):
         return int(rows[0]["v"] or 0) if rows else 0
 
     def resolve_enterprises(self, refs: Collection[str]) -> dict[str, EnterpriseRef]:
-        rows = self.read(cypher.resolve_enterprises(self.model), refs=list(refs))
-        return {r["ref"]: EnterpriseRef(r["id"], r["capital"]) for r in rows}
+        return self.references(refs, ())[0]
 
     def existing_entities(self, ids: Collection[str]) -> dict[str, str]:
-        rows = self.read(cypher.existing_entities(), ids=list(ids))
-        return {r["id"]: r["label"] for r in rows}
+        return self.references((), ids)[1]
+
+    def references(self, enterprises: Collection[str], entities: Collection[str]
+                   ) -> tuple[dict[str, EnterpriseRef], dict[str, str]]:
+        """One read for both."""
+        if not enterprises and not entities:
+            return {}, {}
+        row = self.read(cypher.references(self.model), refs=list(enterprises),
+                        ids=list(entities))[0]
+        return ({r["ref"]: EnterpriseRef(r["id"], r["capital"]) for r in row["enterprises"]},
+                {r["id"]: r["label"] for r in row["entities"]})
 
     def overfull_enterprises(self, enterprises: Collection[str]) -> list[tuple[str, float]]:
         rows = self.read(cypher.overfull_enterprises(self.model), ids=list(enterprises),

@@ -7,7 +7,7 @@ this interface is the write side and the few reads a load needs.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterator, Mapping
 from contextlib import contextmanager
 from types import TracebackType
 from typing import Any
@@ -87,6 +87,19 @@ class GraphStore(ABC):
     @abstractmethod
     def existing_entities(self, ids: Collection[str]) -> dict[str, str]:
         """Map each id that names an enterprise, person or other holder to its label."""
+
+    def references(self, enterprises: Collection[str], entities: Collection[str]
+                   ) -> tuple[dict[str, EnterpriseRef], dict[str, str]]:
+        """`resolve_enterprises` and `existing_entities` together: what a chunk of rows
+        names, read before it is built (a store on a server answers both in one round
+        trip)."""
+        return self.resolve_enterprises(enterprises), self.existing_entities(entities)
+
+    def heads_of(self, wanted: Mapping[str, Collection[str]]) -> dict[tuple[str, str], Head]:
+        """`heads` of several sections, by (section, fact): what a chunk's rows touch (a store
+        on a server reads them in one round trip)."""
+        return {(section, fact): head for section, facts in wanted.items()
+                for fact, head in self.heads(section, facts).items()}
 
     @abstractmethod
     def overfull_enterprises(self, enterprises: Collection[str]) -> list[tuple[str, float]]:

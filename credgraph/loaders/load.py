@@ -28,7 +28,7 @@ from rich.progress import Progress, SpinnerColumn, TaskID, TextColumn, TimeElaps
 
 from credgraph.graph.keys import Keys
 from credgraph.graph.model import LOAD_RUN
-from credgraph.graph.records import ChangeSet, Head, NodeRecord, Retirement
+from credgraph.graph.records import ChangeSet, NodeRecord, Retirement
 from credgraph.graph.store import GraphStore
 from credgraph.loaders.build import (
     BUILDERS,
@@ -263,15 +263,11 @@ class _SectionLoader:
                 self._note_refused_key(row, prepared)
             else:
                 checked.append(Checked(row, values))
-        resolved = Resolved(
-            enterprises=self.store.resolve_enterprises(
-                {r for c in checked for r in enterprise_refs(section, c.values)}
-            ),
-            entities=self.store.existing_entities(
-                {r for c in checked for r in entity_refs(section, c.values)}
-            ),
-            created=self.created,
+        enterprises, entities = self.store.references(
+            {r for c in checked for r in enterprise_refs(section, c.values)},
+            {r for c in checked for r in entity_refs(section, c.values)},
         )
+        resolved = Resolved(enterprises, entities, self.created)
         for c in checked:
             builder = Builder(section, resolved, c, self.stamp)
             try:
@@ -321,10 +317,7 @@ class _SectionLoader:
             wanted[section].update(built.retract)
             for target in built.objected:
                 wanted[target[0]].add(target[1])
-        heads: dict[tuple[str, str], Head] = {}
-        for name, facts in wanted.items():
-            heads.update({(name, f): h for f, h in self.store.heads(name, facts).items()})
-        planner = Planner(heads)
+        planner = Planner(self.store.heads_of(wanted))
         for checked, built in prepared.rows:
             self._plan_row(planner, checked, built)
         return planner.changes
