@@ -18,8 +18,10 @@ tree_state() {
 }
 before=$(tree_state)
 
+# Two workers (pytest-xdist): the tests on the session's Neo4j server stay together on one
+# (tests/conftest.py), the others run beside them; a later -n in "$@" overrides it.
 rc=0
-.venv/bin/python -m pytest "$@" || rc=$?
+.venv/bin/python -m pytest -n 2 --dist loadgroup "$@" || rc=$?
 # pytest's 5 means nothing was collected: a broken selection or layout, not a pass.
 if [ "$rc" -eq 5 ]; then echo "test.sh: pytest collected no tests" >&2; fi
 

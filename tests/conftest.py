@@ -34,6 +34,15 @@ def _data_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
         os.environ["CREDGRAPH_DATA_DIR"] = before
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Under pytest-xdist (`-n 2 --dist loadgroup`, scripts/test.sh) the tests on the session's
+    Neo4j server run one after the other on one worker: each clears that database. Tests
+    with servers of their own, or none, run beside them on the other worker."""
+    for item in items:
+        if "neo4j_uri" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.xdist_group("session-neo4j"))
+
+
 @pytest.fixture(scope="session")
 def neo4j_uri() -> Iterator[str]:
     external = neo4j_uri_for_tests()
