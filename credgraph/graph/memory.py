@@ -527,9 +527,9 @@ class MemoryStore(GraphStore):
         return Head(rec, self._ret.get(latest), self.value(latest, "h"),
                     self.value(latest, "source"), bool(self.value(latest, "placeholder")))
 
-    def heads(self, section: str, facts: Collection[str]) -> dict[str, Head]:
-        found = {fact: self._head(section, fact) for fact in facts}
-        return {fact: head for fact, head in found.items() if head is not None}
+    def heads_of(self, wanted: Mapping[str, Collection[str]]) -> dict[tuple[str, str], Head]:
+        return {(section, fact): head for section, facts in wanted.items() for fact in facts
+                if (head := self._head(section, fact)) is not None}
 
     def apply(self, changes: ChangeSet) -> None:
         for identity in changes.identities:
@@ -646,22 +646,20 @@ class MemoryStore(GraphStore):
             element = named[-1] if named else -1
         return element if element >= 0 and self.label(element) == enterprise else -1
 
-    def resolve_enterprises(self, refs: Collection[str]) -> dict[str, EnterpriseRef]:
-        found: dict[str, EnterpriseRef] = {}
-        for ref in refs:
+    def references(self, enterprises: Collection[str], entities: Collection[str]
+                   ) -> tuple[dict[str, EnterpriseRef], dict[str, str]]:
+        resolved: dict[str, EnterpriseRef] = {}
+        for ref in enterprises:
             element = self.enterprise(ref)
             if element < 0:
                 continue
             node_id = self.key_text(element)
             record = self.record_element(node_id, None, self.label(element))
             if record >= 0:
-                found[ref] = EnterpriseRef(node_id, self.value(record, "registered_capital"))
-        return found
-
-    def existing_entities(self, ids: Collection[str]) -> dict[str, str]:
-        found = {i: self.identity(i) for i in ids}
-        return {i: self.label(e) for i, e in found.items()
-                if e >= 0 and self.label(e) in self.model.entity_labels}
+                resolved[ref] = EnterpriseRef(node_id, self.value(record, "registered_capital"))
+        found = {i: self.identity(i) for i in entities}
+        return resolved, {i: self.label(e) for i, e in found.items()
+                          if e >= 0 and self.label(e) in self.model.entity_labels}
 
     def overfull_enterprises(self, enterprises: Collection[str]) -> list[tuple[str, float]]:
         owns = self.model.edge("SHAREHOLDER").type

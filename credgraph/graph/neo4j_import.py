@@ -18,7 +18,7 @@ import shutil
 import tempfile
 import time
 from collections import defaultdict
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -442,10 +442,13 @@ class ImportStore(GraphStore):
 
     # --- the reads a load makes ------------------------------------------------------------
 
-    def heads(self, section: str, facts: Collection[str]) -> dict[str, Head]:
-        stored = self._heads.get(section, {})
-        return {fact: head for fact in facts
-                if (head := self._head(stored.get(fact))) is not None}
+    def heads_of(self, wanted: Mapping[str, Collection[str]]) -> dict[tuple[str, str], Head]:
+        found: dict[tuple[str, str], Head] = {}
+        for section, facts in wanted.items():
+            stored = self._heads.get(section, {})
+            found.update({(section, fact): head for fact in facts
+                          if (head := self._head(stored.get(fact))) is not None})
+        return found
 
     def visible_facts(self, section: str, source: str) -> Iterator[str]:
         for fact, stored in list(self._heads.get(section, {}).items()):
@@ -454,20 +457,19 @@ class ImportStore(GraphStore):
                     and not head.placeholder:
                 yield fact
 
-    def resolve_enterprises(self, refs: Collection[str]) -> dict[str, EnterpriseRef]:
+    def references(self, enterprises: Collection[str], entities: Collection[str]
+                   ) -> tuple[dict[str, EnterpriseRef], dict[str, str]]:
         enterprise = self.model.node("Enterprise").label
-        found: dict[str, EnterpriseRef] = {}
-        for ref in refs:
+        resolved: dict[str, EnterpriseRef] = {}
+        for ref in enterprises:
             entity = self.entities.get(ref)
             node = ref if entity is not None and enterprise in entity.labels \
                 else self._reg_no.get(ref)
             if node is not None and node in self._capital \
                     and enterprise in self.entities[node].labels:
-                found[ref] = EnterpriseRef(node, self._capital[node])
-        return found
-
-    def existing_entities(self, ids: Collection[str]) -> dict[str, str]:
-        return {i: entity.labels[0] for i in ids if (entity := self.entities.get(i))}
+                resolved[ref] = EnterpriseRef(node, self._capital[node])
+        return resolved, {i: entity.labels[0] for i in entities
+                          if (entity := self.entities.get(i))}
 
     def data_version(self) -> int:
         return self.live.data_version() if self.live is not None else self._version

@@ -308,9 +308,6 @@ class Neo4jStore(GraphStore):
         """Give elements named by key and recorded time an empty list (bulk imports)."""
         self._run_write(cypher.set_empty_list(schema, prop), rows=rows)
 
-    def heads(self, section: str, facts: Collection[str]) -> dict[str, Head]:
-        return {fact: head for (_, fact), head in self.heads_of({section: facts}).items()}
-
     def heads_of(self, wanted: Mapping[str, Collection[str]]) -> dict[tuple[str, str], Head]:
         """One read for every section and schema: a section's facts may be elements of
         several schemas (its primary ones), and the latest version among them is the head."""
@@ -402,12 +399,6 @@ class Neo4jStore(GraphStore):
     def data_version(self) -> int:
         rows = self.read(cypher.DATA_VERSION)
         return int(rows[0]["v"] or 0) if rows else 0
-
-    def resolve_enterprises(self, refs: Collection[str]) -> dict[str, EnterpriseRef]:
-        return self.references(refs, ())[0]
-
-    def existing_entities(self, ids: Collection[str]) -> dict[str, str]:
-        return self.references((), ids)[1]
 
     def references(self, enterprises: Collection[str], entities: Collection[str]
                    ) -> tuple[dict[str, EnterpriseRef], dict[str, str]]:

@@ -62,10 +62,6 @@ class GraphStore(ABC):
         """Create constraints and indexes (a no-op where the store needs none)."""
 
     @abstractmethod
-    def heads(self, section: str, facts: Collection[str]) -> dict[str, Head]:
-        """The latest version of each of these facts of a section that has one."""
-
-    @abstractmethod
     def apply(self, changes: ChangeSet) -> None:
         """Write a change set atomically: identities, retirements, dropped versions, new
         versions; the data version grows when facts change."""
@@ -80,26 +76,30 @@ class GraphStore(ABC):
         """A number that grows with every change set that changes facts."""
 
     @abstractmethod
-    def resolve_enterprises(self, refs: Collection[str]) -> dict[str, EnterpriseRef]:
-        """Map each reference (USCC or legacy registration number) of an enterprise whose
-        registration is recorded and not retracted to its node."""
-
-    @abstractmethod
-    def existing_entities(self, ids: Collection[str]) -> dict[str, str]:
-        """Map each id that names an enterprise, person or other holder to its label."""
-
     def references(self, enterprises: Collection[str], entities: Collection[str]
                    ) -> tuple[dict[str, EnterpriseRef], dict[str, str]]:
-        """`resolve_enterprises` and `existing_entities` together: what a chunk of rows
-        names, read before it is built (a store on a server answers both in one round
-        trip)."""
-        return self.resolve_enterprises(enterprises), self.existing_entities(entities)
+        """What a chunk of rows names, read before it is built, in one read (one round trip
+        on a server): each reference (USCC or legacy registration number) in `enterprises`
+        of an enterprise whose registration is recorded and not retracted, mapped to its
+        node; each id in `entities` that names an enterprise, person or other holder,
+        mapped to its label."""
 
+    @abstractmethod
     def heads_of(self, wanted: Mapping[str, Collection[str]]) -> dict[tuple[str, str], Head]:
-        """`heads` of several sections, by (section, fact): what a chunk's rows touch (a store
-        on a server reads them in one round trip)."""
-        return {(section, fact): head for section, facts in wanted.items()
-                for fact, head in self.heads(section, facts).items()}
+        """The latest version of each fact that has one, by (section, fact), for several
+        sections in one read: what a chunk's rows touch."""
+
+    def resolve_enterprises(self, refs: Collection[str]) -> dict[str, EnterpriseRef]:
+        """The enterprise part of `references`."""
+        return self.references(refs, ())[0]
+
+    def existing_entities(self, ids: Collection[str]) -> dict[str, str]:
+        """The entity part of `references`."""
+        return self.references((), ids)[1]
+
+    def heads(self, section: str, facts: Collection[str]) -> dict[str, Head]:
+        """`heads_of` one section, by fact."""
+        return {fact: head for (_, fact), head in self.heads_of({section: facts}).items()}
 
     @abstractmethod
     def overfull_enterprises(self, enterprises: Collection[str]) -> list[tuple[str, float]]:
