@@ -110,15 +110,20 @@ def length_windows(shortest: int, singles: int = SEARCH_LENGTHS) -> list[dict[st
                        "low": rank_prefix(longer), "high": _AFTER_EVERY_RANK}]
 
 
-SEARCH_SCAN = 1_000
+SEARCH_SCAN = 100
 """How many of a label's first records in rank order a search for a text in names looks at
-before it asks the full-text index (`$scan`): enough to answer a text found in a tenth of
-them or more, cheap when it is rarer."""
+before it asks the full-text index (`$scan`): enough to answer a text found in a fifth of
+them or more (市, 有限, 公司: the full-text index would score every name holding it), cheap
+when it is rarer. Measured at 300,000 enterprises (docs/benchmarks.md): 1,000 cost a search
+more Neo4j CPU than it saved, 30 to 100 the least."""
 
-SEARCH_SEEDS = 2_000
+SEARCH_SEEDS = 500
 """How many candidates a search takes from an index of names (`$k`): when fewer come, they are
 every record that can match; when that many come (a frequent text), the names are read
-shortest first instead (`ranked_matches`), which stops at the first ones."""
+shortest first instead (`ranked_matches`), which stops at the first ones. Fewer candidates
+cost less to hand over; more keep that walk short in a window of lengths (its matches are at
+least `$k`). Measured at 300,000 enterprises (docs/benchmarks.md): 200 to 500 cost about half
+the Neo4j CPU of 2,000."""
 
 
 def ranked_matches(node: NodeSchema, predicate: str, seeds: str, lucene: str) -> str:
