@@ -168,6 +168,38 @@ def test_search_finds_any_signs(store: GraphStore, text: str,
     _assert_every_first(store, text, Moment(DAY), expected)
 
 
+# Every tier at once for "Ab12" (identifier AB12, name ab12): identities by id, USCC and
+# registration number (their names matching or not), an equal name, a name starting with it
+# and names holding it further in; E45 holds only "ab1".
+EVERY_TIER = [
+    _named("Enterprise", "AB12", "甲公司"),
+    NodeRecord("Enterprise", "E41", {"name": "AB12 乙", "name_norm": "ab12 乙",
+                                     "uscc": "AB12"}),
+    NodeRecord("Enterprise", "E42", {"name": "丙AB12", "name_norm": "丙ab12", "reg_no": "AB12"}),
+    _named("Person", "P41", "AB12"),
+    _named("Enterprise", "E43", "ab12丁"),
+    _named("Enterprise", "E44", "戊ab12"),
+    _named("OtherHolder", "O41", "己庚ab12辛"),
+    _named("Enterprise", "E45", "ab1"),
+]
+AB12 = _ranked([(0, "AB12", 3), (0, "E42", 5), (0, "E41", 6), (1, "P41", 4), (2, "E43", 5),
+                (3, "E44", 5), (3, "O41", 7)])
+
+
+def test_search_gives_every_tier(store: GraphStore) -> None:
+    """Identities, equal names, names starting with the text and names holding it further in
+    all come, in that order, however many are asked for (Neo4j reads them in one statement,
+    the names holding it only when too few start with it)."""
+    store.ensure_schema()
+    store.apply(changes(EVERY_TIER, []))
+    store.commit()
+    _assert_every_first(store, "Ab12", Moment(DAY), AB12)
+    _assert_every_first(store, "ab12丁", Moment(DAY), [(1, "E43")])
+    _assert_every_first(store, "ab1", Moment(DAY), _ranked([
+        (1, "E45", 3), (2, "P41", 4), (2, "E43", 5), (2, "E41", 6), (3, "E42", 5),
+        (3, "E44", 5), (3, "O41", 7)]))
+
+
 def _written_before_search_keys(store: Neo4jStore) -> None:
     """The names, as a database written before the current search keys holds them: keys of
     earlier versions, with an index of earlier terms, none of the current ones."""

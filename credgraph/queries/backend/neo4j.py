@@ -110,27 +110,32 @@ def length_windows(shortest: int, singles: int = SEARCH_LENGTHS) -> list[dict[st
                        "low": rank_prefix(longer), "high": _AFTER_EVERY_RANK}]
 
 
-SEARCH_SCAN = 1_000
+SEARCH_SCAN = 100
 """How many of a label's first records in rank order a search for a text in names looks at
-before it asks the full-text index (`$scan`): enough to answer a text found in a tenth of
-them or more, cheap when it is rarer."""
+before it asks the full-text index (`$scan`): enough to answer a text found in a fifth of
+them or more (市, 有限, 公司: the full-text index would score every name holding it), cheap
+when it is rarer. Measured at 300,000 enterprises (docs/benchmarks.md): 1,000 cost a search
+more Neo4j CPU than it saved, 30 to 100 the least."""
 
-SEARCH_SEEDS = 2_000
+SEARCH_SEEDS = 500
 """How many candidates a search takes from an index of names (`$k`): when fewer come, they are
 every record that can match; when that many come (a frequent text), the names are read
-shortest first instead (`ranked_matches`), which stops at the first ones."""
+shortest first instead (`ranked_matches`), which stops at the first ones. Fewer candidates
+cost less to hand over; more keep that walk short in a window of lengths (its matches are at
+least `$k`). Measured at 300,000 enterprises (docs/benchmarks.md): 200 to 500 cost about half
+the Neo4j CPU of 2,000."""
 
 
-def ranked_matches(node: NodeSchema, predicate: str, seeds: str) -> str:
+def ranked_matches(node: NodeSchema, predicate: str, seeds: str, lucene: str) -> str:
     """The first `$limit` record versions (`r`) of a label visible at `$known` whose name
     meets `predicate`, in rank order (name length, the id's digest, the id: `rank_key`).
 
     `seeds` yields at most `$k` candidates `r` (visible or not) from an index of names: when
     fewer come they hold every match, filtered and sorted here. Else the names are read one
     window of lengths at a time (`$lengths`, shortest first) until `$limit` match: from the
-    label's terms index (`$lucene`) when fewer than `$k` of them hold the text, else from
-    the rank index over that window's range (the text is frequent there, so the walk is
-    short)."""
+    label's terms index (the query parameter `lucene`) when fewer than `$k` of them hold the
+    text, else from the rank index over that window's range (the text is frequent there, so
+    the walk is short)."""
     label, rank = quote(node.label), quote(NAME_RANK)
     # Each walk is a subquery of its own so that it runs only when its branch is taken.
     return f"""
@@ -147,7 +152,7 @@ def ranked_matches(node: NodeSchema, predicate: str, seeds: str) -> str:
       CALL (window) {{
         CALL (window) {{
           CALL db.index.fulltext.queryNodes('{terms_index(node)}',
-                                            $lucene + ' AND ' + window.terms, {{limit: $k}})
+                                            {lucene} + ' AND ' + window.terms, {{limit: $k}})
           YIELD node AS r RETURN collect(r) AS held
         }}
         CALL (held, window) {{
@@ -174,7 +179,7 @@ def ranked_matches(node: NodeSchema, predicate: str, seeds: str) -> str:
   RETURN r"""
 
 
-def walk_first(node: NodeSchema, predicate: str, seeds: str) -> str:
+def walk_first(node: NodeSchema, predicate: str, seeds: str, lucene: str) -> str:
     """`ranked_matches` with seeds, after a look at the label's first `$scan` records in rank
     order: when `$limit` of them match, they are the answer (a text in many names: an index of
     names would hand over every one of them, a full-text index scores them all)."""
@@ -192,7 +197,7 @@ def walk_first(node: NodeSchema, predicate: str, seeds: str) -> str:
     RETURN r ORDER BY r.{rank} LIMIT $limit
     UNION ALL
     WITH early WHERE size(early) < $limit
-    CALL () {{{ranked_matches(node, predicate, seeds)}
+    CALL () {{{ranked_matches(node, predicate, seeds, lucene)}
     }}
     RETURN r
   }}
@@ -215,11 +220,8 @@ class Queries:
     entity_ids: str
     enterprise_ids: str
     resolve: str
-    search_ids: str
-    search_prefixed: str
-    """Records whose name starts with `$name`: tiers 1 and 2."""
-    search_terms: str
-    """Records whose name contains `$name`, from the terms index."""
+    search: str
+    """The candidates of a search, in one statement (`search_query`)."""
     relations: str
     links: str
     level: str
@@ -362,6 +364,66 @@ RETURN value, reports
     return every, in_force, stating, crowded
 
 
+def search_query(model: GraphModel) -> str:
+    """A search's candidates in one statement (one round trip), rows of `label`, `identity`,
+    `record` and `by_id`: the identities whose id, USCC or registration number is `$id`
+    (tier 0); the first `$limit` names of each label starting with `$name` (tiers 1 and 2,
+    from the index of names and `$starting`); and only when fewer than `$limit` of those
+    came, the first `$limit` of each label containing it without starting with it (tier 3,
+    from the terms index and `$lucene`).
+
+    `$limit` names per part are enough whatever the identities: an identity among them
+    ranks first anyway, so each one it takes from the names is one fewer wanted."""
+    searched = {n.ranked for n in model.nodes.values() if n.ranked}
+    if len(searched) != 1:
+        raise ValueError("search needs the same ranked name on every record label")
+    name_norm = quote(searched.pop())
+    entity_, enterprise = quote(ENTITY_LABEL), quote(model.node("Enterprise").label)
+    starts = f"r.{name_norm} STARTS WITH $name"
+    inside = f"r.{name_norm} CONTAINS $name AND NOT {starts}"
+
+    def prefixed(node: NodeSchema) -> str:
+        """Its names starting with the text, from the label's index of names."""
+        return ranked_matches(node, starts, f"MATCH (r:{quote(node.label)}) WHERE {starts} "
+                                            "RETURN r LIMIT $k", "$starting")
+
+    def containing(node: NodeSchema) -> str:
+        """Its names holding the text further in, from the label's terms index."""
+        return walk_first(node, inside, (
+            f"CALL db.index.fulltext.queryNodes('{terms_index(node)}', $lucene, "
+            "{limit: $k}) YIELD node AS r RETURN r"), "$lucene")
+
+    return f"""
+CALL () {{
+  CALL () {{
+    MATCH (n:{entity_} {{id: $id}}) RETURN n
+    UNION
+    MATCH (n:{enterprise} {{uscc: $id}}) RETURN n
+    UNION
+    MATCH (n:{enterprise} {{reg_no: $id}}) RETURN n
+  }}
+  {with_record("n", "r")}
+  WITH n, r WHERE r IS NOT NULL
+  RETURN n, r, true AS by_id
+  UNION ALL
+  WITH $name AS name WHERE name <> ''
+  {each_label(model, prefixed)}
+  WITH collect(r) AS prefixed
+  CALL (prefixed) {{
+    UNWIND prefixed AS r
+    RETURN r
+    UNION ALL
+    WITH prefixed WHERE size(prefixed) < $limit
+    {each_label(model, containing)}
+    RETURN r
+  }}
+  MATCH (n:{entity_} {{id: r.of}})
+  RETURN n, r, false AS by_id
+}}
+RETURN {label_of("n")} AS label, properties(n) AS identity, properties(r) AS record, by_id
+"""
+
+
 def build_queries(model: GraphModel) -> Queries:
     """Every query of the backend; an undeclared label or type raises ValueError here."""
     entity_ = quote(ENTITY_LABEL)
@@ -384,26 +446,6 @@ def build_queries(model: GraphModel) -> Queries:
     link_map = "{" + ", ".join(f"{name}: {value}" for name, value in link_parts.items()) + "}"
     entity_row = (f"{label_of('n')} AS label, properties(n) AS identity, "
                   "properties(rec) AS record")
-    searched = {n.ranked for n in model.nodes.values() if n.ranked}
-    if len(searched) != 1:
-        raise ValueError("search needs the same ranked name on every record label")
-    name_norm = quote(searched.pop())
-    starts, contains = f"r.{name_norm} STARTS WITH $name", f"r.{name_norm} CONTAINS $name"
-
-    def prefixed(node: NodeSchema) -> str:
-        """Its names starting with the text, from the label's index of names."""
-        return ranked_matches(node, starts, f"MATCH (r:{quote(node.label)}) WHERE {starts} "
-                                            "RETURN r LIMIT $k")
-
-    def containing(node: NodeSchema) -> str:
-        """Its names containing the text, from the label's terms index."""
-        return walk_first(node, contains, (
-            f"CALL db.index.fulltext.queryNodes('{terms_index(node)}', $lucene, "
-            "{limit: $k}) YIELD node AS r RETURN r"))
-
-    named = f"""
-MATCH (n:{entity_} {{id: r.of}})
-RETURN {label_of("n")} AS label, properties(n) AS identity, properties(r) AS record"""
     post_row = ("'post' AS what, {person} AS person, e.id AS enterprise, "
                 "et.type AS enterprise_type, type(r) AS relation, properties(r) AS props, "
                 "null AS node, null AS link")
@@ -469,20 +511,7 @@ WITH ref, coalesce(byId, byRegNo) AS e WHERE e IS NOT NULL
   AND EXISTS {{ MATCH (r:{enterprise_record} {{of: e.id}}) WHERE {visible("r")} }}
 RETURN ref, e.id AS id
 """,
-        search_ids=f"""
-CALL () {{
-  MATCH (n:{entity_} {{id: $id}}) RETURN n
-  UNION
-  MATCH (n:{enterprise} {{uscc: $id}}) RETURN n
-  UNION
-  MATCH (n:{enterprise} {{reg_no: $id}}) RETURN n
-}}
-{with_record("n", "rec")}
-WITH n, rec WHERE rec IS NOT NULL
-RETURN {entity_row}
-""",
-        search_prefixed=each_label(model, prefixed) + named,
-        search_terms=each_label(model, containing) + named,
+        search=search_query(model),
         # The entity comes with its relationships (one statement, not two).
         relations=f"""
 UNWIND $ids AS id
@@ -700,27 +729,19 @@ class Neo4jBackend(Backend):
 
     def search(self, text_id: str, text_name: str, first: int,
                at: Moment) -> list[tuple[int, Entity]]:
-        """Identities by id or identifier; then the first names starting with the text, and
-        when fewer than wanted, the first containing it (those starting with it among them:
-        the walk is denser so), each read in rank order (`ranked_matches`)."""
-        exact = [_entity(r, r["identity"]["id"])
-                 for r in self._read(self.queries.search_ids, at, id=text_id)]
-        found = {e.id: e for e in exact}
-        limit = first + len(exact)
-        seeds = self.search_seeds
+        """Identities by id or identifier, the first names starting with the text and, when
+        fewer than wanted, the first containing it further in, each read in rank order
+        (`ranked_matches`), all in one statement (`search_query`)."""
         lengths = length_windows(len(text_name), self.search_lengths)
-        rows = self._read(self.queries.search_prefixed, at, name=text_name, limit=limit,
-                          k=seeds, lengths=lengths,
-                          lucene=lucene_phrase(text_terms(text_name, starting=True)),
-                          ) if text_name else []
-        if text_name and len(rows) < limit:
-            limit += len(rows)
-            rows += self._read(self.queries.search_terms, at, lucene=lucene_containing(text_name),
-                               lengths=lengths, name=text_name, limit=limit, k=seeds,
-                               scan=self.search_scan)
-        for row in rows:
-            named = _entity(row, row["identity"]["id"])
-            found.setdefault(named.id, named)
+        rows = self._read(self.queries.search, at, id=text_id, name=text_name, limit=first,
+                          k=self.search_seeds, scan=self.search_scan, lengths=lengths,
+                          starting=lucene_phrase(text_terms(text_name, starting=True)),
+                          lucene=lucene_containing(text_name) if text_name else "")
+        found: dict[str, Entity] = {}
+        # The identities first: their record is the latest visible version.
+        for row in sorted(rows, key=lambda row: not row["by_id"]):
+            candidate = _entity(row, row["identity"]["id"])
+            found.setdefault(candidate.id, candidate)
         ranked = [(tier, candidate) for candidate in found.values()
                   if (tier := search_tier(candidate, text_id, text_name)) is not None]
         ranked.sort(key=search_order)
