@@ -39,7 +39,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     Neo4j server run one after the other on one worker: each clears that database. Tests
     with servers of their own, or none, run beside them on the other worker."""
     for item in items:
-        if "neo4j_uri" in getattr(item, "fixturenames", ()):
+        # The marker stands for the tests that reach the server through a fixture's
+        # parameter (`store[neo4j]`): their fixture names do not show it.
+        if "neo4j_uri" in getattr(item, "fixturenames", ()) or item.get_closest_marker("neo4j"):
             item.add_marker(pytest.mark.xdist_group("session-neo4j"))
 
 
