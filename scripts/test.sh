@@ -18,8 +18,9 @@ tree_state() {
 }
 before=$(tree_state)
 
-# Two workers (pytest-xdist): the tests on the session's Neo4j server stay together on one
-# (tests/conftest.py), the others run beside them; a later -n in "$@" overrides it.
+# Two workers (pytest-xdist), each with a Neo4j server of its own; on a server given by
+# CREDGRAPH_TEST_NEO4J_URI the tests stay together on one (tests/conftest.py). A later -n in
+# "$@" overrides it.
 rc=0
 .venv/bin/python -m pytest -n 2 --dist loadgroup "$@" || rc=$?
 # pytest's 5 means nothing was collected: a broken selection or layout, not a pass.
