@@ -182,6 +182,10 @@ def answers(links: LinkAnalysis, reg: Registry, ask: Asks) -> dict[str, Any]:
         out[f"search {text}"] = _outcome(lambda text=text: links.search(text, Moment(DAYS[0]),
                                                                           6))
     out["neighbourhoods"] = links.neighbourhoods(reg.entities, Moment(DAYS[0]))
+    for ref in (*reg.enterprises[:2], *reg.persons[:1], "nobody"):
+        out[f"enterprise {ref}"] = _outcome(lambda r=ref: links.enterprise(r, Moment(DAYS[0])))
+        out[f"person details {ref}"] = _outcome(
+            lambda r=ref: links.person_details(r, Moment(DAYS[0])))
     for day in map(Moment, DAYS):
         for person in reg.persons[:3]:
             for history in (False, True):

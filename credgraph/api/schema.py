@@ -27,7 +27,7 @@ from credgraph.api.risk import RiskQuery
 from credgraph.api.selection import selected_paths
 from credgraph.api.supervision import SupervisionQuery
 from credgraph.api.types.base import described
-from credgraph.api.types.entities import ENTITY_TYPES, Enterprise, Person
+from credgraph.api.types.entities import ENTITY_TYPES, PERSON_DETAILS, Enterprise, Person
 from credgraph.api.types.enums import ListType
 from credgraph.api.types.links import SUSPECTED_ARG, Exposure, Path, PersonFirm, SearchHit
 from credgraph.api.types.ownership import (
@@ -71,8 +71,12 @@ class LinkQuery:
                      as_of: Date | None = None,
                      known_at: DateTime | None = None) -> Person:
         links, at = info.context.analyses.links, moment(as_of, known_at)
-        found = await in_thread(lambda: links.person(person_id, at))
-        return Person.from_record(found.props, at)
+        if PERSON_DETAILS.isdisjoint(path[0] for path in selected_paths(info)):
+            found = await in_thread(lambda: links.person(person_id, at))
+            return Person.from_record(found.props, at)
+        around = await in_thread(lambda: links.person_details(person_id, at))
+        info.context.loaders.neighbourhood(at).prime(around.node.id, around)
+        return Person.from_record(around.node.props, at)
 
     @described("Every firm the person is linked to, directly or through holding companies.")
     async def person_firms(self, info: Info, person_id: strawberry.ID, as_of: Date | None = None,

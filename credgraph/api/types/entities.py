@@ -213,6 +213,11 @@ class Enterprise(Recorded, Node):
                 if shown(r.props.get("start"), r.props.get("end"), at.day, include_history)]
 
 
+PERSON_DETAILS = frozenset({"appointments", "holdings", "listEntries"})
+"""The fields of a Person that its neighbourhood answers: a lookup that selects one reads the
+person and its neighbourhood together (`LinkAnalysis.person_details`)."""
+
+
 @strawberry.type(description="A natural person; the id number is only ever shown masked.")
 class Person(Recorded, Node):
     person_id: strawberry.ID

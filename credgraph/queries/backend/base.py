@@ -30,13 +30,17 @@ from typing import Any
 
 from credgraph.graph.model import SEARCH_KEYS, VERSION, GraphModel, spread
 from credgraph.queries.links.results import (
+    MAX_DEPTH,
     Around,
     Closure,
     Entity,
     Holding,
     Link,
     LinkLevel,
+    PersonReach,
+    Surroundings,
     Toward,
+    pledge_party_ids,
 )
 from credgraph.queries.restrictions.facts import Appointment, Facts
 from credgraph.queries.time import Moment
@@ -195,6 +199,36 @@ class Backend(ABC):
         """Each entity among `ids` with every relationship at it (any valid time) and the node
         at its other end; a self-loop once, outgoing. Entities that do not exist, or have no
         visible record, are left out. (The entity comes along: one read, not two.)"""
+
+    # --- a lookup's reads together (one statement where the store can) -----------------------
+
+    def surroundings(self, ids: Sequence[str], at: Moment) -> dict[str, Surroundings]:
+        """`relations` of each entity among `ids` with the pledge parties they name away from
+        it (`Surroundings`): every neighbourhood of a response, batched."""
+        found = self.relations(ids, at) if ids else {}
+        wanted = {node_id: pledge_party_ids(node_id, around.rels)
+                  for node_id, around in found.items()}
+        named = sorted(set().union(*wanted.values()))
+        parties = self.entities(named, at) if named else {}
+        return {node_id: Surroundings(around, {p: parties[p] for p in wanted[node_id]
+                                               if p in parties})
+                for node_id, around in found.items()}
+
+    def enterprise_surroundings(self, ref: str, at: Moment) -> Surroundings | None:
+        """The surroundings of the enterprise a reference names (`resolve_enterprises`), None
+        when it names none: an enterprise lookup."""
+        node_id = self.resolve_enterprises([ref], at).get(ref)
+        return None if node_id is None else self.surroundings([node_id], at).get(node_id)
+
+    def person_reach(self, person_id: str, at: Moment) -> PersonReach | None:
+        """What the person's firms are made of (`PersonReach`), None when no person with a
+        visible record has the id."""
+        found = self.surroundings([person_id], at).get(person_id)
+        if found is None or found.around.entity.label != "Person":
+            return None
+        closure = self.holding_closure(person_id, at, False, MAX_DEPTH)
+        reached = sorted(n for n in closure.depth if n != person_id)
+        return PersonReach(found, closure, self.entities(reached, at) if reached else {})
 
     # --- versions, objections ------------------------------------------------------------
 

@@ -45,6 +45,7 @@ from credgraph.queries.backend.base import (
 )
 from credgraph.queries.links.results import (
     LINK_FIELDS,
+    MAX_DEPTH,
     OWNERSHIP,
     Around,
     Closure,
@@ -52,7 +53,9 @@ from credgraph.queries.links.results import (
     Holding,
     Link,
     LinkLevel,
+    PersonReach,
     RawRel,
+    Surroundings,
     Toward,
     entity,
 )
@@ -223,6 +226,13 @@ class Queries:
     search: str
     """The candidates of a search, in one statement (`search_query`)."""
     relations: str
+    surroundings: str
+    enterprise_surroundings: str
+    """`surroundings` of the enterprise `$ref` names."""
+    person_reach: str
+    """`surroundings` of the person `$id` (of label `$person`), the holding closure downward
+    from it (`closure_query`; `$day`, `$minPercent`, `$detail`) and the records of the nodes
+    it reaches (`found`)."""
     links: str
     level: str
     degrees: str
@@ -436,6 +446,7 @@ def build_queries(model: GraphModel) -> Queries:
     listed = quote(model.edge("LISTED").type)
     has_event = quote(model.edge("HAS_EVENT").type)
     owns = quote(model.edge(OWNERSHIP).type)
+    pledge = quote(model.edge("EQUITY_PLEDGE").type)
     links = "|".join(quote(t) for t in model.link_types)
     post = "|".join(quote(model.edge(t).type) for t in POSTS)
     link_wanted = (f"m <> n AND type(r) IN $types AND {visible('r')} "
@@ -471,20 +482,60 @@ RETURN h.id AS holder, e.id AS held, r.key AS key, r.percent AS percent,
        {link_projection("r")} AS props
 """
 
+    def entities_of(ids: str) -> str:
+        """The entities among `ids` (a list), with their records, as one row of lists
+        (`found`): a record per entity costs the driver more than the entity (an ownership
+        chain through a cross-held group asks for a thousand)."""
+        return f"""
+UNWIND {ids} AS id
+MATCH (n:{entity_} {{id: id}})
+{with_record("n", "rec")}
+RETURN collect([id, {label_of("n")}, properties(n), properties(rec)]) AS found
+"""
+
+    def resolve_of(refs: str) -> str:
+        """Each of `refs` (a list) that names an enterprise with a visible record (`ref`, `id`)."""
+        return f"""
+UNWIND {refs} AS ref
+OPTIONAL MATCH (byId:{entity_} {{id: ref}}) WHERE byId:{enterprise}
+OPTIONAL MATCH (byRegNo:{enterprise} {{reg_no: ref}})
+WITH ref, coalesce(byId, byRegNo) AS e WHERE e IS NOT NULL
+  AND EXISTS {{ MATCH (r:{enterprise_record} {{of: e.id}}) WHERE {visible("r")} }}
+RETURN ref, e.id AS id
+"""
+
+    def around_of(ids: str) -> str:
+        """Each entity among `ids` (a list) with its record and every relationship at it
+        (`id`, `n`, `rec`, `rels`)."""
+        return f"""
+UNWIND {ids} AS id
+MATCH (n:{entity_} {{id: id}})
+{with_record("n", "rec")}
+WITH id, n, rec,
+  COLLECT {{ MATCH (n)-[r]->(o) WHERE {visible("r")} {other_record}
+             RETURN {around("true")} }} +
+  COLLECT {{ MATCH (n)<-[r]-(o) WHERE o <> n AND {visible("r")} {other_record}
+             RETURN {around("false")} }} AS rels"""
+
+    def surroundings_of(ids: str) -> str:
+        """`around_of` with the records of the pledge parties its pledges name away from it
+        (`pledge_party_ids`) as `parties`, a row per entity."""
+        return around_of(ids) + f"""
+WITH id, n, rec, rels, [named IN COLLECT {{
+    MATCH (n)-[p:{pledge}]-() WHERE {visible("p")} AND p.enterprise IS NOT NULL
+    RETURN DISTINCT p.enterprise }}
+  WHERE named <> id AND NOT named IN [x IN rels | x.other.id]] AS pledged
+CALL (pledged) {{{entities_of("pledged")}}}
+RETURN id, {entity_row}, rels, found AS parties
+"""
+
     every_report, report_in_force, stating, crowded = report_queries(model)
     return Queries(
         annual_reports=every_report,
         reports_in_force=report_in_force,
         sharing=stating,
         crowded=crowded,
-        # One row of lists: a record per entity costs the driver more than the entity (an
-        # ownership chain through a cross-held group asks for a thousand).
-        entities=f"""
-UNWIND $ids AS id
-MATCH (n:{entity_} {{id: id}})
-{with_record("n", "rec")}
-RETURN collect([id, {label_of("n")}, properties(n), properties(rec)]) AS found
-""",
+        entities=entities_of("$ids"),
         brief_entities=f"""
 UNWIND $ids AS id
 MATCH (n:{entity_} {{id: id}})
@@ -503,25 +554,26 @@ MATCH (n:{entity_}) WHERE n.id > $after AND n:{enterprise}
   AND EXISTS {{ MATCH (r:{enterprise_record} {{of: n.id}}) WHERE {visible("r")} }}
 RETURN n.id AS id ORDER BY n.id LIMIT $batch
 """,
-        resolve=f"""
-UNWIND $refs AS ref
-OPTIONAL MATCH (byId:{entity_} {{id: ref}}) WHERE byId:{enterprise}
-OPTIONAL MATCH (byRegNo:{enterprise} {{reg_no: ref}})
-WITH ref, coalesce(byId, byRegNo) AS e WHERE e IS NOT NULL
-  AND EXISTS {{ MATCH (r:{enterprise_record} {{of: e.id}}) WHERE {visible("r")} }}
-RETURN ref, e.id AS id
-""",
+        resolve=resolve_of("$refs"),
         search=search_query(model),
         # The entity comes with its relationships (one statement, not two).
-        relations=f"""
-UNWIND $ids AS id
-MATCH (n:{entity_} {{id: id}})
-{with_record("n", "rec")}
-RETURN id, {entity_row},
-  COLLECT {{ MATCH (n)-[r]->(o) WHERE {visible("r")} {other_record}
-             RETURN {around("true")} }} +
-  COLLECT {{ MATCH (n)<-[r]-(o) WHERE o <> n AND {visible("r")} {other_record}
-             RETURN {around("false")} }} AS rels
+        relations=around_of("$ids") + f"\nRETURN id, {entity_row}, rels",
+        surroundings=surroundings_of("$ids"),
+        # Each lookup in one statement: the reference resolved, or the person found, then the
+        # reads that follow from it, as subqueries (a round trip and a transaction each else).
+        enterprise_surroundings=f"""
+CALL () {{{resolve_of("[$ref]")}}}
+WITH id AS enterprise
+CALL (enterprise) {{{surroundings_of("[enterprise]")}}}
+RETURN *
+""",
+        person_reach=f"""
+CALL () {{{surroundings_of("[$id]")}}}
+WITH * WHERE record IS NOT NULL AND label = $person
+CALL () {{{closure_query(owns, entity_, False, MAX_DEPTH)}}}
+WITH *, [node IN closure WHERE node[0] <> $id | node[0]] AS reached
+CALL (reached) {{{entities_of("reached")}}}
+RETURN *
 """,
         links=f"""
 UNWIND $ids AS id
@@ -668,6 +720,25 @@ def _entity(row: Mapping[str, Any], node_id: str) -> Entity:
     return entity(row["label"], entity_props(node_id, row["identity"], row["record"]))
 
 
+def _entities(found: Sequence[Sequence[Any]]) -> dict[str, Entity]:
+    """Entities by id from the rows of lists `entities` returns."""
+    return {node_id: entity(label, entity_props(node_id, identity, record))
+            for node_id, label, identity, record in found}
+
+
+def _closure(root: str, upward: bool, row: Mapping[str, Any]) -> Closure:
+    """A `Closure` from the row of `closure_query`."""
+    depth = {root: 0}
+    kept: dict[str, Holding] = {}
+    for node, level, found in row["closure"]:
+        depth[node] = level
+        for far, key, percent, props in found:
+            holder, held = (far, node) if upward else (node, far)
+            kept[key] = Holding(holder, held, key, percent, props or {})
+    return Closure(tuple(sorted(kept.values(), key=lambda h: h.key)), depth,
+                   bool(row["truncated"]))
+
+
 class Neo4jBackend(Backend):
     kind = StoreKind.NEO4J
 
@@ -695,9 +766,7 @@ class Neo4jBackend(Backend):
     def entities(self, ids: Sequence[str], at: Moment) -> dict[str, Entity]:
         if not ids:
             return {}
-        found = self._read(self.queries.entities, at, ids=list(ids))[0]["found"]
-        return {node_id: entity(label, entity_props(node_id, identity, record))
-                for node_id, label, identity, record in found}
+        return _entities(self._read(self.queries.entities, at, ids=list(ids))[0]["found"])
 
     def brief_entities(self, ids: Sequence[str], at: Moment) -> dict[str, Entity]:
         if not ids:
@@ -750,18 +819,48 @@ class Neo4jBackend(Backend):
     def relations(self, ids: Sequence[str], at: Moment) -> dict[str, Around]:
         if not ids:
             return {}
-        result: dict[str, Around] = {}
-        for row in self._read(self.queries.relations, at, ids=list(ids)):
-            found = _entity(row, row["id"])
-            if found.props.get("unrecorded"):
-                continue
-            result[row["id"]] = Around(found, [
-                RawRel(r["type"], r["key"], r["outgoing"], r["props"], r["label"],
-                       entity_props(r["other"]["id"], r["other"], r["record"])
-                       if r["label"] in self.model.record_labels else r["other"])
-                for r in row["rels"]
-            ])
-        return result
+        rows = self._read(self.queries.relations, at, ids=list(ids))
+        return {row["id"]: found for row in rows if (found := self._around(row)) is not None}
+
+    def surroundings(self, ids: Sequence[str], at: Moment) -> dict[str, Surroundings]:
+        if not ids:
+            return {}
+        rows = self._read(self.queries.surroundings, at, ids=list(ids))
+        return {row["id"]: found for row in rows
+                if (found := self._surroundings(row)) is not None}
+
+    def enterprise_surroundings(self, ref: str, at: Moment) -> Surroundings | None:
+        rows = self._read(self.queries.enterprise_surroundings, at, ref=ref)
+        # Of two enterprises with the reference as registration number, the last, as in
+        # `resolve_enterprises`.
+        return self._surroundings(rows[-1]) if rows else None
+
+    def person_reach(self, person_id: str, at: Moment) -> PersonReach | None:
+        rows = self._read(self.queries.person_reach, at, id=person_id, day=at.day,
+                          person=self.model.node("Person").label, minPercent=0.0,
+                          detail=False)
+        found = self._surroundings(rows[0]) if rows else None
+        if found is None:
+            return None
+        return PersonReach(found, _closure(person_id, False, rows[0]),
+                           _entities(rows[0]["found"]))
+
+    def _around(self, row: Mapping[str, Any]) -> Around | None:
+        """An entity and the relationships at it from a row of `relations`; None when the
+        entity has no visible record."""
+        found = _entity(row, row["id"])
+        if found.props.get("unrecorded"):
+            return None
+        return Around(found, [
+            RawRel(r["type"], r["key"], r["outgoing"], r["props"], r["label"],
+                   entity_props(r["other"]["id"], r["other"], r["record"])
+                   if r["label"] in self.model.record_labels else r["other"])
+            for r in row["rels"]
+        ])
+
+    def _surroundings(self, row: Mapping[str, Any]) -> Surroundings | None:
+        around = self._around(row)
+        return None if around is None else Surroundings(around, _entities(row["parties"]))
 
     # --- versions, objections ------------------------------------------------------------
 
@@ -839,17 +938,8 @@ class Neo4jBackend(Backend):
         owns, entity_ = quote(self.model.edge(OWNERSHIP).type), quote(ENTITY_LABEL)
         text = self._query(f"holding-closure:{upward}:{max_depth}",
                            lambda: closure_query(owns, entity_, upward, max_depth))
-        row = self._read(text, at, id=root, day=at.day, minPercent=min_percent,
-                         detail=detail)[0]
-        depth = {root: 0}
-        kept: dict[str, Holding] = {}
-        for node, level, found in row["closure"]:
-            depth[node] = level
-            for far, key, percent, props in found:
-                holder, held = (far, node) if upward else (node, far)
-                kept[key] = Holding(holder, held, key, percent, props or {})
-        return Closure(tuple(sorted(kept.values(), key=lambda h: h.key)), depth,
-                       bool(row["truncated"]))
+        return _closure(root, upward, self._read(text, at, id=root, day=at.day,
+                                                 minPercent=min_percent, detail=detail)[0])
 
     def holding_pairs(self, at: Moment) -> list[tuple[str, str]]:
         rows = self._read(self.queries.holding_pairs, at, day=at.day)

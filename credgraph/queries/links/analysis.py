@@ -61,6 +61,7 @@ from credgraph.queries.links.results import (
     Relation,
     SearchHit,
     Step,
+    Surroundings,
     Toward,
     UltimateOwner,
     entity,
@@ -154,14 +155,6 @@ def neighbourhood(node: Entity, rels: Iterable[RawRel],
 
 def _relation_order(relation: Relation) -> tuple[str, str, str]:
     return (relation.props.get("start") or "", relation.type, relation.key)
-
-
-def pledge_party_ids(node_id: str, rels: Iterable[RawRel]) -> set[str]:
-    """Ids of pledge parties named by a node's pledge relationships but not adjacent to it."""
-    adjacent = {str(r.other["id"]) for r in rels}
-    wanted = {str(r.props["enterprise"]) for r in rels
-              if r.type == "EQUITY_PLEDGE" and r.props.get("enterprise")}
-    return wanted - adjacent - {node_id}
 
 
 def _pledge(node: Entity, reg_no: str, rels: list[RawRel],
@@ -270,47 +263,46 @@ class LinkAnalysis:
         return found
 
     def enterprise_id(self, ref: str, at: Moment) -> str:
-        """The id of an enterprise by USCC or registration number; NotFoundError otherwise.
-
-        An 18-character reference whose check character does not verify cannot name
-        any enterprise: it is refused as bad input, with the reason.
-        """
-        key = identifier(ref) if ref.strip() else ""
-        problem = (uscc_problem(key) if len(key) == 18 and not is_other_register_key(key)
-                   else None)
-        if problem is not None:
-            raise BadInputError(f"{ref!r} is not a valid USCC: {problem}")
+        """The id of an enterprise by USCC or registration number; NotFoundError otherwise."""
+        key = enterprise_key(ref)
         node_id = self.backend.resolve_enterprises([key], at).get(key) if key else None
         if node_id is None:
-            raise NotFoundError(f"no enterprise with USCC or registration number {ref!r}")
+            raise _no_enterprise(ref)
         return node_id
 
     def neighbourhoods(self, ids: Sequence[str], at: Moment) -> dict[str, Neighbourhood]:
         """Detail sections of each entity among `ids`, by id (batched for DataLoaders)."""
         if not ids:
             return {}
-        found = self.backend.relations(ids, at)
-        wanted = {node_id: pledge_party_ids(node_id, around.rels)
-                  for node_id, around in found.items()}
-        parties = self.backend.entities(sorted(set().union(*wanted.values())), at)
-        return {
-            node_id: neighbourhood(around.entity, around.rels,
-                                   {p: parties[p] for p in wanted[node_id] if p in parties})
-            for node_id, around in found.items()
-        }
+        return {node_id: _sorted(found)
+                for node_id, found in self.backend.surroundings(ids, at).items()}
 
     def enterprise(self, ref: str, at: Moment) -> Neighbourhood:
-        """An enterprise's details by USCC or registration number."""
-        node_id = self.enterprise_id(ref, at)
-        return self.neighbourhoods([node_id], at)[node_id]
+        """An enterprise's details by USCC or registration number, in one read: its id,
+        relationships and pledge parties together (`Backend.enterprise_surroundings`)."""
+        key = enterprise_key(ref)
+        found = self.backend.enterprise_surroundings(key, at) if key else None
+        if found is None:
+            raise _no_enterprise(ref)
+        return _sorted(found)
 
     def person(self, person_id: str, at: Moment) -> Entity:
         """A person by person id (normalised like every lookup); NotFoundError otherwise."""
-        key = identifier(person_id) if person_id.strip() else ""
+        key = person_key(person_id)
         found = self.backend.entities([key], at).get(key) if key else None
         if found is None or found.label != "Person" or found.props.get("unrecorded"):
-            raise NotFoundError(f"no person with id {person_id!r}")
+            raise _no_person(person_id)
         return found
+
+    def person_details(self, person_id: str, at: Moment) -> Neighbourhood:
+        """`person` with its details in the same read: for an answer that shows the person's
+        posts, holdings or list entries, where `person` and then `neighbourhoods` would read
+        twice."""
+        key = person_key(person_id)
+        found = self.backend.surroundings([key], at).get(key) if key else None
+        if found is None or found.around.entity.label != "Person":
+            raise _no_person(person_id)
+        return _sorted(found)
 
     def revealed_id_number(self, person_id: str, at: Moment) -> str | None:
         """A person's whole id number, unmasked: for the API's audited reveal only."""
@@ -450,8 +442,12 @@ class LinkAnalysis:
         reached through in-force holdings, with the effective percent.
         """
         day = at.day
-        person_id = self.person(person_id, at).id
-        around = self.neighbourhoods([person_id], at)[person_id]
+        key = person_key(person_id)
+        reach = self.backend.person_reach(key, at) if key else None
+        if reach is None:
+            raise _no_person(person_id)
+        person_id = key
+        around = _sorted(reach.surroundings)
         direct: dict[str, list[FirmLink]] = {}
         firms: dict[str, Entity] = {}
         for relation in (*around.holdings, *around.officers):
@@ -467,12 +463,12 @@ class LinkAnalysis:
                 relation.props.get("percent") if relation.type == OWNERSHIP else None,
                 start, end, current, relation.props,
             ))
-        closure = self.backend.holding_closure(person_id, at, False, MAX_DEPTH)
+        closure = reach.closure
         integrated = Integrated(closure.holdings, closure.depth)
         shares = integrated.shares_of(person_id)
         circular = integrated.circular_from(person_id)
         indirect = sorted(n for n in closure.depth if n != person_id and n not in firms)
-        firms.update(self.entities(indirect, at))
+        firms.update({n: reach.reached[n] for n in indirect if n in reach.reached})
         result = []
         for node in firms:
             # A firm the person reaches by no holding has no effective percent (null), one
@@ -488,6 +484,37 @@ class LinkAnalysis:
                                    f.effective_percent is not None,
                                    -(f.effective_percent or 0.0), f.enterprise.id))
         return result
+
+
+def enterprise_key(ref: str) -> str:
+    """A reference to an enterprise normalised like every lookup ('' for a blank one).
+
+    An 18-character reference whose check character does not verify cannot name any
+    enterprise: it is refused as bad input, with the reason.
+    """
+    key = identifier(ref) if ref.strip() else ""
+    problem = (uscc_problem(key) if len(key) == 18 and not is_other_register_key(key)
+               else None)
+    if problem is not None:
+        raise BadInputError(f"{ref!r} is not a valid USCC: {problem}")
+    return key
+
+
+def person_key(person_id: str) -> str:
+    """A person id normalised like every lookup ('' for a blank one)."""
+    return identifier(person_id) if person_id.strip() else ""
+
+
+def _no_enterprise(ref: str) -> NotFoundError:
+    return NotFoundError(f"no enterprise with USCC or registration number {ref!r}")
+
+
+def _no_person(person_id: str) -> NotFoundError:
+    return NotFoundError(f"no person with id {person_id!r}")
+
+
+def _sorted(found: Surroundings) -> Neighbourhood:
+    return neighbourhood(found.around.entity, found.around.rels, found.parties)
 
 
 def _firm(enterprise_: Entity, links: tuple[FirmLink, ...], effective: float | None,

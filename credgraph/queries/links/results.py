@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -135,6 +135,35 @@ class Around:
 
     entity: Entity
     rels: list[RawRel]
+
+
+def pledge_party_ids(node_id: str, rels: Iterable[RawRel]) -> set[str]:
+    """Ids of pledge parties named by a node's pledge relationships but not adjacent to it."""
+    adjacent = {str(r.other["id"]) for r in rels}
+    wanted = {str(r.props["enterprise"]) for r in rels
+              if r.type == "EQUITY_PLEDGE" and r.props.get("enterprise")}
+    return wanted - adjacent - {node_id}
+
+
+@dataclass(frozen=True, slots=True)
+class Surroundings:
+    """What an entity's neighbourhood is made of: the entity with every relationship at it,
+    and the pledge parties its pledges name that are not adjacent to it (`pledge_party_ids`),
+    by id."""
+
+    around: Around
+    parties: Mapping[str, Entity]
+
+
+@dataclass(frozen=True, slots=True)
+class PersonReach:
+    """What a person's firms are made of: the person's surroundings, the holding closure
+    downward from the person (`MAX_DEPTH` levels, every percent) and the records of the nodes
+    it reaches, the person left out."""
+
+    surroundings: Surroundings
+    closure: Closure
+    reached: Mapping[str, Entity]
 
 
 @dataclass(frozen=True, slots=True)

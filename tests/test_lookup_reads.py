@@ -1,0 +1,200 @@
+"""Lookups in one read: what each folds together (id, neighbourhood, pledge parties, holding
+closure, the records of the firms it reaches) against hand work on both stores, and the
+number of statements each sends to Neo4j.
+
+On a small register, worked out by hand on 2024-06-01:
+
+* P holds A 60% and held B 10% until 2020; A holds C 50%, C holds D 40%: P reaches C with
+  30% and D with 12%. P is a director of B and was a supervisor of D until 2019. G (an
+  other holder) holds A 40%.
+* Pledge Q1 is registered on shares of B: A pledged them to G, and only the
+  pledgor-pledgee link was recorded, so B is adjacent to neither A nor G and comes as a
+  pledge party.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from credgraph.exc import BadInputError, NotFoundError
+from credgraph.graph.ids import name_key
+from credgraph.graph.neo4j_store import Neo4jStore
+from credgraph.graph.records import EdgeRecord, NodeRecord
+from credgraph.graph.store import GraphStore
+from credgraph.queries.links.analysis import LinkAnalysis
+from credgraph.queries.links.results import PersonFirm
+from credgraph.queries.time import Moment
+from tests.analyses import over
+from tests.graphs import write_graph
+from tests.handmade import make_uscc
+from tests.test_api_dataset import client_for, data
+
+AT = Moment("2024-06-01")
+A, B, C, D = (make_uscc(f"91110000MA00000{n}A") for n in "1234")
+NAMES = {A: "甲有限公司", B: "乙有限公司", C: "丙有限公司", D: "丁有限公司", "P": "张三",
+         "G": "国资委"}
+BAD_USCC = A[:-1] + ("0" if A[-1] != "0" else "1")
+"""A's USCC with another check character: 18 characters that name no enterprise."""
+
+
+def _write(store: GraphStore) -> None:
+    def named(label: str, node_id: str, **props: Any) -> NodeRecord:
+        name = NAMES[node_id]
+        return NodeRecord(label, node_id, {"name": name, "name_norm": name_key(name), **props})
+
+    since = {"start": "2015-01-01", "end": None}
+    pledge = {"reg_no": "Q1", "part": "pledgor-pledgee", "enterprise": B, **since}
+    write_graph(store, [
+        *(named("Enterprise", e, uscc=e) for e in (A, B, C, D)),
+        named("Person", "P", id_number="110101199001011234"),
+        named("OtherHolder", "G", category="state"),
+    ], [
+        EdgeRecord("SHAREHOLDER", "S1", "P", A, {"percent": 60.0, **since}),
+        EdgeRecord("SHAREHOLDER", "S2", "P", B, {"percent": 10.0, "start": "2015-01-01",
+                                                 "end": "2020-01-01"}),
+        EdgeRecord("SHAREHOLDER", "S3", A, C, {"percent": 50.0, **since}),
+        EdgeRecord("SHAREHOLDER", "S4", C, D, {"percent": 40.0, **since}),
+        EdgeRecord("SHAREHOLDER", "S5", "G", A, {"percent": 40.0, **since}),
+        EdgeRecord("OFFICER", "O1", "P", B, {"role": "director", **since}),
+        EdgeRecord("OFFICER", "O2", "P", D, {"role": "supervisor", "start": "2015-01-01",
+                                             "end": "2019-01-01"}),
+        EdgeRecord("EQUITY_PLEDGE", "Q1|pledgor-pledgee", A, "G", pledge),
+    ])
+
+
+@pytest.fixture
+def links(store: GraphStore) -> LinkAnalysis:
+    _write(store)
+    return over(store).links
+
+
+def _firms(found: list[PersonFirm]) -> list[tuple[str, str, float | None, tuple[str, ...],
+                                                 bool]]:
+    return [(f.enterprise.id, f.enterprise.name, f.effective_percent, f.roles, f.current)
+            for f in found]
+
+
+def test_enterprise_comes_with_its_holders_and_pledge_parties(links: LinkAnalysis) -> None:
+    around = links.enterprise(A.lower(), AT)
+    assert around.node.name == NAMES[A]
+    assert [(r.other.id, r.other.name, r.props["percent"]) for r in around.holders] == [
+        ("P", "张三", 60.0), ("G", "国资委", 40.0)]
+    assert [(r.other.id, r.props["percent"]) for r in around.holdings] == [(C, 50.0)]
+    [pledge] = around.pledges
+    assert pledge.reg_no == "Q1"
+    assert (pledge.pledgor and pledge.pledgor.id, pledge.pledgee and pledge.pledgee.name) == (
+        A, "国资委")
+    # B is adjacent to neither end: it comes as a pledge party, with its record.
+    assert pledge.enterprise is not None
+    assert (pledge.enterprise.id, pledge.enterprise.name) == (B, NAMES[B])
+
+
+def test_neighbourhoods_bring_pledge_parties(links: LinkAnalysis) -> None:
+    found = links.neighbourhoods(["G", A, "nobody"], AT)
+    assert sorted(found) == [A, "G"]
+    assert [(p.enterprise and p.enterprise.name) for p in found["G"].pledges] == [NAMES[B]]
+
+
+@pytest.mark.parametrize(("history", "expected"), [
+    (False, [(A, NAMES[A], 60.0, (), True), (B, NAMES[B], None, ("director",), True),
+             (C, NAMES[C], 30.0, (), True), (D, NAMES[D], 12.0, (), True)]),
+    # The ended posts and holdings count as direct links: D comes with its old post, B with
+    # its ended holding beside the post.
+    (True, [(A, NAMES[A], 60.0, (), True), (D, NAMES[D], 12.0, ("supervisor",), False),
+            (B, NAMES[B], None, ("director",), True), (C, NAMES[C], 30.0, (), True)]),
+])
+def test_person_firms_direct_and_indirect(links: LinkAnalysis, history: bool,
+                                          expected: list[Any]) -> None:
+    found = links.person_firms("p", AT, history)
+    assert _firms(found) == expected
+    assert [len(f.links) for f in found] == ([1, 1, 0, 0] if not history else [1, 1, 2, 0])
+
+
+def test_person_details_are_the_persons_neighbourhood(links: LinkAnalysis) -> None:
+    around = links.person_details("p", AT)
+    assert around.node.name == "张三"
+    assert sorted(r.other.id for r in around.officers) == sorted([B, D])
+    assert sorted(r.other.id for r in around.holdings) == sorted([A, B])
+
+
+@pytest.mark.parametrize("ask", [
+    lambda links: links.enterprise("nobody", AT),
+    lambda links: links.enterprise(" ", AT),
+    lambda links: links.enterprise("P", AT),
+    lambda links: links.person_firms("nobody", AT),
+    lambda links: links.person_firms(A, AT),
+    lambda links: links.person_firms("", AT),
+    lambda links: links.person_details(A, AT),
+    # Before anything was recorded, nothing is known.
+    lambda links: links.person_firms("P", Moment("2024-06-01", "1999-01-01T00:00:00Z")),
+    lambda links: links.enterprise(A, Moment("2024-06-01", "1999-01-01T00:00:00Z")),
+])
+def test_unknown_references_are_not_found(links: LinkAnalysis, ask: Any) -> None:
+    with pytest.raises(NotFoundError):
+        ask(links)
+
+
+def test_a_bad_uscc_is_bad_input(links: LinkAnalysis) -> None:
+    with pytest.raises(BadInputError, match="not a valid USCC"):
+        links.enterprise(BAD_USCC, AT)
+
+
+# --- statements per lookup on Neo4j ---------------------------------------------------------
+
+
+@pytest.fixture
+def reads(neo4j_store: Neo4jStore, monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """The texts of the statements the store is asked to read, from here on."""
+    neo4j_store.ensure_schema()
+    _write(neo4j_store)
+    sent: list[str] = []
+    read = neo4j_store.read
+
+    def counted(text: str, **params: Any) -> list[dict[str, Any]]:
+        sent.append(text)
+        return read(text, **params)
+
+    monkeypatch.setattr(neo4j_store, "read", counted)
+    yield sent
+
+
+@pytest.mark.neo4j
+def test_each_lookup_is_one_statement(neo4j_store: Neo4jStore, reads: list[str]) -> None:
+    links = over(neo4j_store).links
+    for ask in (lambda: links.enterprise(A, AT), lambda: links.person_firms("P", AT, True),
+                lambda: links.person_details("P", AT),
+                lambda: links.neighbourhoods([A, B, "G", "P"], AT)):
+        reads.clear()
+        ask()
+        assert len(reads) == 1, reads
+
+
+ENTERPRISE = """query($u: ID!) { enterprise(uscc: $u, asOf: "2024-06-01") {
+  name shareholders { holder { id name } percent } officers { person { id name } role } } }"""
+PERSON_POSTS = """query($p: ID!) { person(personId: $p, asOf: "2024-06-01") {
+  name appointments { enterprise { id name } role }
+  holdings { enterprise { id name } percent } } }"""
+HOLDERS_TWO_UP = """query($u: ID!) { enterprise(uscc: $u, asOf: "2024-06-01") {
+  name shareholders { percent holder { id name
+    ... on Enterprise { shareholders { percent holder { id name } } } } } } }"""
+
+
+@pytest.mark.neo4j
+@pytest.mark.parametrize(("query", "variables", "statements"), [
+    (ENTERPRISE, {"u": A}, 1),
+    (PERSON_POSTS, {"p": "P"}, 1),
+    # The holders' own holders are the second level's batch.
+    (HOLDERS_TWO_UP, {"u": D}, 2),
+])
+def test_api_lookups_send_their_statements(neo4j_store: Neo4jStore, reads: list[str],
+                                           query: str, variables: dict[str, str],
+                                           statements: int) -> None:
+    client = client_for(neo4j_store)
+    data(client, query, **variables)
+    reads.clear()
+    answer = data(client, query, **variables)
+    assert answer["enterprise" if "u" in variables else "person"]["name"]
+    assert len(reads) == statements, reads
