@@ -60,7 +60,8 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     """Stop a worker whose xdist no longer groups: its grouping works by renaming the grouped
     tests (`...@given-neo4j`), which pytest 9.2 ignores (pytest-xdist issue 1386); the
     tests on the given server would then run beside each other on its one database."""
-    if not session.config.getvalue("loadgroup"):
+    # Set in xdist's workers only (not when xdist is off, as under --collect-only).
+    if not getattr(session.config.option, "loadgroup", False):
         return
     lost = [item.nodeid for item in session.items
             if item.get_closest_marker("xdist_group") and "@" not in item.nodeid]
