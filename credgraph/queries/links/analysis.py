@@ -274,7 +274,7 @@ class LinkAnalysis:
         """Detail sections of each entity among `ids`, by id (batched for DataLoaders)."""
         if not ids:
             return {}
-        return {node_id: _sorted(found)
+        return {node_id: _neighbourhood_of(found)
                 for node_id, found in self.backend.surroundings(ids, at).items()}
 
     def enterprise(self, ref: str, at: Moment) -> Neighbourhood:
@@ -284,7 +284,7 @@ class LinkAnalysis:
         found = self.backend.enterprise_surroundings(key, at) if key else None
         if found is None:
             raise _no_enterprise(ref)
-        return _sorted(found)
+        return _neighbourhood_of(found)
 
     def person(self, person_id: str, at: Moment) -> Entity:
         """A person by person id (normalised like every lookup); NotFoundError otherwise."""
@@ -302,7 +302,7 @@ class LinkAnalysis:
         found = self.backend.surroundings([key], at).get(key) if key else None
         if found is None or found.around.entity.label != "Person":
             raise _no_person(person_id)
-        return _sorted(found)
+        return _neighbourhood_of(found)
 
     def revealed_id_number(self, person_id: str, at: Moment) -> str | None:
         """A person's whole id number, unmasked: for the API's audited reveal only."""
@@ -447,7 +447,7 @@ class LinkAnalysis:
         if reach is None:
             raise _no_person(person_id)
         person_id = key
-        around = _sorted(reach.surroundings)
+        around = _neighbourhood_of(reach.surroundings)
         direct: dict[str, list[FirmLink]] = {}
         firms: dict[str, Entity] = {}
         for relation in (*around.holdings, *around.officers):
@@ -513,7 +513,7 @@ def _no_person(person_id: str) -> NotFoundError:
     return NotFoundError(f"no person with id {person_id!r}")
 
 
-def _sorted(found: Surroundings) -> Neighbourhood:
+def _neighbourhood_of(found: Surroundings) -> Neighbourhood:
     return neighbourhood(found.around.entity, found.around.rels, found.parties)
 
 
