@@ -403,10 +403,9 @@ class LinkAnalysis:
         over = {node: percent for node, percent in shares.items()
                 if percent is None or percent + 10 ** -DECIMALS >= threshold}
         known = self.entities(sorted(over), at)
-        found_paths: dict[str, list[tuple[list[str], float]]] = {}
-        for node in over:
-            if known[node].label != "Enterprise" or node not in held:
-                found_paths[node] = integrated.top_paths(node, root) if detail.paths else []
+        listed = [node for node in over if known[node].label != "Enterprise" or node not in held]
+        found_paths = (integrated.top_paths(listed, root) if detail.paths
+                       else {node: [] for node in listed})
         on_paths = {n for paths in found_paths.values() for nodes, _ in paths for n in nodes}
         known.update(self.entities(sorted(on_paths - known.keys()), at))
         owners: list[UltimateOwner] = []
