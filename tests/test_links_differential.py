@@ -10,11 +10,12 @@ relationships, unknown percents, self-holdings and pledges.
   matrix summed here (diverging sums, e.g. a 100% cycle, must be reported as
   undefined).
 * Differential: every operation answers alike (or fails alike) on the embedded
-  store and on Neo4j.
+  store and on Neo4j (CREDGRAPH_DIFF_EXAMPLES registries, 150 unless set).
 """
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -37,8 +38,9 @@ from tests.analyses import over
 from tests.graphs import changes
 from tests.test_links_units import brute_paths
 
-EXAMPLES = 300
-"""Registries compared between the stores."""
+EXAMPLES = int(os.environ.get("CREDGRAPH_DIFF_EXAMPLES", "150"))
+"""Registries compared between the stores: 150 in the suite (1.5-2.5 s each, most of the
+suite's longest test), any number for a longer search."""
 REFERENCE_EXAMPLES = 300
 """Registries checked against the independent references on the embedded store."""
 DAYS = ("2019-06-01", "2021-06-01")

@@ -233,12 +233,12 @@ def test_top_paths_largest_product_first() -> None:
         ("P", "A", 50.0), ("A", "T", 60.0), ("P", "B", 90.0), ("B", "T", 10.0),
         ("P", "T", 5.0),
     ]))
-    paths = integrated.top_paths("P", "T")
+    paths = integrated.top_paths(["P"], "T")["P"]
     assert [(nodes, pytest.approx(product)) for nodes, product in paths] == [
         (["P", "A", "T"], 30.0), (["P", "B", "T"], 9.0), (["P", "T"], 5.0)]
     for nodes, _ in paths:
         assert all(integrated.fraction(a, b) > 0 for a, b in pairwise(nodes))
-    assert len(integrated.top_paths("P", "T", limit=2)) == 2
+    assert len(integrated.top_paths(["P"], "T", limit=2)["P"]) == 2
 
 
 def _model_without(label: str | None = None, rel_type: str | None = None) -> GraphModel:

@@ -142,6 +142,21 @@ def test_a_bad_uscc_is_bad_input(links: LinkAnalysis) -> None:
         links.enterprise(BAD_USCC, AT)
 
 
+def test_ultimate_owners_are_the_unheld_holders_with_their_paths(links: LinkAnalysis) -> None:
+    # D: C holds 40%; C is held 50% by A (20% of D), A 60% by P (12%) and 40% by G (8%).
+    # Over 5% are C, A, P and G; C and A are held, so P and G are the owners listed.
+    owners = links.ultimate_owners(D, AT, threshold=5.0)
+    assert [(o.owner.id, o.owner.name, o.category, o.effective_percent, o.circular)
+            for o in owners] == [("P", "张三", "person", pytest.approx(12.0), False),
+                                 ("G", "国资委", "state", pytest.approx(8.0), False)]
+    assert [[(s.holder.name, s.held.name, s.percent) for s in path.steps]
+            for path in owners[0].paths] == [
+        [("张三", "甲有限公司", 60.0), ("甲有限公司", "丙有限公司", 50.0),
+         ("丙有限公司", "丁有限公司", 40.0)]]
+    assert [path.percent for o in owners for path in o.paths] == [
+        pytest.approx(12.0), pytest.approx(8.0)]
+
+
 # --- statements per lookup on Neo4j ---------------------------------------------------------
 
 
@@ -170,6 +185,15 @@ def test_each_lookup_is_one_statement(neo4j_store: Neo4jStore, reads: list[str])
         reads.clear()
         ask()
         assert len(reads) == 1, reads
+
+
+@pytest.mark.neo4j
+def test_ultimate_owners_read_id_closure_and_owners(neo4j_store: Neo4jStore,
+                                                    reads: list[str]) -> None:
+    """Three statements: the enterprise's id, its holding closure, and the listed owners
+    with the nodes of their paths together."""
+    over(neo4j_store).links.ultimate_owners(D, AT, threshold=5.0)
+    assert len(reads) == 3, reads
 
 
 ENTERPRISE = """query($u: ID!) { enterprise(uscc: $u, asOf: "2024-06-01") {

@@ -284,34 +284,46 @@ def closure_query(owns: str, entity_: str, upward: bool, max_depth: int) -> str:
     """The holding closure of `$id` (`Closure`) in one statement, one row (empty lists when
     no node has the id).
 
-    The levels come from a breadth-first var-length expansion (planned as a pruning
-    expansion: each node once, at its least depth), then the followed holdings at each
-    node reached, as [id, depth, [[far end id, key, percent, props or null] ...]]; those of
-    the nodes at `max_depth` only tell whether the walk is cut short. The depth is in the
-    text: Cypher takes no parameter as a var-length bound."""
+    Breadth-first, a level per subquery (the depth is in the text, unrolled: Cypher has no
+    loop): the followed holdings at each node of the frontier, as [id, depth, [[far end id,
+    key, percent, props or null] ...]], and the far ends not seen before as the next
+    frontier. Each holding is read once, from the node it was first reached at; a
+    var-length expansion to find the nodes and then their holdings read every holding
+    twice (58,000 database hits for a densely cross-held group of 1,250 nodes, 35,000 so).
+    The nodes at `max_depth` come with no holdings; whether one has any tells whether the
+    walk is cut short."""
     if not 1 <= max_depth <= 100:
         raise ValueError("max_depth must be from 1 to 100")
     back, ahead = ("<-", "-") if upward else ("-", "->")
-    return f"""
-MATCH (root:{entity_} {{id: $id}})
-CALL (root) {{
-  MATCH walk = (root){back}[steps:{owns}*1..{max_depth}]{ahead}(n)
-  WHERE all(r IN steps WHERE {followed_cypher("r")})
-  WITH n, min(length(walk)) AS depth WHERE n <> root
-  RETURN collect([n, depth]) AS reached
+    step = f"(n){back}[r:{owns}]{ahead}(far)"
+    level = f"""
+CALL (frontier, seen) {{
+  UNWIND frontier AS n
+  OPTIONAL MATCH {step} WHERE far <> n AND {followed_cypher("r")}
+  WITH n, collect(CASE WHEN r IS NOT NULL THEN [far, r.key, r.percent,
+                  CASE WHEN $detail THEN {link_projection("r")} END] END) AS found
+  WITH collect([n.id, {{depth}}, [h IN found | [h[0].id, h[1], h[2], h[3]]]]) AS level,
+       collect(found) AS everything
+  CALL (everything, seen) {{
+    UNWIND everything AS found
+    UNWIND found AS h
+    WITH DISTINCT h[0] AS far WHERE NOT far IN seen
+    RETURN collect(far) AS fresh
+  }}
+  RETURN level, fresh
 }}
-UNWIND [[root, 0]] + reached AS found
-WITH found[0] AS n, found[1] AS depth
-CALL (n, depth) {{
-  MATCH (n){back}[r:{owns}]{ahead}(far) WHERE far <> n AND {followed_cypher("r")}
-  RETURN collect([far.id, r.key, r.percent,
-                  CASE WHEN $detail AND depth < {max_depth} THEN {link_projection("r")} END])
-         AS holdings
-}}
-RETURN collect([n.id, depth, CASE WHEN depth < {max_depth} THEN holdings ELSE [] END])
-         AS closure,
-       any(beyond IN collect(depth = {max_depth} AND holdings <> []) WHERE beyond) AS truncated
-"""
+WITH closure + level AS closure, fresh AS frontier, seen + fresh AS seen"""
+    return (f"""
+OPTIONAL MATCH (root:{entity_} {{id: $id}})
+WITH [node IN [root] WHERE node IS NOT NULL] AS frontier
+WITH frontier, frontier AS seen, [] AS closure"""
+            + "".join(level.replace("{depth}", str(depth)) for depth in range(max_depth))
+            + f"""
+RETURN closure + [n IN frontier | [n.id, {max_depth}, []]] AS closure,
+       any(n IN frontier WHERE EXISTS {{ MATCH {step} WHERE far <> n
+                                                      AND {followed_cypher("r")} }})
+         AS truncated
+""")
 
 
 def with_record(entity_var: str, record_var: str) -> str:

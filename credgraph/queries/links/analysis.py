@@ -398,17 +398,17 @@ class LinkAnalysis:
         shares = integrated.shares_into(root)
         circular = integrated.circular_into(root)
         held = {h.held for h in closure.holdings}
-        # Only the owners over the threshold and the nodes of their paths are fetched: in a
+        # Listed: the owners over the threshold that nobody holds (persons, other holders,
+        # holder-less enterprises; what is held is an enterprise, as the model's SHAREHOLDER
+        # targets say). Only they and the nodes of their paths are fetched, in one read: in a
         # densely cross-held group the closure has a thousand nodes and a handful of owners.
         over = {node: percent for node, percent in shares.items()
                 if percent is None or percent + 10 ** -DECIMALS >= threshold}
-        known = self.entities(sorted(over), at)
-        found_paths: dict[str, list[tuple[list[str], float]]] = {}
-        for node in over:
-            if known[node].label != "Enterprise" or node not in held:
-                found_paths[node] = integrated.top_paths(node, root) if detail.paths else []
+        listed = [node for node in over if node not in held]
+        found_paths = (integrated.top_paths(listed, root) if detail.paths
+                       else {node: [] for node in listed})
         on_paths = {n for paths in found_paths.values() for nodes, _ in paths for n in nodes}
-        known.update(self.entities(sorted(on_paths - known.keys()), at))
+        known = self.entities(sorted({*listed, *on_paths}), at)
         owners: list[UltimateOwner] = []
         for node, paths_found in found_paths.items():
             found, percent = known[node], over[node]

@@ -26,8 +26,7 @@ enters one). Nothing is raised: the answer is always given.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
-from functools import cached_property
+from collections.abc import Iterable, Sequence
 from itertools import islice, pairwise
 
 import networkx as nx
@@ -75,31 +74,31 @@ class Integrated:
 
     def __init__(self, holdings: Iterable[Holding], nodes: Iterable[str] = ()) -> None:
         every = [h for h in holdings if h.holder != h.held]
-        carried = contributing(every)
         ids = sorted({*nodes, *(h.holder for h in every), *(h.held for h in every)})
         self.ids = ids
         self.index = {node: i for i, node in enumerate(ids)}
-        size = len(ids)
-        rows = [self.index[h.holder] for h in carried]
-        cols = [self.index[h.held] for h in carried]
-        data = [_fraction(h) for h in carried]
-        self.matrix = sp.csr_matrix((data, (rows, cols)), shape=(size, size))
+        size, count = len(ids), len(every)
+        # Index arrays built once for both matrices: a dense group's closure has thousands of
+        # holdings, and per-holding Python work is most of what building the matrices costs.
+        holders = np.fromiter((self.index[h.holder] for h in every), dtype=np.int64, count=count)
+        helds = np.fromiter((self.index[h.held] for h in every), dtype=np.int64, count=count)
+        fractions = np.fromiter((_fraction(h) for h in every), dtype=float, count=count)
+        carried = fractions > 0  # `contributing`: known, above zero (self-holdings are out)
+        self.matrix = sp.csr_matrix((fractions[carried], (holders[carried], helds[carried])),
+                                    shape=(size, size))
         self.matrix.sum_duplicates()
-        self.pairs = {(h.holder, h.held) for h in carried}
-        self.links = sp.csr_matrix(
-            ([1.0] * len(every), ([self.index[h.holder] for h in every],
-                                  [self.index[h.held] for h in every])),
-            shape=(size, size))
+        self.links = sp.csr_matrix((np.ones(count), (holders, helds)), shape=(size, size))
         """Every holding in force, whatever its share: the graph cycles are found on."""
         self.cyclic = self._cyclic(self.links)
         """Nodes on a cycle of holdings (any share)."""
-        self.diverging = self._diverging()
+        self.diverging = self._diverging() if self.cyclic else set()
         """Nodes of the blocks whose walk sums diverge (holdings of 100% or more around)."""
-        keep = np.ones(size)
-        for node in self.diverging:
-            keep[self.index[node]] = 0.0
-        mask = sp.diags(keep)
-        self._convergent = (mask @ self.matrix @ mask).tocsr()
+        self._convergent = self.matrix
+        if self.diverging:
+            keep = np.ones(size)
+            keep[[self.index[node] for node in self.diverging]] = 0.0
+            mask = sp.diags(keep)
+            self._convergent = (mask @ self.matrix @ mask).tocsr()
 
     def _cyclic(self, graph: sp.csr_matrix) -> set[str]:
         size = len(self.ids)
@@ -174,9 +173,9 @@ class Integrated:
     def _percents(self, solution: np.ndarray, skip: str,
                   undefined: set[str]) -> dict[str, float | None]:
         found: dict[str, float | None] = {
-            node: round(float(value) * 100.0, DECIMALS)
-            for node, value in zip(self.ids, solution, strict=True)
-            if node != skip and node not in undefined and value > 0
+            node: round(value * 100.0, DECIMALS)
+            for node, value in zip(self.ids, solution.tolist(), strict=True)
+            if value > 0 and node != skip and node not in undefined
         }
         found.update(dict.fromkeys(sorted(undefined)))
         return found
@@ -212,42 +211,54 @@ class Integrated:
         on_walks = self.cyclic & self._reach([holder], upward=False)
         return self._reach(sorted(on_walks), upward=False) - {holder}
 
-    @cached_property
-    def _path_graph(self) -> nx.DiGraph:
-        """The contributing holdings weighted for top_paths, built once for every owner asked
-        about (a dense group's answer asks for the paths of hundreds)."""
+    def _path_graph(self, holders: Iterable[str]) -> nx.DiGraph:
+        """The contributing holdings among the nodes `holders` reach, weighted for top_paths.
+
+        Only those nodes can be on a path from a holder (a dense group's closure is a
+        thousand nodes, its few owners' paths run through a quarter of them); every holding
+        out of such a node leads to another, so the nodes' successors are all there. Nodes
+        and edges go in in id order (the matrix's canonical row-major order) so ties break
+        the same way for every store."""
+        reached = sorted(self.index[n] for n in self._reach(holders, upward=False,
+                                                             graph=self.matrix))
+        ids, sub = self.ids, self.matrix[reached][:, reached].tocoo()
+        order = np.lexsort((sub.col, sub.row))
         graph = nx.DiGraph()
-        graph.add_nodes_from(self.ids)
-        coo = self.matrix.tocoo()
-        edges = sorted(zip(coo.row.tolist(), coo.col.tolist(), coo.data.tolist(), strict=True))
-        for row, col, fraction in edges:
-            graph.add_edge(self.ids[row], self.ids[col], weight=-math.log(min(fraction, 1.0)),
-                           fraction=fraction)
+        graph.add_nodes_from(ids[i] for i in reached)
+        graph.add_edges_from(
+            (ids[reached[row]], ids[reached[col]],
+             {"weight": -math.log(min(fraction, 1.0)), "fraction": fraction})
+            for row, col, fraction in zip(sub.row[order].tolist(), sub.col[order].tolist(),
+                                          sub.data[order].tolist(), strict=True))
         return graph
 
-    def top_paths(self, holder: str, held: str,
-                  limit: int = TOP_PATHS) -> list[tuple[list[str], float]]:
-        """The simple holding paths with the largest products, largest first.
+    def top_paths(self, holders: Sequence[str], held: str,
+                  limit: int = TOP_PATHS) -> dict[str, list[tuple[list[str], float]]]:
+        """Each holder's simple holding paths to `held` with the largest products, largest
+        first (none for a holder it does not reach, or for `held` itself).
 
-        Yen's algorithm on -log(fraction) weights over the contributing
-        holdings; the graph is built in id order so ties break the same way
-        for every store.
+        Yen's algorithm on -log(fraction) weights over the contributing holdings, on one
+        graph for all the holders.
         """
-        graph = self._path_graph
-        if holder not in graph or held not in graph or holder == held:
-            return []
-        try:
-            found = list(islice(nx.shortest_simple_paths(graph, holder, held, weight="weight"),
-                                limit))
-        except nx.NetworkXNoPath:
-            return []
-        result = []
-        for nodes in found:
-            product = 1.0
-            for a, b in pairwise(nodes):
-                product *= graph.edges[a, b]["fraction"]
-            result.append((nodes, round(product * 100.0, DECIMALS)))
-        return result
+        asked = [h for h in holders if h in self.index]
+        graph = self._path_graph(asked)
+        found: dict[str, list[tuple[list[str], float]]] = {holder: [] for holder in holders}
+        for holder in asked:
+            if holder == held or held not in graph:
+                continue
+            try:
+                walks = list(islice(nx.shortest_simple_paths(graph, holder, held,
+                                                             weight="weight"), limit))
+            except nx.NetworkXNoPath:
+                continue
+            paths = []
+            for nodes in walks:
+                product = 1.0
+                for a, b in pairwise(nodes):
+                    product *= graph.edges[a, b]["fraction"]
+                paths.append((nodes, round(product * 100.0, DECIMALS)))
+            found[holder] = paths
+        return found
 
     def fraction(self, holder: str, held: str) -> float:
         """The summed direct fraction holder -> held."""
