@@ -48,7 +48,11 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     without CREDGRAPH_TEST_NEO4J_URI each starts a server of its own, so nothing is shared.
     A server given by that variable is one database for both, and each test clears it: its
     tests run one after the other on one worker, the rest beside them. First among the
-    hooks: xdist's own reads the groups from the markers."""
+    hooks: xdist's own reads the groups from the markers.
+
+    The tests marked `long` (minutes each) go first: the workers take the tests in this
+    order, and one taken last would run on alone while the other worker has finished."""
+    items.sort(key=lambda item: item.get_closest_marker("long") is None)
     if neo4j_uri_for_tests() is None:
         return
     for item in items:

@@ -116,6 +116,7 @@ def _settings(server: Neo4jServer, **extra: Any) -> Settings:
     return Settings(**{**values, **extra})
 
 
+@pytest.mark.long
 def test_bulk_load_equals_incremental_load(server: Neo4jServer, tmp_path: Path) -> None:
     folder = _registry(tmp_path / "registry")
     settings = _settings(server)

@@ -56,6 +56,7 @@ def test_missing_dataset_folder(tmp_path: Path) -> None:
 
 
 @pytest.mark.neo4j
+@pytest.mark.long
 def test_killed_load_rerun_equals_clean_load(neo4j_store: Neo4jStore, tmp_path: Path) -> None:
     """Kill the loader with SIGKILL mid-way into Neo4j, re-run, compare with a clean load."""
     from credgraph.generate import generate

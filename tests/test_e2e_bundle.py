@@ -10,6 +10,8 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 WEB = ROOT / "web"
 STATIC = ROOT / "credgraph" / "api" / "static"
@@ -20,6 +22,7 @@ def _files(folder: Path) -> dict[str, bytes]:
             if p.is_file()}
 
 
+@pytest.mark.long
 def test_committed_bundle_is_the_build_of_web_sources(tmp_path: Path) -> None:
     if not (WEB / "node_modules" / ".package-lock.json").is_file():
         subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=WEB, check=True, timeout=900)

@@ -320,6 +320,7 @@ def test_embedded_store_against_independent_references() -> None:
 
 
 @pytest.mark.neo4j
+@pytest.mark.long
 def test_both_stores_answer_alike(neo4j_store: Neo4jStore) -> None:
     neo4j_store.ensure_schema()
     neo4j = over(neo4j_store).links

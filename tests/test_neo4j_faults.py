@@ -90,6 +90,7 @@ def _queryable(uri: str, limit: float = 120.0) -> float:
     raise RuntimeError("Neo4j's database did not come back")
 
 
+@pytest.mark.long
 def test_neo4j_killed_and_back(tmp_path: Path) -> None:
     with Neo4jServer() as server:
         store = Neo4jStore(server.uri)

@@ -305,6 +305,7 @@ def _report(walk: Walk, capsys: pytest.CaptureFixture[str], title: str) -> None:
             print(f"  {seconds:6.1f} s  {text[:90]}")
 
 
+@pytest.mark.long
 def test_readme_commands_run_as_written(clone: Path, own_data: Path, tmp_path: Path,
                                         capsys: pytest.CaptureFixture[str]) -> None:
     walk = Walk(clone, _user_env(tmp_path / "data"), tmp_path)
@@ -390,6 +391,7 @@ def _check_ultimate_owners(clone: Path, answer: str) -> None:
 
 
 @pytest.mark.neo4j
+@pytest.mark.long
 def test_readme_neo4j_commands(clone: Path, own_data: Path, tmp_path: Path,
                                capsys: pytest.CaptureFixture[str]) -> None:
     walk = Walk(clone, _user_env(tmp_path / "data"), tmp_path)
