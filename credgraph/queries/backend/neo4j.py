@@ -296,10 +296,11 @@ def closure_query(owns: str, entity_: str, upward: bool, max_depth: int) -> str:
         raise ValueError("max_depth must be from 1 to 100")
     back, ahead = ("<-", "-") if upward else ("-", "->")
     step = f"(n){back}[r:{owns}]{ahead}(far)"
+    followed = f"far <> n AND {followed_cypher('r')}"
     level = f"""
 CALL (frontier, seen) {{
   UNWIND frontier AS n
-  OPTIONAL MATCH {step} WHERE far <> n AND {followed_cypher("r")}
+  OPTIONAL MATCH {step} WHERE {followed}
   WITH n, collect(CASE WHEN r IS NOT NULL THEN [far, r.key, r.percent,
                   CASE WHEN $detail THEN {link_projection("r")} END] END) AS found
   WITH collect([n.id, {{depth}}, [h IN found | [h[0].id, h[1], h[2], h[3]]]]) AS level,
@@ -320,9 +321,7 @@ WITH frontier, frontier AS seen, [] AS closure"""
             + "".join(level.replace("{depth}", str(depth)) for depth in range(max_depth))
             + f"""
 RETURN closure + [n IN frontier | [n.id, {max_depth}, []]] AS closure,
-       any(n IN frontier WHERE EXISTS {{ MATCH {step} WHERE far <> n
-                                                      AND {followed_cypher("r")} }})
-         AS truncated
+       any(n IN frontier WHERE EXISTS {{ MATCH {step} WHERE {followed} }}) AS truncated
 """)
 
 

@@ -47,12 +47,13 @@ _CONVERGENCE_MARGIN = 1e-9
 
 
 def _fraction(holding: Holding) -> float:
+    """The share carried, as a fraction: 0 for a holding of unknown size."""
     return (holding.percent or 0.0) / 100.0
 
 
 def contributing(holdings: Iterable[Holding]) -> list[Holding]:
     """The holdings that carry a share: known, above zero, not a self-holding."""
-    return [h for h in holdings if h.holder != h.held and h.percent is not None and h.percent > 0]
+    return [h for h in holdings if h.holder != h.held and _fraction(h) > 0]
 
 
 def _radius_below(block: sp.csr_matrix, limit: float) -> bool:
@@ -83,7 +84,7 @@ class Integrated:
         holders = np.fromiter((self.index[h.holder] for h in every), dtype=np.int64, count=count)
         helds = np.fromiter((self.index[h.held] for h in every), dtype=np.int64, count=count)
         fractions = np.fromiter((_fraction(h) for h in every), dtype=float, count=count)
-        carried = fractions > 0  # `contributing`: known, above zero (self-holdings are out)
+        carried = fractions > 0  # `contributing` (self-holdings are out already)
         self.matrix = sp.csr_matrix((fractions[carried], (holders[carried], helds[carried])),
                                     shape=(size, size))
         self.matrix.sum_duplicates()
