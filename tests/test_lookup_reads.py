@@ -18,7 +18,11 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from graphql import get_named_type, is_leaf_type
+from strawberry.utils.str_converters import to_snake_case
 
+from credgraph.api.schema import build_schema
+from credgraph.api.types.entities import Enterprise, Person
 from credgraph.exc import BadInputError, NotFoundError
 from credgraph.graph.ids import name_key
 from credgraph.graph.neo4j_store import Neo4jStore
@@ -27,6 +31,7 @@ from credgraph.graph.store import GraphStore
 from credgraph.queries.links.analysis import LinkAnalysis
 from credgraph.queries.links.results import PersonFirm
 from credgraph.queries.time import Moment
+from credgraph.settings import Settings
 from tests.analyses import over
 from tests.graphs import write_graph
 from tests.handmade import make_uscc
@@ -90,6 +95,25 @@ def test_enterprise_comes_with_its_holders_and_pledge_parties(links: LinkAnalysi
     # B is adjacent to neither end: it comes as a pledge party, with its record.
     assert pledge.enterprise is not None
     assert (pledge.enterprise.id, pledge.enterprise.name) == (B, NAMES[B])
+
+
+def test_enterprise_and_holders_bring_the_holders_neighbourhoods(links: LinkAnalysis) -> None:
+    around, holders = links.enterprise_and_holders(A, AT)
+    assert [r.other.id for r in around.holders] == ["P", "G"]
+    assert sorted(holders) == ["G", "P"]
+    # P's holdings: A, and B until 2020 (its history comes too); G holds A.
+    assert sorted((r.other.id, r.props["percent"]) for r in holders["P"].holdings) == [
+        (A, 60.0), (B, 10.0)]
+    assert sorted(r.other.id for r in holders["P"].officers) == [B, D]
+    assert [(r.other.id, r.props["percent"]) for r in holders["G"].holdings] == [(A, 40.0)]
+    # Two levels up from D: C holds it, A holds C.
+    around, holders = links.enterprise_and_holders(D, AT)
+    assert list(holders) == [C]
+    assert [(r.other.id, r.props["percent"]) for r in holders[C].holders] == [(A, 50.0)]
+    # A holder whose holding has ended comes too, as `neighbourhoods` reads it.
+    assert links.enterprise_and_holders(B, AT)[1] == {"P": links.neighbourhoods(["P"], AT)["P"]}
+    with pytest.raises(NotFoundError):
+        links.enterprise_and_holders("nobody", AT)
 
 
 def test_neighbourhoods_bring_pledge_parties(links: LinkAnalysis) -> None:
@@ -210,8 +234,8 @@ HOLDERS_TWO_UP = """query($u: ID!) { enterprise(uscc: $u, asOf: "2024-06-01") {
 @pytest.mark.parametrize(("query", "variables", "statements"), [
     (ENTERPRISE, {"u": A}, 1),
     (PERSON_POSTS, {"p": "P"}, 1),
-    # The holders' own holders are the second level's batch.
-    (HOLDERS_TWO_UP, {"u": D}, 2),
+    # The holders' own holders come in the same statement.
+    (HOLDERS_TWO_UP, {"u": D}, 1),
 ])
 def test_api_lookups_send_their_statements(neo4j_store: Neo4jStore, reads: list[str],
                                            query: str, variables: dict[str, str],
@@ -222,3 +246,57 @@ def test_api_lookups_send_their_statements(neo4j_store: Neo4jStore, reads: list[
     answer = data(client, query, **variables)
     assert answer["enterprise" if "u" in variables else "person"]["name"]
     assert len(reads) == statements, reads
+
+
+def _holders_answer(client: Any, uscc: str) -> Any:
+    return data(client, HOLDERS_TWO_UP, u=uscc)["enterprise"]["shareholders"]
+
+
+@pytest.mark.parametrize("uscc", [D, A])
+def test_holders_two_up_answer(store: GraphStore, uscc: str) -> None:
+    _write(store)
+    found = _holders_answer(client_for(store), uscc)
+    if uscc == D:
+        # C holds D 40%; A holds C 50%.
+        assert found == [{"percent": 40.0, "holder": {"id": C, "name": NAMES[C], "shareholders": [
+            {"percent": 50.0, "holder": {"id": A, "name": NAMES[A]}}]}}]
+    else:
+        # P (a person) and G (an other holder) hold A: no shareholders of their own.
+        assert found == [{"percent": 60.0, "holder": {"id": "P", "name": "张三"}},
+                         {"percent": 40.0, "holder": {"id": "G", "name": "国资委"}}]
+
+
+def _holder_field_selections(person: bool) -> list[str]:
+    """Each field of a holder that its neighbourhood may answer (every field with a
+    resolver but the recorded versions, the disputes and the id number), as a selection."""
+    schema = build_schema(Settings())._schema
+    kind = "Person" if person else "Enterprise"
+    object_type = schema.type_map[kind]
+    recorded = {"versions", "disputes", "disputed", "idNumber"}
+    python_names = {f.python_name for f in (Person if person else Enterprise)
+                    .__strawberry_definition__.fields if f.base_resolver is not None}
+    selections = []
+    for name, field in object_type.fields.items():
+        if name in recorded or to_snake_case(name) not in python_names:
+            continue
+        inner = "" if is_leaf_type(get_named_type(field.type)) else " { __typename }"
+        selections.append(f"... on {kind} {{ {name}{inner} }}")
+    return selections
+
+
+@pytest.mark.neo4j
+@pytest.mark.parametrize("selection", [*_holder_field_selections(False),
+                                       *_holder_field_selections(True)])
+def test_a_holders_details_come_with_the_enterprise(neo4j_store: Neo4jStore, reads: list[str],
+                                                    selection: str) -> None:
+    """Whatever a holder's neighbourhood answers, selected under the holders of an enterprise
+    lookup, is read in the lookup's one statement (A's holders are a person and an other
+    holder, D's an enterprise)."""
+    uscc = A if "Person" in selection else D
+    query = ("query($u: ID!) { enterprise(uscc: $u, asOf: \"2024-06-01\") { "
+             f"shareholders {{ holder {{ id {selection} }} }} }} }}")
+    client = client_for(neo4j_store)
+    data(client, query, u=uscc)
+    reads.clear()
+    assert data(client, query, u=uscc)["enterprise"]["shareholders"]
+    assert len(reads) == 1, reads

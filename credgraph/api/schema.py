@@ -27,7 +27,13 @@ from credgraph.api.risk import RiskQuery
 from credgraph.api.selection import selected_paths
 from credgraph.api.supervision import SupervisionQuery
 from credgraph.api.types.base import described
-from credgraph.api.types.entities import ENTITY_TYPES, PERSON_DETAILS, Enterprise, Person
+from credgraph.api.types.entities import (
+    ENTITY_TYPES,
+    HOLDER_DETAILS,
+    PERSON_DETAILS,
+    Enterprise,
+    Person,
+)
 from credgraph.api.types.enums import ListType
 from credgraph.api.types.links import SUSPECTED_ARG, Exposure, Path, PersonFirm, SearchHit
 from credgraph.api.types.ownership import (
@@ -39,10 +45,13 @@ from credgraph.api.types.ownership import (
 )
 from credgraph.api.types.scalars import DATE_SCALAR, Date, DateTime, moment
 from credgraph.api.watch import WatchMutation, WatchQuery
-from credgraph.queries.links.results import Direction
+from credgraph.queries.links.results import Direction, Neighbourhood
 from credgraph.settings import Settings
 
 DEFAULT_LISTS = (ListType("serious_illegal"),)
+
+HOLDER = ("shareholders", "holder")
+"""Where an enterprise lookup's selection reads its holders (`HOLDER_DETAILS`)."""
 
 
 @strawberry.type
@@ -62,8 +71,13 @@ class LinkQuery:
                          as_of: Date | None = None,
                          known_at: DateTime | None = None) -> Enterprise:
         links, at = info.context.analyses.links, moment(as_of, known_at)
-        around = await in_thread(lambda: links.enterprise(uscc, at))
-        info.context.loaders.neighbourhood(at).prime(around.node.id, around)
+        holders: dict[str, Neighbourhood] = {}
+        if HOLDER_DETAILS.isdisjoint(path[2] for path in selected_paths(info)
+                                     if path[:2] == HOLDER and len(path) == 3):
+            around = await in_thread(lambda: links.enterprise(uscc, at))
+        else:
+            around, holders = await in_thread(lambda: links.enterprise_and_holders(uscc, at))
+        info.context.loaders.neighbourhood(at).prime_many({**holders, around.node.id: around})
         return Enterprise.from_record(around.node.props, at)
 
     @described("A person by person id; the id number is masked.")

@@ -213,9 +213,20 @@ class Enterprise(Recorded, Node):
                 if shown(r.props.get("start"), r.props.get("end"), at.day, include_history)]
 
 
+ENTERPRISE_DETAILS = frozenset({
+    "shareholders", "investments", "officers", "legalRepresentative", "legalRepresentatives",
+    "listEntries", "penalties", "events", "authorityHistory", "authorityOnDay",
+    "equityPledges", "annualReports", "chattelMortgages"})
+"""The fields of an Enterprise that its neighbourhood answers."""
+
 PERSON_DETAILS = frozenset({"appointments", "holdings", "listEntries"})
 """The fields of a Person that its neighbourhood answers: a lookup that selects one reads the
 person and its neighbourhood together (`LinkAnalysis.person_details`)."""
+
+HOLDER_DETAILS = ENTERPRISE_DETAILS | PERSON_DETAILS
+"""The fields of a holder (an enterprise, a person, or an other holder: its `holdings`) that
+its neighbourhood answers: an enterprise lookup that selects one under its shareholders'
+holder reads the holders' neighbourhoods with its own (`LinkAnalysis.enterprise_and_holders`)."""
 
 
 @strawberry.type(description="A natural person; the id number is only ever shown masked.")

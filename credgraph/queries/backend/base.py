@@ -40,6 +40,7 @@ from credgraph.queries.links.results import (
     PersonReach,
     Surroundings,
     Toward,
+    holder_ids,
     pledge_party_ids,
 )
 from credgraph.queries.restrictions.facts import Appointment, Facts
@@ -219,6 +220,15 @@ class Backend(ABC):
         when it names none: an enterprise lookup."""
         node_id = self.resolve_enterprises([ref], at).get(ref)
         return None if node_id is None else self.surroundings([node_id], at).get(node_id)
+
+    def enterprise_and_holders(self, ref: str, at: Moment
+                               ) -> tuple[Surroundings, dict[str, Surroundings]] | None:
+        """`enterprise_surroundings` with the surroundings of its holders (`holder_ids`), by
+        id: an enterprise lookup that shows what its holders are held by, hold or list."""
+        found = self.enterprise_surroundings(ref, at)
+        if found is None:
+            return None
+        return found, self.surroundings(holder_ids(found.around.rels), at)
 
     def person_reach(self, person_id: str, at: Moment) -> PersonReach | None:
         """What the person's firms are made of (`PersonReach`), None when no person with a

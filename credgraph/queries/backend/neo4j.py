@@ -228,6 +228,7 @@ class Queries:
     relations: str
     surroundings: str
     enterprise_surroundings: str
+    enterprise_and_holders: str
     """`surroundings` of the enterprise `$ref` names."""
     person_reach: str
     """`surroundings` of the person `$id` (of label `$person`), the holding closure downward
@@ -578,6 +579,20 @@ WITH id AS enterprise
 CALL (enterprise) {{{surroundings_of("[enterprise]")}}}
 RETURN *
 """,
+        # The holders as `holder_ids` lists them, their surroundings as maps of one list.
+        enterprise_and_holders=f"""
+CALL () {{{resolve_of("[$ref]")}}}
+WITH id AS enterprise
+CALL (enterprise) {{{surroundings_of("[enterprise]")}}}
+WITH *, COLLECT {{ UNWIND rels AS r WITH r WHERE r.type = $holding AND NOT r.outgoing
+                   RETURN DISTINCT r.other.id }} AS holderIds
+CALL (holderIds) {{
+  CALL (holderIds) {{{surroundings_of("holderIds")}}}
+  RETURN collect({{id: id, label: label, identity: identity, record: record, rels: rels,
+                   parties: parties}}) AS holders
+}}
+RETURN *
+""",
         person_reach=f"""
 CALL () {{{surroundings_of("[$id]")}}}
 WITH * WHERE record IS NOT NULL AND label = $person
@@ -845,6 +860,16 @@ class Neo4jBackend(Backend):
         # Of two enterprises with the reference as registration number, the last, as in
         # `resolve_enterprises`.
         return self._surroundings(rows[-1]) if rows else None
+
+    def enterprise_and_holders(self, ref: str, at: Moment
+                               ) -> tuple[Surroundings, dict[str, Surroundings]] | None:
+        rows = self._read(self.queries.enterprise_and_holders, at, ref=ref,
+                          holding=self.model.edge(OWNERSHIP).type)
+        found = self._surroundings(rows[-1]) if rows else None
+        if found is None:
+            return None
+        return found, {holder["id"]: around for holder in rows[-1]["holders"]
+                       if (around := self._surroundings(holder)) is not None}
 
     def person_reach(self, person_id: str, at: Moment) -> PersonReach | None:
         rows = self._read(self.queries.person_reach, at, id=person_id, day=at.day,

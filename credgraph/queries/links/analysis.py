@@ -286,6 +286,19 @@ class LinkAnalysis:
             raise _no_enterprise(ref)
         return _neighbourhood_of(found)
 
+    def enterprise_and_holders(self, ref: str, at: Moment
+                               ) -> tuple[Neighbourhood, dict[str, Neighbourhood]]:
+        """`enterprise` with its holders' neighbourhoods, by id, in the same read: for an
+        answer that shows its holders' own holders, holdings, posts or list entries (holders
+        two levels up), where `enterprise` and then `neighbourhoods` would read twice."""
+        key = enterprise_key(ref)
+        found = self.backend.enterprise_and_holders(key, at) if key else None
+        if found is None:
+            raise _no_enterprise(ref)
+        around, holders = found
+        return _neighbourhood_of(around), {node_id: _neighbourhood_of(holder)
+                                           for node_id, holder in holders.items()}
+
     def person(self, person_id: str, at: Moment) -> Entity:
         """A person by person id (normalised like every lookup); NotFoundError otherwise."""
         key = person_key(person_id)

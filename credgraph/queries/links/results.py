@@ -145,6 +145,11 @@ def pledge_party_ids(node_id: str, rels: Iterable[RawRel]) -> set[str]:
     return wanted - adjacent - {node_id}
 
 
+def holder_ids(rels: Iterable[RawRel]) -> list[str]:
+    """Ids of the entities a node's holdings come from (in force or not), each once."""
+    return sorted({str(r.other["id"]) for r in rels if r.type == OWNERSHIP and not r.outgoing})
+
+
 @dataclass(frozen=True, slots=True)
 class Surroundings:
     """What an entity's neighbourhood is made of: the entity with every relationship at it,
