@@ -155,6 +155,10 @@ def test_person_details_are_the_persons_neighbourhood(links: LinkAnalysis) -> No
     # Before anything was recorded, nothing is known.
     lambda links: links.person_firms("P", Moment("2024-06-01", "1999-01-01T00:00:00Z")),
     lambda links: links.enterprise(A, Moment("2024-06-01", "1999-01-01T00:00:00Z")),
+    lambda links: links.ownership_chain("nobody", AT),
+    lambda links: links.ownership_chain("P", AT),
+    lambda links: links.ultimate_owners("G", AT),
+    lambda links: links.ultimate_owners(D, Moment("2024-06-01", "1999-01-01T00:00:00Z")),
 ])
 def test_unknown_references_are_not_found(links: LinkAnalysis, ask: Any) -> None:
     with pytest.raises(NotFoundError):
@@ -212,12 +216,16 @@ def test_each_lookup_is_one_statement(neo4j_store: Neo4jStore, reads: list[str])
 
 
 @pytest.mark.neo4j
-def test_ultimate_owners_read_id_closure_and_owners(neo4j_store: Neo4jStore,
-                                                    reads: list[str]) -> None:
-    """Three statements: the enterprise's id, its holding closure, and the listed owners
-    with the nodes of their paths together."""
-    over(neo4j_store).links.ultimate_owners(D, AT, threshold=5.0)
-    assert len(reads) == 3, reads
+def test_ownership_reads_the_closure_with_the_id_then_the_records(neo4j_store: Neo4jStore,
+                                                                  reads: list[str]) -> None:
+    """Two statements each: the enterprise's id with its holding closure, then the records
+    (ownershipChain: every node's; ultimateOwners: the listed owners' and their paths')."""
+    links = over(neo4j_store).links
+    assert [n.node.id for n in links.ownership_chain(D, AT).nodes] == [D, C, A, "G", "P"]
+    assert len(reads) == 2, reads
+    reads.clear()
+    assert [o.owner.id for o in links.ultimate_owners(D, AT, threshold=5.0)] == ["P", "G"]
+    assert len(reads) == 2, reads
 
 
 ENTERPRISE = """query($u: ID!) { enterprise(uscc: $u, asOf: "2024-06-01") {

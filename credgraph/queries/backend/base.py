@@ -307,6 +307,17 @@ class Backend(ABC):
         per level costs more than the walk. With `detail`, each holding's properties
         (`LINK_FIELDS`) come along; the analyses that only compute shares leave them."""
 
+    def enterprise_closure(self, ref: str, at: Moment, upward: bool, max_depth: int,
+                           min_percent: float = 0.0, detail: bool = False
+                           ) -> tuple[str, Closure] | None:
+        """The id of the enterprise a reference names (`resolve_enterprises`) and its
+        `holding_closure`, None when it names none: an ownership question's first read."""
+        node_id = self.resolve_enterprises([ref], at).get(ref)
+        if node_id is None:
+            return None
+        return node_id, self.holding_closure(node_id, at, upward, max_depth, min_percent,
+                                             detail)
+
     @abstractmethod
     def holding_pairs(self, at: Moment) -> list[tuple[str, str]]:
         """Every (holder, held) pair of the register with a holding in force between them,

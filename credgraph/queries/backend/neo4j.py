@@ -227,6 +227,9 @@ class Queries:
     """The candidates of a search, in one statement (`search_query`)."""
     relations: str
     surroundings: str
+    resolve_ref: str
+    """The enterprise `$ref` names (`resolve_enterprises`), as `ref` and `id`: to begin a
+    lookup's statement."""
     enterprise_surroundings: str
     enterprise_and_holders: str
     """`surroundings` of the enterprise `$ref` names."""
@@ -281,9 +284,10 @@ def followed_cypher(var: str) -> str:
             f"$minPercent OR ({var}.percent IS NULL AND $minPercent = 0))")
 
 
-def closure_query(owns: str, entity_: str, upward: bool, max_depth: int) -> str:
-    """The holding closure of `$id` (`Closure`) in one statement, one row (empty lists when
-    no node has the id).
+def closure_query(owns: str, entity_: str, upward: bool, max_depth: int,
+                  root: str = "$id") -> str:
+    """The holding closure of the node whose id `root` holds (a parameter or a variable)
+    (`Closure`) in one statement, one row (empty lists when no node has the id).
 
     Breadth-first, a level per subquery (the depth is in the text, unrolled: Cypher has no
     loop): the followed holdings at each node of the frontier, as [id, depth, [[far end id,
@@ -316,7 +320,7 @@ CALL (frontier, seen) {{
 }}
 WITH closure + level AS closure, fresh AS frontier, seen + fresh AS seen"""
     return (f"""
-OPTIONAL MATCH (root:{entity_} {{id: $id}})
+OPTIONAL MATCH (root:{entity_} {{id: {root}}})
 WITH [node IN [root] WHERE node IS NOT NULL] AS frontier
 WITH frontier, frontier AS seen, [] AS closure"""
             + "".join(level.replace("{depth}", str(depth)) for depth in range(max_depth))
@@ -573,6 +577,7 @@ RETURN n.id AS id ORDER BY n.id LIMIT $batch
         surroundings=surroundings_of("$ids"),
         # Each lookup in one statement: the reference resolved, or the person found, then the
         # reads that follow from it, as subqueries (a round trip and a transaction each else).
+        resolve_ref=resolve_of("[$ref]"),
         enterprise_surroundings=f"""
 CALL () {{{resolve_of("[$ref]")}}}
 WITH id AS enterprise
@@ -976,6 +981,26 @@ class Neo4jBackend(Backend):
                            lambda: closure_query(owns, entity_, upward, max_depth))
         return _closure(root, upward, self._read(text, at, id=root, day=at.day,
                                                  minPercent=min_percent, detail=detail)[0])
+
+    def enterprise_closure(self, ref: str, at: Moment, upward: bool, max_depth: int,
+                           min_percent: float = 0.0, detail: bool = False
+                           ) -> tuple[str, Closure] | None:
+        owns, entity_ = quote(self.model.edge(OWNERSHIP).type), quote(ENTITY_LABEL)
+        text = self._query(
+            f"enterprise-closure:{upward}:{max_depth}",
+            lambda: f"""
+CALL () {{{self.queries.resolve_ref}}}
+WITH id AS enterprise
+CALL (enterprise) {{{closure_query(owns, entity_, upward, max_depth, "enterprise")}}}
+RETURN enterprise, closure, truncated
+""")
+        rows = self._read(text, at, ref=ref, day=at.day, minPercent=min_percent, detail=detail)
+        if not rows:
+            return None
+        # Of two enterprises with the reference as registration number, the last, as in
+        # `resolve_enterprises`.
+        root = rows[-1]["enterprise"]
+        return root, _closure(root, upward, rows[-1])
 
     def holding_pairs(self, at: Moment) -> list[tuple[str, str]]:
         rows = self._read(self.queries.holding_pairs, at, day=at.day)

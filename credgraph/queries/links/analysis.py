@@ -40,6 +40,7 @@ from credgraph.queries.links.results import (
     MAX_HOPS,
     OWNERSHIP,
     ChainNode,
+    Closure,
     Direction,
     Entity,
     Exposure,
@@ -380,10 +381,9 @@ class LinkAnalysis:
         nodes' records and the holdings' properties as far as `detail` asks."""
         check_range("maxDepth", max_depth, 1, MAX_DEPTH)
         check_range("minPercent", min_percent, 0, 100)
-        root = self.enterprise_id(ref, at)
         upward = direction is Direction.UP
-        closure = self.backend.holding_closure(root, at, upward, max_depth, min_percent,
-                                               detail=detail.holding_props)
+        root, closure = self._enterprise_closure(ref, at, upward, max_depth, min_percent,
+                                                 detail.holding_props)
         integrated = Integrated(closure.holdings, closure.depth)
         shares = integrated.shares_into(root) if upward else integrated.shares_of(root)
         fetch = self.backend.entities if detail.records else self.backend.brief_entities
@@ -400,13 +400,24 @@ class LinkAnalysis:
         cyclic = bool(integrated.cyclic)
         return OwnershipChain(known[root], direction, nodes, edges, cyclic, closure.truncated)
 
+    def _enterprise_closure(self, ref: str, at: Moment, upward: bool, max_depth: int,
+                            min_percent: float = 0.0, detail: bool = False
+                            ) -> tuple[str, Closure]:
+        """The id of an enterprise by USCC or registration number and its holding closure, in
+        one read (`Backend.enterprise_closure`); NotFoundError when there is none."""
+        key = enterprise_key(ref)
+        found = (self.backend.enterprise_closure(key, at, upward, max_depth, min_percent, detail)
+                 if key else None)
+        if found is None:
+            raise _no_enterprise(ref)
+        return found
+
     def ultimate_owners(self, ref: str, at: Moment, threshold: float = 25.0,
                         detail: OwnershipDetail = EVERY_DETAIL) -> list[UltimateOwner]:
         """Persons, other holders and holder-less enterprises whose effective share >= threshold,
         with their top paths when `detail` asks for them."""
         check_range("threshold", threshold, 0, 100)
-        root = self.enterprise_id(ref, at)
-        closure = self.backend.holding_closure(root, at, True, MAX_DEPTH)
+        root, closure = self._enterprise_closure(ref, at, True, MAX_DEPTH)
         integrated = Integrated(closure.holdings, closure.depth)
         shares = integrated.shares_into(root)
         circular = integrated.circular_into(root)
