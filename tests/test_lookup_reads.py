@@ -41,6 +41,8 @@ AT = Moment("2024-06-01")
 A, B, C, D = (make_uscc(f"91110000MA00000{n}A") for n in "1234")
 NAMES = {A: "甲有限公司", B: "乙有限公司", C: "丙有限公司", D: "丁有限公司", "P": "张三",
          "G": "国资委"}
+D_REG_NO = "110000000000004"
+"""D's registration number from before the USCC."""
 BAD_USCC = A[:-1] + ("0" if A[-1] != "0" else "1")
 """A's USCC with another check character: 18 characters that name no enterprise."""
 
@@ -53,7 +55,8 @@ def _write(store: GraphStore) -> None:
     since = {"start": "2015-01-01", "end": None}
     pledge = {"reg_no": "Q1", "part": "pledgor-pledgee", "enterprise": B, **since}
     write_graph(store, [
-        *(named("Enterprise", e, uscc=e) for e in (A, B, C, D)),
+        *(named("Enterprise", e, uscc=e) for e in (A, B, C)),
+        named("Enterprise", D, uscc=D, reg_no=D_REG_NO),
         named("Person", "P", id_number="110101199001011234"),
         named("OtherHolder", "G", category="state"),
     ], [
@@ -183,6 +186,14 @@ def test_ultimate_owners_are_the_unheld_holders_with_their_paths(links: LinkAnal
          ("丙有限公司", "丁有限公司", 40.0)]]
     assert [path.percent for o in owners for path in o.paths] == [
         pytest.approx(12.0), pytest.approx(8.0)]
+
+
+def test_ownership_by_registration_number(links: LinkAnalysis) -> None:
+    chain = links.ownership_chain(D_REG_NO, AT)
+    assert [(n.node.id, n.depth) for n in chain.nodes] == [
+        (D, 0), (C, 1), (A, 2), ("G", 3), ("P", 3)]
+    assert [o.owner.id for o in links.ultimate_owners(D_REG_NO, AT, threshold=5.0)] == [
+        "P", "G"]
 
 
 # --- statements per lookup on Neo4j ---------------------------------------------------------
