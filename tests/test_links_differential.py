@@ -186,6 +186,8 @@ def answers(links: LinkAnalysis, reg: Registry, ask: Asks) -> dict[str, Any]:
     out["neighbourhoods"] = links.neighbourhoods(reg.entities, Moment(DAYS[0]))
     for ref in (*reg.enterprises[:2], *reg.persons[:1], "nobody"):
         out[f"enterprise {ref}"] = _outcome(lambda r=ref: links.enterprise(r, Moment(DAYS[0])))
+        out[f"enterprise and holders {ref}"] = _outcome(
+            lambda r=ref: links.enterprise_and_holders(r, Moment(DAYS[0])))
         out[f"person details {ref}"] = _outcome(
             lambda r=ref: links.person_details(r, Moment(DAYS[0])))
     for day in map(Moment, DAYS):
