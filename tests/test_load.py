@@ -9,7 +9,9 @@ import pytest
 
 from credgraph.exc import DatasetError, StoreError
 from credgraph.graph import keys as keys_module
+from credgraph.graph import neo4j_store as neo4j_store_module
 from credgraph.graph.memory import MemoryStore
+from credgraph.graph.neo4j_store import Neo4jStore
 from credgraph.graph.records import ChangeSet
 from credgraph.graph.store import GraphStore
 from credgraph.loaders.load import load_dataset
@@ -317,6 +319,39 @@ def test_overfull_holdings_warned_for_the_enterprises_a_load_gives(
         (E1, "open holdings add up to 110.00% (over 100%)")]
     assert [(w.value, w.reason) for w in read_findings(report.warnings_path)
             if w.column == "percent"] == [(E2, "open holdings add up to 110.00% (over 100%)")]
+
+
+@pytest.mark.neo4j
+def test_overfull_check_reads_a_batch_of_enterprises_at_a_time(
+        neo4j_store: Neo4jStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A register's over-100% check reads its enterprises a batch at a time (one read of a
+    province's runs past the read time limit): with batches of one, E1 (70 + 40) and E3
+    (100 + 1) are warned about in id order, E2 (60) is not, in three reads."""
+    monkeypatch.setattr(neo4j_store_module, "OVERFULL_BATCH", 1)
+    neo4j_store.ensure_schema()
+    enterprises = "uscc,name\n" + "".join(f"{e},{e}公司\n" for e in (E1, E2, E3))
+    header = "enterprise,holder,holder_type,holder_name,percent,start_date\n"
+    holdings = header + "".join(
+        f"{firm},{holder},person,{holder}某,{percent},2020-01-01\n"
+        for firm, holder, percent in ((E3, "P1", 100), (E1, "P1", 70), (E2, "P2", 60),
+                                      (E3, "P2", 1), (E1, "P2", 40)))
+    load_sections(neo4j_store, tmp_path / "first", {"enterprises": enterprises,
+                                                    "shareholdings": holdings})
+    read = neo4j_store.read
+    checks: list[list[str]] = []
+
+    def counted(text: str, **params: Any) -> list[dict[str, Any]]:
+        if "tolerance" in params:
+            checks.append(params["ids"])
+        return read(text, **params)
+
+    monkeypatch.setattr(neo4j_store, "read", counted)
+    assert neo4j_store.overfull_enterprises({E3, E2, E1}) == sorted([(E1, 110.0), (E3, 101.0)])
+    assert checks == [[firm] for firm in sorted((E1, E2, E3))]
+    warned = read_findings(tmp_path / "first-rejects.warnings.csv")
+    assert [(w.value, w.reason) for w in warned if w.column == "percent"] == sorted([
+        (E1, "open holdings add up to 110.00% (over 100%)"),
+        (E3, "open holdings add up to 101.00% (over 100%)")])
 
 
 def _written(folder: Path, shareholdings: str) -> Path:

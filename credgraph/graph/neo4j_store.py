@@ -48,6 +48,10 @@ T = TypeVar("T")
 ONLINE = "ONLINE"
 """The state of an index that is populated (SHOW INDEXES)."""
 
+OVERFULL_BATCH = 20_000
+"""Enterprises per read of a load's over-100% holdings check: one read for a province's
+register (a bulk load of 1,000,000 enterprises) ran past the read time limit."""
+
 UNREACHABLE_PAUSE_SECONDS = 1.0
 """After Neo4j could not be reached, how long other queries fail at once instead of each
 waiting out the driver's connect and retry times; then the next query tries again, so
@@ -411,9 +415,11 @@ class Neo4jStore(GraphStore):
                 {r["id"]: r["label"] for r in row["entities"]})
 
     def overfull_enterprises(self, enterprises: Collection[str]) -> list[tuple[str, float]]:
-        rows = self.read(cypher.overfull_enterprises(self.model), ids=list(enterprises),
-                         tolerance=OVERFULL_TOLERANCE)
-        return [(r["id"], r["total"]) for r in rows]
+        text, ids = cypher.overfull_enterprises(self.model), sorted(enterprises)
+        return [(r["id"], r["total"])
+                for start in range(0, len(ids), OVERFULL_BATCH)
+                for r in self.read(text, ids=ids[start:start + OVERFULL_BATCH],
+                                   tolerance=OVERFULL_TOLERANCE)]
 
     def get_node(self, node_id: str) -> dict[str, Any] | None:
         rows = self.read(cypher.get_entity(self.model), id=node_id)
