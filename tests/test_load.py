@@ -327,7 +327,7 @@ def test_overfull_check_reads_a_batch_of_enterprises_at_a_time(
     """A register's over-100% check reads its enterprises a batch at a time (one read of a
     province's runs past the read time limit): with batches of one, E1 (70 + 40) and E3
     (100 + 1) are warned about in id order, E2 (60) is not, in three reads."""
-    monkeypatch.setattr(neo4j_store_module, "OVERFULL_BATCH", 1)
+    monkeypatch.setattr(neo4j_store_module, "IDS_PER_READ", 1)
     neo4j_store.ensure_schema()
     enterprises = "uscc,name\n" + "".join(f"{e},{e}公司\n" for e in (E1, E2, E3))
     header = "enterprise,holder,holder_type,holder_name,percent,start_date\n"

@@ -18,8 +18,11 @@ from typing import Any
 import pytest
 
 from credgraph.exc import BadInputError, NotFoundError
+from credgraph.graph import neo4j_store as neo4j_store_module
+from credgraph.graph.neo4j_store import Neo4jStore
 from credgraph.graph.store import GraphStore
 from credgraph.loaders.load import load_dataset
+from credgraph.queries.backend.neo4j import Neo4jBackend
 from credgraph.queries.restrictions.engine import Effect, held_against
 from credgraph.queries.restrictions.rules import Certainty, add_years
 from credgraph.queries.restrictions.service import PersonCheck, decode_cursor, page
@@ -500,6 +503,28 @@ def test_scan_reports_current_appointments_held_against_rules(world: GraphStore)
     candidates = _scan_rows(world, SCAN_DAY, K)
     assert candidates == {row for row in SCAN if row[2] is K}
     assert {r[0] for r in candidates} == {"NOREASON", "MGR1", "LR2", "SILR1", "SILR5"}
+
+
+@pytest.mark.neo4j
+def test_scan_reads_the_current_posts_a_batch_at_a_time(
+        neo4j_store: Neo4jStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Neo4j reads the restricted persons' current posts a batch of persons at a time (a
+    province's in one read ran past the read time limit): with batches of one, the scan is
+    the one worked out by hand, its posts read one person per read."""
+    WORLD.load(neo4j_store, tmp_path)
+    monkeypatch.setattr(neo4j_store_module, "IDS_PER_READ", 1)
+    posts_query = Neo4jBackend(neo4j_store).queries.current_posts
+    read = neo4j_store.read
+    batches: list[list[str]] = []
+
+    def counted(text: str, **params: Any) -> list[dict[str, Any]]:
+        if text == posts_query:
+            batches.append(params["ids"])
+        return read(text, **params)
+
+    monkeypatch.setattr(neo4j_store, "read", counted)
+    assert _scan_rows(neo4j_store, SCAN_DAY) == SCAN
+    assert len(batches) > 1 and all(len(ids) == 1 for ids in batches)
 
 
 def test_scan_agrees_with_person_checks(world: GraphStore) -> None:

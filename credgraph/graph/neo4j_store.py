@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Callable, Collection, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any, TypeVar
@@ -48,9 +48,10 @@ T = TypeVar("T")
 ONLINE = "ONLINE"
 """The state of an index that is populated (SHOW INDEXES)."""
 
-OVERFULL_BATCH = 20_000
-"""Enterprises per read of a load's over-100% holdings check: one read for a province's
-register (a bulk load of 1,000,000 enterprises) ran past the read time limit."""
+IDS_PER_READ = 20_000
+"""Ids per transaction of `read_in_batches`: the reads over a whole register's ids (a
+load's over-100% holdings check, the registry-wide scan's current posts) ran past the read
+time limit in one transaction at 1,000,000 enterprises."""
 
 UNREACHABLE_PAUSE_SECONDS = 1.0
 """After Neo4j could not be reached, how long other queries fail at once instead of each
@@ -254,6 +255,13 @@ class Neo4jStore(GraphStore):
         records, _, _ = self._execute(text, params, RoutingControl.READ)
         return [dict(r) for r in records]
 
+    def read_in_batches(self, text: str, ids: Sequence[str], **params: Any
+                        ) -> list[dict[str, Any]]:
+        """`read` of a query over `$ids`, `IDS_PER_READ` ids at a time, the rows of each read
+        in turn: one read over a whole register's ids runs past the read time limit."""
+        return [row for start in range(0, len(ids), IDS_PER_READ)
+                for row in self.read(text, ids=list(ids[start:start + IDS_PER_READ]), **params)]
+
     def _run_write(self, text: str, **params: Any) -> None:
         self._execute(text, params, RoutingControl.WRITE)
 
@@ -415,11 +423,9 @@ class Neo4jStore(GraphStore):
                 {r["id"]: r["label"] for r in row["entities"]})
 
     def overfull_enterprises(self, enterprises: Collection[str]) -> list[tuple[str, float]]:
-        text, ids = cypher.overfull_enterprises(self.model), sorted(enterprises)
-        return [(r["id"], r["total"])
-                for start in range(0, len(ids), OVERFULL_BATCH)
-                for r in self.read(text, ids=ids[start:start + OVERFULL_BATCH],
-                                   tolerance=OVERFULL_TOLERANCE)]
+        rows = self.read_in_batches(cypher.overfull_enterprises(self.model), sorted(enterprises),
+                                    tolerance=OVERFULL_TOLERANCE)
+        return [(r["id"], r["total"]) for r in rows]
 
     def get_node(self, node_id: str) -> dict[str, Any] | None:
         rows = self.read(cypher.get_entity(self.model), id=node_id)
