@@ -231,8 +231,10 @@ class Queries:
     """The enterprise `$ref` names (`resolve_enterprises`), as `ref` and `id`: to begin a
     lookup's statement."""
     enterprise_surroundings: str
-    enterprise_and_holders: str
     """`surroundings` of the enterprise `$ref` names."""
+    enterprise_and_holders: str
+    """`enterprise_surroundings` with its holders' (`holder_ids`, `$holding`) as `holders`,
+    a list of maps."""
     person_reach: str
     """`surroundings` of the person `$id` (of label `$person`), the holding closure downward
     from it (`closure_query`; `$day`, `$minPercent`, `$detail`) and the records of the nodes
@@ -545,6 +547,7 @@ CALL (pledged) {{{entities_of("pledged")}}}
 RETURN id, {entity_row}, rels, found AS parties
 """
 
+    resolve_ref = resolve_of("[$ref]")
     every_report, report_in_force, stating, crowded = report_queries(model)
     return Queries(
         annual_reports=every_report,
@@ -577,16 +580,15 @@ RETURN n.id AS id ORDER BY n.id LIMIT $batch
         surroundings=surroundings_of("$ids"),
         # Each lookup in one statement: the reference resolved, or the person found, then the
         # reads that follow from it, as subqueries (a round trip and a transaction each else).
-        resolve_ref=resolve_of("[$ref]"),
+        resolve_ref=resolve_ref,
         enterprise_surroundings=f"""
-CALL () {{{resolve_of("[$ref]")}}}
+CALL () {{{resolve_ref}}}
 WITH id AS enterprise
 CALL (enterprise) {{{surroundings_of("[enterprise]")}}}
 RETURN *
 """,
-        # The holders as `holder_ids` lists them, their surroundings as maps of one list.
         enterprise_and_holders=f"""
-CALL () {{{resolve_of("[$ref]")}}}
+CALL () {{{resolve_ref}}}
 WITH id AS enterprise
 CALL (enterprise) {{{surroundings_of("[enterprise]")}}}
 WITH *, COLLECT {{ UNWIND rels AS r WITH r WHERE r.type = $holding AND NOT r.outgoing
