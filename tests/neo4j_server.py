@@ -39,6 +39,9 @@ class Neo4jServer:
             **os.environ,
             "CREDGRAPH_NEO4J_HOME": str(self.home),
             "CREDGRAPH_NEO4J_PORT": str(self.port),
+            # Tests replace small graphs all the time: without this, each replacement has
+            # every query planned anew (scripts/neo4j.sh).
+            "CREDGRAPH_NEO4J_MIN_REPLAN_INTERVAL": "1h",
         }
         if self.password is None:
             env["CREDGRAPH_NEO4J_AUTH"] = "none"

@@ -125,13 +125,17 @@ def test_neo4j_killed_and_back(tmp_path: Path) -> None:
             server.start()
             bolt_back = time.perf_counter()
             restarted = _queryable(server.uri)
+            # Recovered: the first normal answer to a request sent once the database
+            # answered again (when it came back, not how busy the machine keeps the clients).
             recovered = None
-            while time.perf_counter() - restarted < 15:
-                fresh = [o for o in outcomes if o[0] > time.perf_counter() - 0.5]
-                if fresh and all(o[2] == "200" for o in fresh):
-                    recovered = time.perf_counter() - restarted
+            while time.perf_counter() - restarted < 30:
+                answered = [o[0] + o[1] for o in list(outcomes)
+                            if o[0] > restarted and o[2] == "200"]
+                if answered:
+                    recovered = min(answered) - restarted
                     break
                 time.sleep(0.1)
+            time.sleep(2.0)  # answers after that one, which must all be normal
             ready_up = httpx.get(f"{url}/readyz", timeout=10)
             stop.set()
             for t in threads:
@@ -144,7 +148,7 @@ def test_neo4j_killed_and_back(tmp_path: Path) -> None:
           f"{dict(Counter(o[2] for o in down))}, slowest {max(o[1] for o in down):.2f} s; "
           f"Neo4j restart took {restarted - restarting:.1f} s (Bolt after "
           f"{bolt_back - restarting:.1f} s, its database answering after "
-          f"{restarted - restarting:.1f} s); normal answers again "
+          f"{restarted - restarting:.1f} s); the first normal answer "
           f"{'never' if recovered is None else f'{recovered:.1f} s'} after that")
     assert before and {o[2] for o in before} == {"200"}
     assert down and {o[2] for o in down} == {"SERVICE_UNAVAILABLE"}
@@ -152,4 +156,6 @@ def test_neo4j_killed_and_back(tmp_path: Path) -> None:
     assert ready_down.status_code == 503 and ready_down.json()["status"] == "unavailable"
     after = Counter(o[2] for o in outcomes if o[0] > restarted)
     assert recovered is not None and recovered < 10, f"answers once Neo4j was back: {after}"
+    later = Counter(o[2] for o in outcomes if o[0] > restarted + recovered)
+    assert later and set(later) == {"200"}, f"answers after the first normal one: {later}"
     assert ready_up.status_code == 200

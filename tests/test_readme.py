@@ -11,7 +11,8 @@ What cannot run here exactly as written, and what is done instead:
   the README is walked: `curl ... 127.0.0.1:8000` goes to it, as the README says;
 - the test suite (`scripts/test.sh`, `pytest`) runs with `--collect-only` (PYTEST_ADDOPTS):
   this test is part of that suite, so running it whole would recurse; collecting proves the
-  command, the install and the selection;
+  command, the install and the selection. The clone gets this tree's mypy cache, when there
+  is one: the type check of test.sh has run on this code already (half a minute cold);
 - `docker` needs a Docker engine, which this machine lacks: docker-compose.yml is checked
   instead (the mount that makes `/data/...` the clone's `data/...`, the password rule);
 - the Neo4j section needs a server: test_readme_neo4j_commands (marked neo4j) starts one with
@@ -28,6 +29,7 @@ import json
 import os
 import re
 import shlex
+import shutil
 import signal
 import subprocess
 import time
@@ -286,6 +288,9 @@ def clone(tmp_path_factory: pytest.TempPathFactory) -> Path:
     head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True,
                           text=True, check=True).stdout
     subprocess.run(["git", "checkout", "--quiet", head.strip()], cwd=folder, check=True)
+    cache = ROOT / ".mypy_cache"
+    if cache.is_dir():
+        shutil.copytree(cache, folder / ".mypy_cache")
     return folder
 
 
