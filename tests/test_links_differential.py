@@ -39,8 +39,8 @@ from tests.graphs import changes
 from tests.test_links_units import brute_paths
 
 EXAMPLES = int(os.environ.get("CREDGRAPH_DIFF_EXAMPLES", "150"))
-"""Registries compared between the stores: 150 in the suite (1.5-2.5 s each, most of the
-suite's longest test), any number for a longer search."""
+"""Registries compared between the stores: 150 in the suite (about 1.2 s each, one of the
+suite's longest tests), any number for a longer search."""
 REFERENCE_EXAMPLES = 300
 """Registries checked against the independent references on the embedded store."""
 DAYS = ("2019-06-01", "2021-06-01")
