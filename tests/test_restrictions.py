@@ -506,25 +506,28 @@ def test_scan_reports_current_appointments_held_against_rules(world: GraphStore)
 
 
 @pytest.mark.neo4j
-def test_scan_reads_the_current_posts_a_batch_at_a_time(
+def test_scan_reads_posts_and_holders_a_batch_of_ids_at_a_time(
         neo4j_store: Neo4jStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Neo4j reads the restricted persons' current posts a batch of persons at a time (a
-    province's in one read ran past the read time limit): with batches of one, the scan is
-    the one worked out by hand, its posts read one person per read."""
+    """Neo4j reads the restricted persons' current posts, and the post holders of the
+    enterprises with triggers, a batch of ids at a time (a province's in one read ran past
+    the read time limit): with batches of one, the scan is the one worked out by hand, each
+    of those reads over one id."""
     WORLD.load(neo4j_store, tmp_path)
     monkeypatch.setattr(neo4j_store_module, "IDS_PER_READ", 1)
-    posts_query = Neo4jBackend(neo4j_store).queries.current_posts
+    queries = Neo4jBackend(neo4j_store).queries
+    batched = {queries.current_posts: "posts", queries.post_holders: "holders"}
     read = neo4j_store.read
-    batches: list[list[str]] = []
+    batches: dict[str, list[list[str]]] = {"posts": [], "holders": []}
 
     def counted(text: str, **params: Any) -> list[dict[str, Any]]:
-        if text == posts_query:
-            batches.append(params["ids"])
+        if text in batched:
+            batches[batched[text]].append(params["ids"])
         return read(text, **params)
 
     monkeypatch.setattr(neo4j_store, "read", counted)
     assert _scan_rows(neo4j_store, SCAN_DAY) == SCAN
-    assert len(batches) > 1 and all(len(ids) == 1 for ids in batches)
+    for kind, reads in batches.items():
+        assert len(reads) > 1 and all(len(ids) == 1 for ids in reads), kind
 
 
 def test_scan_agrees_with_person_checks(world: GraphStore) -> None:

@@ -791,6 +791,13 @@ class Neo4jBackend(Backend):
         """A read at the question's recorded time (`$known`)."""
         return self.store.read(text, known=at.known or LATEST, **params)
 
+    def _read_in_batches(self, text: str, ids: Sequence[str], at: Moment,
+                         **params: Any) -> list[dict[str, Any]]:
+        """`_read` over `$ids` a batch of ids at a time (`Neo4jStore.read_in_batches`): the
+        registry-wide scan's reads over every restricted person or triggered enterprise ran
+        past the read time limit in one transaction at 1,000,000 enterprises."""
+        return self.store.read_in_batches(text, ids, known=at.known or LATEST, **params)
+
     def _types(self, types: Sequence[str] | None) -> list[str]:
         return list(types) if types is not None else self.link_types
 
@@ -1065,8 +1072,8 @@ RETURN enterprise, closure, truncated
         triggers += [Trigger.from_event(r["node"], r["link"]) for r in self._read(
             self.queries.event_triggers, at, since=dict(plan.events), until=until)]
         enterprises = sorted({t.subject_id for t in triggers if t.subject_type == "enterprise"})
-        holders = _appointments(self._read(self.queries.post_holders, at, ids=enterprises,
-                                           roles=sorted(plan.holder_roles)))
+        holders = _appointments(self._read_in_batches(self.queries.post_holders, enterprises,
+                                                      at, roles=sorted(plan.holder_roles)))
         return Facts(triggers, holders)
 
     def id_numbers(self, person_ids: Sequence[str], at: Moment) -> dict[str, str | None]:
@@ -1074,11 +1081,8 @@ RETURN enterprise, closure, truncated
         return {r["id"]: r["number"] for r in rows}
 
     def current_posts(self, person_ids: Sequence[str], at: Moment) -> list[Appointment]:
-        # The restricted persons of a registry-wide scan: a read over all of them at once ran
-        # past the read time limit at 1,000,000 enterprises.
-        return _appointments(self.store.read_in_batches(
-            self.queries.current_posts, sorted(person_ids), known=at.known or LATEST,
-            day=at.day))
+        return _appointments(self._read_in_batches(self.queries.current_posts,
+                                                   sorted(person_ids), at, day=at.day))
 
     # --- registry-wide checks and notices ------------------------------------------------
 
