@@ -14,20 +14,31 @@ On a small register, worked out by hand on 2024-06-01:
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
-from graphql import get_named_type, is_leaf_type
+from graphql import (
+    GraphQLInterfaceType,
+    GraphQLObjectType,
+    Undefined,
+    get_named_type,
+    is_leaf_type,
+    is_non_null_type,
+)
 from strawberry.utils.str_converters import to_snake_case
 
 from credgraph.api.schema import build_schema
-from credgraph.api.types.entities import Enterprise, Person
+from credgraph.api.types.entities import ENTERPRISE_DETAILS, PERSON_DETAILS, Enterprise, Person
 from credgraph.exc import BadInputError, NotFoundError
+from credgraph.generate import generate
 from credgraph.graph.ids import name_key
 from credgraph.graph.neo4j_store import Neo4jStore
 from credgraph.graph.records import EdgeRecord, NodeRecord
 from credgraph.graph.store import GraphStore
+from credgraph.loaders.load import load_dataset
 from credgraph.queries.links.analysis import LinkAnalysis
 from credgraph.queries.links.results import PersonFirm
 from credgraph.queries.time import Moment
@@ -319,3 +330,146 @@ def test_a_holders_details_come_with_the_enterprise(neo4j_store: Neo4jStore, rea
     reads.clear()
     assert data(client, query, u=uscc)["enterprise"]["shareholders"]
     assert len(reads) == 1, reads
+
+
+# --- a holder's neighbourhood read for the fields selected only ------------------------------
+
+def test_holders_read_for_some_sections_hold_those_only(links: LinkAnalysis) -> None:
+    """Read for their holdings, A's holders (P and G) bring their holdings only: P's posts at B
+    and D stay unread, and so does G's pledge; the sections say so."""
+    _, holders = links.enterprise_and_holders(A, AT, frozenset({"holdings"}))
+    assert sorted((r.other.id, r.props["percent"]) for r in holders["P"].holdings) == [
+        (A, 60.0), (B, 10.0)]
+    assert (holders["P"].officers, holders["P"].holders, holders["G"].pledges) == ((), (), ())
+    assert holders["P"].sections == frozenset({"holdings"})
+    # Read for posts and pledges: P's two posts, G's pledge with B, the party away from G.
+    _, holders = links.enterprise_and_holders(A, AT, frozenset({"officers", "pledges"}))
+    assert sorted(r.other.id for r in holders["P"].officers) == [B, D]
+    assert holders["P"].holdings == ()
+    [pledge] = holders["G"].pledges
+    assert (pledge.enterprise and pledge.enterprise.id, pledge.pledgor and pledge.pledgor.id) == (
+        B, A)
+    # D's holder C read for its holders: A's 50% (not C's own holding of D: that is outgoing).
+    _, holders = links.enterprise_and_holders(D, AT, frozenset({"holders"}))
+    assert [(r.other.id, r.props["percent"]) for r in holders[C].holders] == [(A, 50.0)]
+    assert holders[C].holdings == ()
+
+
+def test_a_self_holding_is_read_for_the_holders(store: GraphStore) -> None:
+    """Treasury shares (an enterprise holding itself) are a holder of it: B holds A and 5% of
+    itself; read for its holders, B's self-loop comes though it is stored as outgoing."""
+    since = {"start": "2015-01-01", "end": None}
+    write_graph(store, [
+        NodeRecord("Enterprise", e, {"name": NAMES[e], "name_norm": name_key(NAMES[e]),
+                                     "uscc": e}) for e in (A, B)
+    ], [
+        EdgeRecord("SHAREHOLDER", "S0", B, B, {"percent": 5.0, **since}),
+        EdgeRecord("SHAREHOLDER", "S1", B, A, {"percent": 60.0, **since}),
+    ])
+    links = over(store).links
+    _, holders = links.enterprise_and_holders(A, AT, frozenset({"holders"}))
+    assert [(r.other.id, r.props["percent"]) for r in holders[B].holders] == [(B, 5.0)]
+
+
+BOTH_PATHS = """query($u: ID!) { enterprise(uscc: $u, asOf: "2024-06-01") {
+  shareholders(includeHistory: true) { holder { id ... on Person {
+    holdings(includeHistory: true) { key } } } }
+  officers { person { id ... on Person { appointments(includeHistory: true) { key } } } } } }"""
+
+
+def test_a_holder_read_for_one_field_answers_its_other_fields_whole(store: GraphStore) -> None:
+    """P holds B (until 2020) and is its director: read as B's holder for its holdings, P is
+    asked its posts as B's officer in the same request, and gets both (read whole for them)."""
+    _write(store)
+    found = data(client_for(store), BOTH_PATHS, u=B)["enterprise"]
+    assert found["shareholders"] == [{"holder": {"id": "P", "holdings": [
+        {"key": "S1"}, {"key": "S2"}]}}]
+    assert found["officers"] == [{"person": {"id": "P", "appointments": [
+        {"key": "O1"}, {"key": "O2"}]}}]
+
+
+def _leaves(object_type: Any, depth: int) -> str:
+    """Every field of a type that needs no argument, nested objects `depth` levels down."""
+    parts = []
+    for name, field in object_type.fields.items():
+        if any(is_non_null_type(a.type) and a.default_value is Undefined
+               for a in field.args.values()):
+            continue
+        inner = get_named_type(field.type)
+        if is_leaf_type(inner):
+            parts.append(name)
+        elif depth and isinstance(inner, GraphQLObjectType | GraphQLInterfaceType):
+            parts.append(f"{name} {{ {_leaves(inner, depth - 1)} }}")
+    return " ".join(parts)
+
+
+def _rows(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as rows:
+        return list(csv.DictReader(rows))
+
+
+def _append(path: Path, row: dict[str, str]) -> None:
+    with path.open("a", encoding="utf-8", newline="") as rows:
+        csv.DictWriter(rows, fieldnames=list(row)).writerow(row)
+
+
+@pytest.fixture
+def register(store: GraphStore, tmp_path: Path) -> tuple[GraphStore, list[str]]:
+    """A generated register in the store, and the enterprises to ask: every one held by an
+    enterprise or an other holder, and ten held by persons only. The first enterprise holder
+    is given what no enterprise holder of this register has: a penalty, a move between
+    authorities and a chattel mortgage (copies of the files' first rows)."""
+    folder = tmp_path / "register"
+    generate(folder, enterprises=200, seed=5)
+    holdings = _rows(folder / "shareholdings.csv")
+    holder = next(h["holder"] for h in holdings if h["holder_type"] == "enterprise")
+    for section, changes in (
+            ("penalties", {"enterprise": holder, "doc_no": "京市监罚〔2021〕99号"}),
+            ("enterprise_events", {"enterprise": holder, "event": "migrated_in",
+                                   "date": "2020-03-01"}),
+            ("chattel_mortgages", {"mortgagor": holder, "reg_no": "1100002019999999",
+                                   "status": "valid", "cancelled_on": ""})):
+        _append(folder / f"{section}.csv", {**_rows(folder / f"{section}.csv")[0], **changes})
+    report = load_dataset(folder, store, rejects_path=tmp_path / "rejects.csv")
+    assert report.rejected == 0
+    held = sorted({h["enterprise"] for h in holdings})
+    beyond_persons = {h["enterprise"] for h in holdings if h["holder_type"] != "person"}
+    return store, [e for e in held if e in beyond_persons] + [
+        e for e in held if e not in beyond_persons][:10]
+
+
+def test_each_holder_field_read_alone_answers_as_read_whole(
+        register: tuple[GraphStore, list[str]], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every field of a holder that its neighbourhood answers, selected alone under the
+    holders of 40 enterprises of a generated register, has the value it has when the holders
+    are read whole (all their relationships, as before they were read for the selection)."""
+    store, enterprises = register
+    schema = build_schema(Settings())._schema
+    # The whole register in one request a field: past the limits a public server sets.
+    client = client_for(store, Settings(api_max_aliases=100, api_max_cost=10**9))
+    whole_read = LinkAnalysis.enterprise_and_holders
+    answered: dict[str, int] = {}
+    for kind, fields in (("Enterprise", ENTERPRISE_DETAILS), ("Person", PERSON_DETAILS),
+                         ("OtherHolder", {"holdings": "holdings"})):
+        object_type = schema.type_map[kind]
+        assert isinstance(object_type, GraphQLObjectType)
+        for name in fields:
+            field = object_type.fields[name]
+            inner = get_named_type(field.type)
+            selection = (name if is_leaf_type(inner) else
+                         f"{name} {{ {_leaves(inner, 1)} }}")
+            fragment = (" } fragment H on Enterprise { shareholders(includeHistory: true) { "
+                        f"holder {{ id ... on {kind} {{ {selection} }} }} }} }}")
+            query = "{ " + " ".join(
+                f'e{n}: enterprise(uscc: "{uscc}", asOf: "2024-06-01") {{ ...H }}'
+                for n, uscc in enumerate(enterprises)) + fragment
+            narrow = data(client, query)
+            with monkeypatch.context() as patch:
+                patch.setattr(LinkAnalysis, "enterprise_and_holders",
+                              lambda self, ref, at, sections: whole_read(self, ref, at))
+                whole = data(client, query)
+            assert narrow == whole, f"{kind}.{name}"
+            answered[f"{kind}.{name}"] = sum(
+                1 for found in narrow.values() for holding in found["shareholders"]
+                if holding["holder"].get(name) not in (None, [], ""))
+    assert [field for field, count in answered.items() if not count] == []

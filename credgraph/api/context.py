@@ -18,7 +18,7 @@ from credgraph.api.access import RequestAccess
 from credgraph.api.limits import current_lane
 from credgraph.exc import DeadlineExceededError
 from credgraph.queries.analyses import Analyses
-from credgraph.queries.links.results import Neighbourhood
+from credgraph.queries.links.results import ALL_SECTIONS, Neighbourhood
 from credgraph.queries.time import Moment
 from credgraph.settings import Settings
 from credgraph.watch.service import Watch
@@ -79,6 +79,7 @@ class Loaders:
     _versions: dict[str | None, DataLoader[tuple[str, str], list[Version]]] = field(
         default_factory=dict)
     _objections: dict[str | None, DataLoader[str, list[Version]]] = field(default_factory=dict)
+    _partial: dict[tuple[str | None, str], Neighbourhood] = field(default_factory=dict)
 
     def versions(self, at: Moment) -> DataLoader[tuple[str, str], list[Version]]:
         """Every version of facts (section, key) recorded by `at.known`."""
@@ -106,8 +107,27 @@ class Loaders:
             loader = self._objections[at.known] = DataLoader(load_fn=load)
         return loader
 
-    def neighbourhood(self, at: Moment) -> DataLoader[str, Neighbourhood | None]:
-        """Detail sections of nodes as recorded at `at.known`, batched across the response."""
+    async def neighbourhood(self, node_id: str, at: Moment,
+                            section: str) -> Neighbourhood | None:
+        """The neighbourhood of a node as recorded at `at.known` for a field that reads its
+        `section`: one a lookup read for that section with its own, else the whole one,
+        batched across the response."""
+        partial = self._partial.get((at.known, node_id))
+        if partial is not None and section in partial.sections:
+            return partial
+        return await self._neighbourhood_loader(at).load(node_id)
+
+    def prime_neighbourhoods(self, at: Moment, found: Mapping[str, Neighbourhood]) -> None:
+        """Neighbourhoods a lookup read with its own: a whole one answers every field of its
+        node, one read for some sections (`Neighbourhood.sections`) only theirs."""
+        loader = self._neighbourhood_loader(at)
+        for node_id, around in found.items():
+            if around.sections == ALL_SECTIONS:
+                loader.prime(node_id, around)
+            else:
+                self._partial[at.known, node_id] = around
+
+    def _neighbourhood_loader(self, at: Moment) -> DataLoader[str, Neighbourhood | None]:
         loader = self._neighbourhoods.get(at.known)
         if loader is None:
             links = self.analyses.links

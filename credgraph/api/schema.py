@@ -72,12 +72,15 @@ class LinkQuery:
                          known_at: DateTime | None = None) -> Enterprise:
         links, at = info.context.analyses.links, moment(as_of, known_at)
         holders: dict[str, Neighbourhood] = {}
-        if HOLDER_DETAILS.isdisjoint(path[2] for path in selected_paths(info)
-                                     if path[:2] == HOLDER and len(path) == 3):
+        sections = frozenset(HOLDER_DETAILS[path[2]] for path in selected_paths(info)
+                             if path[:2] == HOLDER and len(path) == 3
+                             and path[2] in HOLDER_DETAILS)
+        if not sections:
             around = await in_thread(lambda: links.enterprise(uscc, at))
         else:
-            around, holders = await in_thread(lambda: links.enterprise_and_holders(uscc, at))
-        info.context.loaders.neighbourhood(at).prime_many({**holders, around.node.id: around})
+            around, holders = await in_thread(
+                lambda: links.enterprise_and_holders(uscc, at, sections))
+        info.context.loaders.prime_neighbourhoods(at, {**holders, around.node.id: around})
         return Enterprise.from_record(around.node.props, at)
 
     @described("A person by person id; the id number is masked.")
@@ -85,11 +88,11 @@ class LinkQuery:
                      as_of: Date | None = None,
                      known_at: DateTime | None = None) -> Person:
         links, at = info.context.analyses.links, moment(as_of, known_at)
-        if PERSON_DETAILS.isdisjoint(path[0] for path in selected_paths(info)):
+        if PERSON_DETAILS.keys().isdisjoint(path[0] for path in selected_paths(info)):
             found = await in_thread(lambda: links.person(person_id, at))
             return Person.from_record(found.props, at)
         around = await in_thread(lambda: links.person_details(person_id, at))
-        info.context.loaders.neighbourhood(at).prime(around.node.id, around)
+        info.context.loaders.prime_neighbourhoods(at, {around.node.id: around})
         return Person.from_record(around.node.props, at)
 
     @described("Every firm the person is linked to, directly or through holding companies.")

@@ -72,7 +72,9 @@ def shown(start: str | None, end: str | None, day: str, include_history: bool) -
 
 
 async def _neighbourhood(info: Info, node_id: str, at: Moment) -> Neighbourhood:
-    found = await info.context.loaders.neighbourhood(at).load(node_id)
+    """The neighbourhood the resolving detail field (`HOLDER_DETAILS`) of the node reads."""
+    section = HOLDER_DETAILS[info.field_name]
+    found = await info.context.loaders.neighbourhood(node_id, at, section)
     if found is None:
         raise LookupError(f"node {node_id} vanished during the request")
     return found
@@ -213,20 +215,25 @@ class Enterprise(Recorded, Node):
                 if shown(r.props.get("start"), r.props.get("end"), at.day, include_history)]
 
 
-ENTERPRISE_DETAILS = frozenset({
-    "shareholders", "investments", "officers", "legalRepresentative", "legalRepresentatives",
-    "listEntries", "penalties", "events", "authorityHistory", "authorityOnDay",
-    "equityPledges", "annualReports", "chattelMortgages"})
-"""The fields of an Enterprise that its neighbourhood answers."""
+ENTERPRISE_DETAILS: Mapping[str, str] = {
+    "shareholders": "holders", "investments": "holdings", "officers": "officers",
+    "legalRepresentative": "officers", "legalRepresentatives": "officers",
+    "listEntries": "list_entries", "penalties": "penalties", "events": "events",
+    "authorityHistory": "events", "authorityOnDay": "events", "equityPledges": "pledges",
+    "annualReports": "annual_reports", "chattelMortgages": "mortgages"}
+"""The fields of an Enterprise that its neighbourhood answers, with the section each reads
+(`Neighbourhood.sections`)."""
 
-PERSON_DETAILS = frozenset({"appointments", "holdings", "listEntries"})
-"""The fields of a Person that its neighbourhood answers: a lookup that selects one reads the
-person and its neighbourhood together (`LinkAnalysis.person_details`)."""
+PERSON_DETAILS: Mapping[str, str] = {
+    "appointments": "officers", "holdings": "holdings", "listEntries": "list_entries"}
+"""The fields of a Person that its neighbourhood answers, with their sections: a lookup that
+selects one reads the person and its neighbourhood together (`LinkAnalysis.person_details`)."""
 
-HOLDER_DETAILS = ENTERPRISE_DETAILS | PERSON_DETAILS
+HOLDER_DETAILS: Mapping[str, str] = {**ENTERPRISE_DETAILS, **PERSON_DETAILS}
 """The fields of a holder (an enterprise, a person, or an other holder: its `holdings`) that
-its neighbourhood answers: an enterprise lookup that selects one under its shareholders'
-holder reads the holders' neighbourhoods with its own (`LinkAnalysis.enterprise_and_holders`)."""
+its neighbourhood answers: an enterprise lookup that selects some under its shareholders'
+holder reads the holders' neighbourhoods, those fields' sections only, with its own
+(`LinkAnalysis.enterprise_and_holders`)."""
 
 
 @strawberry.type(description="A natural person; the id number is only ever shown masked.")

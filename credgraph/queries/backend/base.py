@@ -38,6 +38,7 @@ from credgraph.queries.links.results import (
     Link,
     LinkLevel,
     PersonReach,
+    SectionReads,
     Surroundings,
     Toward,
     holder_ids,
@@ -221,14 +222,20 @@ class Backend(ABC):
         node_id = self.resolve_enterprises([ref], at).get(ref)
         return None if node_id is None else self.surroundings([node_id], at).get(node_id)
 
-    def enterprise_and_holders(self, ref: str, at: Moment
+    def enterprise_and_holders(self, ref: str, at: Moment, reads: SectionReads
                                ) -> tuple[Surroundings, dict[str, Surroundings]] | None:
         """`enterprise_surroundings` with the surroundings of its holders (`holder_ids`), by
-        id: an enterprise lookup that shows what its holders are held by, hold or list."""
+        id, made of the relationships `reads` keeps only: an enterprise lookup that shows
+        what its holders are held by, hold or list, and nothing else of them."""
         found = self.enterprise_surroundings(ref, at)
         if found is None:
             return None
-        return found, self.surroundings(holder_ids(found.around.rels), at)
+        return found, {
+            node_id: Surroundings(
+                Around(holder.around.entity,
+                       [r for r in holder.around.rels if reads.keeps(node_id, r)]),
+                holder.parties if reads.parties else {})
+            for node_id, holder in self.surroundings(holder_ids(found.around.rels), at).items()}
 
     def person_reach(self, person_id: str, at: Moment) -> PersonReach | None:
         """What the person's firms are made of (`PersonReach`), None when no person with a

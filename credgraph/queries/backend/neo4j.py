@@ -55,6 +55,7 @@ from credgraph.queries.links.results import (
     LinkLevel,
     PersonReach,
     RawRel,
+    SectionReads,
     Surroundings,
     Toward,
     entity,
@@ -234,7 +235,8 @@ class Queries:
     """`surroundings` of the enterprise `$ref` names."""
     enterprise_and_holders: str
     """`enterprise_surroundings` with its holders' (`holder_ids`, `$holding`) as `holders`,
-    a list of maps."""
+    a list of maps, made of the relationships `$outgoing`, `$incoming` and `$parties` ask
+    for (`SectionReads`)."""
     person_reach: str
     """`surroundings` of the person `$id` (of label `$person`), the holding closure downward
     from it (`closure_query`; `$day`, `$minPercent`, `$detail`) and the records of the nodes
@@ -522,25 +524,30 @@ WITH ref, coalesce(byId, byRegNo) AS e WHERE e IS NOT NULL
 RETURN ref, e.id AS id
 """
 
-    def around_of(ids: str) -> str:
+    def around_of(ids: str, chosen: bool = False) -> str:
         """Each entity among `ids` (a list) with its record and every relationship at it
-        (`id`, `n`, `rec`, `rels`)."""
+        (`id`, `n`, `rec`, `rels`); when `chosen`, only those of the types `$outgoing` and
+        `$incoming` (`SectionReads`): their far ends' records are what costs."""
+        out, into = (("type(r) IN $outgoing OR (o = n AND type(r) IN $incoming)",
+                      "type(r) IN $incoming") if chosen else ("true", "true"))
         return f"""
 UNWIND {ids} AS id
 MATCH (n:{entity_} {{id: id}})
 {with_record("n", "rec")}
 WITH id, n, rec,
-  COLLECT {{ MATCH (n)-[r]->(o) WHERE {visible("r")} {other_record}
+  COLLECT {{ MATCH (n)-[r]->(o) WHERE ({out}) AND {visible("r")} {other_record}
              RETURN {around("true")} }} +
-  COLLECT {{ MATCH (n)<-[r]-(o) WHERE o <> n AND {visible("r")} {other_record}
+  COLLECT {{ MATCH (n)<-[r]-(o) WHERE o <> n AND ({into}) AND {visible("r")} {other_record}
              RETURN {around("false")} }} AS rels"""
 
-    def surroundings_of(ids: str) -> str:
+    def surroundings_of(ids: str, chosen: bool = False) -> str:
         """`around_of` with the records of the pledge parties its pledges name away from it
-        (`pledge_party_ids`) as `parties`, a row per entity."""
-        return around_of(ids) + f"""
+        (`pledge_party_ids`) as `parties`, a row per entity; when `chosen`, only when
+        `$parties` asks for them."""
+        return around_of(ids, chosen) + f"""
 WITH id, n, rec, rels, [named IN COLLECT {{
-    MATCH (n)-[p:{pledge}]-() WHERE {visible("p")} AND p.enterprise IS NOT NULL
+    MATCH (n)-[p:{pledge}]-() WHERE {"$parties AND " if chosen else ""}{visible("p")}
+      AND p.enterprise IS NOT NULL
     RETURN DISTINCT p.enterprise }}
   WHERE named <> id AND NOT named IN [x IN rels | x.other.id]] AS pledged
 CALL (pledged) {{{entities_of("pledged")}}}
@@ -594,7 +601,7 @@ CALL (enterprise) {{{surroundings_of("[enterprise]")}}}
 WITH *, COLLECT {{ UNWIND rels AS r WITH r WHERE r.type = $holding AND NOT r.outgoing
                    RETURN DISTINCT r.other.id }} AS holderIds
 CALL (holderIds) {{
-  CALL (holderIds) {{{surroundings_of("holderIds")}}}
+  CALL (holderIds) {{{surroundings_of("holderIds", chosen=True)}}}
   RETURN collect({{id: id, label: label, identity: identity, record: record, rels: rels,
                    parties: parties}}) AS holders
 }}
@@ -875,10 +882,15 @@ class Neo4jBackend(Backend):
         # `resolve_enterprises`.
         return self._surroundings(rows[-1]) if rows else None
 
-    def enterprise_and_holders(self, ref: str, at: Moment
+    def enterprise_and_holders(self, ref: str, at: Moment, reads: SectionReads
                                ) -> tuple[Surroundings, dict[str, Surroundings]] | None:
+        def types(names: frozenset[str]) -> list[str]:
+            return sorted(self.model.edge(name).type for name in names)
+
         rows = self._read(self.queries.enterprise_and_holders, at, ref=ref,
-                          holding=self.model.edge(OWNERSHIP).type)
+                          holding=self.model.edge(OWNERSHIP).type,
+                          outgoing=types(reads.outgoing), incoming=types(reads.incoming),
+                          parties=reads.parties)
         found = self._surroundings(rows[-1]) if rows else None
         if found is None:
             return None

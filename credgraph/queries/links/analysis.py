@@ -34,6 +34,7 @@ from credgraph.graph.model import GraphModel
 from credgraph.queries.backend.base import Backend
 from credgraph.queries.links.ownership import DECIMALS, Integrated
 from credgraph.queries.links.results import (
+    ALL_SECTIONS,
     EVERY_DETAIL,
     MAX_DEPTH,
     MAX_FIRST,
@@ -61,6 +62,7 @@ from credgraph.queries.links.results import (
     RawRel,
     Relation,
     SearchHit,
+    SectionReads,
     Step,
     Surroundings,
     Toward,
@@ -101,11 +103,12 @@ def pledge_parties(part: str) -> tuple[str, str]:
     return source, target
 
 
-def neighbourhood(node: Entity, rels: Iterable[RawRel],
-                  parties: Mapping[str, Entity]) -> Neighbourhood:
+def neighbourhood(node: Entity, rels: Iterable[RawRel], parties: Mapping[str, Entity],
+                  sections: frozenset[str] = ALL_SECTIONS) -> Neighbourhood:
     """Sort a node's relationships into detail sections, the same way for every store.
 
-    `parties` holds the pledge parties not adjacent to the node, by id.
+    `parties` holds the pledge parties not adjacent to the node, by id; `sections` says
+    which sections `rels` were read for (`SectionReads`).
     """
     holders: list[Relation] = []
     holdings: list[Relation] = []
@@ -151,6 +154,7 @@ def neighbourhood(node: Entity, rels: Iterable[RawRel],
         pledges=tuple(sorted(pledges, key=lambda p: (p.props.get("start") or "", p.reg_no))),
         mortgages=tuple(sorted(mortgages, key=by_key)),
         annual_reports=tuple(sorted(reports, key=lambda r: (r["year"], r["id"]))),
+        sections=sections,
     )
 
 
@@ -287,17 +291,21 @@ class LinkAnalysis:
             raise _no_enterprise(ref)
         return _neighbourhood_of(found)
 
-    def enterprise_and_holders(self, ref: str, at: Moment
+    def enterprise_and_holders(self, ref: str, at: Moment,
+                               sections: frozenset[str] = ALL_SECTIONS
                                ) -> tuple[Neighbourhood, dict[str, Neighbourhood]]:
         """`enterprise` with its holders' neighbourhoods, by id, in the same read: for an
         answer that shows its holders' own holders, holdings, posts or list entries (holders
-        two levels up), where `enterprise` and then `neighbourhoods` would read twice."""
+        two levels up), where `enterprise` and then `neighbourhoods` would read twice. The
+        holders' hold the `sections` asked for only (`Neighbourhood.sections`): a holder's
+        other relationships (its posts, reports, events ...) would each bring a record."""
         key = enterprise_key(ref)
-        found = self.backend.enterprise_and_holders(key, at) if key else None
+        found = (self.backend.enterprise_and_holders(key, at, SectionReads.of(sections))
+                 if key else None)
         if found is None:
             raise _no_enterprise(ref)
         around, holders = found
-        return _neighbourhood_of(around), {node_id: _neighbourhood_of(holder)
+        return _neighbourhood_of(around), {node_id: _neighbourhood_of(holder, sections)
                                            for node_id, holder in holders.items()}
 
     def person(self, person_id: str, at: Moment) -> Entity:
@@ -537,8 +545,9 @@ def _no_person(person_id: str) -> NotFoundError:
     return NotFoundError(f"no person with id {person_id!r}")
 
 
-def _neighbourhood_of(found: Surroundings) -> Neighbourhood:
-    return neighbourhood(found.around.entity, found.around.rels, found.parties)
+def _neighbourhood_of(found: Surroundings,
+                      sections: frozenset[str] = ALL_SECTIONS) -> Neighbourhood:
+    return neighbourhood(found.around.entity, found.around.rels, found.parties, sections)
 
 
 def _firm(enterprise_: Entity, links: tuple[FirmLink, ...], effective: float | None,

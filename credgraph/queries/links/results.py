@@ -150,6 +150,46 @@ def holder_ids(rels: Iterable[RawRel]) -> list[str]:
     return sorted({str(r.other["id"]) for r in rels if r.type == OWNERSHIP and not r.outgoing})
 
 
+SECTION_RELATIONS: Mapping[str, tuple[tuple[str, bool | None], ...]] = {
+    "holders": ((OWNERSHIP, False),),
+    "holdings": ((OWNERSHIP, True),),
+    "officers": (("OFFICER", None), ("LEGAL_REPRESENTATIVE", None)),
+    "list_entries": (("LISTED", None),),
+    "penalties": (("PENALISED", None),),
+    "events": (("HAS_EVENT", None),),
+    "pledges": (("EQUITY_PLEDGE", None),),
+    "mortgages": (("CHATTEL_MORTGAGE", None),),
+    "annual_reports": (("FILED", None),),
+}
+"""What each section of a `Neighbourhood` is made of: relationship types, each with its
+direction from the node (True outgoing, False incoming, None either)."""
+
+ALL_SECTIONS = frozenset(SECTION_RELATIONS)
+
+
+@dataclass(frozen=True, slots=True)
+class SectionReads:
+    """The relationships a neighbourhood needs for some of its sections: the types read
+    outgoing and incoming (a self-loop, stored once as outgoing, is kept for either), and
+    whether the pledge parties are wanted."""
+
+    outgoing: frozenset[str]
+    incoming: frozenset[str]
+    parties: bool
+
+    @classmethod
+    def of(cls, sections: Iterable[str]) -> SectionReads:
+        wanted = [(t, way) for section in sections for t, way in SECTION_RELATIONS[section]]
+        return cls(frozenset(t for t, way in wanted if way is not False),
+                   frozenset(t for t, way in wanted if way is not True),
+                   any(t == "EQUITY_PLEDGE" for t, _ in wanted))
+
+    def keeps(self, node_id: str, rel: RawRel) -> bool:
+        if rel.type in (self.outgoing if rel.outgoing else self.incoming):
+            return True
+        return rel.outgoing and rel.type in self.incoming and str(rel.other["id"]) == node_id
+
+
 @dataclass(frozen=True, slots=True)
 class Surroundings:
     """What an entity's neighbourhood is made of: the entity with every relationship at it,
@@ -218,6 +258,9 @@ class Neighbourhood:
     mortgages: tuple[Relation, ...] = ()
     annual_reports: tuple[Mapping[str, Any], ...] = ()
     """Every annual report, filed or not, by year."""
+    sections: frozenset[str] = ALL_SECTIONS
+    """The sections read (`SECTION_RELATIONS`): the others are empty because they were not
+    read, not because the node has none."""
 
 
 @dataclass(frozen=True, slots=True)
