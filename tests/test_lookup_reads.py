@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -337,20 +338,21 @@ def test_a_holders_details_come_with_the_enterprise(neo4j_store: Neo4jStore, rea
 def test_holders_read_for_some_sections_hold_those_only(links: LinkAnalysis) -> None:
     """Read for their holdings, A's holders (P and G) bring their holdings only: P's posts at B
     and D stay unread, and so does G's pledge; the sections say so."""
-    _, holders = links.enterprise_and_holders(A, AT, frozenset({"holdings"}))
+    _, holders = links.enterprise_and_holders(A, AT, holder_sections=frozenset({"holdings"}))
     assert sorted((r.other.id, r.props["percent"]) for r in holders["P"].holdings) == [
         (A, 60.0), (B, 10.0)]
     assert (holders["P"].officers, holders["P"].holders, holders["G"].pledges) == ((), (), ())
     assert holders["P"].sections == frozenset({"holdings"})
     # Read for posts and pledges: P's two posts, G's pledge with B, the party away from G.
-    _, holders = links.enterprise_and_holders(A, AT, frozenset({"officers", "pledges"}))
+    _, holders = links.enterprise_and_holders(
+        A, AT, holder_sections=frozenset({"officers", "pledges"}))
     assert sorted(r.other.id for r in holders["P"].officers) == [B, D]
     assert holders["P"].holdings == ()
     [pledge] = holders["G"].pledges
     assert (pledge.enterprise and pledge.enterprise.id, pledge.pledgor and pledge.pledgor.id) == (
         B, A)
     # D's holder C read for its holders: A's 50% (not C's own holding of D: that is outgoing).
-    _, holders = links.enterprise_and_holders(D, AT, frozenset({"holders"}))
+    _, holders = links.enterprise_and_holders(D, AT, holder_sections=frozenset({"holders"}))
     assert [(r.other.id, r.props["percent"]) for r in holders[C].holders] == [(A, 50.0)]
     assert holders[C].holdings == ()
 
@@ -367,7 +369,7 @@ def test_a_self_holding_is_read_for_the_holders(store: GraphStore) -> None:
         EdgeRecord("SHAREHOLDER", "S1", B, A, {"percent": 60.0, **since}),
     ])
     links = over(store).links
-    _, holders = links.enterprise_and_holders(A, AT, frozenset({"holders"}))
+    _, holders = links.enterprise_and_holders(A, AT, holder_sections=frozenset({"holders"}))
     assert [(r.other.id, r.props["percent"]) for r in holders[B].holders] == [(B, 5.0)]
 
 
@@ -413,12 +415,23 @@ def _append(path: Path, row: dict[str, str]) -> None:
         csv.DictWriter(rows, fieldnames=list(row)).writerow(row)
 
 
+@dataclass(frozen=True)
+class Register:
+    """A generated register in a store, and whom to ask about."""
+
+    store: GraphStore
+    enterprises: list[str]
+    """The enterprise holder given more, every enterprise held by an enterprise or an other
+    holder, and five held by persons only."""
+    persons: list[str]
+    """Eight holders that are persons and two listed persons."""
+
+
 @pytest.fixture
-def register(store: GraphStore, tmp_path: Path) -> tuple[GraphStore, list[str]]:
-    """A generated register in the store, and the enterprises to ask: every one held by an
-    enterprise or an other holder, and ten held by persons only. The first enterprise holder
-    is given what no enterprise holder of this register has: a penalty, a move between
-    authorities and a chattel mortgage (copies of the files' first rows)."""
+def register(store: GraphStore, tmp_path: Path) -> Register:
+    """The register of seed 5, 200 enterprises, whose first enterprise holder is given what
+    no enterprise holder of it has: a penalty, a move between authorities and a chattel
+    mortgage (copies of the files' first rows)."""
     folder = tmp_path / "register"
     generate(folder, enterprises=200, seed=5)
     holdings = _rows(folder / "shareholdings.csv")
@@ -434,42 +447,66 @@ def register(store: GraphStore, tmp_path: Path) -> tuple[GraphStore, list[str]]:
     assert report.rejected == 0
     held = sorted({h["enterprise"] for h in holdings})
     beyond_persons = {h["enterprise"] for h in holdings if h["holder_type"] != "person"}
-    return store, [e for e in held if e in beyond_persons] + [
-        e for e in held if e not in beyond_persons][:10]
+    persons = sorted({h["holder"] for h in holdings if h["holder_type"] == "person"})
+    listed = sorted({e["subject"] for e in _rows(folder / "list_entries.csv")
+                     if e["subject_type"] == "person"})
+    return Register(store, [holder] + [e for e in held if e in beyond_persons] + [
+        e for e in held if e not in beyond_persons][:5], persons[:8] + listed[:2])
 
 
-def test_each_holder_field_read_alone_answers_as_read_whole(
-        register: tuple[GraphStore, list[str]], monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every field of a holder that its neighbourhood answers, selected alone under the
-    holders of 40 enterprises of a generated register, has the value it has when the holders
-    are read whole (all their relationships, as before they were read for the selection)."""
-    store, enterprises = register
+WHOLE_READS = {name: getattr(LinkAnalysis, name)
+               for name in ("enterprise", "enterprise_and_holders", "person_details")}
+"""The lookups that read for the selection, as they are (their sections left to default)."""
+
+
+def _read_whole(client: Any, query: str) -> dict[str, Any]:
+    """The answer with every lookup reading whole neighbourhoods, whatever the selection
+    (as the API answered before it read for the selection)."""
+    with pytest.MonkeyPatch.context() as patch:
+        for name, read in WHOLE_READS.items():
+            def whole(self: LinkAnalysis, ref: str, at: Moment, *_: Any, read: Any = read) -> Any:
+                return read(self, ref, at)
+            patch.setattr(LinkAnalysis, name, whole)
+        return data(client, query)
+
+
+DETAILS = (("Enterprise", ENTERPRISE_DETAILS), ("Person", PERSON_DETAILS),
+           ("OtherHolder", {"holdings": "holdings"}))
+"""The fields of each kind of node that its neighbourhood answers."""
+
+
+def test_each_detail_field_read_alone_answers_as_read_whole(register: Register) -> None:
+    """Every field of an enterprise, a person or a holder that its neighbourhood answers,
+    selected alone (of the enterprises and persons asked, of the holders of those
+    enterprises), has the value it has when the neighbourhoods are read whole."""
     schema = build_schema(Settings())._schema
-    # The whole register in one request a field: past the limits a public server sets.
-    client = client_for(store, Settings(api_max_aliases=100, api_max_cost=10**9))
-    whole_read = LinkAnalysis.enterprise_and_holders
+    # The register in one request a field: past the limits a public server sets.
+    client = client_for(register.store, Settings(api_max_aliases=100, api_max_cost=10**9))
     answered: dict[str, int] = {}
-    for kind, fields in (("Enterprise", ENTERPRISE_DETAILS), ("Person", PERSON_DETAILS),
-                         ("OtherHolder", {"holdings": "holdings"})):
+    for kind, fields in DETAILS:
         object_type = schema.type_map[kind]
         assert isinstance(object_type, GraphQLObjectType)
         for name in fields:
-            field = object_type.fields[name]
-            inner = get_named_type(field.type)
-            selection = (name if is_leaf_type(inner) else
-                         f"{name} {{ {_leaves(inner, 1)} }}")
-            fragment = (" } fragment H on Enterprise { shareholders(includeHistory: true) { "
-                        f"holder {{ id ... on {kind} {{ {selection} }} }} }} }}")
-            query = "{ " + " ".join(
-                f'e{n}: enterprise(uscc: "{uscc}", asOf: "2024-06-01") {{ ...H }}'
-                for n, uscc in enumerate(enterprises)) + fragment
-            narrow = data(client, query)
-            with monkeypatch.context() as patch:
-                patch.setattr(LinkAnalysis, "enterprise_and_holders",
-                              lambda self, ref, at, sections: whole_read(self, ref, at))
-                whole = data(client, query)
-            assert narrow == whole, f"{kind}.{name}"
-            answered[f"{kind}.{name}"] = sum(
-                1 for found in narrow.values() for holding in found["shareholders"]
-                if holding["holder"].get(name) not in (None, [], ""))
+            inner = get_named_type(object_type.fields[name].type)
+            selection = name if is_leaf_type(inner) else f"{name} {{ {_leaves(inner, 1)} }}"
+            asked = {"holder": ("enterprise(uscc: ", register.enterprises,
+                                "{ shareholders(includeHistory: true) { holder { id "
+                                f"... on {kind} {{ {selection} }} }} }} }}")}
+            if kind == "Enterprise":
+                asked["enterprise"] = ("enterprise(uscc: ", register.enterprises,
+                                       f"{{ {selection} }}")
+            if kind == "Person":
+                asked["person"] = ("person(personId: ", register.persons, f"{{ {selection} }}")
+            for where, (lookup, refs, below) in asked.items():
+                query = "{ " + " ".join(f'a{n}: {lookup}"{ref}", asOf: "2024-06-01") {{ ...F }}'
+                                        for n, ref in enumerate(refs))
+                query += f" }} fragment F on {'Person' if where == 'person' else 'Enterprise'} "
+                query += below
+                narrow = data(client, query)
+                assert narrow == _read_whole(client, query), f"{where}: {kind}.{name}"
+                found = [holding["holder"] for answer in narrow.values()
+                         for holding in answer["shareholders"]] if where == "holder" else list(
+                    narrow.values())
+                answered[f"{where}: {kind}.{name}"] = sum(
+                    1 for node in found if node.get(name) not in (None, [], ""))
     assert [field for field, count in answered.items() if not count] == []

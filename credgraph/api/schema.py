@@ -24,10 +24,11 @@ from credgraph.api.errors import CLIENT_ERRORS, ErrorCodes, error_code
 from credgraph.api.explore import ExploreQuery
 from credgraph.api.restrictions import RestrictionQuery
 from credgraph.api.risk import RiskQuery
-from credgraph.api.selection import selected_paths
+from credgraph.api.selection import sections_read, selected_paths
 from credgraph.api.supervision import SupervisionQuery
 from credgraph.api.types.base import described
 from credgraph.api.types.entities import (
+    ENTERPRISE_DETAILS,
     ENTITY_TYPES,
     HOLDER_DETAILS,
     PERSON_DETAILS,
@@ -71,15 +72,15 @@ class LinkQuery:
                          as_of: Date | None = None,
                          known_at: DateTime | None = None) -> Enterprise:
         links, at = info.context.analyses.links, moment(as_of, known_at)
+        paths = selected_paths(info)
+        sections = sections_read(paths, (), ENTERPRISE_DETAILS)
+        holder_sections = sections_read(paths, HOLDER, HOLDER_DETAILS)
         holders: dict[str, Neighbourhood] = {}
-        sections = frozenset(HOLDER_DETAILS[path[2]] for path in selected_paths(info)
-                             if path[:2] == HOLDER and len(path) == 3
-                             and path[2] in HOLDER_DETAILS)
-        if not sections:
-            around = await in_thread(lambda: links.enterprise(uscc, at))
+        if not holder_sections:
+            around = await in_thread(lambda: links.enterprise(uscc, at, sections))
         else:
             around, holders = await in_thread(
-                lambda: links.enterprise_and_holders(uscc, at, sections))
+                lambda: links.enterprise_and_holders(uscc, at, sections, holder_sections))
         info.context.loaders.prime_neighbourhoods(at, {**holders, around.node.id: around})
         return Enterprise.from_record(around.node.props, at)
 
@@ -88,10 +89,11 @@ class LinkQuery:
                      as_of: Date | None = None,
                      known_at: DateTime | None = None) -> Person:
         links, at = info.context.analyses.links, moment(as_of, known_at)
-        if PERSON_DETAILS.keys().isdisjoint(path[0] for path in selected_paths(info)):
+        sections = sections_read(selected_paths(info), (), PERSON_DETAILS)
+        if not sections:
             found = await in_thread(lambda: links.person(person_id, at))
             return Person.from_record(found.props, at)
-        around = await in_thread(lambda: links.person_details(person_id, at))
+        around = await in_thread(lambda: links.person_details(person_id, at, sections))
         info.context.loaders.prime_neighbourhoods(at, {around.node.id: around})
         return Person.from_record(around.node.props, at)
 

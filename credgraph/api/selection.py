@@ -3,7 +3,7 @@ unfetched (an ownership chain through a densely cross-held group is a thousand n
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from strawberry.types.nodes import SelectedField, Selection
 
@@ -41,3 +41,12 @@ def reads_beyond(paths: frozenset[FieldPath], under: FieldPath, fields: frozense
     depth = len(under)
     return any(len(path) == depth + 1 and path[:depth] == under and path[depth] not in fields
                for path in paths)
+
+
+def sections_read(paths: frozenset[FieldPath], under: FieldPath,
+                  fields: Mapping[str, str]) -> frozenset[str]:
+    """The neighbourhood sections (`Neighbourhood.sections`) that the fields selected on the
+    object at `under` read, of `fields` (a field name to its section)."""
+    depth = len(under)
+    return frozenset(fields[path[depth]] for path in paths
+                     if len(path) == depth + 1 and path[:depth] == under and path[depth] in fields)

@@ -30,7 +30,9 @@ from typing import Any
 
 from credgraph.graph.model import SEARCH_KEYS, VERSION, GraphModel, spread
 from credgraph.queries.links.results import (
+    EVERY_SECTION,
     MAX_DEPTH,
+    PERSON_FIRM_READS,
     Around,
     Closure,
     Entity,
@@ -204,11 +206,15 @@ class Backend(ABC):
 
     # --- a lookup's reads together (one statement where the store can) -----------------------
 
-    def surroundings(self, ids: Sequence[str], at: Moment) -> dict[str, Surroundings]:
-        """`relations` of each entity among `ids` with the pledge parties they name away from
-        it (`Surroundings`): every neighbourhood of a response, batched."""
-        found = self.relations(ids, at) if ids else {}
-        wanted = {node_id: pledge_party_ids(node_id, around.rels)
+    def surroundings(self, ids: Sequence[str], at: Moment,
+                     reads: SectionReads = EVERY_SECTION) -> dict[str, Surroundings]:
+        """`relations` of each entity among `ids` that `reads` keeps, with the pledge parties
+        they name away from it when it wants them (`Surroundings`): every neighbourhood of a
+        response, batched, or a lookup's sections."""
+        found = {node_id: Around(around.entity,
+                                 [r for r in around.rels if reads.keeps(node_id, r)])
+                 for node_id, around in (self.relations(ids, at) if ids else {}).items()}
+        wanted = {node_id: pledge_party_ids(node_id, around.rels) if reads.parties else set()
                   for node_id, around in found.items()}
         named = sorted(set().union(*wanted.values()))
         parties = self.entities(named, at) if named else {}
@@ -216,31 +222,28 @@ class Backend(ABC):
                                                if p in parties})
                 for node_id, around in found.items()}
 
-    def enterprise_surroundings(self, ref: str, at: Moment) -> Surroundings | None:
-        """The surroundings of the enterprise a reference names (`resolve_enterprises`), None
-        when it names none: an enterprise lookup."""
+    def enterprise_surroundings(self, ref: str, at: Moment,
+                                reads: SectionReads) -> Surroundings | None:
+        """The surroundings (`reads`) of the enterprise a reference names
+        (`resolve_enterprises`), None when it names none: an enterprise lookup."""
         node_id = self.resolve_enterprises([ref], at).get(ref)
-        return None if node_id is None else self.surroundings([node_id], at).get(node_id)
+        return None if node_id is None else self.surroundings([node_id], at, reads).get(node_id)
 
-    def enterprise_and_holders(self, ref: str, at: Moment, reads: SectionReads
+    def enterprise_and_holders(self, ref: str, at: Moment, reads: SectionReads,
+                               holder_reads: SectionReads
                                ) -> tuple[Surroundings, dict[str, Surroundings]] | None:
-        """`enterprise_surroundings` with the surroundings of its holders (`holder_ids`), by
-        id, made of the relationships `reads` keeps only: an enterprise lookup that shows
-        what its holders are held by, hold or list, and nothing else of them."""
-        found = self.enterprise_surroundings(ref, at)
+        """`enterprise_surroundings` with the surroundings (`holder_reads`) of its holders
+        (`holder_ids`; `reads` must keep them), by id: an enterprise lookup that shows what
+        its holders are held by, hold or list."""
+        found = self.enterprise_surroundings(ref, at, reads)
         if found is None:
             return None
-        return found, {
-            node_id: Surroundings(
-                Around(holder.around.entity,
-                       [r for r in holder.around.rels if reads.keeps(node_id, r)]),
-                holder.parties if reads.parties else {})
-            for node_id, holder in self.surroundings(holder_ids(found.around.rels), at).items()}
+        return found, self.surroundings(holder_ids(found.around.rels), at, holder_reads)
 
     def person_reach(self, person_id: str, at: Moment) -> PersonReach | None:
         """What the person's firms are made of (`PersonReach`), None when no person with a
         visible record has the id."""
-        found = self.surroundings([person_id], at).get(person_id)
+        found = self.surroundings([person_id], at, PERSON_FIRM_READS).get(person_id)
         if found is None or found.around.entity.label != "Person":
             return None
         closure = self.holding_closure(person_id, at, False, MAX_DEPTH)

@@ -44,9 +44,11 @@ from credgraph.queries.backend.base import (
     search_tier,
 )
 from credgraph.queries.links.results import (
+    EVERY_SECTION,
     LINK_FIELDS,
     MAX_DEPTH,
     OWNERSHIP,
+    PERSON_FIRM_READS,
     Around,
     Closure,
     Entity,
@@ -228,6 +230,7 @@ class Queries:
     """The candidates of a search, in one statement (`search_query`)."""
     relations: str
     surroundings: str
+    """`relations` of `$ids` kept by `$reads` (`reads_param`), with their pledge parties."""
     resolve_ref: str
     """The enterprise `$ref` names (`resolve_enterprises`), as `ref` and `id`: to begin a
     lookup's statement."""
@@ -235,8 +238,7 @@ class Queries:
     """`surroundings` of the enterprise `$ref` names."""
     enterprise_and_holders: str
     """`enterprise_surroundings` with its holders' (`holder_ids`, `$holding`) as `holders`,
-    a list of maps, made of the relationships `$outgoing`, `$incoming` and `$parties` ask
-    for (`SectionReads`)."""
+    a list of maps, kept by `$holderReads`."""
     person_reach: str
     """`surroundings` of the person `$id` (of label `$person`), the holding closure downward
     from it (`closure_query`; `$day`, `$minPercent`, `$detail`) and the records of the nodes
@@ -524,12 +526,12 @@ WITH ref, coalesce(byId, byRegNo) AS e WHERE e IS NOT NULL
 RETURN ref, e.id AS id
 """
 
-    def around_of(ids: str, chosen: bool = False) -> str:
+    def around_of(ids: str, reads: str | None = None) -> str:
         """Each entity among `ids` (a list) with its record and every relationship at it
-        (`id`, `n`, `rec`, `rels`); when `chosen`, only those of the types `$outgoing` and
-        `$incoming` (`SectionReads`): their far ends' records are what costs."""
-        out, into = (("type(r) IN $outgoing OR (o = n AND type(r) IN $incoming)",
-                      "type(r) IN $incoming") if chosen else ("true", "true"))
+        (`id`, `n`, `rec`, `rels`), or those of the types the map parameter `reads` names
+        (`outgoing`, `incoming`: `SectionReads`): their far ends' records are what costs."""
+        out, into = ((f"type(r) IN ${reads}.outgoing OR (o = n AND type(r) IN ${reads}.incoming)",
+                      f"type(r) IN ${reads}.incoming") if reads else ("true", "true"))
         return f"""
 UNWIND {ids} AS id
 MATCH (n:{entity_} {{id: id}})
@@ -540,13 +542,13 @@ WITH id, n, rec,
   COLLECT {{ MATCH (n)<-[r]-(o) WHERE o <> n AND ({into}) AND {visible("r")} {other_record}
              RETURN {around("false")} }} AS rels"""
 
-    def surroundings_of(ids: str, chosen: bool = False) -> str:
-        """`around_of` with the records of the pledge parties its pledges name away from it
-        (`pledge_party_ids`) as `parties`, a row per entity; when `chosen`, only when
-        `$parties` asks for them."""
-        return around_of(ids, chosen) + f"""
+    def surroundings_of(ids: str, reads: str = "reads") -> str:
+        """`around_of` for the map parameter `reads`, with the records of the pledge parties
+        its pledges name away from it (`pledge_party_ids`) as `parties` when it asks for them
+        (`parties`), a row per entity."""
+        return around_of(ids, reads) + f"""
 WITH id, n, rec, rels, [named IN COLLECT {{
-    MATCH (n)-[p:{pledge}]-() WHERE {"$parties AND " if chosen else ""}{visible("p")}
+    MATCH (n)-[p:{pledge}]-() WHERE ${reads}.parties AND {visible("p")}
       AND p.enterprise IS NOT NULL
     RETURN DISTINCT p.enterprise }}
   WHERE named <> id AND NOT named IN [x IN rels | x.other.id]] AS pledged
@@ -601,7 +603,7 @@ CALL (enterprise) {{{surroundings_of("[enterprise]")}}}
 WITH *, COLLECT {{ UNWIND rels AS r WITH r WHERE r.type = $holding AND NOT r.outgoing
                    RETURN DISTINCT r.other.id }} AS holderIds
 CALL (holderIds) {{
-  CALL (holderIds) {{{surroundings_of("holderIds", chosen=True)}}}
+  CALL (holderIds) {{{surroundings_of("holderIds", "holderReads")}}}
   RETURN collect({{id: id, label: label, identity: identity, record: record, rels: rels,
                    parties: parties}}) AS holders
 }}
@@ -869,36 +871,47 @@ class Neo4jBackend(Backend):
         rows = self._read(self.queries.relations, at, ids=list(ids))
         return {row["id"]: found for row in rows if (found := self._around(row)) is not None}
 
-    def surroundings(self, ids: Sequence[str], at: Moment) -> dict[str, Surroundings]:
+    def surroundings(self, ids: Sequence[str], at: Moment,
+                     reads: SectionReads = EVERY_SECTION) -> dict[str, Surroundings]:
         if not ids:
             return {}
-        rows = self._read(self.queries.surroundings, at, ids=list(ids))
+        rows = self._read(self.queries.surroundings, at, ids=list(ids),
+                          reads=self._reads_param(reads))
         return {row["id"]: found for row in rows
                 if (found := self._surroundings(row)) is not None}
 
-    def enterprise_surroundings(self, ref: str, at: Moment) -> Surroundings | None:
-        rows = self._read(self.queries.enterprise_surroundings, at, ref=ref)
+    def enterprise_surroundings(self, ref: str, at: Moment,
+                                reads: SectionReads) -> Surroundings | None:
+        rows = self._read(self.queries.enterprise_surroundings, at, ref=ref,
+                          reads=self._reads_param(reads))
         # Of two enterprises with the reference as registration number, the last, as in
         # `resolve_enterprises`.
         return self._surroundings(rows[-1]) if rows else None
 
-    def enterprise_and_holders(self, ref: str, at: Moment, reads: SectionReads
+    def enterprise_and_holders(self, ref: str, at: Moment, reads: SectionReads,
+                               holder_reads: SectionReads
                                ) -> tuple[Surroundings, dict[str, Surroundings]] | None:
-        def types(names: frozenset[str]) -> list[str]:
-            return sorted(self.model.edge(name).type for name in names)
-
         rows = self._read(self.queries.enterprise_and_holders, at, ref=ref,
                           holding=self.model.edge(OWNERSHIP).type,
-                          outgoing=types(reads.outgoing), incoming=types(reads.incoming),
-                          parties=reads.parties)
+                          reads=self._reads_param(reads),
+                          holderReads=self._reads_param(holder_reads))
         found = self._surroundings(rows[-1]) if rows else None
         if found is None:
             return None
         return found, {holder["id"]: around for holder in rows[-1]["holders"]
                        if (around := self._surroundings(holder)) is not None}
 
+    def _reads_param(self, reads: SectionReads) -> dict[str, Any]:
+        """`reads` as the map parameter of `surroundings_of`, in the store's type names."""
+        def types(names: frozenset[str]) -> list[str]:
+            return sorted(self.model.edge(name).type for name in names)
+
+        return {"outgoing": types(reads.outgoing), "incoming": types(reads.incoming),
+                "parties": reads.parties}
+
     def person_reach(self, person_id: str, at: Moment) -> PersonReach | None:
         rows = self._read(self.queries.person_reach, at, id=person_id, day=at.day,
+                          reads=self._reads_param(PERSON_FIRM_READS),
                           person=self.model.node("Person").label, minPercent=0.0,
                           detail=False)
         found = self._surroundings(rows[0]) if rows else None

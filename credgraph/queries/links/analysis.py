@@ -40,6 +40,7 @@ from credgraph.queries.links.results import (
     MAX_FIRST,
     MAX_HOPS,
     OWNERSHIP,
+    PERSON_FIRM_SECTIONS,
     ChainNode,
     Closure,
     Direction,
@@ -282,31 +283,38 @@ class LinkAnalysis:
         return {node_id: _neighbourhood_of(found)
                 for node_id, found in self.backend.surroundings(ids, at).items()}
 
-    def enterprise(self, ref: str, at: Moment) -> Neighbourhood:
+    def enterprise(self, ref: str, at: Moment,
+                   sections: frozenset[str] = ALL_SECTIONS) -> Neighbourhood:
         """An enterprise's details by USCC or registration number, in one read: its id,
-        relationships and pledge parties together (`Backend.enterprise_surroundings`)."""
+        relationships and pledge parties together (`Backend.enterprise_surroundings`), for
+        the `sections` asked (`Neighbourhood.sections`: each relationship read brings the
+        record at its other end)."""
         key = enterprise_key(ref)
-        found = self.backend.enterprise_surroundings(key, at) if key else None
+        found = (self.backend.enterprise_surroundings(key, at, SectionReads.of(sections))
+                 if key else None)
         if found is None:
             raise _no_enterprise(ref)
-        return _neighbourhood_of(found)
+        return _neighbourhood_of(found, sections)
 
     def enterprise_and_holders(self, ref: str, at: Moment,
-                               sections: frozenset[str] = ALL_SECTIONS
+                               sections: frozenset[str] = ALL_SECTIONS,
+                               holder_sections: frozenset[str] = ALL_SECTIONS
                                ) -> tuple[Neighbourhood, dict[str, Neighbourhood]]:
-        """`enterprise` with its holders' neighbourhoods, by id, in the same read: for an
-        answer that shows its holders' own holders, holdings, posts or list entries (holders
-        two levels up), where `enterprise` and then `neighbourhoods` would read twice. The
-        holders' hold the `sections` asked for only (`Neighbourhood.sections`): a holder's
-        other relationships (its posts, reports, events ...) would each bring a record."""
+        """`enterprise` with its holders' neighbourhoods (`holder_sections` of them), by id,
+        in the same read: for an answer that shows its holders' own holders, holdings, posts
+        or list entries (holders two levels up), where `enterprise` and then `neighbourhoods`
+        would read twice. The enterprise's holders are read whatever `sections` says."""
+        sections = sections | {"holders"}
         key = enterprise_key(ref)
-        found = (self.backend.enterprise_and_holders(key, at, SectionReads.of(sections))
+        found = (self.backend.enterprise_and_holders(key, at, SectionReads.of(sections),
+                                                     SectionReads.of(holder_sections))
                  if key else None)
         if found is None:
             raise _no_enterprise(ref)
         around, holders = found
-        return _neighbourhood_of(around), {node_id: _neighbourhood_of(holder, sections)
-                                           for node_id, holder in holders.items()}
+        return _neighbourhood_of(around, sections), {
+            node_id: _neighbourhood_of(holder, holder_sections)
+            for node_id, holder in holders.items()}
 
     def person(self, person_id: str, at: Moment) -> Entity:
         """A person by person id (normalised like every lookup); NotFoundError otherwise."""
@@ -316,15 +324,17 @@ class LinkAnalysis:
             raise _no_person(person_id)
         return found
 
-    def person_details(self, person_id: str, at: Moment) -> Neighbourhood:
-        """`person` with its details in the same read: for an answer that shows the person's
-        posts, holdings or list entries, where `person` and then `neighbourhoods` would read
-        twice."""
+    def person_details(self, person_id: str, at: Moment,
+                       sections: frozenset[str] = ALL_SECTIONS) -> Neighbourhood:
+        """`person` with its details (the `sections` asked) in the same read: for an answer
+        that shows the person's posts, holdings or list entries, where `person` and then
+        `neighbourhoods` would read twice."""
         key = person_key(person_id)
-        found = self.backend.surroundings([key], at).get(key) if key else None
+        found = (self.backend.surroundings([key], at, SectionReads.of(sections)).get(key)
+                 if key else None)
         if found is None or found.around.entity.label != "Person":
             raise _no_person(person_id)
-        return _neighbourhood_of(found)
+        return _neighbourhood_of(found, sections)
 
     def revealed_id_number(self, person_id: str, at: Moment) -> str | None:
         """A person's whole id number, unmasked: for the API's audited reveal only."""
@@ -479,7 +489,7 @@ class LinkAnalysis:
         if reach is None:
             raise _no_person(person_id)
         person_id = key
-        around = _neighbourhood_of(reach.surroundings)
+        around = _neighbourhood_of(reach.surroundings, PERSON_FIRM_SECTIONS)
         direct: dict[str, list[FirmLink]] = {}
         firms: dict[str, Entity] = {}
         for relation in (*around.holdings, *around.officers):

@@ -190,6 +190,16 @@ class SectionReads:
         return rel.outgoing and rel.type in self.incoming and str(rel.other["id"]) == node_id
 
 
+EVERY_SECTION = SectionReads.of(ALL_SECTIONS)
+"""A whole neighbourhood's relationships."""
+
+PERSON_FIRM_SECTIONS = frozenset({"holdings", "officers"})
+"""What a person's firms are found from beside the holding closure: the person's holdings
+and posts (`PersonReach`)."""
+
+PERSON_FIRM_READS = SectionReads.of(PERSON_FIRM_SECTIONS)
+
+
 @dataclass(frozen=True, slots=True)
 class Surroundings:
     """What an entity's neighbourhood is made of: the entity with every relationship at it,
@@ -202,9 +212,9 @@ class Surroundings:
 
 @dataclass(frozen=True, slots=True)
 class PersonReach:
-    """What a person's firms are made of: the person's surroundings, the holding closure
-    downward from the person (`MAX_DEPTH` levels, every percent) and the records of the nodes
-    it reaches, the person left out."""
+    """What a person's firms are made of: the person's surroundings (`PERSON_FIRM_READS`:
+    holdings and posts), the holding closure downward from the person (`MAX_DEPTH` levels,
+    every percent) and the records of the nodes it reaches, the person left out."""
 
     surroundings: Surroundings
     closure: Closure
