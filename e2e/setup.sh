@@ -4,6 +4,13 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 
+# Each test worker runs this once: one installs while the others wait, then find it done
+# (two apt-get or npm ci at once fail on each other's locks).
+if command -v flock >/dev/null; then
+  exec 9>"${TMPDIR:-/tmp}/credgraph-e2e-setup.lock"
+  flock 9
+fi
+
 missing=()
 [ -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ] || missing+=(chromium)
 if ! { command -v fc-list >/dev/null && fc-list | grep -qi "Noto Sans CJK"; }; then
@@ -13,8 +20,10 @@ if [ "${#missing[@]}" -gt 0 ]; then
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
   echo "e2e/setup.sh: installing ${missing[*]}" >&2
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+  # Waits for another apt (a freshly booted machine's daily update) instead of failing.
+  $sudo apt-get -o DPkg::Lock::Timeout=600 update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get -o DPkg::Lock::Timeout=600 install -y -qq \
+    "${missing[@]}" >/dev/null
 fi
 
 # npm ci only when node_modules is missing or older than the lock file.
