@@ -3,7 +3,7 @@ unfetched (an ownership chain through a densely cross-held group is a thousand n
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 
 from strawberry.types.nodes import SelectedField, Selection
 
@@ -36,17 +36,19 @@ def selected_paths(info: Info) -> frozenset[FieldPath]:
     return frozenset(found)
 
 
+def _fields_at(paths: frozenset[FieldPath], under: FieldPath) -> Iterator[str]:
+    """The names of the fields selected on the object at `under`."""
+    depth = len(under)
+    return (path[depth] for path in paths if len(path) == depth + 1 and path[:depth] == under)
+
+
 def reads_beyond(paths: frozenset[FieldPath], under: FieldPath, fields: frozenset[str]) -> bool:
     """Whether the selection reads a field of the object at `under` other than `fields`."""
-    depth = len(under)
-    return any(len(path) == depth + 1 and path[:depth] == under and path[depth] not in fields
-               for path in paths)
+    return any(name not in fields for name in _fields_at(paths, under))
 
 
 def sections_read(paths: frozenset[FieldPath], under: FieldPath,
                   fields: Mapping[str, str]) -> frozenset[str]:
     """The neighbourhood sections (`Neighbourhood.sections`) that the fields selected on the
     object at `under` read, of `fields` (a field name to its section)."""
-    depth = len(under)
-    return frozenset(fields[path[depth]] for path in paths
-                     if len(path) == depth + 1 and path[:depth] == under and path[depth] in fields)
+    return frozenset(fields[name] for name in _fields_at(paths, under) if name in fields)

@@ -178,11 +178,11 @@ class SectionReads:
     parties: bool
 
     @classmethod
-    def of(cls, sections: Iterable[str]) -> SectionReads:
+    def of(cls, sections: frozenset[str]) -> SectionReads:
         wanted = [(t, way) for section in sections for t, way in SECTION_RELATIONS[section]]
         return cls(frozenset(t for t, way in wanted if way is not False),
                    frozenset(t for t, way in wanted if way is not True),
-                   any(t == "EQUITY_PLEDGE" for t, _ in wanted))
+                   "pledges" in sections)
 
     def keeps(self, node_id: str, rel: RawRel) -> bool:
         if rel.type in (self.outgoing if rel.outgoing else self.incoming):
