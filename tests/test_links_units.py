@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from itertools import pairwise
+from typing import Any
 
 import networkx as nx
 import numpy as np
@@ -13,9 +14,10 @@ from hypothesis import strategies as st
 from credgraph.graph.model import GraphModel, load_model
 from credgraph.queries.backend.base import search_order, search_tier
 from credgraph.queries.backend.neo4j import build_queries
+from credgraph.queries.links.analysis import neighbourhood
 from credgraph.queries.links.ownership import Integrated
 from credgraph.queries.links.privacy import mask_id_number
-from credgraph.queries.links.results import Entity, Holding, Link
+from credgraph.queries.links.results import OWNERSHIP, Entity, Holding, Link, RawRel, Relation
 from credgraph.queries.links.traversal import (
     Ball,
     canonical_bfs,
@@ -275,3 +277,48 @@ def test_every_backend_query_uses_only_declared_names() -> None:
     used = {name for q in queries for name in re.findall(r"`([^`]+)`", q)}
     assert {"LISTED", "HAS_EVENT", "OFFICER", "Event", "ListEntry"} <= used
     assert used <= declared, used - declared
+
+
+def test_relationships_are_sorted_into_their_sections_in_order() -> None:
+    """Each type and direction lands in its section (a self-holding in both holdings and
+    holders), each section in its documented order: worked out by hand."""
+    node = Entity("e1", "Enterprise", "E1", {"id": "e1"})
+
+    def rel(type_: str, key: str, outgoing: bool, label: str, other: dict[str, Any],
+            **props: Any) -> RawRel:
+        return RawRel(type_, key, outgoing, props, label, other)
+
+    firm = {"id": "e2"}
+    rels = [
+        rel(OWNERSHIP, "h2", False, "Person", {"id": "p1"}, start="2020-01-01"),
+        rel(OWNERSHIP, "h1", False, "Person", {"id": "p2"}, start="2019-05-01"),
+        rel(OWNERSHIP, "h3", True, "Enterprise", firm, start="2018-01-01"),
+        rel(OWNERSHIP, "self", True, "Enterprise", {"id": "e1"}, start="2021-01-01"),
+        rel("OFFICER", "o1", False, "Person", {"id": "p1"}, start="2022-01-01"),
+        rel("LEGAL_REPRESENTATIVE", "l1", False, "Person", {"id": "p2"}, start="2010-01-01"),
+        rel("HAS_EVENT", "v1", True, "Event", {"id": "ev-b", "date": "2020-03-01"}),
+        rel("HAS_EVENT", "v2", True, "Event", {"id": "ev-a", "date": "2021-03-01"}),
+        rel("HAS_EVENT", "v3", True, "Event", {"id": "ev-c"}),
+        rel("PENALISED", "x1", True, "Penalty", {"id": "pen-2", "decided_on": "2019-01-01"}),
+        rel("PENALISED", "x2", True, "Penalty", {"id": "pen-1", "decided_on": "2023-01-01"}),
+        rel("FILED", "r1", True, "AnnualReport", {"id": "ar-9", "year": 2021}),
+        rel("FILED", "r2", True, "AnnualReport", {"id": "ar-1", "year": 2022}),
+        rel("LISTED", "li1", True, "ListEntry", {"id": "le-2"}, start="2024-01-01"),
+        rel("LISTED", "li2", True, "ListEntry", {"id": "le-1"}, start="2022-06-01"),
+        rel("CHATTEL_MORTGAGE", "m1", True, "Mortgage", {"id": "cm-1"}, start="2020-01-01"),
+    ]
+    found = neighbourhood(node, reversed(rels), {})
+
+    def keys(relations: tuple[Relation, ...]) -> list[str]:
+        return [r.key for r in relations]
+
+    assert keys(found.holders) == ["h1", "h2", "self"]
+    assert keys(found.holdings) == ["h3", "self"]
+    assert keys(found.officers) == ["l1", "o1"]
+    assert keys(found.mortgages) == ["m1"]
+    assert [e["id"] for e in found.events] == ["ev-c", "ev-b", "ev-a"]
+    assert [p["id"] for p in found.penalties] == ["pen-2", "pen-1"]
+    assert [r["id"] for r in found.annual_reports] == ["ar-9", "ar-1"]
+    assert [(e.entry["id"], e.start) for e in found.list_entries] == [
+        ("le-1", "2022-06-01"), ("le-2", "2024-01-01")]
+    assert found.pledges == ()

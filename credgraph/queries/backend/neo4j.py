@@ -795,6 +795,8 @@ class Neo4jBackend(Backend):
         self.queries = build_queries(self.model)
         self.link_types = list(self.model.link_types)
         self._built: dict[str, str] = {}
+        self._reads_params: dict[SectionReads, dict[str, Any]] = {}
+        """`_reads_param`'s answers: at most one per set of sections (2^9)."""
 
     def _read(self, text: str, at: Moment, **params: Any) -> list[dict[str, Any]]:
         """A read at the question's recorded time (`$known`)."""
@@ -902,12 +904,17 @@ class Neo4jBackend(Backend):
                        if (around := self._surroundings(holder)) is not None}
 
     def _reads_param(self, reads: SectionReads) -> dict[str, Any]:
-        """`reads` as the map parameter of `surroundings_of`, in the store's type names."""
-        def types(names: frozenset[str]) -> list[str]:
-            return sorted(self.model.edge(name).type for name in names)
+        """`reads` as the map parameter of `surroundings_of`, in the store's type names,
+        made once per `reads` (the driver never changes a parameter)."""
+        param = self._reads_params.get(reads)
+        if param is None:
+            def types(names: frozenset[str]) -> list[str]:
+                return sorted(self.model.edge(name).type for name in names)
 
-        return {"outgoing": types(reads.outgoing), "incoming": types(reads.incoming),
+            param = self._reads_params[reads] = {
+                "outgoing": types(reads.outgoing), "incoming": types(reads.incoming),
                 "parties": reads.parties}
+        return param
 
     def person_reach(self, person_id: str, at: Moment) -> PersonReach | None:
         rows = self._read(self.queries.person_reach, at, id=person_id, day=at.day,

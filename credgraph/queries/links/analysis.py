@@ -24,7 +24,7 @@ fixed either there (what a fetch returns) or here (what is done with it):
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from itertools import islice, pairwise
 from typing import Any
 
@@ -41,6 +41,7 @@ from credgraph.queries.links.results import (
     MAX_HOPS,
     OWNERSHIP,
     PERSON_FIRM_SECTIONS,
+    SECTION_RELATIONS,
     ChainNode,
     Closure,
     Direction,
@@ -104,57 +105,65 @@ def pledge_parties(part: str) -> tuple[str, str]:
     return source, target
 
 
+_SECTIONS_OF: Mapping[tuple[str, bool], tuple[str, ...]] = {
+    (rel_type, outgoing): tuple(section for section, parts in SECTION_RELATIONS.items()
+                                if any(t == rel_type and way in (None, outgoing)
+                                       for t, way in parts))
+    for parts in SECTION_RELATIONS.values() for rel_type, _ in parts
+    for outgoing in (True, False)
+}
+"""The sections a relationship belongs to, by its type and direction from the node."""
+
+_RECORD_ORDER: Mapping[str, Callable[[Mapping[str, Any]], tuple[Any, ...]]] = {
+    "penalties": lambda p: (p.get("decided_on") or "", p["id"]),
+    "events": lambda e: (e.get("date") or "", e["id"]),
+    "annual_reports": lambda r: (r["year"], r["id"]),
+}
+"""The sections made of the records at the relationships' far ends, each in its order."""
+
+
 def neighbourhood(node: Entity, rels: Iterable[RawRel], parties: Mapping[str, Entity],
                   sections: frozenset[str] = ALL_SECTIONS) -> Neighbourhood:
-    """Sort a node's relationships into detail sections, the same way for every store.
+    """Sort a node's relationships into detail sections (`SECTION_RELATIONS`), the same
+    way for every store; a self-loop, stored once as outgoing, belongs to the incoming
+    sections too (a self-holding is both a holding and a holder of the node).
 
     `parties` holds the pledge parties not adjacent to the node, by id; `sections` says
     which sections `rels` were read for (`SectionReads`).
     """
-    holders: list[Relation] = []
-    holdings: list[Relation] = []
-    officers: list[Relation] = []
-    entries: list[ListRecord] = []
-    penalties: list[Mapping[str, Any]] = []
-    events: list[Mapping[str, Any]] = []
-    mortgages: list[Relation] = []
-    reports: list[Mapping[str, Any]] = []
-    pledge_rels: dict[str, list[RawRel]] = {}
+    found: dict[str, list[RawRel]] = {section: [] for section in SECTION_RELATIONS}
     for rel in rels:
-        other = entity(rel.other_label, rel.other)
-        relation = Relation(rel.type, rel.key, other, rel.outgoing, rel.props)
-        if rel.type == OWNERSHIP:
-            if other.id == node.id:
-                # A self-holding (treasury shares) is both a holding and a holder of the node.
-                holders.append(relation)
-            (holdings if rel.outgoing else holders).append(relation)
-        elif rel.type in ("OFFICER", "LEGAL_REPRESENTATIVE"):
-            officers.append(relation)
-        elif rel.type == "LISTED":
-            entries.append(ListRecord(rel.other, rel.props.get("start"), rel.props.get("end")))
-        elif rel.type == "PENALISED":
-            penalties.append(rel.other)
-        elif rel.type == "HAS_EVENT":
-            events.append(rel.other)
-        elif rel.type == "CHATTEL_MORTGAGE":
-            mortgages.append(relation)
-        elif rel.type == "EQUITY_PLEDGE":
-            pledge_rels.setdefault(str(rel.props["reg_no"]), []).append(rel)
-        elif rel.type == "FILED":
-            reports.append(rel.other)
-    pledges = [_pledge(node, reg_no, found, parties) for reg_no, found in pledge_rels.items()]
-    by_key = _relation_order
+        belongs = _SECTIONS_OF.get((rel.type, rel.outgoing), ())
+        if rel.other["id"] == node.id:
+            belongs = (*belongs, *_SECTIONS_OF.get((rel.type, not rel.outgoing), ()))
+        for section in dict.fromkeys(belongs):
+            found[section].append(rel)
+
+    def relations(section: str) -> tuple[Relation, ...]:
+        return tuple(sorted((Relation(r.type, r.key, entity(r.other_label, r.other),
+                                      r.outgoing, r.props) for r in found[section]),
+                            key=_relation_order))
+
+    def records(section: str) -> tuple[Mapping[str, Any], ...]:
+        return tuple(sorted((r.other for r in found[section]), key=_RECORD_ORDER[section]))
+
+    by_reg_no: dict[str, list[RawRel]] = {}
+    for rel in found["pledges"]:
+        by_reg_no.setdefault(str(rel.props["reg_no"]), []).append(rel)
+    pledges = (_pledge(node, reg_no, pledged, parties) for reg_no, pledged in by_reg_no.items())
+    entries = (ListRecord(r.other, r.props.get("start"), r.props.get("end"))
+               for r in found["list_entries"])
     return Neighbourhood(
         node=node,
-        holders=tuple(sorted(holders, key=by_key)),
-        holdings=tuple(sorted(holdings, key=by_key)),
-        officers=tuple(sorted(officers, key=by_key)),
+        holders=relations("holders"),
+        holdings=relations("holdings"),
+        officers=relations("officers"),
         list_entries=tuple(sorted(entries, key=lambda e: (e.start or "", str(e.entry["id"])))),
-        penalties=tuple(sorted(penalties, key=lambda p: (p.get("decided_on") or "", p["id"]))),
-        events=tuple(sorted(events, key=lambda e: (e.get("date") or "", e["id"]))),
+        penalties=records("penalties"),
+        events=records("events"),
         pledges=tuple(sorted(pledges, key=lambda p: (p.props.get("start") or "", p.reg_no))),
-        mortgages=tuple(sorted(mortgages, key=by_key)),
-        annual_reports=tuple(sorted(reports, key=lambda r: (r["year"], r["id"]))),
+        mortgages=relations("mortgages"),
+        annual_reports=records("annual_reports"),
         sections=sections,
     )
 
