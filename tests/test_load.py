@@ -406,3 +406,29 @@ def test_references_and_heads_read_together(handmade_store: GraphStore) -> None:
         ("persons", "P4"): (RECORDED_AT, None, True),
     }
     assert handmade_store.heads("persons", ["P4", "P9"]) == {"P4": heads[("persons", "P4")]}
+
+
+def test_overfull_counts_the_open_recorded_holdings_that_give_a_percent(
+        store: GraphStore, tmp_path: Path) -> None:
+    """Worked by hand: E1 70 + 30.02 open, 40 ended: 100.02, over the 0.01 tolerance;
+    E2 60 + 41 = 101 until the 41 is retracted; E3 100 + 0.005 (within the tolerance) and
+    a holding with no percent. Ended, retracted and percent-less holdings add nothing."""
+    enterprises = "uscc,name\n" + "".join(f"{e},{e}公司\n" for e in (E1, E2, E3))
+    header = "enterprise,holder,holder_type,holder_name,percent,start_date,end_date\n"
+    holdings = header + "".join(
+        f"{firm},{holder},person,{holder}某,{percent},2020-01-01,{end}\n"
+        for firm, holder, percent, end in (
+            (E1, "P1", 70, ""), (E1, "P2", 40, "2021-06-30"), (E1, "P3", 30.02, ""),
+            (E2, "P1", 60, ""), (E2, "P2", 41, ""),
+            (E3, "P1", 100, ""), (E3, "P2", "", ""), (E3, "P3", 0.005, "")))
+    load_sections(store, tmp_path / "first", {
+        "manifest": "extracted_at: 2024-01-01T08:00:00+08:00\n",
+        "enterprises": enterprises, "shareholdings": holdings})
+    found = store.overfull_enterprises({E1, E2, E3})
+    assert [e for e, _ in found] == [E1, E2]
+    assert [total for _, total in found] == pytest.approx([100.02, 101.0])
+    load_sections(store, tmp_path / "delta", {
+        "manifest": "extracted_at: 2024-02-01T08:00:00+08:00\n",
+        "shareholdings": "enterprise,holder,holder_type,start_date,op\n"
+                         f"{E2},P2,person,2020-01-01,retract\n"})
+    assert [e for e, _ in store.overfull_enterprises({E1, E2, E3})] == [E1]

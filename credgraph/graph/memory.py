@@ -279,7 +279,7 @@ class MemoryStore(GraphStore):
             self._read(path)
 
     def _empty(self) -> None:
-        self.graph = Adjacency()
+        self._graph: Adjacency | None = None
         self.version = 0
         self._kind = array("B")
         self._row = array("i")
@@ -296,6 +296,17 @@ class MemoryStore(GraphStore):
         self.log: dict[str, dict[str, dict[str, Any]]] = {}
         """The store's own log (load runs), apart from the graph: label -> entry id ->
         properties."""
+
+    @property
+    def graph(self) -> Adjacency:
+        """The adjacency of the live nodes and relationships, built from the element arrays
+        when first asked for (an opened file builds it at once) and kept up to date by every
+        write after that: a load into a fresh store builds none, as the file holds none (at
+        1,000,000 enterprises it is a third of the store's memory)."""
+        if self._graph is None:
+            self._build_graph()
+            assert self._graph is not None
+        return self._graph
 
     # --- elements -----------------------------------------------------------------------
 
@@ -316,6 +327,11 @@ class MemoryStore(GraphStore):
 
     def alive(self, element: int) -> bool:
         return self._kind[element] != DEAD
+
+    def _in_graph(self, element: int) -> bool:
+        """Whether an element is a live node of the adjacency (what relationships join)."""
+        return 0 <= element < len(self._kind) and self.alive(element) \
+            and self.kind_at(element).in_graph
 
     def value(self, element: int, name: str) -> Any:
         """One property of an element (None when absent)."""
@@ -493,8 +509,8 @@ class MemoryStore(GraphStore):
                                    *self.graph.out_edges(element, keys=True)]:
                     self._drop(edge)
                 self.graph.remove_node(element)
-        else:
-            self.graph.remove_edge(self._source[element], self._target[element], key=element)
+        elif self._graph is not None:
+            self._graph.remove_edge(self._source[element], self._target[element], key=element)
         self._kind[element] = DEAD
         key = self._key[element]
         chain = [e for e in self.chain(key) if e != element]
@@ -537,7 +553,8 @@ class MemoryStore(GraphStore):
             if element < 0:
                 kind = self.kind_of[self.model.node(identity.label).label]
                 element = self._element(kind, self.keys.add(0, identity.id), None, {})
-                self.graph.add_node(element)
+                if self._graph is not None:
+                    self._graph.add_node(element)
             for name, value in identity.props.items():
                 if value is not None and self.value(element, name) != value:
                     self.tables[self._kind[element]].set(self._row[element], name, value)
@@ -594,8 +611,8 @@ class MemoryStore(GraphStore):
             element = made[node.id] = self._element(kind, key, version.rec, {**props, **stamp})
             if kind.space == 0:
                 identities.pop(version.fact, None)
-            if kind.in_graph:
-                self.graph.add_node(element)
+            if kind.in_graph and self._graph is not None:
+                self._graph.add_node(element)
         for edge in version.edges:
             kind = self.kind_of[self.model.edge(edge.type).type]
             ends = []
@@ -607,7 +624,7 @@ class MemoryStore(GraphStore):
                         identities[end] = found
                 ends.append(found)
             source, target = ends
-            if source < 0 or target < 0 or source not in self.graph or target not in self.graph:
+            if not (self._in_graph(source) and self._in_graph(target)):
                 raise StoreError(f"{edge.type} {edge.key}: endpoint missing")
             props = {"key": edge.key, **{k: v for k, v in edge.props.items() if v is not None},
                      **stamp}
@@ -615,7 +632,8 @@ class MemoryStore(GraphStore):
             if key is None:
                 key = keys[kind.space] = self.keys.add(kind.space, version.fact)
             element = self._element(kind, key, version.rec, props, source, target)
-            self.graph.add_edge(source, target, key=element)
+            if self._graph is not None:
+                self._graph.add_edge(source, target, key=element)
 
     def visible_facts(self, section: str, source: str) -> Iterator[str]:
         if section not in self.spaces:
@@ -662,22 +680,27 @@ class MemoryStore(GraphStore):
                           if e >= 0 and self.label(e) in self.model.entity_labels}
 
     def overfull_enterprises(self, enterprises: Collection[str]) -> list[tuple[str, float]]:
-        owns = self.model.edge("SHAREHOLDER").type
-        found = []
-        for enterprise in enterprises:
-            target = self.identity(enterprise)
-            if target < 0 or not self.kind_at(target).in_graph:
-                continue
-            total, counted = 0.0, False
-            for _, _, edge in self.graph.in_edges(target, keys=True):
-                if self.label(edge) == owns and self.value(edge, "end") is None \
-                        and self.visible(edge, None):
-                    percent = self.value(edge, "percent")
-                    if percent is not None:
-                        total, counted = total + percent, True
-            if counted and total > 100.0 + OVERFULL_TOLERANCE:
-                found.append((enterprise, total))
-        return sorted(found)
+        """One pass over the holdings' columns (no adjacency: a load builds none)."""
+        kind = self.kind_of[self.model.edge("SHAREHOLDER").type]
+        held = {element: enterprise for enterprise in enterprises
+                if self._in_graph(element := self.identity(enterprise))}
+        edges = self.of_kind(kind.name)
+        edges = edges[self.visible_mask(edges, None)
+                      & np.isin(numpy_view(self._target)[edges], list(held))]
+        table, rows = self.tables[kind.code], numpy_view(self._row)[edges]
+        percent, end = table.columns.get("percent"), table.columns.get("end")
+        if percent is None or not len(rows):
+            return []
+        percents = pc.cast(percent.arrow(rows), pa.float64())
+        counted = percents.is_valid().to_numpy(zero_copy_only=False)
+        if end is not None:
+            counted &= end.arrow(rows).is_null().to_numpy(zero_copy_only=False)
+        targets, at = np.unique(numpy_view(self._target)[edges][counted], return_inverse=True)
+        totals = np.bincount(at, weights=percents.to_numpy(zero_copy_only=False)[counted],
+                             minlength=len(targets))
+        return sorted((held[int(target)], float(total))
+                      for target, total in zip(targets, totals, strict=True)
+                      if total > 100.0 + OVERFULL_TOLERANCE)
 
     def get_node(self, node_id: str) -> dict[str, Any] | None:
         element = self.identity(node_id)
@@ -881,5 +904,5 @@ class MemoryStore(GraphStore):
         graph.add_edges_from(zip(numbers[numpy_view(self._source)[edges]].tolist(),
                                  numbers[numpy_view(self._target)[edges]].tolist(),
                                  edges.tolist(), strict=True))
-        self.graph = graph
+        self._graph = graph
 
