@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from credgraph.exc import StoreError
+from credgraph.graph import memory as memory_module
 from credgraph.graph.embedded_file import MAGIC
 from credgraph.graph.memory import FORMAT, MemoryStore
 from credgraph.loaders.load import load_dataset
@@ -98,12 +99,14 @@ def _adjacency(store: MemoryStore) -> tuple[list[Any], list[Any]]:
     return nodes, edges
 
 
-def test_the_adjacency_is_the_same_however_it_was_built(handmade_dir: Path,
-                                                        tmp_path: Path) -> None:
+def test_the_adjacency_is_the_same_however_it_was_built(
+        handmade_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A load into a fresh store builds no adjacency (the file holds none): asked for after,
     it is built from the elements; one asked for before the loads is kept by their writes
     (the second load, a re-run, replaces versions); an opened file builds its own. All
-    three agree, in order, and match the relationships the snapshot lists."""
+    three agree, in order, and match the relationships the snapshot lists. The elements'
+    relationships go in 7 at a time (not a multiple of their number)."""
+    monkeypatch.setattr(memory_module, "EDGES_AT_ONCE", 7)
     fresh, path = _saved(handmade_dir, tmp_path)
     load_dataset(handmade_dir, fresh, rejects_path=tmp_path / "again.csv")
     assert fresh._graph is None

@@ -60,6 +60,9 @@ FORMAT = 4
 """The file format this store reads and writes (credgraph.graph.embedded_file): typed
 columns per label and type since 4 (3 kept a JSON text per element)."""
 
+EDGES_AT_ONCE = 1 << 18
+"""Relationships added to the adjacency at a time when it is built from the elements."""
+
 IDENTITY = "identity"
 """The key space of identity ids (every other space is a section's)."""
 DEAD = 255
@@ -893,16 +896,24 @@ class MemoryStore(GraphStore):
 
     def _build_graph(self) -> None:
         """The adjacency, each node's number one int object wherever networkx keeps it (as a
-        node and as every neighbour's neighbour): 32 bytes saved per neighbour entry."""
+        node and as every neighbour's neighbour): 32 bytes saved per neighbour entry. The
+        relationships go in `EDGES_AT_ONCE` at a time: the lists handed to networkx are
+        what building costs beyond the graph itself."""
         kinds = numpy_view(self._kind)
         graph = Adjacency()
         nodes = np.flatnonzero(np.isin(kinds, [k.code for k in self.kinds if k.in_graph]))
         numbers = np.empty(len(kinds), object)
-        numbers[nodes] = nodes.tolist()
-        graph.add_nodes_from(numbers[nodes].tolist())
+        node_numbers = nodes.tolist()
+        numbers[nodes] = node_numbers
+        graph.add_nodes_from(node_numbers)
+        del node_numbers
         edges = np.flatnonzero(np.isin(kinds, [k.code for k in self.kinds if not k.node]))
-        graph.add_edges_from(zip(numbers[numpy_view(self._source)[edges]].tolist(),
-                                 numbers[numpy_view(self._target)[edges]].tolist(),
-                                 edges.tolist(), strict=True))
+        sources, targets = numpy_view(self._source), numpy_view(self._target)
+        for start in range(0, len(edges), EDGES_AT_ONCE):
+            part = edges[start:start + EDGES_AT_ONCE]
+            graph.add_edges_from(zip(numbers[sources[part]].tolist(),
+                                     numbers[targets[part]].tolist(), part.tolist(),
+                                     strict=True))
+            return_freed_memory()
         self._graph = graph
 
