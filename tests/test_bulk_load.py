@@ -5,7 +5,8 @@ batches, tested everywhere else) makes of the same folder. The folder is a gener
 10,000-enterprise registry with a manifest (so both loads record the same time) and rows
 that exercise what the import files handle apart: refused rows, a fact given twice in one
 extract (its first version dropped), a fact retracted later in the same extract, a text
-spanning lines.
+spanning lines; and an enterprise held over 100%, which the load warns about once the
+data is readable.
 
 The test runs its own Neo4j server, since a bulk load stops and starts it.
 """
@@ -70,7 +71,13 @@ def _registry(folder: Path) -> Path:
         retracted[-2:] = ["retract", "登记错误"]
         unknown = list(rows[2])
         unknown[header.index("enterprise")] = "91110000MA00000000"  # no such enterprise
-        return header, [*rows, twice, retracted, unknown]
+        over = []  # two holdings of 60% by one holder: the enterprise is over 100%
+        for start in ("2000-01-01", "2000-06-01"):
+            row = list(rows[3])
+            row[header.index("percent")], row[header.index("start_date")] = "60", start
+            row[header.index("end_date")] = ""
+            over.append(row)
+        return header, [*rows, twice, retracted, unknown, *over]
 
     def penalties(header: list[str], rows: list[list[str]]) -> tuple[list[str], list[list[str]]]:
         content = header.index("content")
@@ -138,6 +145,11 @@ def test_bulk_load_equals_incremental_load(server: Neo4jServer, tmp_path: Path) 
 
     assert _report(bulk_report) == _report(report)
     assert bulk_rejects.read_text(encoding="utf-8") == rejects.read_text(encoding="utf-8")
+    # The over-100% check reads the holdings back: the bulk load's only once imported.
+    warned = [read_findings(path.with_name(path.stem + ".warnings.csv"))
+              for path in (bulk_rejects, rejects)]
+    assert warned[0] == warned[1]
+    assert any("(over 100%)" in finding.reason for finding in warned[0])
     refused = {(finding.file, finding.column) for finding in read_findings(rejects)}
     assert refused == {("enterprises.csv", "established"), ("shareholdings.csv", "enterprise")}
     snapshot, labels, schema, version = incremental

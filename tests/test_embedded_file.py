@@ -11,8 +11,9 @@ import pytest
 
 from credgraph.exc import StoreError
 from credgraph.graph import memory as memory_module
-from credgraph.graph.embedded_file import MAGIC
+from credgraph.graph.embedded_file import MAGIC, write_file
 from credgraph.graph.memory import FORMAT, MemoryStore
+from credgraph.graph.model import LOAD_RUN
 from credgraph.loaders.load import load_dataset
 
 
@@ -118,3 +119,20 @@ def test_the_adjacency_is_the_same_however_it_was_built(
     assert built == _adjacency(kept) == _adjacency(MemoryStore(path))
     live = [(u, v, t, a["key"]) for (t, _, _), (u, v, a) in fresh.snapshot().edges.items()]
     assert sorted(built[1]) == sorted(live) and len(live) > 10
+
+
+def test_a_load_writes_the_file_once_with_its_log_entry(
+        handmade_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The load's checks read the store before it is saved: one write per load (a delta
+    into a large file costs a whole write each time), and no file ever lacks the entry of
+    the load that wrote it."""
+    written: list[dict[str, Any]] = []
+
+    def counted(path: Path, format_version: int, tables: Any, meta: dict[str, Any]) -> None:
+        written.append(meta)
+        write_file(path, format_version, tables, meta)
+
+    monkeypatch.setattr(memory_module, "write_file", counted)
+    _, path = _saved(handmade_dir, tmp_path)
+    assert len(written) == 1
+    assert len(MemoryStore(path).log_entries(LOAD_RUN)) == 1

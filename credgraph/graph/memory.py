@@ -767,6 +767,9 @@ class MemoryStore(GraphStore):
 
     # --- the file ---------------------------------------------------------------------
 
+    def make_readable(self) -> None:
+        """Written elements are read at once; the file is written by `commit` alone."""
+
     def commit(self) -> None:
         """Write the whole store to its file (atomically: never half a file), with a fresh
         name index."""

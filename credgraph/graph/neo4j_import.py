@@ -480,6 +480,10 @@ class ImportStore(GraphStore):
 
     # --- the import ---------------------------------------------------------------------------
 
+    def make_readable(self) -> None:
+        """Import now: the files are read only by neo4j-admin."""
+        self.commit()
+
     def commit(self) -> None:
         """Finish the files, then stop the server, import, start it, create the schema."""
         if self.live is not None:

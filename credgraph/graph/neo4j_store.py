@@ -469,6 +469,9 @@ class Neo4jStore(GraphStore):
     def commit(self) -> None:
         """Every batch committed in its own transaction already."""
 
+    def make_readable(self) -> None:
+        """Every batch committed in its own transaction already."""
+
     def clear(self) -> None:
         """Delete everything, in batches (an implicit transaction, as CALL IN TRANSACTIONS
         needs), with the write time limit: a large register takes longer than the server's

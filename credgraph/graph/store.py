@@ -135,6 +135,11 @@ class GraphStore(ABC):
         """Make what was written durable (the embedded store saves its file)."""
 
     @abstractmethod
+    def make_readable(self) -> None:
+        """Make what was written readable by the store's own reads before a load ends (its
+        over-100% check reads the holdings back), without committing if it need not."""
+
+    @abstractmethod
     def ping(self) -> None:
         """Raise StoreError unless the store answers now (the readiness probe)."""
 

@@ -503,9 +503,10 @@ def load_rows(
                 report.withdrawn[name] = _withdraw_unsupplied(
                     store, name, manifest.source, loader.supplied, report.recorded_at,
                     batch_size)
-        # Committed before the check below: a bulk load's data is only readable once
-        # imported.
-        store.commit()
+        # The check below reads back what was written (a bulk load's data is only readable
+        # once imported); the store commits once, with the load's log entry (an embedded
+        # file is written once per load, and never without its log entry).
+        store.make_readable()
         report.steps = dict(store.steps)
         for loader in loaders:
             if loader.source.section.name == SHAREHOLDINGS:
