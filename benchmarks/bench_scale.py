@@ -56,6 +56,8 @@ console = Console(width=150)
 PHASES = ("load", "neo4j", "api", "peer", "embedded")
 
 MIB = 1 << 20
+EMBEDDED_MIB = 6144.0
+"""The embedded store's goal at every size: loaded, opened and served in 6 GiB resident."""
 
 
 def load_average() -> float:
@@ -251,13 +253,13 @@ def figures_table() -> list[Figure]:
     rows += [
         ("embedded load", _get("embedded", "load", "load_s"), "s", None, True),
         ("embedded loader peak resident memory", _get("embedded", "load", "load_peak_mib"), "MiB",
-         None, True),
+         EMBEDDED_MIB, True),
         ("embedded file", _get("embedded", "load", "file_mib"), "MiB", None, True),
         ("embedded open", _get("embedded", "serve", "open_s"), "s", None, True),
-        ("embedded resident after open", _get("embedded", "serve", "open_rss_mib"), "MiB", None,
-         True),
+        ("embedded resident after open", _get("embedded", "serve", "open_rss_mib"), "MiB",
+         EMBEDDED_MIB, True),
         ("embedded serving peak resident memory", _get("embedded", "serve", "serve_peak_mib"),
-         "MiB", 6144.0, True),
+         "MiB", EMBEDDED_MIB, True),
         ("embedded registry-wide scan", _get("embedded", "serve", "scan_s"), "s", 60.0, True),
     ]
     rows += [(f"embedded / Neo4j {name} p95",
