@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from credgraph.exc import StoreError
+from credgraph.graph import embedded_file
 from credgraph.graph import memory as memory_module
 from credgraph.graph.embedded_file import MAGIC, write_file
 from credgraph.graph.memory import FORMAT, MemoryStore
@@ -136,3 +137,17 @@ def test_a_load_writes_the_file_once_with_its_log_entry(
     _, path = _saved(handmade_dir, tmp_path)
     assert len(written) == 1
     assert len(MemoryStore(path).log_entries(LOAD_RUN)) == 1
+
+
+def test_a_header_over_its_room_is_refused_and_the_file_kept(
+        handmade_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The header is written last, into the room kept before the tables: one that would
+    not fit is an error naming the sizes, the file already there stays, no temporary is
+    left."""
+    store, path = _saved(handmade_dir, tmp_path)
+    before = path.read_bytes()
+    monkeypatch.setattr(embedded_file, "HEADER_ROOM", 256)
+    with pytest.raises(StoreError, match="header takes [0-9,]+ bytes, over the 256 kept"):
+        store.commit()
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in path.parent.iterdir()) == [path.name]

@@ -8,7 +8,8 @@ truncated or altered is refused with a clear error before anything of it is used
 Layout::
 
     CREDGRAPH EMBEDDED STORE\\n
-    {"format": N, "sha256": "...", "tables": [{"name": "elements", "bytes": ...}, ...], ...}\\n
+    {"format": N, "sha256": "...", "tables": [{"name": "elements", "bytes": ...}, ...], ...}    \\n
+    (the header line padded with spaces to the room kept for it)
     <one Arrow IPC stream per table, back to back>
 
 Tables are written and read one at a time, so neither side holds the whole file
@@ -33,6 +34,9 @@ from credgraph.exc import StoreError
 
 MAGIC = b"CREDGRAPH EMBEDDED STORE\n"
 MAX_HEADER = 1 << 20
+HEADER_ROOM = 1 << 16
+"""Bytes kept for the header line when a file is written (its newline included): a
+register's header takes about 2 KB, one name and size per table."""
 BLOCK = 1 << 24
 
 
@@ -64,33 +68,33 @@ class _Hashing:
 def write_file(path: Path, format_version: int, tables: Iterable[tuple[str, pa.Table]],
                meta: Mapping[str, Any]) -> None:
     """Write the tables (made one at a time) to a temporary file beside `path`, then rename:
-    never half a file."""
+    never half a file. The header line's room (`HEADER_ROOM`) is kept before the tables
+    and filled once their sizes and digest are known, padded with spaces (JSON allows
+    them): the payload is written once, not to a file of its own and then copied."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=".graph-", suffix=".tmp")
     tmp = Path(tmp_name)
-    payload = Path(f"{tmp_name}.payload")
     try:
-        digest = hashlib.sha256()
-        sizes: list[dict[str, Any]] = []
-        with payload.open("wb") as out:
+        with os.fdopen(fd, "wb") as out:
+            out.write(MAGIC + b" " * (HEADER_ROOM - 1) + b"\n")
+            digest = hashlib.sha256()
+            sizes: list[dict[str, Any]] = []
             for name, table in tables:
                 sink = _Hashing(out, digest)
                 with pa.ipc.new_stream(pa.PythonFile(sink, mode="w"), table.schema) as writer:
                     writer.write_table(table)
                 sizes.append({"name": name, "bytes": sink.written})
-        header = json.dumps({"format": format_version, "sha256": digest.hexdigest(),
-                             "tables": sizes, **meta}, ensure_ascii=True).encode() + b"\n"
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(MAGIC + header)
-            with payload.open("rb") as src:
-                while block := src.read(BLOCK):
-                    fh.write(block)
+            header = json.dumps({"format": format_version, "sha256": digest.hexdigest(),
+                                 "tables": sizes, **meta}, ensure_ascii=True).encode()
+            if len(header) >= HEADER_ROOM:
+                raise StoreError(f"cannot write the embedded graph {path}: its header takes "
+                                 f"{len(header):,} bytes, over the {HEADER_ROOM:,} kept for it")
+            out.seek(len(MAGIC))
+            out.write(header)
         os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
-    finally:
-        payload.unlink(missing_ok=True)
 
 
 @dataclass(frozen=True)
