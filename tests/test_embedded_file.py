@@ -16,6 +16,7 @@ from credgraph.graph.embedded_file import MAGIC, write_file
 from credgraph.graph.memory import FORMAT, MemoryStore
 from credgraph.graph.model import LOAD_RUN
 from credgraph.loaders.load import load_dataset
+from credgraph.queries.backend.memory import MemoryBackend
 
 
 def _dump(store: MemoryStore) -> tuple[list[Any], list[Any]]:
@@ -106,7 +107,8 @@ def test_the_adjacency_is_the_same_however_it_was_built(
     """A load into a fresh store builds no adjacency (the file holds none): asked for after,
     it is built from the elements; one asked for before the loads is kept by their writes
     (the second load, a re-run, replaces versions); an opened file builds its own. All
-    three agree, in order, and match the relationships the snapshot lists. The elements'
+    three agree, in order, and match the relationships the snapshot lists. A backend made
+    over the fresh store builds it at once, so a server never builds it on a request. The elements'
     relationships go in 7 at a time (not a multiple of their number)."""
     monkeypatch.setattr(memory_module, "EDGES_AT_ONCE", 7)
     fresh, path = _saved(handmade_dir, tmp_path)
@@ -116,6 +118,8 @@ def test_the_adjacency_is_the_same_however_it_was_built(
     assert kept.graph.number_of_nodes() == 0
     for name in ("one.csv", "two.csv"):
         load_dataset(handmade_dir, kept, rejects_path=tmp_path / name)
+    MemoryBackend(fresh)  # what serves the store builds it before any request
+    assert fresh._graph is not None
     built = _adjacency(fresh)
     assert built == _adjacency(kept) == _adjacency(MemoryStore(path))
     live = [(u, v, t, a["key"]) for (t, _, _), (u, v, a) in fresh.snapshot().edges.items()]

@@ -86,6 +86,7 @@ class MemoryBackend(Backend):
         """The relationship types that can end at a trigger (a list entry or an event)."""
         self.report = model.node("AnnualReport").label
         self.filed = model.edge("FILED").type
+        store.graph  # noqa: B018  built now, not on a request's thread (a fresh load has none)
 
     @property
     def graph(self) -> nx.MultiDiGraph:
