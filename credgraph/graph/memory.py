@@ -688,8 +688,9 @@ class MemoryStore(GraphStore):
         held = {element: enterprise for enterprise in enterprises
                 if self._in_graph(element := self.identity(enterprise))}
         edges = self.of_kind(kind.name)
-        edges = edges[self.visible_mask(edges, None)
-                      & np.isin(numpy_view(self._target)[edges], list(held))]
+        ends = numpy_view(self._target)[edges]
+        kept = self.visible_mask(edges, None) & np.isin(ends, list(held))
+        edges, ends = edges[kept], ends[kept]
         table, rows = self.tables[kind.code], numpy_view(self._row)[edges]
         percent, end = table.columns.get("percent"), table.columns.get("end")
         if percent is None or not len(rows):
@@ -698,7 +699,7 @@ class MemoryStore(GraphStore):
         counted = percents.is_valid().to_numpy(zero_copy_only=False)
         if end is not None:
             counted &= end.arrow(rows).is_null().to_numpy(zero_copy_only=False)
-        targets, at = np.unique(numpy_view(self._target)[edges][counted], return_inverse=True)
+        targets, at = np.unique(ends[counted], return_inverse=True)
         totals = np.bincount(at, weights=percents.to_numpy(zero_copy_only=False)[counted],
                              minlength=len(targets))
         return sorted((held[int(target)], float(total))
