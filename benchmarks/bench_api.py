@@ -35,7 +35,7 @@ from neo4j import Query, RoutingControl
 from rich.console import Console
 from rich.table import Table
 
-from credgraph.api.app import create_app
+from credgraph.api.app import SERVING, create_app
 from credgraph.generate import generate
 from credgraph.graph.model import load_model, quote
 from credgraph.graph.neo4j_store import Neo4jStore
@@ -162,7 +162,7 @@ def _free_port() -> int:
 def _serve(store: Neo4jStore) -> tuple[uvicorn.Server, str]:
     port = _free_port()
     config = uvicorn.Config(create_app(store, Settings()), host="127.0.0.1", port=port,
-                            log_level="warning", access_log=False)
+                            log_level="warning", access_log=False, **SERVING)
     server = uvicorn.Server(config)
     threading.Thread(target=server.run, daemon=True).start()
     url = f"http://127.0.0.1:{port}"

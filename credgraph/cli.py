@@ -264,7 +264,7 @@ def _announce(host: str, port: int, authenticator: Authenticator) -> None:
 def _serve(store: GraphStore, host: str, port: int, authenticator: Authenticator) -> None:
     import uvicorn
 
-    from credgraph.api.app import create_app, local_hosts
+    from credgraph.api.app import SERVING, create_app, local_hosts
     from credgraph.api.logs import configure_logging
     from credgraph.runtime import freeze_startup_objects
 
@@ -274,7 +274,7 @@ def _serve(store: GraphStore, host: str, port: int, authenticator: Authenticator
     listener = configure_logging(settings.log_queue_size)
     freeze_startup_objects()
     try:
-        uvicorn.run(app_, host=host, port=port, log_config=None, access_log=False)
+        uvicorn.run(app_, host=host, port=port, log_config=None, access_log=False, **SERVING)
     finally:
         listener.stop()
 
@@ -288,6 +288,7 @@ def _serve_workers(host: str, port: int, insecure: bool, workers: int,
     import uvicorn
     from uvicorn.supervisors import Multiprocess
 
+    from credgraph.api.app import SERVING
     from credgraph.api.logs import configure_logging
     from credgraph.api.workers import tcp_listener, worker_environment
 
@@ -296,7 +297,8 @@ def _serve_workers(host: str, port: int, insecure: bool, workers: int,
     console.print(f"credgraph: {workers} worker processes")
     listener = configure_logging(get_settings().log_queue_size)
     config = uvicorn.Config("credgraph.api.workers:worker_app", factory=True, workers=workers,
-                            host=host, port=port, log_config=None, access_log=False)
+                            host=host, port=port, log_config=None, access_log=False,
+                            **SERVING)
     try:
         Multiprocess(config, sockets=[tcp_listener(config)]).run()
     except KeyboardInterrupt:

@@ -12,6 +12,8 @@ from contextlib import contextmanager
 import uvicorn
 from starlette.types import ASGIApp
 
+from credgraph.api.app import SERVING
+
 
 def free_port() -> int:
     with socket.socket() as s:
@@ -24,7 +26,7 @@ def serving(app: ASGIApp) -> Iterator[str]:
     """Serve the app on a free loopback port; yields its base URL."""
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port,
-                                           log_level="warning", access_log=False))
+                                           log_level="warning", access_log=False, **SERVING))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 30

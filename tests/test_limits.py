@@ -4,9 +4,10 @@ security headers, probes, and logs that never hold the server."""
 
 from __future__ import annotations
 
+import io
+import json
 import logging
 import os
-import queue
 import threading
 import time
 from pathlib import Path
@@ -20,7 +21,7 @@ from starlette.testclient import TestClient
 from credgraph.api.app import create_app
 from credgraph.api.auth import KeyStore
 from credgraph.api.limits import WorkerPool, cost_errors
-from credgraph.api.logs import DroppingQueueHandler, LogWriter
+from credgraph.api.logs import DroppingQueueHandler, LogWriter, RecordBuffer
 from credgraph.api.schema import build_schema
 from credgraph.graph.memory import MemoryStore
 from credgraph.graph.records import EdgeRecord, NodeRecord
@@ -245,7 +246,7 @@ def test_cross_site_requests_and_headers(small: MemoryStore, tmp_path: Path) -> 
 def test_logging_never_waits_for_a_slow_reader() -> None:
     """stderr as a pipe nobody reads: the writer thread blocks, the server's threads do not."""
     read_end, write_end = os.pipe()
-    records: queue.Queue[logging.LogRecord] = queue.Queue(maxsize=100)
+    records = RecordBuffer(100)
     writer = LogWriter(records, os.fdopen(write_end, "w"))
     writer.start()
     handler = DroppingQueueHandler(records)
@@ -263,3 +264,32 @@ def test_logging_never_waits_for_a_slow_reader() -> None:
         logger.removeHandler(handler)
         os.close(read_end)  # the writer's next write fails and lets it stop
         writer.stop()
+
+
+def test_the_log_writer_writes_every_record_in_order_and_the_rest_on_stop() -> None:
+    """Records are written while the server runs, without being waited for, and what is
+    still buffered when it stops is written before stop returns: nothing kept is lost."""
+    stream = io.StringIO()
+    records = RecordBuffer(10_000)
+    writer = LogWriter(records, stream)
+    handler = DroppingQueueHandler(records)
+    logger = logging.getLogger("credgraph.test.log-writer")
+    logger.addHandler(handler)
+    logger.propagate = False
+    writer.start()
+    try:
+        logger.warning("first")
+        deadline = time.monotonic() + 5
+        while "first" not in stream.getvalue():
+            assert time.monotonic() < deadline, "a record was not written while running"
+            time.sleep(0.01)
+        for i in range(5_000):
+            logger.warning("record %d", i, extra={"n": i})
+    finally:
+        writer.stop()
+        logger.removeHandler(handler)
+    written = [json.loads(line) for line in stream.getvalue().splitlines()]
+    assert [entry["message"] for entry in written] == [
+        "first", *(f"record {i}" for i in range(5_000))]
+    assert [entry["n"] for entry in written[1:]] == list(range(5_000))
+    assert handler.dropped == 0

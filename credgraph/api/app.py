@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from importlib import resources
 from pathlib import Path
+from typing import TypedDict
 
 import orjson
 from starlette.applications import Starlette
@@ -42,6 +43,16 @@ from credgraph.settings import Settings
 from credgraph.watch.service import Watch, watch_for
 
 READY_TIMEOUT_SECONDS = 3.0
+
+class ServerOptions(TypedDict):
+    loop: str
+    http: str
+
+
+SERVING: ServerOptions = {"loop": "uvloop", "http": "httptools"}
+"""uvicorn's event loop and HTTP parser wherever the API is served: both in C. With
+asyncio's loop and the pure-Python h11 parser a lookup cost about a tenth more of the
+server's time (docs/benchmarks.md, *The API's event loop and log*)."""
 
 LANDING = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>credgraph</title></head>
