@@ -15,6 +15,7 @@ test("search lists every name containing a fragment, and finds by USCC and perso
       return names.length > 0 && names.every((n) => (n.textContent ?? "").includes(text));
     }, fragment);
     const shown = await page.locator("#search-results .hit-name").allTextContents();
+    for (const name of shown) assert.ok(name.includes(fragment), `${name} does not contain ${fragment}`);
     if (names.length <= 12) assert.deepEqual([...shown].sort(), names);
     else assert.equal(shown.length, 12);
     await shot(page, "search-fragment");
