@@ -219,19 +219,26 @@ async def _nodelay_of_accepted(listener: socket.socket) -> int:
         await server.wait_closed()
 
 
+@contextmanager
+def _served_loop(config: uvicorn.Config) -> Iterator[asyncio.AbstractEventLoop]:
+    """A new event loop of the kind the configuration serves on, closed afterwards."""
+    new_loop = config.get_loop_factory()
+    assert new_loop is not None
+    loop = new_loop()
+    try:
+        yield loop
+    finally:
+        loop.close()
+
+
 def test_the_workers_connections_send_without_delay() -> None:
     """Nagle's algorithm must be off on the workers' connections, in the event loop they are
     served with: with it, each answer on a kept-alive connection waited for the client's
     delayed ACK (about 40 ms a request)."""
     config = uvicorn.Config("credgraph.api.workers:worker_app", host="127.0.0.1",
                             port=free_port(), **SERVING)
-    new_loop = config.get_loop_factory()
-    assert new_loop is not None
-    loop = new_loop()
-    try:
+    with _served_loop(config) as loop:
         assert loop.run_until_complete(_nodelay_of_accepted(tcp_listener(config))) == 1
-    finally:
-        loop.close()
 
 
 async def _nothing(scope: Scope, receive: Receive, send: Send) -> None:
@@ -242,12 +249,7 @@ def test_the_api_is_served_with_the_event_loop_and_parser_in_c() -> None:
     """uvloop and httptools, installed with credgraph and chosen by name: a missing package
     or a misspelt choice fails here, not by falling back to the slower pure-Python ones."""
     config = uvicorn.Config(_nothing, **SERVING)
-    new_loop = config.get_loop_factory()
-    assert new_loop is not None
-    loop = new_loop()
-    try:
+    with _served_loop(config) as loop:
         assert isinstance(loop, uvloop.Loop)
-    finally:
-        loop.close()
     config.load()
     assert config.http_protocol_class is HttpToolsProtocol
