@@ -44,6 +44,7 @@ from credgraph.watch.service import Watch, watch_for
 
 READY_TIMEOUT_SECONDS = 3.0
 
+
 class ServerOptions(TypedDict):
     loop: str
     http: str
